@@ -1,0 +1,112 @@
+"""Administrative areas (统计用区划代码): nation → province → city → county → township → village."""
+
+from django.db import models
+
+from bangfu.core.scope import LEVEL_DIGITS, AreaScopedQuerySet, code_range
+
+NATION_CODE = "000000000000"
+
+
+class Level(models.IntegerChoices):
+    NATION = 0, "全国"
+    PROVINCE = 1, "省级"
+    CITY = 2, "市级"
+    COUNTY = 3, "县级"
+    TOWNSHIP = 4, "乡级"
+    VILLAGE = 5, "村级"
+
+
+def normalize_code(raw: str) -> str:
+    """A natural-length (2/4/6/9/12 digits) or padded code as the 12-digit code; ValueError in Chinese."""
+    code = (raw or "").strip()
+    if not code.isascii() or not code.isdigit() or len(code) not in (2, 4, 6, 9, 12):
+        raise ValueError(f"区划代码“{raw}”格式不正确：应为 2、4、6、9 或 12 位数字。")
+    return code.ljust(12, "0")
+
+
+class AreaQuerySet(AreaScopedQuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+    def resolve(self, raw: str) -> "Area | None":
+        """The current area for a code as found in real data, following recorded code changes."""
+        code = normalize_code(raw)
+        area = self.filter(code=code).first()
+        if area is not None and area.is_current:
+            return area
+        change = AreaCodeChange.objects.select_related("new_area").filter(old_code=code).first()
+        if change is not None:
+            return self.filter(code=change.new_area_id).first()
+        return area
+
+    def search(self, text: str):
+        text = text.strip()
+        if text.isdigit():
+            return self.filter(code__startswith=text)
+        return self.filter(name__contains=text)
+
+
+class Area(models.Model):
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=100)
+    full_name = models.CharField("全称", max_length=300, blank=True)
+    level = models.PositiveSmallIntegerField("级别", choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级区域", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    is_current = models.BooleanField("现行代码", default=True)
+
+    scope_field = "code"
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def short_code(self) -> str:
+        """The code at its natural length, e.g. 433124 for a county."""
+        return self.code[: LEVEL_DIGITS[self.level]] or self.code
+
+    @property
+    def code_range(self) -> tuple[str, str]:
+        return code_range(self.code, self.level)
+
+    def contains(self, other: "Area | str") -> bool:
+        code = other if isinstance(other, str) else other.code
+        low, high = self.code_range
+        return low <= code <= high
+
+    def ancestor_codes(self) -> list[str]:
+        """Codes of the ancestors, top first (nation excluded), derived from the code itself."""
+        codes = []
+        for level in range(1, self.level):
+            candidate = self.code[: LEVEL_DIGITS[level]].ljust(12, "0")
+            if candidate != self.code and candidate not in codes:
+                codes.append(candidate)
+        return codes
+
+    def ancestors(self) -> list["Area"]:
+        found = Area.objects.in_bulk(self.ancestor_codes())
+        return [found[code] for code in self.ancestor_codes() if code in found]
+
+
+class AreaCodeChange(models.Model):
+    """An old code still found in real data, and the current code it maps to."""
+
+    old_code = models.CharField("原代码", max_length=12, primary_key=True)
+    new_area = models.ForeignKey(Area, verbose_name="现行区域", on_delete=models.CASCADE, related_name="old_codes")
+    last_year = models.PositiveSmallIntegerField("原代码最后使用年份")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "区划代码变更"
+        verbose_name_plural = "区划代码变更"
+        ordering = ["old_code"]
+
+    def __str__(self):
+        return f"{self.old_code} → {self.new_area_id}"

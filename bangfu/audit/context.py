@@ -1,0 +1,36 @@
+"""Where the current request came from, so actions can audit without passing the request around."""
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Origin:
+    ip: str | None = None
+    channel: str = "命令行"
+
+
+_origin: ContextVar[Origin] = ContextVar("audit_origin", default=Origin())
+
+
+def current_origin() -> Origin:
+    return _origin.get()
+
+
+def set_origin(origin: Origin):
+    return _origin.set(origin)
+
+
+def reset_origin(token) -> None:
+    _origin.reset(token)
+
+
+def client_ip(request) -> str | None:
+    """The client address; X-Forwarded-For is trusted only behind a configured proxy."""
+    from django.conf import settings
+
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None

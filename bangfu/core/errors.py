@@ -1,0 +1,33 @@
+"""Error pages: Chinese HTML for pages, Chinese JSON for the API."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": "未找到：不存在或不在您的管辖区域内。"}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def forbidden(request, exception=None):
+    message = str(exception) if exception and str(exception) else "您没有执行此操作的权限。"
+    if _is_api(request):
+        return JsonResponse({"detail": message}, status=403)
+    return render(request, "403.html", {"exception": message}, status=403)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse({"detail": "服务器内部错误，已记录，请稍后重试。"}, status=500)
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    if _is_api(request):
+        return JsonResponse({"detail": "安全校验未通过，请刷新页面后重试。"}, status=403)
+    return render(request, "csrf_failure.html", status=403)

@@ -1,0 +1,199 @@
+"""Write spreadsheets with xlsxwriter: error reports of rejected rows, and plain .xlsx/.csv exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain, islice
+from pathlib import Path
+
+import xlsxwriter
+
+from bangfu.exchange.spreadsheet import as_text
+
+EXCEL_MAX_ROWS = 1_048_576
+REASON_SEPARATOR = "；"
+_WIDTH_SAMPLE_ROWS = 500
+_EXACT_DIGITS = 10**15  # Excel keeps 15 significant digits: bigger integers are written as text
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One reason a row was rejected; `column` is None for a problem of the whole row."""
+
+    column: str | None
+    value: object
+    message: str
+
+    def describe(self) -> str:
+        if self.column is None:
+            return self.message
+        text = as_text(self.value).strip()
+        shown = f"「{text}」" if text else "（空）"
+        return f"{self.column}{shown}：{self.message}"
+
+
+@dataclass
+class RowProblem:
+    """A rejected source row: its Excel row number, its original cells and every reason."""
+
+    row_number: int
+    raw_cells: Sequence[object]
+    errors: list[CellError] = field(default_factory=list)
+
+    def reasons(self) -> str:
+        return REASON_SEPARATOR.join(error.describe() for error in self.errors)
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel character units: CJK characters take two."""
+    line = max(text.splitlines() or [""], key=len)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _widths(header: Sequence[str], rows: Iterable[Sequence[object]], count: int) -> list[int]:
+    widths = [_display_width(str(name)) for name in header] + [0] * (count - len(header))
+    for row in rows:
+        for index, value in enumerate(row[:count]):
+            width = _display_width(as_text(value))
+            if width > widths[index]:
+                widths[index] = width
+    return widths
+
+
+def write_error_report(path: str | Path, header: Sequence[str], problems: Iterable[RowProblem]) -> int:
+    """Write the rejected rows to an .xlsx: 原行号, the original columns as text, 错误原因.
+
+    Problems of the same row are merged into one line; lines are sorted by row number. Returns the
+    number of rows written.
+    """
+    by_row: dict[int, RowProblem] = {}
+    for problem in problems:
+        known = by_row.get(problem.row_number)
+        if known is None:
+            number = problem.row_number
+            by_row[number] = RowProblem(number, problem.raw_cells, list(problem.errors))
+        else:
+            known.errors.extend(problem.errors)
+    ordered = [by_row[number] for number in sorted(by_row)]
+    if len(ordered) >= EXCEL_MAX_ROWS:
+        raise ValueError(f"出错的行太多（{len(ordered)}行），超过了 Excel 的行数上限。")
+
+    count = max([len(header), *(len(problem.raw_cells) for problem in ordered)])
+    titles = ["原行号", *header, *[""] * (count - len(header)), "错误原因"]
+    reasons = [problem.reasons() for problem in ordered]
+    sample = ordered[:_WIDTH_SAMPLE_ROWS]
+    widths = _widths(header, (problem.raw_cells for problem in sample), count)
+    reason_width = max(_display_width(text) for text in ["错误原因", *reasons[:_WIDTH_SAMPLE_ROWS]])
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    try:
+        sheet = workbook.add_worksheet("错误行")
+        bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+        text = workbook.add_format({"num_format": "@"})
+        sheet.set_column(0, 0, 8)
+        for index, width in enumerate(widths, start=1):
+            sheet.set_column(index, index, min(max(width + 2, 8), 50), text)
+        sheet.set_column(count + 1, count + 1, min(max(reason_width + 2, 20), 100))
+        sheet.freeze_panes(1, 0)
+        for column, title in enumerate(titles):
+            sheet.write_string(0, column, title, bold)
+        for line, (problem, reason) in enumerate(zip(ordered, reasons, strict=True), start=1):
+            sheet.write_number(line, 0, problem.row_number)
+            for column, value in enumerate(problem.raw_cells, start=1):
+                shown = as_text(value)
+                if shown:
+                    sheet.write_string(line, column, shown, text)
+            sheet.write_string(line, count + 1, reason)
+        if ordered:
+            sheet.autofilter(0, 0, len(ordered), count + 1)
+    finally:
+        workbook.close()
+    return len(ordered)
+
+
+def write_table(
+    path: str | Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    file_format: str | None = None,
+) -> int:
+    """Export rows to .xlsx (streamed, constant memory) or .csv (UTF-8 with BOM for Excel).
+
+    `file_format` is "xlsx" or "csv"; by default it follows the file extension. Text cells are always
+    written as text (an ID stays 18 digits); numbers, dates and booleans keep their type in .xlsx.
+    Returns the number of data rows written.
+    """
+    kind = (file_format or Path(path).suffix.lstrip(".")).lower()
+    if kind == "csv":
+        return _write_csv(path, header, rows)
+    if kind == "xlsx":
+        return _write_xlsx(path, header, rows)
+    raise ValueError(f"不支持导出为 {kind or '（无扩展名）'} 格式，请使用 xlsx 或 csv。")
+
+
+def _write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    written = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([as_text(value) for value in row])
+            written += 1
+    return written
+
+
+def _write_xlsx(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    rows = iter(rows)
+    sample = list(islice(rows, _WIDTH_SAMPLE_ROWS))
+    count = max([len(header), *(len(row) for row in sample)])
+    widths = _widths(header, sample, count)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
+    written = 0
+    try:
+        sheet = workbook.add_worksheet()
+        bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        time_format = workbook.add_format({"num_format": "hh:mm:ss"})
+        for index, width in enumerate(widths):
+            sheet.set_column(index, index, min(max(width + 2, 8), 50))
+        sheet.freeze_panes(1, 0)
+        for column, title in enumerate(header):
+            sheet.write_string(0, column, str(title), bold)
+        for line, row in enumerate(chain(sample, rows), start=1):
+            if line >= EXCEL_MAX_ROWS:
+                raise ValueError(f"数据超过 Excel 的行数上限（{EXCEL_MAX_ROWS - 1}行），请改为导出 CSV。")
+            for column, value in enumerate(row):
+                kind = type(value)
+                if value is None:
+                    continue
+                if kind is str:
+                    if value:
+                        sheet.write_string(line, column, value)
+                elif kind is bool:
+                    sheet.write_boolean(line, column, value)
+                elif kind is int or kind is float or kind is Decimal:
+                    number = float(value)
+                    if math.isfinite(number) and (kind is not int or abs(value) < _EXACT_DIGITS):
+                        sheet.write_number(line, column, number)
+                    else:
+                        sheet.write_string(line, column, as_text(value))
+                elif kind is dt.datetime:
+                    sheet.write_datetime(line, column, value, datetime_format)
+                elif kind is dt.date:
+                    sheet.write_datetime(line, column, value, date_format)
+                elif kind is dt.time:
+                    sheet.write_datetime(line, column, value, time_format)
+                else:
+                    sheet.write_string(line, column, as_text(value))
+            written = line
+    finally:
+        workbook.close()
+    return written
