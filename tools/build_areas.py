@@ -54,9 +54,6 @@ class Dataset:
     parents: dict[str, str | None] = field(default_factory=dict)  # natural code -> natural parent code
     dropped: list[tuple[str, str]] = field(default_factory=list)  # placeholder rows left out
 
-    def level(self, code: str) -> int:
-        return DIGITS_LEVEL[len(code)]
-
     def codes_at(self, level: int) -> list[str]:
         return sorted(c for c in self.names if len(c) == LEVEL_DIGITS[level])
 
@@ -77,7 +74,7 @@ def parent_of(code: str, existing) -> str | None:
     return None
 
 
-def read_csv(path: Path, level: int) -> list[dict[str, str]]:
+def read_csv(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         fail(f"missing {path}")
     with path.open(encoding="utf-8", newline="") as fh:
@@ -98,7 +95,7 @@ def load(dist: Path, year: int, *, levels: tuple[int, ...] = (1, 2, 3, 4, 5), st
     for level in levels:
         path = dist / FILES[level]
         digits = LEVEL_DIGITS[level]
-        for lineno, row in enumerate(read_csv(path, level), start=2):
+        for lineno, row in enumerate(read_csv(path), start=2):
             code, name = row["code"].strip(), row["name"]
             where = f"{path.name}:{lineno}"
             if not (code.isascii() and code.isdigit() and len(code) == digits):
@@ -168,6 +165,10 @@ def load(dist: Path, year: int, *, levels: tuple[int, ...] = (1, 2, 3, 4, 5), st
             fail(f"{dist} ({year}): codes {padded[key]} and {code} both pad to {key}")
         padded[key] = code
     return data
+
+
+def counts_text(data: Dataset) -> str:
+    return ", ".join(f"{LEVEL_NAMES[level]} {n}" for level, n in data.counts().items() if n)
 
 
 def cities_without_counties(data: Dataset) -> list[str]:
@@ -367,7 +368,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dist", type=Path, help="china-division dist/ directory (current dataset)")
     parser.add_argument("--year", type=int, default=2023, help="statistical year of the dataset (2023)")
     parser.add_argument(
-        "--old", type=parse_old, action="append", default=[], metavar="YEAR=PATH",
+        "--old",
+        type=parse_old,
+        action="append",
+        default=[],
+        metavar="YEAR=PATH",
         help="an older china-division dist/ directory and its statistical year, for code_changes.tsv",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory ({DEFAULT_OUT})")
@@ -378,11 +383,14 @@ def main(argv: list[str] | None = None) -> int:
         counts = current.counts()
         if counts[1] != 31:
             fail(f"expected 31 provinces, found {counts[1]}")
-        print(f"{args.year}: " + ", ".join(f"{LEVEL_NAMES[lv]} {n}" for lv, n in counts.items()))
-        print("  left out china-division's placeholders: "
-              + ", ".join(f"{c} {n}" for c, n in current.dropped))
-        print("  cities without counties: "
-              + ", ".join(f"{c} {current.names[c]}" for c in cities_without_counties(current)))
+        print(f"{args.year}: {counts_text(current)}")
+        print(
+            "  left out china-division's placeholders: " + ", ".join(f"{c} {n}" for c, n in current.dropped)
+        )
+        print(
+            "  cities without counties: "
+            + ", ".join(f"{c} {current.names[c]}" for c in cities_without_counties(current))
+        )
 
         source = package_label(args.dist)
         out = args.out / f"divisions_{args.year}.tsv.xz"
@@ -396,14 +404,14 @@ def main(argv: list[str] | None = None) -> int:
             for year, path in args.old:
                 old = load(path, year, levels=(1, 2, 3, 4), strict=False)
                 olds.append(old)
-                print(f"{year}: " + ", ".join(f"{LEVEL_NAMES[lv]} {n}" for lv, n in old.counts().items() if n))
+                print(f"{year}: {counts_text(old)}")
             changes = code_changes(current, olds)
             validate_changes(current, changes)
             write_atomic(changes_path, changes_tsv(changes, [o.year for o in olds]))
             per_year = Counter(c.last_year for c in changes)
             per_level = Counter(LEVEL_NAMES[DIGITS_LEVEL[len(c.old_code)]] for c in changes)
-            print(f"wrote {changes_path}: {len(changes)} changes, by last year {dict(sorted(per_year.items()))}, "
-                  f"by level {dict(per_level)}")
+            print(f"wrote {changes_path}: {len(changes)} changes")
+            print(f"  by last year {dict(sorted(per_year.items()))}, by level {dict(per_level)}")
         elif changes_path.exists():
             validate_changes(current, read_changes_tsv(changes_path))
             print(f"kept {changes_path} (still valid against the new data)")

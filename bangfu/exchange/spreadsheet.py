@@ -213,12 +213,27 @@ class _CsvSource:
                     if number > first:
                         yield number - 1, row
         except UnicodeDecodeError as error:
+            line = _first_undecodable_line(self.path, self.encoding)
             raise SpreadsheetError(
-                f"文件第{number + 1}行附近的内容不是 {_encoding_name(self.encoding)} 编码，文件编码不一致。"
+                f"文件第{line}行附近的内容不是 {_encoding_name(self.encoding)} 编码，文件编码不一致。"
                 "请用 Excel 或记事本打开后另存为“UTF-8”编码的 CSV 文件再导入。"
             ) from error
         except csv.Error as error:
             raise SpreadsheetError(f"CSV 文件第{number + 1}行格式有误，无法读取（{error}）。") from error
+
+
+def _first_undecodable_line(path: Path, encoding: str) -> int:
+    """The 1-based line holding the first byte that does not decode."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 16):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                return lines + chunk.count(b"\n", 0, max(error.start, 0))
+            lines += chunk.count(b"\n")
+    return lines
 
 
 def _encoding_name(encoding: str) -> str:
@@ -412,17 +427,38 @@ def _not_excel_message(path: Path, extension: str) -> str:
             f"这个文件实际上是网页（HTML/XML）格式，只是扩展名为 {extension}。"
             "请用 Excel 打开后“另存为” .xlsx 文件再导入。"
         )
-    if b"\x00" not in start and (_decodes(start, "utf-8") or _decodes(start, "gb18030")):
+    try:
+        _detect_encoding(start, complete=len(start) < 4096)
+    except SpreadsheetError:
+        pass
+    else:
         return f"这个文件实际上是纯文本（可能是 CSV），只是扩展名为 {extension}。请把扩展名改为 .csv 再导入。"
     return f"文件不是有效的 Excel 表格（扩展名为 {extension}，但内容不是），可能是其他类型的文件改了扩展名。"
 
 
-def _decodes(data: bytes, encoding: str, *, final: bool = False) -> bool:
-    try:
-        codecs.getincrementaldecoder(encoding)().decode(data, final=final)
-    except UnicodeDecodeError:
-        return False
-    return True
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x19\x1b-\x1f\x7f]")
+
+
+def _detect_encoding(sample: bytes, *, complete: bool) -> str:
+    """The encoding of a text file from its first bytes; SpreadsheetError if it is not text."""
+    if sample.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]  # Excel's "Unicode text" export
+    else:
+        candidates = ["utf-8", "gb18030"]  # GB18030 is a superset of GBK and GB2312
+    for encoding in candidates:
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
+        except UnicodeDecodeError:
+            continue
+        # Binary data decodes now and then, but is full of control characters; text has (almost) none.
+        if "\x00" in text or len(_CONTROL_CHARACTERS.findall(text)) * 100 > len(text):
+            break
+        return encoding
+    else:
+        raise SpreadsheetError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件后再导入。")
+    raise SpreadsheetError("文件不是文本格式的 CSV（含有二进制内容），请上传 .xlsx、.xls 或 .csv 文件。")
 
 
 def _sniff_csv(path: Path) -> tuple[str, str]:
@@ -430,19 +466,7 @@ def _sniff_csv(path: Path) -> tuple[str, str]:
     with open(path, "rb") as handle:
         sample = handle.read(CSV_SAMPLE_BYTES)
         complete = not handle.read(1)
-    if sample.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"  # Excel's "Unicode text" export
-    elif b"\x00" in sample:
-        raise SpreadsheetError("文件不是文本格式的 CSV（含有二进制内容），请上传 .xlsx、.xls 或 .csv 文件。")
-    elif _decodes(sample, "utf-8", final=complete):
-        encoding = "utf-8"
-    elif _decodes(sample, "gb18030", final=complete):
-        encoding = "gb18030"  # a superset of GBK and GB2312
-    else:
-        raise SpreadsheetError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件后再导入。")
-
+    encoding = _detect_encoding(sample, complete=complete)
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     text = decoder.decode(sample, final=complete)
     if not text.strip():

@@ -1,0 +1,82 @@
+"""Shared fixtures: a real area tree (湘西州 and a Guangdong county from the shipped codes) and users of
+different reach — province, city, county A (花垣), county B (凤凰), a township and a village of county A.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from bangfu.accounts import actions
+from bangfu.areas.actions import load_areas
+from bangfu.areas.models import Area
+
+TEST_SUBTREES = ("4331", "440105")  # 湘西土家族苗族自治州; 广州市海珠区 (an area outside Hunan)
+COUNTY_A, COUNTY_B = "433124", "433123"
+TOWNSHIP_A = "433124102"  # 龙潭镇, in county A
+VILLAGE_A = "433124102201"  # a village of 龙潭镇
+PASSWORD = "Test-pass-2026"
+
+
+def pytest_sessionstart(session):
+    # Manifest static storage needs collected files, exactly as in production.
+    import django
+
+    django.setup()
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_areas(within=TEST_SUBTREES)
+
+
+def ensure_areas() -> None:
+    """Transactional tests flush the database; put the test areas back when they are gone."""
+    if not Area.objects.filter(code=COUNTY_B.ljust(12, "0")).exists():
+        load_areas(within=TEST_SUBTREES)
+
+
+def area(code: str) -> Area:
+    return Area.objects.get(code=code.ljust(12, "0"))
+
+
+@pytest.fixture
+def areas(db):
+    ensure_areas()
+    return {name: area(code) for name, code in {
+        "province": "43", "city": "4331", "county_a": COUNTY_A, "county_b": COUNTY_B,
+        "township_a": TOWNSHIP_A, "village_a": VILLAGE_A, "guangzhou_haizhu": "440105",
+    }.items()}
+
+
+def make_user(username: str, area_obj: Area, **flags):
+    flags.setdefault("can_manage_users", True)
+    flags.setdefault("can_view_sensitive", True)
+    flags.setdefault("must_change_password", False)
+    return actions.create_staff_user(None, username=username, password=PASSWORD, area=area_obj, **flags)
+
+
+@pytest.fixture
+def users(areas):
+    """One user per reach; all may manage users and see sensitive data unless a test says otherwise."""
+    return {
+        "province": make_user("u_province", areas["province"]),
+        "city": make_user("u_city", areas["city"]),
+        "county_a": make_user("u_county_a", areas["county_a"], phone="13812345678"),
+        "county_b": make_user("u_county_b", areas["county_b"]),
+        "township_a": make_user("u_township_a", areas["township_a"]),
+        "village_a": make_user("u_village_a", areas["village_a"], can_manage_users=False),
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """A logged-in test client for one of the users."""
+    from django.test import Client
+
+    def login(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return login

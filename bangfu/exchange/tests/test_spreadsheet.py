@@ -1,0 +1,576 @@
+"""Reading real .xlsx/.xls/.csv files: types, header finding under title rows, encodings and refusals."""
+
+import csv
+import datetime as dt
+import random
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from bangfu.exchange import spreadsheet
+from bangfu.exchange.spreadsheet import Column, SpreadsheetError, fold, open_sheet
+
+ID = "433124199001011234"
+COLUMNS = [
+    Column("户编号", required=True),
+    Column("姓名", required=True),
+    Column("证件号码", required=True, aliases=("身份证号码", "身份证号")),
+    Column("与户主关系", required=True),
+    Column("出生日期"),
+    Column("务工状态"),
+    Column("务工时间(月)"),
+    Column("联系电话"),
+    Column("县(市、区)"),
+]
+
+
+def rows_of(sheet):
+    return list(sheet.rows())
+
+
+# --------------------------------------------------------------------------------------------------
+# fold
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "务工时间(月)",
+        " 务工时间（月） ",
+        "务工\n时间\r\n（月）",
+        "务 工 时 间 ( 月 )",
+        "务工时间\u3000（月）",
+        "*务工时间(月)",
+    ],
+)
+def test_fold_equates_spacing_width_and_parentheses(text):
+    assert fold(text) == "务工时间(月)"
+
+
+def test_fold_keeps_different_names_apart():
+    assert fold("姓名") != fold("户主姓名")
+    assert fold("县(市、区)") == fold("县（市、区）")
+    assert fold("ＩＤ") == fold("id")
+
+
+@given(st.text())
+def test_fold_is_idempotent(text):
+    once = fold(text)
+    assert fold(once) == once
+
+
+# --------------------------------------------------------------------------------------------------
+# .xlsx
+
+
+def write_staff_xlsx(path: Path) -> None:
+    """A county-style file: merged title, 填报单位 row, two-row merged header, blank rows, typed cells."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("脱贫劳动力")
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.merge_range(0, 0, 0, 7, "花垣县2024年脱贫劳动力名单")
+    sheet.write_string(1, 0, "填报单位：花垣县人社局")
+    # Row 3 is blank; the header is rows 4-5.
+    for column, name in enumerate(["户编号", "姓 名", "证件号码", "与户主\n关系", "出生日期"]):
+        sheet.merge_range(3, column, 4, column, name)
+    sheet.merge_range(3, 5, 3, 6, "务工情况")
+    sheet.write_string(4, 5, "务工状态")
+    sheet.write_string(4, 6, "务工时间（月）")
+    sheet.merge_range(3, 7, 4, 7, "备注")
+    # Data: row 6, blank row 7, row 8, whitespace-only row 9, row 10.
+    sheet.write_row(5, 0, ["H001", " 张三 ", ID, "户主"])
+    sheet.write_datetime(5, 4, dt.date(1990, 1, 1), date)
+    sheet.write_row(5, 5, ["省外务工", 10, "说明"])
+    sheet.write_row(7, 0, ["H001", "李四"])
+    sheet.write_number(7, 2, 433124199202021234)  # an ID typed as a number
+    sheet.write_row(7, 3, ["配偶", "", "", 2.5])
+    sheet.write_row(8, 0, ["  ", "", " "])
+    sheet.write_row(9, 0, ["H002", "王五", "0" + ID[1:], "户主"])
+    workbook.close()
+
+
+def test_xlsx_staff_file_with_titles_and_two_row_header(tmp_path):
+    path = tmp_path / "名单.xlsx"
+    write_staff_xlsx(path)
+    sheet = open_sheet(path, COLUMNS)
+    assert sheet.format == "xlsx"
+    assert sheet.sheet_name == "脱贫劳动力"
+    assert sheet.first_data_row == 6
+    assert sheet.columns == {
+        "户编号": 0,
+        "姓名": 1,
+        "证件号码": 2,
+        "与户主关系": 3,
+        "出生日期": 4,
+        "务工状态": 5,
+        "务工时间(月)": 6,
+    }
+    assert sheet.unknown_columns == ["备注"]
+    assert "备注" in sheet.warnings[0]
+
+    rows = rows_of(sheet)
+    assert [row.number for row in rows] == [6, 8, 10]
+    first, second, third = rows
+    assert first.cells["姓名"] == "张三"
+    assert first.cells["证件号码"] == ID
+    assert first.cells["出生日期"] == dt.date(1990, 1, 1)
+    assert first.cells["务工时间(月)"] == 10
+    assert type(first.cells["务工时间(月)"]) is int
+    assert "备注" not in first.cells
+    assert first.raw[7] == "说明"
+    assert first.raw[1] == " 张三 "  # raw keeps the cell as typed
+
+    assert isinstance(second.cells["证件号码"], float)  # the ID parser must be able to refuse it
+    assert second.cells["出生日期"] is None
+    assert second.cells["务工状态"] is None
+    assert second.cells["务工时间(月)"] == 2.5
+    assert third.cells["证件号码"] == "0" + ID[1:]  # leading zero kept
+
+
+def test_xlsx_single_row_header_and_offset_table(tmp_path):
+    """A table that starts at C5, under a title in C2: columns and row numbers stay true."""
+    path = tmp_path / "offset.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write_string(1, 2, "名单")
+    sheet.write_row(4, 2, ["姓名", "证件号码", "户编号", "与户主关系", "其他信息"])
+    sheet.write_row(5, 2, ["张三", ID, "H1", "户主", "x"])
+    sheet.write_row(7, 2, ["李四", ID, "H1", "之子"])
+    workbook.close()
+    opened = open_sheet(path, COLUMNS)
+    assert opened.header_row == 5
+    assert opened.header_height == 1
+    assert opened.columns == {"姓名": 2, "证件号码": 3, "户编号": 4, "与户主关系": 5}
+    assert opened.header[2:7] == ["姓名", "证件号码", "户编号", "与户主关系", "其他信息"]
+    rows = rows_of(opened)
+    assert [(row.number, row.cells["姓名"], row.cells["与户主关系"]) for row in rows] == [
+        (6, "张三", "户主"),
+        (8, "李四", "之子"),
+    ]
+    assert rows[0].raw[2:7] == ["张三", ID, "H1", "户主", "x"]
+
+
+def test_xlsx_vertically_merged_data_cells_fill_down(tmp_path):
+    path = tmp_path / "merged.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["户编号", "姓名", "证件号码", "与户主关系"])
+    sheet.merge_range(1, 0, 3, 0, "H001")
+    for row, (name, relation) in enumerate([("张三", "户主"), ("李四", "配偶"), ("张小", "之子")], start=1):
+        sheet.write_row(row, 1, [name, ID, relation])
+    sheet.write_row(4, 0, ["H002", "王五", ID, "户主"])
+    workbook.close()
+    rows = rows_of(open_sheet(path, COLUMNS))
+    assert [row.cells["户编号"] for row in rows] == ["H001", "H001", "H001", "H002"]
+    assert [row.raw[0] for row in rows] == ["H001", "H001", "H001", "H002"]
+
+
+def test_xlsx_sheet_choice(tmp_path):
+    path = tmp_path / "sheets.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    hidden = workbook.add_worksheet("下拉选项")
+    hidden.write_string(0, 0, "户主")
+    hidden.hide()
+    first = workbook.add_worksheet("填写说明")
+    first.write_row(0, 0, ["姓名", "证件号码", "户编号", "与户主关系"])
+    first.write_row(1, 0, ["说明", "18位", "", ""])
+    data = workbook.add_worksheet("人员 名单")
+    data.write_row(0, 0, ["姓名", "证件号码", "户编号", "与户主关系"])
+    data.write_row(1, 0, ["张三", ID, "H1", "户主"])
+    first.activate()
+    workbook.close()
+
+    default = open_sheet(path, COLUMNS)
+    assert default.sheet_name == "填写说明"  # the first visible sheet
+    named = open_sheet(path, COLUMNS, sheet="人员名单")  # names match after folding too
+    assert named.sheet_name == "人员 名单"
+    assert rows_of(named)[0].cells["姓名"] == "张三"
+    with pytest.raises(SpreadsheetError) as caught:
+        open_sheet(path, COLUMNS, sheet="Sheet9")
+    assert "Sheet9" in caught.value.message
+    assert "人员 名单" in caught.value.message
+
+
+def test_missing_required_columns_names_them_and_what_was_seen(tmp_path):
+    path = tmp_path / "missing.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write_string(0, 0, "花垣县2024年脱贫劳动力名单")
+    sheet.write_row(1, 0, ["户编号", "姓名", "身份证", "性别"])
+    sheet.write_row(2, 0, ["H1", "张三", ID, "男"])
+    workbook.close()
+    with pytest.raises(SpreadsheetError) as caught:
+        open_sheet(path, COLUMNS)
+    error = caught.value
+    assert error.missing == ("证件号码", "与户主关系")
+    assert error.seen == ("户编号", "姓名", "身份证", "性别")
+    assert "缺少必填列：证件号码、与户主关系" in error.message
+    assert "身份证" in error.message
+    assert "第2行" in error.message
+
+
+def test_no_header_at_all(tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("商品,价格\n苹果,3\n", encoding="utf-8")
+    with pytest.raises(SpreadsheetError) as caught:
+        open_sheet(path, COLUMNS)
+    assert "找不到表头" in caught.value.message
+    assert "商品、价格" in caught.value.message
+
+
+def test_duplicate_columns_are_refused(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("户编号,姓名,证件号码,与户主关系,身份证号\n", encoding="utf-8")
+    with pytest.raises(SpreadsheetError) as caught:
+        open_sheet(path, COLUMNS)
+    assert "重复" in caught.value.message
+    assert "C列、E列" in caught.value.message
+
+
+def test_aliases_map_to_the_canonical_name(tmp_path):
+    path = tmp_path / "alias.csv"
+    path.write_text("户编号,姓名,身份证号码,与户主关系\nH1,张三,433124199001011234,户主\n", encoding="utf-8")
+    sheet = open_sheet(path, COLUMNS)
+    assert sheet.columns["证件号码"] == 2
+    assert rows_of(sheet)[0].cells["证件号码"] == ID
+
+
+# --------------------------------------------------------------------------------------------------
+# .xls
+
+
+def test_xls_written_by_xlwt(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    path = tmp_path / "legacy.xls"
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("名单")
+    sheet.write_merge(0, 0, 0, 6, "花垣县2024年脱贫劳动力名单")
+    for column, name in enumerate(["户编号", "姓名", "证件号码", "与户主关系", "出生日期"]):
+        sheet.write_merge(2, 3, column, column, name)
+    sheet.write_merge(2, 2, 5, 6, "务工情况")
+    sheet.write(3, 5, "务工状态")
+    sheet.write(3, 6, "务工时间(月)")
+    date = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    sheet.write(4, 0, "H001")
+    sheet.write(4, 1, "张三")
+    sheet.write(4, 2, ID)
+    sheet.write(4, 3, "户主")
+    sheet.write(4, 4, dt.date(1990, 1, 1), date)
+    sheet.write(4, 5, "县内务工")
+    sheet.write(4, 6, 12)
+    sheet.write(6, 0, "H001")
+    sheet.write(6, 1, "李四")
+    sheet.write(6, 2, 433124199202021234)
+    sheet.write(6, 3, "配偶")
+    workbook.save(str(path))
+
+    opened = open_sheet(path, COLUMNS)
+    assert opened.format == "xls"
+    assert opened.first_data_row == 5
+    assert set(opened.columns) == {
+        "户编号",
+        "姓名",
+        "证件号码",
+        "与户主关系",
+        "出生日期",
+        "务工状态",
+        "务工时间(月)",
+    }
+    first, second = rows_of(opened)
+    assert (first.number, second.number) == (5, 7)
+    assert first.cells["证件号码"] == ID
+    assert first.cells["出生日期"] == dt.date(1990, 1, 1)
+    assert first.cells["务工时间(月)"] == 12
+    assert isinstance(second.cells["证件号码"], float)
+
+
+def test_xls_content_with_xlsx_name_is_read_by_content(tmp_path):
+    path = tmp_path / "renamed.xls"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet().write_row(0, 0, ["户编号", "姓名", "证件号码", "与户主关系"])
+    workbook.close()
+    assert open_sheet(path, COLUMNS).format == "xlsx"
+
+
+# --------------------------------------------------------------------------------------------------
+# .csv
+
+CSV_TEXT = (
+    "花垣县2024年脱贫劳动力名单,,,,\n"
+    "填报单位：花垣县人社局,,,,\n"
+    ",,,,\n"
+    "户编号,姓名,证件号码,与户主关系,联系电话\n"
+    "H001,张三,433124199001011234,户主,013812345678\n"
+    ",,,,\n"
+    "H001, 吉𠮷 ,043312419900101123,配偶,\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings(tmp_path, encoding):
+    text = CSV_TEXT if encoding in ("utf-8", "utf-8-sig", "gb18030") else CSV_TEXT.replace("𠮷", "祥")
+    if encoding == "gbk":
+        with pytest.raises(UnicodeEncodeError):
+            CSV_TEXT.encode("gbk")  # 𠮷 exists only in GB18030
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes(text.encode(encoding))
+    sheet = open_sheet(path, COLUMNS)
+    assert sheet.format == "csv"
+    assert sheet.header_row == 4
+    assert sheet.delimiter == ","
+    rows = rows_of(sheet)
+    assert [row.number for row in rows] == [5, 7]
+    assert rows[0].cells == {
+        "户编号": "H001",
+        "姓名": "张三",
+        "证件号码": ID,
+        "与户主关系": "户主",
+        "联系电话": "013812345678",
+    }
+    assert rows[1].cells["姓名"] == ("吉𠮷" if text is CSV_TEXT else "吉祥")
+    assert rows[1].cells["证件号码"] == "043312419900101123"
+    assert rows[1].cells["联系电话"] is None
+    assert rows[1].raw[1] == (" 吉𠮷 " if text is CSV_TEXT else " 吉祥 ")
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ";", ","])
+def test_csv_delimiters_with_title_rows(tmp_path, delimiter):
+    path = tmp_path / "d.csv"
+    lines = [
+        "花垣县2024年脱贫劳动力名单",
+        "",
+        delimiter.join(["户编号", "姓名", "证件号码", "与户主关系", "地址"]),
+    ]
+    lines.append(delimiter.join(["H1", "张三", ID, "户主", "湖南省，花垣县"]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sheet = open_sheet(path, COLUMNS)
+    assert sheet.delimiter == delimiter
+    assert rows_of(sheet)[0].cells["证件号码"] == ID
+
+
+def test_csv_two_row_header_forward_fills_group_cells(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "户编号,姓名,证件号码,与户主关系,务工情况,,联系电话\n"
+        ",,,,务工状态,务工时间（月）,\n"
+        "H1,张三,433124199001011234,户主,省外务工,10,13812345678\n",
+        encoding="utf-8",
+    )
+    sheet = open_sheet(path, COLUMNS)
+    assert (sheet.header_row, sheet.header_height) == (1, 2)
+    assert sheet.columns == {
+        "户编号": 0,
+        "姓名": 1,
+        "证件号码": 2,
+        "与户主关系": 3,
+        "务工状态": 4,
+        "务工时间(月)": 5,
+        "联系电话": 6,
+    }
+    row = rows_of(sheet)[0]
+    assert row.number == 3
+    assert row.cells["务工时间(月)"] == "10"  # CSV cells are always text
+
+
+def test_csv_multiline_cell_counts_as_one_row(tmp_path):
+    path = tmp_path / "multi.csv"
+    path.write_text(
+        '户编号,姓名,证件号码,与户主关系\nH1,"张\n三",433124199001011234,户主\nH2,李四,433124199001011234,户主\n',
+        encoding="utf-8",
+    )
+    rows = rows_of(open_sheet(path, COLUMNS))
+    assert [row.number for row in rows] == [2, 3]
+    assert rows[0].cells["姓名"] == "张\n三"
+
+
+def test_csv_short_rows_and_rows_with_only_unknown_cells(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("户编号,姓名,证件号码,与户主关系,备注\nH1,张三\n,,,,只有备注\n", encoding="utf-8")
+    rows = rows_of(open_sheet(path, COLUMNS))
+    assert rows[0].cells == {"户编号": "H1", "姓名": "张三", "证件号码": None, "与户主关系": None}
+    assert rows[1].number == 3
+    assert rows[1].raw[4] == "只有备注"
+
+
+def test_csv_rows_can_be_read_twice(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("户编号,姓名,证件号码,与户主关系\nH1,张三,1,户主\n", encoding="utf-8")
+    sheet = open_sheet(path, COLUMNS)
+    assert rows_of(sheet) == rows_of(sheet)
+
+
+def test_csv_encoding_change_after_the_sample_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "CSV_SAMPLE_BYTES", 64)
+    path = tmp_path / "mixed.csv"
+    head = "户编号,姓名,证件号码,与户主关系\n" + "H1,张三,1,户主\n" * 3000
+    path.write_bytes(head.encode("utf-8") + "H2,李四,2,户主\n".encode("gbk"))
+    sheet = open_sheet(path, COLUMNS)
+    assert sheet.encoding == "utf-8"
+    rows = sheet.rows()
+    assert next(rows).number == 2
+    with pytest.raises(SpreadsheetError) as caught:
+        list(rows)
+    assert "编码" in caught.value.message
+    assert "第3002行" in caught.value.message
+
+
+def test_xlsx_content_named_csv_is_read_as_xlsx(tmp_path):
+    path = tmp_path / "really.csv"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet().write_row(0, 0, ["户编号", "姓名", "证件号码", "与户主关系"])
+    workbook.close()
+    assert open_sheet(path, COLUMNS).format == "xlsx"
+
+
+# --------------------------------------------------------------------------------------------------
+# Refusals
+
+
+def refusal(path: Path) -> str:
+    with pytest.raises(SpreadsheetError) as caught:
+        open_sheet(path, COLUMNS)
+    return caught.value.message
+
+
+def test_unsupported_extension(tmp_path):
+    path = tmp_path / "名单.docx"
+    path.write_bytes(b"PK\x03\x04")
+    assert "不支持的文件类型 .docx" in refusal(path)
+
+
+def test_word_document_renamed_xlsx(tmp_path):
+    path = tmp_path / "名单.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert "Word 文档" in refusal(path)
+
+
+@pytest.mark.parametrize("name", ["empty.xlsx", "empty.xls", "empty.csv"])
+def test_empty_file(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"")
+    assert "文件是空的" in refusal(path)
+
+
+def test_blank_csv(tmp_path):
+    path = tmp_path / "blank.csv"
+    path.write_text("\n\n  \n", encoding="utf-8")
+    assert "空的" in refusal(path)
+
+
+def test_empty_xlsx_sheet(tmp_path):
+    path = tmp_path / "nothing.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Sheet1")
+    workbook.close()
+    assert "工作表「Sheet1」是空的" in refusal(path)
+
+
+def test_garbage_and_truncated_files(tmp_path):
+    garbage = tmp_path / "garbage.xlsx"
+    garbage.write_bytes(random.Random(1).randbytes(2000))
+    assert "不是有效的 Excel" in refusal(garbage)
+    truncated = tmp_path / "truncated.xlsx"
+    write_staff_xlsx(tmp_path / "full.xlsx")
+    truncated.write_bytes((tmp_path / "full.xlsx").read_bytes()[:500])
+    assert "不是有效的 Excel" in refusal(truncated)
+    binary = tmp_path / "picture.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert "不是文本" in refusal(binary)
+
+
+def test_html_and_text_disguised_as_xls(tmp_path):
+    html = tmp_path / "export.xls"
+    html.write_text("<html><body><table><tr><td>姓名</td></tr></table></body></html>", encoding="utf-8")
+    assert "网页" in refusal(html)
+    text = tmp_path / "export2.xls"
+    text.write_text("姓名\t证件号码\n张三\t1\n", encoding="gbk")
+    assert ".csv" in refusal(text)
+
+
+def test_missing_file(tmp_path):
+    assert "找不到文件" in refusal(tmp_path / "nope.csv")
+
+
+# --------------------------------------------------------------------------------------------------
+# Header finding, property-based
+
+NAMES = [column.name for column in COLUMNS]
+REQUIRED = [column.name for column in COLUMNS if column.required]
+FOLDED_NAMES = {fold(text) for column in COLUMNS for text in (column.name, *column.aliases)}
+WIDE = {chr(code): chr(code + 0xFEE0) for code in range(0x21, 0x7F)}
+SPACES = [" ", "\u3000", "\n", "\r\n", "\t", "  "]
+
+
+@st.composite
+def noisy(draw, name: str) -> str:
+    """The name as a person might type it: full-width characters, spaces and line breaks anywhere."""
+    out = []
+    for ch in name:
+        if draw(st.booleans()):
+            out.append(draw(st.sampled_from(SPACES)))
+        out.append(WIDE.get(ch, ch) if draw(st.booleans()) else ch)
+    return draw(st.sampled_from(["", " ", "\u3000"])) + "".join(out) + draw(st.sampled_from(["", " "]))
+
+
+title_cell = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), max_size=20).filter(
+    lambda text: fold(text) not in FOLDED_NAMES and not any(fold(text).endswith(fold(n)) for n in NAMES)
+)
+
+
+@st.composite
+def staff_file(draw):
+    optional = [name for name in NAMES if name not in REQUIRED]
+    chosen = REQUIRED + draw(st.lists(st.sampled_from(optional), unique=True))
+    extras = draw(st.lists(st.sampled_from(["备注", "序号", "填表人", "其他"]), unique=True, max_size=2))
+    header = chosen + extras
+    order = draw(st.permutations(range(len(header))))
+    header = [header[i] for i in order]
+    titles = draw(
+        st.lists(st.lists(title_cell, max_size=len(header)), max_size=6)
+    )  # empty lists are blank rows
+    typed = [draw(noisy(name)) for name in header]
+    return titles, header, typed
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(staff_file(), st.sampled_from(["utf-8", "gb18030", "utf-8-sig"]))
+def test_header_is_found_below_random_title_rows(data, encoding):
+    titles, header, typed = data
+    rows = [*titles, typed, ["值"] * len(header), [], ["值2"] * len(header)]
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "file.csv"
+        with open(path, "w", encoding=encoding, newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        sheet = open_sheet(path, COLUMNS)
+        data_rows = rows_of(sheet)
+    header_record = len(titles) + 1
+    assert sheet.header_row == header_record
+    assert sheet.header_height == 1
+    assert sheet.columns == {name: header.index(name) for name in header if name in NAMES}
+    assert sorted(map(fold, sheet.unknown_columns)) == sorted(name for name in header if name not in NAMES)
+    assert [row.number for row in data_rows] == [header_record + 1, header_record + 3]
+
+
+@settings(max_examples=150, deadline=None)
+@given(staff_file(), st.integers(0, 3))
+def test_header_finder_on_grids_with_blank_columns(data, offset):
+    """Directly on a grid: blank leading columns and a trailing blank row do not move the header."""
+    titles, header, typed = data
+    grid = [[""] * offset + row for row in [*titles, typed]] + [[]]
+    found = spreadsheet._find_header(grid, COLUMNS, None)
+    assert found.row == len(titles)
+    assert found.columns == {name: header.index(name) + offset for name in header if name in NAMES}
+
+
+@given(st.sampled_from(NAMES).flatmap(lambda name: st.tuples(st.just(name), noisy(name))))
+def test_noise_folds_away(pair):
+    name, typed = pair
+    assume(typed.strip())
+    assert fold(typed) == fold(name)
