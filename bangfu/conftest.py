@@ -9,7 +9,11 @@ from bangfu.accounts import actions
 from bangfu.areas.actions import load_areas
 from bangfu.areas.models import Area
 
-TEST_SUBTREES = ("4331", "440105")  # 湘西土家族苗族自治州; 广州市海珠区 (an area outside Hunan)
+TEST_SUBTREES = (
+    "4331",
+    "440105",
+    "430182",
+)  # 湘西州; 广州市海珠区 (outside Hunan); 宁乡市 (once 宁乡县 430124)
 COUNTY_A, COUNTY_B = "433124", "433123"
 TOWNSHIP_A = "433124102"  # 龙潭镇, in county A
 VILLAGE_A = "433124102201"  # a village of 龙潭镇
@@ -22,6 +26,11 @@ def pytest_sessionstart(session):
 
     django.setup()
     call_command("collectstatic", interactive=False, verbosity=0)
+    # The live server for browser tests would serve /static/ from the finders, which know no hashed names;
+    # let requests through to WhiteNoise, which serves them from STATIC_ROOT exactly as in production.
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    StaticFilesHandler._should_handle = lambda self, path: False
 
 
 @pytest.fixture(scope="session")
@@ -43,10 +52,18 @@ def area(code: str) -> Area:
 @pytest.fixture
 def areas(db):
     ensure_areas()
-    return {name: area(code) for name, code in {
-        "province": "43", "city": "4331", "county_a": COUNTY_A, "county_b": COUNTY_B,
-        "township_a": TOWNSHIP_A, "village_a": VILLAGE_A, "guangzhou_haizhu": "440105",
-    }.items()}
+    return {
+        name: area(code)
+        for name, code in {
+            "province": "43",
+            "city": "4331",
+            "county_a": COUNTY_A,
+            "county_b": COUNTY_B,
+            "township_a": TOWNSHIP_A,
+            "village_a": VILLAGE_A,
+            "guangzhou_haizhu": "440105",
+        }.items()
+    }
 
 
 def make_user(username: str, area_obj: Area, **flags):

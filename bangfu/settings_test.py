@@ -7,8 +7,8 @@ os.environ.setdefault("BANGFU_DATA_DIR", tempfile.mkdtemp(prefix="bangfu-test-")
 # Browser tests talk to a plain-HTTP live server; the production default (secure cookies) is tested apart.
 os.environ.setdefault("BANGFU_SECURE_COOKIES", "0")
 
-from bangfu.settings import *  # noqa: E402, F403
-from bangfu.settings import ALLOWED_HOSTS  # noqa: E402
+from bangfu.settings import *  # noqa: F403
+from bangfu.settings import ALLOWED_HOSTS
 
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver", "localhost"]
 # Argon2 stays the production hasher (tested in accounts/tests/test_passwords.py); tests hash fast.

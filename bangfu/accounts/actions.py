@@ -11,8 +11,18 @@ from bangfu.audit.log import record, snapshot
 from bangfu.audit.models import Action
 
 AUDITED_FIELDS = [
-    "username", "name", "phone", "kind", "role", "area", "is_active", "can_manage_users",
-    "can_view_sensitive", "must_change_password", "is_demo", "is_superuser",
+    "username",
+    "name",
+    "phone",
+    "kind",
+    "role",
+    "area",
+    "is_active",
+    "can_manage_users",
+    "can_view_sensitive",
+    "must_change_password",
+    "is_demo",
+    "is_superuser",
 ]
 
 
@@ -105,7 +115,11 @@ def set_user_active(actor: User, user: User, active: bool) -> User:
     if not active:
         Token.objects.filter(user=user).delete()
     record(
-        Action.UPDATE, actor=actor, obj=user, before=before, after=snapshot(user, AUDITED_FIELDS),
+        Action.UPDATE,
+        actor=actor,
+        obj=user,
+        before=before,
+        after=snapshot(user, AUDITED_FIELDS),
         message="启用用户" if active else "停用用户",
     )
     return user

@@ -1,6 +1,7 @@
 """Accounts API: obtain a token, see oneself, manage the users of one's own subtree."""
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status
@@ -26,8 +27,20 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "username", "name", "phone", "role", "role_name", "area", "is_active", "can_manage_users",
-            "can_view_sensitive", "must_change_password", "last_login", "date_joined", "password",
+            "id",
+            "username",
+            "name",
+            "phone",
+            "role",
+            "role_name",
+            "area",
+            "is_active",
+            "can_manage_users",
+            "can_view_sensitive",
+            "must_change_password",
+            "last_login",
+            "date_joined",
+            "password",
         ]
         read_only_fields = ["role", "is_active", "must_change_password", "last_login", "date_joined"]
 
@@ -45,7 +58,9 @@ class UserSerializer(serializers.ModelSerializer):
         try:
             return clean_phone_value(value)
         except Exception as exc:
-            raise serializers.ValidationError(exc.messages[0] if hasattr(exc, "messages") else str(exc)) from exc
+            raise serializers.ValidationError(
+                exc.messages[0] if hasattr(exc, "messages") else str(exc)
+            ) from exc
 
     def to_representation(self, instance):
         from bangfu.core.masking import mask_phone
@@ -97,8 +112,11 @@ class UserViewSet(
         try:
             serializer.instance = actions.create_staff_user(
                 self.request.user,
-                username=data["username"], password=data["password"], area=data["area_id"],
-                name=data.get("name", ""), phone=data.get("phone", ""),
+                username=data["username"],
+                password=data["password"],
+                area=data["area_id"],
+                name=data.get("name", ""),
+                phone=data.get("phone", ""),
                 can_manage_users=data.get("can_manage_users", False),
                 can_view_sensitive=data.get("can_view_sensitive", False),
             )
@@ -112,7 +130,11 @@ class UserViewSet(
         if "username" in data and data["username"] != target.username:
             raise serializers.ValidationError({"username": "登录名不能修改。"})
         try:
-            changes = {k: v for k, v in data.items() if k in {"name", "phone", "can_manage_users", "can_view_sensitive"}}
+            changes = {
+                k: v
+                for k, v in data.items()
+                if k in {"name", "phone", "can_manage_users", "can_view_sensitive"}
+            }
             if "area_id" in data:
                 changes["area"] = data["area_id"]
             actions.update_staff_user(self.request.user, target, **changes)
@@ -137,7 +159,9 @@ def me(request):
 
 @extend_schema(
     summary="用用户名和密码换取接口令牌",
-    request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
+    request=inline_serializer(
+        "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+    ),
     responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     auth=[],
 )
@@ -156,5 +180,6 @@ def token_view(request):
         return Response({"detail": "用户名或密码错误。"}, status=status.HTTP_400_BAD_REQUEST)
     if user.must_change_password:
         return Response({"detail": "请先登录网页修改密码后再使用接口。"}, status=status.HTTP_403_FORBIDDEN)
+    user_logged_in.send(sender=type(user), request=request, user=user)  # audits and sets last_login
     token = actions.issue_token(user)
     return Response({"token": token.key})

@@ -35,7 +35,9 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
         self.fields["username"].widget.attrs.update({"class": "form-control", "autocomplete": "username"})
-        self.fields["password"].widget.attrs.update({"class": "form-control", "autocomplete": "current-password"})
+        self.fields["password"].widget.attrs.update(
+            {"class": "form-control", "autocomplete": "current-password"}
+        )
 
     def clean(self):
         username = self.cleaned_data.get("username", "")
@@ -53,13 +55,17 @@ class ProfileForm(StyledFormMixin, forms.Form):
 
 
 class PasswordChangeForm(StyledFormMixin, forms.Form):
-    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    old_password = forms.CharField(
+        label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     new_password1 = forms.CharField(
         label="新密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="<br>".join(password_validators_help_texts()),
     )
-    new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password2 = forms.CharField(
+        label="再次输入新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean(self):
         data = super().clean()

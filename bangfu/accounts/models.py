@@ -24,7 +24,14 @@ class Role(models.TextChoices):
 
 
 # The area level each staff role is bound to.
-ROLE_LEVEL = {Role.NATIONAL: 0, Role.PROVINCE: 1, Role.CITY: 2, Role.COUNTY: 3, Role.TOWNSHIP: 4, Role.VILLAGE: 5}
+ROLE_LEVEL = {
+    Role.NATIONAL: 0,
+    Role.PROVINCE: 1,
+    Role.CITY: 2,
+    Role.COUNTY: 3,
+    Role.TOWNSHIP: 4,
+    Role.VILLAGE: 5,
+}
 LEVEL_ROLE = {level: role for role, level in ROLE_LEVEL.items()}
 
 

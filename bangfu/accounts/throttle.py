@@ -18,4 +18,6 @@ def login_blocked(username: str, ip: str | None) -> bool:
 
 
 def blocked_message() -> str:
-    return f"登录失败次数过多，账号已临时锁定，请 {settings.BANGFU_LOGIN_LOCK_MINUTES} 分钟后再试或联系管理员。"
+    return (
+        f"登录失败次数过多，账号已临时锁定，请 {settings.BANGFU_LOGIN_LOCK_MINUTES} 分钟后再试或联系管理员。"
+    )

@@ -50,10 +50,16 @@ def profile(request):
 def token_issue(request):
     token = actions.issue_token(request.user)
     messages.success(request, "已生成新的接口令牌，请妥善保存；旧令牌已失效。")
-    return render(request, "accounts/profile.html", {
-        "form": ProfileForm(initial={"name": request.user.name, "phone": request.user.phone}),
-        "token": token, "show_token": True, "nav": "profile",
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": ProfileForm(initial={"name": request.user.name, "phone": request.user.phone}),
+            "token": token,
+            "show_token": True,
+            "nav": "profile",
+        },
+    )
 
 
 @login_required
@@ -133,8 +139,12 @@ def user_create(request):
         try:
             user = actions.create_staff_user(
                 request.user,
-                username=data["username"], password=data["password"], area=data["area"], name=data["name"],
-                phone=data["phone"], can_manage_users=data["can_manage_users"],
+                username=data["username"],
+                password=data["password"],
+                area=data["area"],
+                name=data["name"],
+                phone=data["phone"],
+                can_manage_users=data["can_manage_users"],
                 can_view_sensitive=data["can_view_sensitive"],
             )
         except ValidationError as exc:
@@ -150,10 +160,16 @@ def user_create(request):
 @login_required
 def user_detail(request, pk: int):
     target = _managed_user(request, pk)
-    return render(request, "accounts/user_detail.html", {
-        "target": target, "nav": "users", "manageable": request.user.can_manage(target),
-        "reset_form": PasswordResetForm(),
-    })
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "nav": "users",
+            "manageable": request.user.can_manage(target),
+            "reset_form": PasswordResetForm(),
+        },
+    )
 
 
 @login_required
@@ -162,17 +178,26 @@ def user_edit(request, pk: int):
     if not request.user.can_manage(target):
         raise PermissionDenied("您不能修改该用户。")
     initial = {
-        "username": target.username, "name": target.name, "phone": target.phone, "area": target.area.short_code,
-        "can_manage_users": target.can_manage_users, "can_view_sensitive": target.can_view_sensitive,
+        "username": target.username,
+        "name": target.name,
+        "phone": target.phone,
+        "area": target.area.short_code,
+        "can_manage_users": target.can_manage_users,
+        "can_view_sensitive": target.can_view_sensitive,
     }
     form = UserForm(request.POST or None, actor=request.user, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             actions.update_staff_user(
-                request.user, target, name=data["name"], phone=data["phone"], area=data["area"],
+                request.user,
+                target,
+                name=data["name"],
+                phone=data["phone"],
+                area=data["area"],
                 can_manage_users=data["can_manage_users"],
-                can_view_sensitive=data["can_view_sensitive"] if request.user.can_view_sensitive
+                can_view_sensitive=data["can_view_sensitive"]
+                if request.user.can_view_sensitive
                 else target.can_view_sensitive,
             )
         except PermissionDenied as exc:
@@ -206,9 +231,17 @@ def user_reset_password(request, pk: int):
         else:
             messages.success(request, f"已重置 {target} 的密码，对方下次登录时须修改。")
             return redirect("accounts:user_detail", pk=target.pk)
-    return render(request, "accounts/user_detail.html", {
-        "target": target, "nav": "users", "manageable": request.user.can_manage(target), "reset_form": form,
-    }, status=400)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "nav": "users",
+            "manageable": request.user.can_manage(target),
+            "reset_form": form,
+        },
+        status=400,
+    )
 
 
 @login_required

@@ -70,8 +70,12 @@ def load_areas(
             full_names[division.code] = full_name
         batch.append(
             Area(
-                code=division.code, name=division.name, full_name=full_name, level=division.level,
-                parent_id=parent, is_current=True,
+                code=division.code,
+                name=division.name,
+                full_name=full_name,
+                level=division.level,
+                parent_id=parent,
+                is_current=True,
             )
         )
         seen.add(division.code)
@@ -89,7 +93,9 @@ def load_areas(
             scope = scope.for_area(Area.objects.get(code=dataset.pad_code(province)))
         stale = [code for code in scope.values_list("code", flat=True).iterator() if code not in seen]
         for start in range(0, len(stale), BATCH_SIZE):
-            retired += Area.objects.filter(code__in=stale[start : start + BATCH_SIZE]).update(is_current=False)
+            retired += Area.objects.filter(code__in=stale[start : start + BATCH_SIZE]).update(
+                is_current=False
+            )
 
     changes = load_code_changes()
     record(
@@ -117,7 +123,10 @@ def load_code_changes() -> int:
         if present and c.new_code in present and c.old_code != c.new_code
     ]
     AreaCodeChange.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["old_code"], update_fields=["new_area", "last_year", "note"],
+        rows,
+        update_conflicts=True,
+        unique_fields=["old_code"],
+        update_fields=["new_area", "last_year", "note"],
         batch_size=BATCH_SIZE,
     )
     return len(rows)

@@ -70,6 +70,8 @@ class AreaViewSet(ScopedReadOnlyViewSet):
         area = self.get_object()
         children = self.get_queryset().filter(parent=area).order_by("code")
         page = self.paginate_queryset(children)
-        return self.get_paginated_response(AreaSerializer(page, many=True).data) if page is not None else Response(
-            AreaSerializer(children, many=True).data
+        return (
+            self.get_paginated_response(AreaSerializer(page, many=True).data)
+            if page is not None
+            else Response(AreaSerializer(children, many=True).data)
         )

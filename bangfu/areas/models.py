@@ -52,7 +52,12 @@ class Area(models.Model):
     full_name = models.CharField("全称", max_length=300, blank=True)
     level = models.PositiveSmallIntegerField("级别", choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区域", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name="上级区域",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     is_current = models.BooleanField("现行代码", default=True)
 
@@ -99,7 +104,9 @@ class AreaCodeChange(models.Model):
     """An old code still found in real data, and the current code it maps to."""
 
     old_code = models.CharField("原代码", max_length=12, primary_key=True)
-    new_area = models.ForeignKey(Area, verbose_name="现行区域", on_delete=models.CASCADE, related_name="old_codes")
+    new_area = models.ForeignKey(
+        Area, verbose_name="现行区域", on_delete=models.CASCADE, related_name="old_codes"
+    )
     last_year = models.PositiveSmallIntegerField("原代码最后使用年份")
     note = models.CharField("说明", max_length=200, blank=True)
 

@@ -31,5 +31,11 @@ def rollup(children: Iterable[Area], queryset, code_field: str) -> dict[str, int
 
 def level_counts(area: Area) -> dict[int, int]:
     """How many areas of each level lie below `area`."""
-    rows = Area.objects.for_area(area).current().exclude(code=area.code).values_list("level").annotate(n=Count("code"))
+    rows = (
+        Area.objects.for_area(area)
+        .current()
+        .exclude(code=area.code)
+        .values_list("level")
+        .annotate(n=Count("code"))
+    )
     return dict(rows)

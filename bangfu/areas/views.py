@@ -43,14 +43,23 @@ def index(request):
 def detail(request, code: str):
     area = scoped_area(request.user, code)
     counts = level_counts(area)
-    return render(request, "areas/detail.html", {
-        "area": area,
-        "crumbs": breadcrumbs(request.user, area),
-        "rows": children_table(request.user, area),
-        "level_counts": [(Level(level).label, counts.get(level, 0)) for level in range(area.level + 1, 6)],
-        "users": User.objects.for_area(area).staff().filter(area=area, is_active=True).order_by("username"),
-        "nav": "areas",
-    })
+    return render(
+        request,
+        "areas/detail.html",
+        {
+            "area": area,
+            "crumbs": breadcrumbs(request.user, area),
+            "rows": children_table(request.user, area),
+            "level_counts": [
+                (Level(level).label, counts.get(level, 0)) for level in range(area.level + 1, 6)
+            ],
+            "users": User.objects.for_area(area)
+            .staff()
+            .filter(area=area, is_active=True)
+            .order_by("username"),
+            "nav": "areas",
+        },
+    )
 
 
 @login_required

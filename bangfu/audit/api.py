@@ -13,8 +13,20 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "at", "username", "ip", "channel", "action", "action_name", "object_type", "object_id",
-            "object_repr", "area_code", "message", "before", "after",
+            "id",
+            "at",
+            "username",
+            "ip",
+            "channel",
+            "action",
+            "action_name",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "area_code",
+            "message",
+            "before",
+            "after",
         ]
 
 

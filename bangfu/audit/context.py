@@ -10,11 +10,12 @@ class Origin:
     channel: str = "命令行"
 
 
-_origin: ContextVar[Origin] = ContextVar("audit_origin", default=Origin())
+_DEFAULT = Origin()
+_origin: ContextVar[Origin | None] = ContextVar("audit_origin", default=None)
 
 
 def current_origin() -> Origin:
-    return _origin.get()
+    return _origin.get() or _DEFAULT
 
 
 def set_origin(origin: Origin):

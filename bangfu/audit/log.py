@@ -61,7 +61,7 @@ def record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
-        area_code=area_code,
+        area_code=area_code or "",
         message=message,
         before=before,
         after=after,

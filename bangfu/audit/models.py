@@ -50,7 +50,7 @@ class AuditEvent(models.Model):
     object_type = models.CharField("对象类型", max_length=50, blank=True)
     object_id = models.CharField("对象编号", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
-    area_code = models.CharField("所属区域", max_length=12, null=True, blank=True, db_index=True)
+    area_code = models.CharField("所属区域", max_length=12, blank=True, db_index=True)  # "" = none
     message = models.TextField("说明", blank=True)
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
@@ -62,7 +62,10 @@ class AuditEvent(models.Model):
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["area_code", "at"]), models.Index(fields=["username", "action", "at"])]
+        indexes = [
+            models.Index(fields=["area_code", "at"]),
+            models.Index(fields=["username", "action", "at"]),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()} {self.object_repr}"

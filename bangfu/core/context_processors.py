@@ -4,4 +4,8 @@ from django.conf import settings
 
 
 def platform(request):
-    return {"platform_name": "帮扶", "platform_title": "人社就业帮扶信息平台", "demo_mode": settings.BANGFU_DEMO}
+    return {
+        "platform_name": "帮扶",
+        "platform_title": "人社就业帮扶信息平台",
+        "demo_mode": settings.BANGFU_DEMO,
+    }

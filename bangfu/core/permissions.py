@@ -10,4 +10,6 @@ class IsStaffAccount(permissions.BasePermission):
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and user.is_active and user.is_staff_account and user.area_id)
+        return bool(
+            user and user.is_authenticated and user.is_active and user.is_staff_account and user.area_id
+        )

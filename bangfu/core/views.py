@@ -9,4 +9,8 @@ def paginate(request, queryset, per_page: int = 50) -> dict:
     params = request.GET.copy()
     params.pop("page", None)
     base = params.urlencode()
-    return {"page_obj": page_obj, "object_list": page_obj.object_list, "querystring_base": f"{base}&" if base else ""}
+    return {
+        "page_obj": page_obj,
+        "object_list": page_obj.object_list,
+        "querystring_base": f"{base}&" if base else "",
+    }

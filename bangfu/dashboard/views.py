@@ -23,12 +23,18 @@ def home(request):
         "villages": [row["villages"] for row in rows],
         "users": [row["users"] for row in rows],
     }
-    return render(request, "dashboard/home.html", {
-        "area": area,
-        "level_counts": [(Level(level).label, counts.get(level, 0)) for level in range(area.level + 1, 6)],
-        "active_users": User.objects.for_user(user).staff().filter(is_active=True).count(),
-        "rows": rows,
-        "chart_json": json.dumps(chart, ensure_ascii=False),
-        "recent_events": AuditEvent.objects.for_user(user).order_by("-at", "-id")[:8],
-        "nav": "dashboard",
-    })
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "area": area,
+            "level_counts": [
+                (Level(level).label, counts.get(level, 0)) for level in range(area.level + 1, 6)
+            ],
+            "active_users": User.objects.for_user(user).staff().filter(is_active=True).count(),
+            "rows": rows,
+            "chart_json": json.dumps(chart, ensure_ascii=False),
+            "recent_events": AuditEvent.objects.for_user(user).order_by("-at", "-id")[:8],
+            "nav": "dashboard",
+        },
+    )

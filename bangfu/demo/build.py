@@ -41,7 +41,7 @@ def demo_areas() -> list[Area]:
 
 def ensure_areas() -> None:
     """Load Hunan's divisions unless they are already there."""
-    if not Area.objects.filter(code__in=[c.ljust(12, "0") for c in COUNTIES]).count() == len(COUNTIES):
+    if Area.objects.filter(code__in=[c.ljust(12, "0") for c in COUNTIES]).count() != len(COUNTIES):
         load_areas(province=PROVINCE)
 
 

@@ -146,17 +146,20 @@ class _ExcelSource:
         if self._sheet.start is None:
             return []
         rows = self._sheet.to_python(skip_empty_area=False, nrows=count)
-        # Header cells: a merged cell's value covers its whole area.
-        for (top, left), (bottom, right) in self._merges:
-            if top >= len(rows) or left >= len(rows[top]):
-                continue
-            value = rows[top][left]
-            for r in range(top, min(bottom, len(rows) - 1) + 1):
-                row = rows[r]
-                for c in range(left, min(right, len(row) - 1) + 1):
-                    if row[c] == "":
-                        row[c] = value
+        # A group cell merged across columns covers all of them (calamine gives only the first). A cell
+        # merged down needs nothing: the header finder reads an empty cell under a header as that header.
+        for (top, left), (_bottom, right) in self._merges:
+            if top < len(rows) and left < len(rows[top]):
+                row = rows[top]
+                for column in range(left + 1, min(right, len(row) - 1) + 1):
+                    if row[column] == "":
+                        row[column] = row[left]
         return rows
+
+    @property
+    def merged_rows(self) -> frozenset[int]:
+        """Rows where merged ranges start: there, merges say how far a group cell reaches."""
+        return frozenset(top for (top, _left), _end in self._merges)
 
     def records(self, first: int) -> Iterator[tuple[int, list[object]]]:
         start, end = self._sheet.start, self._sheet.end
@@ -183,10 +186,12 @@ class _ExcelSource:
                 if active:
                     active = [fill for fill in active if fill[2] >= index]
                     for column, value, _bottom in active:
-                        if row[column] == "":
+                        if column < len(row) and row[column] == "":
                             row[column] = value
                 if index in fills:
-                    active.extend((column, row[column], bottom) for column, bottom in fills[index])
+                    active.extend(
+                        (column, row[column], bottom) for column, bottom in fills[index] if column < len(row)
+                    )
                 yield index, row
             index += 1
 
@@ -274,7 +279,7 @@ class Sheet:
         return self.header_row + self.header_height
 
     def rows(self) -> Iterator[Row]:
-        """Yield the non-blank data rows below the header, numbered as in Excel."""
+        """Yield the non-blank data rows below the header, numbered as in Excel; callable again."""
         if self._source is None:
             return
         pairs = list(self.columns.items())
@@ -347,7 +352,8 @@ def open_sheet(path: str | Path, columns: Sequence[Column], *, sheet: str | None
         raise SpreadsheetError(_not_excel_message(path, extension))
 
     head = source.head(HEADER_SCAN_ROWS)
-    found = _find_header(head, columns, sheet_name)
+    merged_rows = source.merged_rows if isinstance(source, _ExcelSource) else frozenset()
+    found = _find_header(head, columns, sheet_name, merged_rows)
     return Sheet(
         path=path,
         format=kind,
@@ -510,15 +516,18 @@ class _Header:
     warnings: list[str]
 
 
-def _labels(grid: list[list[str]], row: int, height: int) -> list[tuple[str, tuple[str, ...]]]:
+def _labels(
+    grid: list[list[str]], row: int, height: int, merged_rows: frozenset[int]
+) -> list[tuple[str, tuple[str, ...]]]:
     """Per column: the header text to show, and the texts to try against the known column names."""
     if height == 1:
         return [(text, (text,) if text else ()) for text in grid[row]]
     labels = []
     group = ""
     for top, low in zip(grid[row], grid[row + 1], strict=True):
-        # A group cell spanning several columns has its text only in its first column.
-        group = top or group
+        # A group cell spanning several columns has its text only in its first column: where no merged
+        # ranges tell how far it reaches (CSV), it reaches up to the next group cell.
+        group = top or ("" if row in merged_rows else group)
         if low:
             labels.append((low, (low, group + low) if group else (low,)))
         else:
@@ -526,7 +535,12 @@ def _labels(grid: list[list[str]], row: int, height: int) -> list[tuple[str, tup
     return labels
 
 
-def _find_header(head: list[list[object]], columns: Sequence[Column], sheet_name: str | None) -> _Header:
+def _find_header(
+    head: list[list[object]],
+    columns: Sequence[Column],
+    sheet_name: str | None,
+    merged_rows: frozenset[int] = frozenset(),
+) -> _Header:
     where = f"工作表「{sheet_name}」" if sheet_name else "文件"
     width = max((len(row) for row in head), default=0)
     grid = [[as_text(value).strip() for value in row] + [""] * (width - len(row)) for row in head]
@@ -553,7 +567,7 @@ def _find_header(head: list[list[object]], columns: Sequence[Column], sheet_name
                 continue
             mapped = [
                 (shown, next((name for text in tries if (name := canonical(text))), None))
-                for shown, tries in _labels(grid, row, height)
+                for shown, tries in _labels(grid, row, height, merged_rows)
             ]
             names = {name for _shown, name in mapped if name}
             if not names:

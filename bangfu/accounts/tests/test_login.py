@@ -1,4 +1,4 @@
-"""Login: Chinese messages, audit of success and failure, throttling, demo accounts, forced password change."""
+"""Login: Chinese messages, audit of success and failure, throttling, demo accounts, password change."""
 
 import pytest
 from django.test import Client
@@ -31,7 +31,7 @@ def test_wrong_password_shows_chinese_message_and_is_audited(users, client):
 def test_unknown_user_failure_is_audited_without_area(db, client):
     login(client, "nobody", "whatever-1")
     event = AuditEvent.objects.get(action=Action.LOGIN_FAILED)
-    assert event.username == "nobody" and event.area_code is None
+    assert event.username == "nobody" and event.area_code == ""
 
 
 def test_login_is_throttled_after_repeated_failures(users, client, settings):
@@ -73,9 +73,14 @@ def test_user_must_change_reset_password_first(users, client_for):
     c = client_for(user)
     response = c.get(reverse("dashboard:home"))
     assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
-    response = c.post(reverse("accounts:password_change"), {
-        "old_password": PASSWORD, "new_password1": "Fresh-pass-2027", "new_password2": "Fresh-pass-2027",
-    })
+    response = c.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Fresh-pass-2027",
+            "new_password2": "Fresh-pass-2027",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password("Fresh-pass-2027")

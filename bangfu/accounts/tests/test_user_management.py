@@ -12,7 +12,10 @@ from bangfu.conftest import PASSWORD, TOWNSHIP_A, make_user
 
 def new_user_data(**overrides):
     data = {
-        "username": "li_si", "name": "李四", "phone": "13912345678", "area": TOWNSHIP_A,
+        "username": "li_si",
+        "name": "李四",
+        "phone": "13912345678",
+        "area": TOWNSHIP_A,
         "password": "Init-pass-2026",
     }
     data.update(overrides)
@@ -48,7 +51,9 @@ def test_cannot_grant_sensitive_access_one_lacks(users, areas, client_for):
 
 
 def test_duplicate_username_is_refused(users, client_for):
-    response = client_for(users["county_a"]).post(reverse("accounts:user_create"), new_user_data(username="u_city"))
+    response = client_for(users["county_a"]).post(
+        reverse("accounts:user_create"), new_user_data(username="u_city")
+    )
     assert "该登录名已被使用" in response.content.decode()
 
 
@@ -60,7 +65,9 @@ def test_village_officer_has_no_user_management(users, client_for):
 
 def test_cannot_manage_self_or_superior(users, client_for):
     c = client_for(users["county_a"])
-    response = c.post(reverse("accounts:user_set_active", kwargs={"pk": users["county_a"].pk}), {"active": "0"})
+    response = c.post(
+        reverse("accounts:user_set_active", kwargs={"pk": users["county_a"].pk}), {"active": "0"}
+    )
     assert response.status_code == 403
     response = c.get(reverse("accounts:user_detail", kwargs={"pk": users["city"].pk}))
     assert response.status_code == 404
@@ -70,9 +77,15 @@ def test_cannot_manage_self_or_superior(users, client_for):
 
 def test_edit_moves_user_and_records_before_and_after(users, client_for):
     target = users["village_a"]
-    response = client_for(users["county_a"]).post(reverse("accounts:user_edit", kwargs={"pk": target.pk}), {
-        "username": target.username, "name": "王五", "phone": "", "area": TOWNSHIP_A,
-    })
+    response = client_for(users["county_a"]).post(
+        reverse("accounts:user_edit", kwargs={"pk": target.pk}),
+        {
+            "username": target.username,
+            "name": "王五",
+            "phone": "",
+            "area": TOWNSHIP_A,
+        },
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.role == Role.TOWNSHIP and target.name == "王五"
@@ -84,7 +97,9 @@ def test_edit_moves_user_and_records_before_and_after(users, client_for):
 def test_deactivating_revokes_api_token(users, client_for):
     target = users["village_a"]
     Token.objects.create(user=target)
-    client_for(users["county_a"]).post(reverse("accounts:user_set_active", kwargs={"pk": target.pk}), {"active": "0"})
+    client_for(users["county_a"]).post(
+        reverse("accounts:user_set_active", kwargs={"pk": target.pk}), {"active": "0"}
+    )
     target.refresh_from_db()
     assert not target.is_active and not Token.objects.filter(user=target).exists()
 
@@ -113,7 +128,9 @@ def test_phone_is_masked_in_list_and_revealed_with_audit(users, client_for):
 
 def test_reveal_refused_without_sensitive_right(users, areas, client_for):
     viewer = make_user("m_nosens", areas["city"], can_view_sensitive=False)
-    response = client_for(viewer).post(reverse("accounts:user_reveal_phone", kwargs={"pk": users["county_a"].pk}))
+    response = client_for(viewer).post(
+        reverse("accounts:user_reveal_phone", kwargs={"pk": users["county_a"].pk})
+    )
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=Action.VIEW_SENSITIVE).exists()
 
@@ -142,7 +159,9 @@ def test_user_list_filters(users, client_for):
     assert "不在您的管辖区域内" in text
 
 
-def test_user_list_query_count_does_not_grow_with_users(users, areas, client_for, django_assert_max_num_queries):
+def test_user_list_query_count_does_not_grow_with_users(
+    users, areas, client_for, django_assert_max_num_queries
+):
     for i in range(30):
         make_user(f"bulk{i}", areas["village_a"])
     c = client_for(users["county_a"])
@@ -156,11 +175,16 @@ def test_api_user_management(users, client_for):
     assert response.status_code == 201, response.content
     assert response.json()["phone"] == "139****5678"
     pk = response.json()["id"]
-    response = c.patch(reverse("user-detail", kwargs={"pk": pk}), json.dumps({"area": "433123"}),
-                       content_type="application/json")
+    response = c.patch(
+        reverse("user-detail", kwargs={"pk": pk}),
+        json.dumps({"area": "433123"}),
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "不在您的管辖区域内" in response.content.decode()
     response = c.post(reverse("user-list"), "{not json", content_type="application/json")
     assert response.status_code == 400
-    response = c.post(reverse("user-list"), new_user_data(username="w1", password="1"), content_type="application/json")
+    response = c.post(
+        reverse("user-list"), new_user_data(username="w1", password="1"), content_type="application/json"
+    )
     assert response.status_code == 400
     assert not User.objects.filter(username="w1").exists()

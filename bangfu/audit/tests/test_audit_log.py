@@ -53,7 +53,14 @@ def test_list_filters_and_bad_input(users, client_for):
 
 
 def test_detail_shows_before_and_after(users, client_for):
-    event = record(Action.UPDATE, actor=users["county_a"], obj=users["village_a"],
-                   before={"name": "甲"}, after={"name": "乙"})
-    text = client_for(users["county_a"]).get(reverse("audit:detail", kwargs={"pk": event.pk})).content.decode()
+    event = record(
+        Action.UPDATE,
+        actor=users["county_a"],
+        obj=users["village_a"],
+        before={"name": "甲"},
+        after={"name": "乙"},
+    )
+    text = (
+        client_for(users["county_a"]).get(reverse("audit:detail", kwargs={"pk": event.pk})).content.decode()
+    )
     assert "甲" in text and "乙" in text

@@ -39,9 +39,20 @@ LIST_VIEWS = {
 }
 # Views about the user themself, or public ones (login, schema, docs): no area data to leak.
 OWN_OR_PUBLIC = {
-    "accounts:login", "accounts:logout", "accounts:profile", "accounts:password_change", "accounts:token_issue",
-    "accounts:token_revoke", "accounts:user_create", "areas:index", "api-token", "api-me", "api-schema",
-    "api-docs", "api-redoc", "api-root",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:profile",
+    "accounts:password_change",
+    "accounts:token_issue",
+    "accounts:token_revoke",
+    "accounts:user_create",
+    "areas:index",
+    "api-token",
+    "api-me",
+    "api-schema",
+    "api-docs",
+    "api-redoc",
+    "api-root",
 }
 
 
@@ -57,9 +68,12 @@ def all_url_names(resolver=None, prefix=""):
 
 
 def test_every_url_is_classified():
-    unclassified = {
-        n for n in all_url_names() if not n.endswith("-format")
-    } - set(OBJECT_VIEWS) - set(LIST_VIEWS) - OWN_OR_PUBLIC
+    unclassified = (
+        {n for n in all_url_names() if not n.endswith("-format")}
+        - set(OBJECT_VIEWS)
+        - set(LIST_VIEWS)
+        - OWN_OR_PUBLIC
+    )
     assert not unclassified, f"add these views to the area-scope tests: {sorted(unclassified)}"
 
 
@@ -75,7 +89,9 @@ def _request(client, method, url):
         return client.get(url)
     if method == "patch":
         return client.patch(url, data=json.dumps({"name": "篡改"}), content_type="application/json")
-    return client.post(url, {"name": "篡改", "active": "0", "password": "Another-pass-2026", "area": COUNTY_A})
+    return client.post(
+        url, {"name": "篡改", "active": "0", "password": "Another-pass-2026", "area": COUNTY_A}
+    )
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_VIEWS))
@@ -128,5 +144,7 @@ def test_province_user_sees_both_counties(users, client_for):
 
 
 def test_township_user_cannot_see_county_level_user(users, client_for):
-    response = client_for(users["township_a"]).get(reverse("accounts:user_detail", kwargs={"pk": users["county_a"].pk}))
+    response = client_for(users["township_a"]).get(
+        reverse("accounts:user_detail", kwargs={"pk": users["county_a"].pk})
+    )
     assert response.status_code == 404

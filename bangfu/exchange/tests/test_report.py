@@ -56,7 +56,7 @@ def test_error_report(tmp_path):
         ),
         RowProblem(
             7,
-            ["王五", "", "", "", "多出来的"],
+            ["王五", "", "=1+1", "", "多出来的"],
             [CellError("证件号码", None, "必填"), CellError(None, None, "与第5行重复")],
         ),
     ]
@@ -69,6 +69,7 @@ def test_error_report(tmp_path):
     five, seven, twelve = rows[1:]
     assert five[1:5] == ["张三", "0" + ID[1:], "1990-01-01", "x"]  # text, leading zero kept
     assert five[6] == "务工时间(月)「x」：应为0–12的整数"
+    assert seven[3] == "=1+1"  # never a formula
     assert seven[5] == "多出来的"
     assert seven[6] == "证件号码（空）：必填；与第5行重复"
     assert twelve[2] == "433124199202021000"  # the number as Excel shows it, written as text
@@ -88,6 +89,7 @@ def test_error_report(tmp_path):
     with zipfile.ZipFile(path) as archive:
         styles = archive.read("xl/styles.xml").decode()
     assert "<b/>" in styles
+    assert "<f>" not in xml
     # Every original cell is a string cell: no digits are stored as numbers.
     id_cells = re.findall(r'<c r="C\d+"[^>]*>', xml)
     assert id_cells and all('t="inlineStr"' in cell or 't="s"' in cell for cell in id_cells)

@@ -100,7 +100,17 @@ def test_xlsx_staff_file_with_titles_and_two_row_header(tmp_path):
     sheet = open_sheet(path, COLUMNS)
     assert sheet.format == "xlsx"
     assert sheet.sheet_name == "脱贫劳动力"
-    assert sheet.first_data_row == 6
+    assert (sheet.header_row, sheet.header_height, sheet.first_data_row) == (4, 2, 6)
+    assert sheet.header == [
+        "户编号",
+        "姓 名",
+        "证件号码",
+        "与户主\n关系",
+        "出生日期",
+        "务工状态",
+        "务工时间（月）",
+        "备注",
+    ]
     assert sheet.columns == {
         "户编号": 0,
         "姓名": 1,
@@ -245,7 +255,8 @@ def test_aliases_map_to_the_canonical_name(tmp_path):
 
 
 def test_xls_written_by_xlwt(tmp_path):
-    xlwt = pytest.importorskip("xlwt")
+    import xlwt
+
     path = tmp_path / "legacy.xls"
     workbook = xlwt.Workbook(encoding="utf-8")
     sheet = workbook.add_sheet("名单")
@@ -338,6 +349,17 @@ def test_csv_encodings(tmp_path, encoding):
     assert rows[1].raw[1] == (" 吉𠮷 " if text is CSV_TEXT else " 吉祥 ")
 
 
+def test_excel_unicode_text_export(tmp_path):
+    """Excel's 「Unicode 文本」 is UTF-16 with a BOM, tab-separated."""
+    path = tmp_path / "unicode.csv"
+    path.write_bytes(
+        "户编号\t姓名\t证件号码\t与户主关系\r\nH1\t吉𠮷\t433124199001011234\t户主\r\n".encode("utf-16")
+    )
+    sheet = open_sheet(path, COLUMNS)
+    assert (sheet.encoding, sheet.delimiter) == ("utf-16", "\t")
+    assert rows_of(sheet)[0].cells["姓名"] == "吉𠮷"
+
+
 @pytest.mark.parametrize("delimiter", ["\t", ";", ","])
 def test_csv_delimiters_with_title_rows(tmp_path, delimiter):
     path = tmp_path / "d.csv"
@@ -375,6 +397,27 @@ def test_csv_two_row_header_forward_fills_group_cells(tmp_path):
     row = rows_of(sheet)[0]
     assert row.number == 3
     assert row.cells["务工时间(月)"] == "10"  # CSV cells are always text
+
+
+def test_group_cell_is_part_of_the_column_name(tmp_path):
+    """「是否」merged over 低保/特困/易地搬迁 means 是否低保, 是否特困, 是否易地搬迁."""
+    flags = [Column("是否低保"), Column("是否特困"), Column("是否易地搬迁"), Column("姓名", required=True)]
+    csv_path = tmp_path / "flags.csv"
+    csv_path.write_text("姓名,是否,,,其他\n,低保,特困,易地搬迁,\n张三,是,否,否,x\n", encoding="utf-8")
+    xlsx_path = tmp_path / "flags.xlsx"
+    workbook = xlsxwriter.Workbook(str(xlsx_path))
+    sheet = workbook.add_worksheet()
+    sheet.merge_range(0, 0, 1, 0, "姓名")
+    sheet.merge_range(0, 1, 0, 3, "是否")
+    sheet.write_row(1, 1, ["低保", "特困", "易地搬迁"])
+    sheet.write_row(2, 0, ["张三", "是", "否", "否", "x"])
+    workbook.close()
+    for path in (csv_path, xlsx_path):
+        opened = open_sheet(path, flags)
+        assert opened.columns == {"姓名": 0, "是否低保": 1, "是否特困": 2, "是否易地搬迁": 3}
+        (row,) = rows_of(opened)
+        assert (row.number, row.cells["是否低保"], row.cells["是否特困"]) == (3, "是", "否")
+    assert open_sheet(xlsx_path, flags).unknown_columns == []  # column E has no header at all
 
 
 def test_csv_multiline_cell_counts_as_one_row(tmp_path):

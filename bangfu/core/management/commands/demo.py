@@ -29,7 +29,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("演示账号（仅演示模式可登录）："))
         for login in logins:
-            self.stdout.write(f"  {login.username:<20} 密码 {login.password}   {login.role}  {login.area.full_name}")
+            self.stdout.write(
+                f"  {login.username:<20} 密码 {login.password}   {login.role}  {login.area.full_name}"
+            )
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
         if not no_serve:
             serve(host, port, 8, self.stdout)
