@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "bangfu.accounts",
     "bangfu.audit",
     "bangfu.dashboard",
+    "bangfu.registry",
 ]
 
 MIDDLEWARE = [

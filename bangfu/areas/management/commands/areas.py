@@ -21,11 +21,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, subcommand, **options):
         if subcommand == "load":
-            self.load(options.get("province"))
+            self.load(options.get("province"), options["verbosity"])
         else:
             self.show(options["code"])
 
-    def load(self, province: str | None):
+    def load(self, province: str | None, verbosity: int):
         if province:
             try:
                 province = dataset.pad_code(province)[:2]
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         started = time.monotonic()
 
         def progress(n):
-            if self.verbosity >= 2:
+            if verbosity >= 2:
                 self.stdout.write(f"  已载入 {n} 条……")
 
         result = load_areas(province=province, progress=progress)

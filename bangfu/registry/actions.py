@@ -1,0 +1,282 @@
+"""Writes to the registry: imports in short transactions, manual edits, each with field history and audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from bangfu.audit.log import record as audit
+from bangfu.audit.models import Action
+from bangfu.exchange.report import write_error_report
+from bangfu.exchange.spreadsheet import SpreadsheetError
+from bangfu.registry.importer import Validation, validate_file
+from bangfu.registry.models import Change, Household, ImportBatch, ImportStatus, Person
+from bangfu.registry.names import initials
+from bangfu.registry.rows import HOUSEHOLD_FIELDS, PERSON_FIELDS, PersonRecord
+
+SAVE_CHUNK = 5000
+SOURCE_IMPORT, SOURCE_MANUAL, SOURCE_API = "导入", "手工", "接口"
+PERSON_UPDATE_FIELDS = [*(f for f in PERSON_FIELDS if f != "id_number"), "name_initials", "household", "area"]
+HOUSEHOLD_UPDATE_FIELDS = [*HOUSEHOLD_FIELDS, "area"]
+
+
+def display(value) -> str:
+    """A value as history and messages show it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, Household):
+        return value.number
+    return str(value)
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+@dataclass
+class SaveCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    households_created: int = 0
+    households_updated: int = 0
+
+    def add(self, other: SaveCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def save_records(
+    records: list[PersonRecord], *, actor, source: str, batch: ImportBatch | None = None
+) -> SaveCounts:
+    """Insert or update the people and households of `records`; call inside a transaction.
+
+    A person is found by ID number, a household by 户编号; changed fields get a history entry, unchanged
+    rows are only counted, so saving the same rows twice changes nothing.
+    """
+    counts = SaveCounts()
+    changes: list[Change] = []
+
+    def change(field, before, after, *, person=None, household=None):
+        changes.append(
+            Change(
+                actor=actor if getattr(actor, "pk", None) else None,
+                source=source,
+                batch=batch,
+                person=person,
+                household=household,
+                field=field,
+                before=display(before),
+                after=display(after),
+            )
+        )
+
+    # Households: the first row of each household carries its attributes (the import checked they agree).
+    firsts: dict[str, PersonRecord] = {}
+    for rec in records:
+        firsts.setdefault(rec.household_number, rec)
+    households = {h.number: h for h in Household.objects.filter(number__in=list(firsts))}
+    new_households, changed_households, moved = [], [], []
+    for number, rec in firsts.items():
+        wanted = {f: getattr(rec, f) for f in HOUSEHOLD_FIELDS}
+        household = households.get(number)
+        if household is None:
+            household = Household(number=number, area_id=rec.village_code, **wanted)
+            households[number] = household
+            new_households.append(household)
+            continue
+        diff = [(f, getattr(household, f), v) for f, v in wanted.items() if getattr(household, f) != v]
+        if household.area_id != rec.village_code:
+            diff.append(("area", household.area_id, rec.village_code))
+            moved.append(household)
+        if diff:
+            for name, before, after in diff:
+                setattr(household, "area_id" if name == "area" else name, after)
+                change(_label(Household, name), before, after, household=household)
+            changed_households.append(household)
+    Household.objects.bulk_create(new_households, batch_size=1000)
+    if changed_households:
+        Household.objects.bulk_update(changed_households, HOUSEHOLD_UPDATE_FIELDS, batch_size=1000)
+    for household in moved:  # members not in this file move with their household
+        Person.objects.filter(household=household).exclude(area_id=household.area_id).update(
+            area_id=household.area_id
+        )
+    counts.households_created, counts.households_updated = len(new_households), len(changed_households)
+
+    people = {p.id_number: p for p in Person.objects.filter(id_number__in=[r.id_number for r in records])}
+    new_people, changed_people = [], []
+    for rec in records:
+        household = households[rec.household_number]
+        wanted = {f: getattr(rec, f) for f in PERSON_FIELDS}
+        person = people.get(rec.id_number)
+        if person is None:
+            new_people.append(
+                Person(
+                    household=household, area_id=rec.village_code, name_initials=initials(rec.name), **wanted
+                )
+            )
+            continue
+        diff = [(f, getattr(person, f), v) for f, v in wanted.items() if getattr(person, f) != v]
+        if person.household_id != household.pk:
+            diff.append(("household", person.household.number, household.number))
+        if diff:
+            for name, before, after in diff:
+                setattr(person, name, household if name == "household" else after)
+                change(_label(Person, name), before, after, person=person)
+            person.area_id = household.area_id
+            person.name_initials = initials(person.name)
+            changed_people.append(person)
+        else:
+            counts.unchanged += 1
+    Person.objects.bulk_create(new_people, batch_size=1000)
+    if changed_people:
+        Person.objects.bulk_update(changed_people, PERSON_UPDATE_FIELDS, batch_size=1000)
+    Change.objects.bulk_create(changes, batch_size=1000)
+    counts.created, counts.updated = len(new_people), len(changed_people)
+    return counts
+
+
+def _household_chunks(records: list[PersonRecord], size: int) -> Iterable[list[PersonRecord]]:
+    """Chunks of about `size` rows that never split a household."""
+    grouped: dict[str, list[PersonRecord]] = {}
+    for rec in records:
+        grouped.setdefault(rec.household_number, []).append(rec)
+    chunk: list[PersonRecord] = []
+    for members in grouped.values():
+        chunk.extend(members)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def save_import(
+    batch: ImportBatch,
+    validation: Validation,
+    *,
+    actor,
+    chunk_size: int = SAVE_CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> SaveCounts:
+    """Phase two: save the valid rows, one short transaction per chunk (a crash loses at most the chunk
+    in flight, and re-running the file completes it without duplicates). A dry run rolls every chunk back."""
+    counts = SaveCounts()
+    done = 0
+    for chunk in _household_chunks(validation.records, chunk_size):
+        with transaction.atomic():
+            counts.add(
+                save_records(chunk, actor=actor, source=SOURCE_IMPORT, batch=None if batch.dry_run else batch)
+            )
+            if batch.dry_run:
+                transaction.set_rollback(True)
+        done += len(chunk)
+        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, phase="保存")
+        if progress:
+            progress(done)
+    return counts
+
+
+@transaction.atomic
+def create_import_batch(*, area, user, path: Path | None = None, upload=None, name: str = "", dry_run=False):
+    """Keep the file with the batch, so what was imported can always be looked at again."""
+    batch = ImportBatch(area=area, user=user if getattr(user, "pk", None) else None, dry_run=dry_run)
+    if upload is not None:
+        batch.original_name = name or upload.name
+        batch.file.save(Path(batch.original_name).name, upload, save=False)
+    else:
+        batch.original_name = name or path.name
+        with open(path, "rb") as fh:
+            batch.file.save(path.name, ContentFile(fh.read()), save=False)
+    batch.save()
+    audit(
+        Action.IMPORT,
+        actor=user,
+        obj=batch,
+        message=f"提交名册导入：{batch.original_name}" + ("（仅校验）" if dry_run else ""),
+    )
+    return batch
+
+
+def run_registry_import(
+    batch: ImportBatch, *, today: dt.date | None = None, report_path: Path | None = None
+) -> ImportBatch:
+    """Both phases for one batch, recording status, counts, error report and audit on the batch."""
+    actor = batch.user
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), phase="校验"
+    )
+
+    def validating(n):
+        ImportBatch.objects.filter(pk=batch.pk).update(phase=f"校验（已读 {n} 行）")
+
+    try:
+        validation = validate_file(batch.file.path, batch.area, today=today, progress=validating)
+    except SpreadsheetError as exc:
+        return _finish(batch, actor, status=ImportStatus.FAILED, message=exc.message)
+    batch.total_rows = validation.total_rows
+    batch.valid_rows = len(validation.records)
+    batch.error_rows = len(validation.problems)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        total_rows=batch.total_rows, valid_rows=batch.valid_rows, error_rows=batch.error_rows, phase="保存"
+    )
+    if validation.problems:
+        _write_report(batch, validation, report_path)
+    try:
+        counts = save_import(batch, validation, actor=actor)
+    except Exception as exc:  # a database failure: committed chunks stay, the rest can be re-run
+        _finish(
+            batch, actor, status=ImportStatus.FAILED, message=f"保存时出错，已保存的部分可重新导入补全：{exc}"
+        )
+        raise
+    for name, value in counts.__dict__.items():
+        setattr(batch, name, value)
+    summary = (
+        f"共 {batch.total_rows} 行：有效 {batch.valid_rows}，错误 {batch.error_rows}；"
+        f"新增 {counts.created} 人、更新 {counts.updated} 人、未变化 {counts.unchanged} 人；"
+        f"新增 {counts.households_created} 户、更新 {counts.households_updated} 户"
+        + ("（仅校验，未保存）" if batch.dry_run else "")
+    )
+    message = "；".join([summary, *validation.warnings])
+    return _finish(batch, actor, status=ImportStatus.DONE, message=message)
+
+
+def _write_report(batch: ImportBatch, validation: Validation, report_path: Path | None) -> None:
+    target = Path(report_path) if report_path else Path(batch.file.path).with_suffix(".errors.xlsx")
+    write_error_report(target, validation.header, validation.problems)
+    if report_path is None:
+        name = f"{Path(batch.original_name).stem}-错误报告.xlsx"
+        with open(target, "rb") as fh:
+            batch.report.save(name, ContentFile(fh.read()), save=False)
+        target.unlink()
+    else:
+        with open(target, "rb") as fh:
+            batch.report.save(target.name, ContentFile(fh.read()), save=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(report=batch.report.name)
+
+
+@transaction.atomic
+def _finish(batch: ImportBatch, actor, *, status: str, message: str) -> ImportBatch:
+    batch.status, batch.message, batch.finished_at, batch.phase = status, message, timezone.now(), ""
+    batch.processed_rows = batch.valid_rows if status == ImportStatus.DONE else batch.processed_rows
+    batch.save()
+    audit(
+        Action.IMPORT,
+        actor=actor,
+        obj=batch,
+        message=("名册导入完成：" if status == ImportStatus.DONE else "名册导入失败：") + message,
+    )
+    return batch

@@ -1,0 +1,166 @@
+"""Registry import, phase one: read the whole file, check every row, and decide what would be saved.
+
+Nothing is written here. `actions.import_registry` saves the valid rows in short transactions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bangfu.areas.models import Area
+from bangfu.exchange.report import CellError, RowProblem
+from bangfu.exchange.spreadsheet import SpreadsheetError, open_sheet
+from bangfu.registry.models import Household, Person
+from bangfu.registry.rows import (
+    AREA_CODE,
+    COLUMNS,
+    HOUSEHOLD_FIELDS,
+    TOWNSHIP,
+    VILLAGE,
+    AreaLookup,
+    PersonRecord,
+    clean_row,
+)
+
+CHECK_CHUNK = 5000
+# The column a household field is read from, to name it in messages.
+HOUSEHOLD_COLUMNS = {
+    "village_code": AREA_CODE,
+    "household_type": "户类型",
+    "monitoring_type": "监测对象类型",
+    "poverty_exit_year": "脱贫年度",
+    "income_per_capita": "人均纯收入",
+    "is_dibao": "是否低保",
+    "is_tekun": "是否特困",
+    "is_relocated": "是否易地搬迁",
+}
+
+
+@dataclass
+class Validation:
+    header: list[str]
+    records: list[PersonRecord]
+    problems: list[RowProblem]
+    total_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def area_lookup(area: Area) -> AreaLookup:
+    """The lookup for rows imported by the staff of `area`: its current subtree."""
+    rows = Area.objects.for_area(area).current().values_list("code", "name", "level", "parent_id")
+
+    def outside(code: str) -> str | None:
+        found = Area.objects.filter(code=code).values_list("full_name", flat=True).first()
+        return found or None
+
+    return AreaLookup(area.code, area.level, rows.iterator(chunk_size=10000), outside)
+
+
+def _household_key(record: PersonRecord) -> tuple:
+    return (record.village_code, *(getattr(record, f) for f in HOUSEHOLD_FIELDS))
+
+
+def validate_file(
+    path, area: Area, *, today: dt.date | None = None, progress: Callable[[int], None] | None = None
+) -> Validation:
+    """Every row checked; raises SpreadsheetError when the file as a whole cannot be used."""
+    sheet = open_sheet(path, COLUMNS)
+    if AREA_CODE not in sheet.columns and not {TOWNSHIP, VILLAGE} <= set(sheet.columns):
+        raise SpreadsheetError(
+            f"缺少区划列：请提供“{AREA_CODE}”（12 位村级代码），或“{TOWNSHIP}”和“{VILLAGE}”两列。",
+            missing=(AREA_CODE,),
+            seen=tuple(sheet.header),
+        )
+    lookup = area_lookup(area)
+    records: list[PersonRecord] = []
+    problems: list[RowProblem] = []
+    row_of_id: dict[str, int] = {}
+    households: dict[str, tuple[int, tuple]] = {}
+    pending: list[tuple[PersonRecord, list]] = []  # rows still to check against the registry
+    total = 0
+    for row in sheet.rows():
+        total += 1
+        record, errors = clean_row(row.cells, lookup, row_number=row.number, today=today)
+        if record is not None:
+            errors = _file_conflicts(record, row.cells, row_of_id, households)
+        if errors:
+            problems.append(RowProblem(row.number, row.raw, errors))
+        else:
+            pending.append((record, row.raw))
+            row_of_id[record.id_number] = row.number
+            households.setdefault(record.household_number, (row.number, _household_key(record)))
+        if len(pending) >= CHECK_CHUNK:
+            _check_registry(pending, area, records, problems)
+        if progress and total % 10000 == 0:
+            progress(total)
+    _check_registry(pending, area, records, problems)
+    problems.sort(key=lambda p: p.row_number)
+    warnings = list(sheet.warnings)
+    if sheet.unknown_columns:
+        warnings.append("以下列不是名册列，已忽略：" + "、".join(sheet.unknown_columns))
+    return Validation(list(sheet.header), records, problems, total, warnings)
+
+
+def _file_conflicts(record, cells, row_of_id, households) -> list[CellError]:
+    if (first := row_of_id.get(record.id_number)) is not None:
+        return [
+            CellError("证件号码", cells.get("证件号码"), f"与第 {first} 行重复：同一人在文件中只能出现一次")
+        ]
+    if (seen := households.get(record.household_number)) is not None:
+        first_row, key = seen
+        mine = _household_key(record)
+        if mine != key:
+            names = ("village_code", *HOUSEHOLD_FIELDS)
+            columns = [HOUSEHOLD_COLUMNS[n] for n, a, b in zip(names, key, mine, strict=True) if a != b]
+            return [
+                CellError(
+                    columns[0],
+                    cells.get(columns[0]),
+                    f"同一户编号的{'、'.join(columns)}与第 {first_row} 行不一致：一户的户信息应相同",
+                )
+            ]
+    return []
+
+
+def _check_registry(pending, area: Area, records: list, problems: list) -> None:
+    """Move pending rows to `records`, except people or households registered outside the importer's
+    subtree: those are reported, never moved."""
+    low, high = area.code_range
+    ids = [record.id_number for record, _ in pending]
+    numbers = list({record.household_number for record, _ in pending})
+    people = dict(
+        Person.objects.filter(id_number__in=ids)
+        .exclude(area__gte=low, area__lte=high)
+        .values_list("id_number", "area")
+    )
+    homes = dict(
+        Household.objects.filter(number__in=numbers)
+        .exclude(area__gte=low, area__lte=high)
+        .values_list("number", "area")
+    )
+    counties = _county_names(set(people.values()) | set(homes.values())) if people or homes else {}
+    for record, raw in pending:
+        if (code := people.get(record.id_number)) is not None:
+            where = counties.get(code[:6].ljust(12, "0"), code[:6])
+            message = (
+                f"此人已在{where}登记，不在您的管辖区域内，未导入也未迁移；如确已迁入，请与原登记地核实后办理"
+            )
+            problems.append(
+                RowProblem(record.row_number, raw, [CellError("证件号码", record.id_number, message)])
+            )
+        elif (code := homes.get(record.household_number)) is not None:
+            where = counties.get(code[:6].ljust(12, "0"), code[:6])
+            message = f"户编号已被{where}的家庭使用，不在您的管辖区域内"
+            problems.append(
+                RowProblem(record.row_number, raw, [CellError("户编号", record.household_number, message)])
+            )
+        else:
+            records.append(record)
+    pending.clear()
+
+
+def _county_names(codes: set[str]) -> dict[str, str]:
+    counties = {code[:6].ljust(12, "0") for code in codes}
+    return dict(Area.objects.filter(code__in=counties).values_list("code", "full_name"))

@@ -1,0 +1,246 @@
+"""The registry (一库): households, their members, laborer profiles, field history and import batches."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+
+from bangfu.areas.models import Area
+from bangfu.core.masking import mask_id, mask_phone
+from bangfu.core.scope import AreaScopedQuerySet
+from bangfu.registry import vocab
+from bangfu.registry.vocab import choices
+
+
+class Household(models.Model):
+    number = models.CharField("户编号", max_length=40, unique=True)
+    area = models.ForeignKey(Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="households")
+    household_type = models.CharField(
+        "户类型", max_length=10, choices=choices(vocab.HOUSEHOLD_TYPES), blank=True
+    )
+    monitoring_type = models.CharField(
+        "监测对象类型", max_length=10, choices=choices(vocab.MONITORING_TYPES), blank=True
+    )
+    risk_identified_on = models.DateField("风险识别日期", null=True, blank=True)
+    risk_eliminated_on = models.DateField("风险消除日期", null=True, blank=True)
+    poverty_exit_year = models.PositiveSmallIntegerField("脱贫年度", null=True, blank=True)
+    income_per_capita = models.DecimalField(
+        "人均纯收入", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    is_dibao = models.BooleanField("是否低保", null=True, blank=True)
+    is_tekun = models.BooleanField("是否特困", null=True, blank=True)
+    is_relocated = models.BooleanField("是否易地搬迁", null=True, blank=True)
+    poverty_causes = models.CharField("致贫原因", max_length=100, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "户"
+        verbose_name_plural = "户"
+        indexes = [models.Index(fields=["area", "number"])]
+
+    def __str__(self):
+        return f"户 {self.number}"
+
+    @property
+    def head(self):
+        return next((m for m in self.members.all() if m.relation == "户主"), None)
+
+
+class PersonQuerySet(AreaScopedQuerySet):
+    def laborers(self, on: date | None = None):
+        """Members aged 16–64 with labor ability (劳动力)."""
+        on = on or date.today()
+        youngest = on.replace(year=on.year - 16)
+        oldest = on.replace(year=on.year - 65, day=min(on.day, 28))
+        return self.filter(
+            labor_skill__in=vocab.LABOR_ABLE,
+            birth_date__lte=youngest,
+            birth_date__gt=oldest,
+            is_deceased=False,
+        )
+
+
+class Person(models.Model):
+    id_number = models.CharField("证件号码", max_length=18, unique=True)
+    name = models.CharField("姓名", max_length=50)
+    name_initials = models.CharField("姓名拼音首字母", max_length=30, db_index=True, editable=False)
+    sex = models.CharField("性别", max_length=1, choices=choices(vocab.SEXES))
+    birth_date = models.DateField("出生日期")
+    ethnicity = models.CharField("民族", max_length=10, choices=choices(vocab.ETHNICITIES), blank=True)
+    household = models.ForeignKey(
+        Household, verbose_name="户", on_delete=models.PROTECT, related_name="members"
+    )
+    relation = models.CharField("与户主关系", max_length=10, choices=choices(vocab.RELATIONS))
+    # The household's village, kept on the person so that area-scoped lists need no join.
+    area = models.ForeignKey(Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="people")
+    education = models.CharField("文化程度", max_length=10, choices=choices(vocab.EDUCATIONS), blank=True)
+    student_status = models.CharField(
+        "在校生状况", max_length=10, choices=choices(vocab.STUDENT_STATUSES), blank=True
+    )
+    health = models.CharField("健康状况", max_length=10, choices=choices(vocab.HEALTH), blank=True)
+    labor_skill = models.CharField("劳动技能", max_length=10, choices=choices(vocab.LABOR_SKILLS), blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    employment_status = models.CharField(
+        "务工状态", max_length=10, choices=choices(vocab.EMPLOYMENT_STATUSES), blank=True
+    )
+    work_months = models.PositiveSmallIntegerField("务工时间(月)", null=True, blank=True)
+    job_wish = models.CharField("就业意向", max_length=100, blank=True)
+    desired_region = models.CharField(
+        "意向务工地", max_length=4, choices=choices(vocab.DESIRED_REGIONS), blank=True
+    )
+    expected_wage = models.PositiveIntegerField("期望月薪", null=True, blank=True)
+    training_wish = models.CharField("培训意愿", max_length=200, blank=True)
+    entrepreneurship_wish = models.CharField("创业意愿", max_length=200, blank=True)
+    skills = models.CharField("技能特长", max_length=200, blank=True)
+    is_deceased = models.BooleanField("已故", default=False)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope_field = "area"
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+        indexes = [
+            models.Index(fields=["area", "name"]),
+            models.Index(fields=["name"]),
+            models.Index(fields=["phone"]),
+            models.Index(fields=["area", "birth_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.masked_id}）"
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def age_on(self, day: date) -> int:
+        return (
+            day.year
+            - self.birth_date.year
+            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        )
+
+    @property
+    def age(self) -> int:
+        return self.age_on(date.today())
+
+    @property
+    def is_laborer(self) -> bool:
+        return self.labor_skill in vocab.LABOR_ABLE and 16 <= self.age < 65 and not self.is_deceased
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "处理中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ImportBatch(models.Model):
+    """One file imported by one user into their area: kept with its counts and its error report."""
+
+    kind = models.CharField("类型", max_length=20, default="registry")
+    area = models.ForeignKey(Area, verbose_name="导入区域", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    file = models.FileField("文件", upload_to="imports/%Y/%m/", max_length=300)
+    original_name = models.CharField("原文件名", max_length=255)
+    dry_run = models.BooleanField("仅校验", default=False)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    phase = models.CharField("阶段", max_length=40, blank=True)
+    total_rows = models.PositiveIntegerField("数据行", default=0)
+    processed_rows = models.PositiveIntegerField("已处理", default=0)
+    valid_rows = models.PositiveIntegerField("有效行", default=0)
+    error_rows = models.PositiveIntegerField("错误行", default=0)
+    created = models.PositiveIntegerField("新增人员", default=0)
+    updated = models.PositiveIntegerField("更新人员", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+    households_created = models.PositiveIntegerField("新增户", default=0)
+    households_updated = models.PositiveIntegerField("更新户", default=0)
+    message = models.TextField("说明", blank=True)
+    report = models.FileField("错误报告", upload_to="import-reports/%Y/%m/", max_length=300, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"导入 {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class Change(models.Model):
+    """Field history of people and households: who changed what, when, from what to what, by which route."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    source = models.CharField("来源", max_length=10)  # 手工, 导入, 接口, 比对
+    batch = models.ForeignKey(ImportBatch, verbose_name="导入批次", on_delete=models.PROTECT, null=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, related_name="changes")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, null=True, related_name="changes")
+    field = models.CharField("字段", max_length=40)
+    before = models.TextField("修改前", blank=True)
+    after = models.TextField("修改后", blank=True)
+
+    class Meta:
+        verbose_name = "变更记录"
+        verbose_name_plural = "变更记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.field}: {self.before} → {self.after}"
+
+
+class WindowCheck(models.Model):
+    """窗口实名核验: a service window anywhere asked whether an ID number is in the registry."""
+
+    at = models.DateTimeField("时间", auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="核验人", on_delete=models.PROTECT)
+    area = models.ForeignKey(
+        Area, verbose_name="核验窗口所在区域", on_delete=models.PROTECT, related_name="+"
+    )
+    masked_id = models.CharField("证件号码（脱敏）", max_length=18)
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.SET_NULL, null=True, blank=True)
+    found = models.BooleanField("已登记")
+    result = models.CharField("核验结果", max_length=200)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "窗口实名核验"
+        verbose_name_plural = "窗口实名核验"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.masked_id} {self.result}"
