@@ -6,9 +6,13 @@ Environment variables (all optional):
   BANGFU_SECRET_KEY    secret key; when unset, one is generated once into BANGFU_DATA_DIR/secret_key
   BANGFU_DEBUG         1 to turn on Django's debug mode (never in production)
   BANGFU_DEMO          1 in demo mode: demo accounts may log in
-  BANGFU_ALLOWED_HOSTS comma-separated host names (default: localhost, 127.0.0.1)
+  BANGFU_ALLOWED_HOSTS comma-separated host names (default: localhost, 127.0.0.1, [::1])
   BANGFU_CSRF_TRUSTED_ORIGINS  comma-separated origins when served behind a reverse proxy
   BANGFU_SECURE_COOKIES 1/0; default on unless debug or demo mode (production is served over HTTPS)
+  BANGFU_BEHIND_HTTPS_PROXY 1 behind a TLS-terminating proxy that sets X-Forwarded-Proto/-For
+  BANGFU_LOGIN_MAX_FAILURES, BANGFU_LOGIN_MAX_FAILURES_PER_IP, BANGFU_LOGIN_LOCK_MINUTES  login throttling
+  BANGFU_SESSION_SECONDS idle session lifetime (default 7200)
+  BANGFU_LOG_LEVEL     root log level (default WARNING)
 """
 
 import os
@@ -185,7 +189,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "bangfu.core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["bangfu.core.permissions.IsStaffAccount"],
@@ -194,7 +198,6 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bangfu.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "帮扶 bangfu API",

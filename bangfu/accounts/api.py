@@ -139,7 +139,8 @@ class UserViewSet(
                 changes["area"] = data["area_id"]
             actions.update_staff_user(self.request.user, target, **changes)
             if "is_active" in self.request.data:
-                actions.set_user_active(self.request.user, target, bool(self.request.data["is_active"]))
+                active = serializers.BooleanField().run_validation(self.request.data["is_active"])
+                actions.set_user_active(self.request.user, target, active)
             if data.get("password"):
                 actions.reset_password(self.request.user, target, data["password"])
         except (PermissionDenied, ValidationError) as exc:

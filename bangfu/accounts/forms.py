@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from bangfu.accounts.throttle import blocked_message, login_blocked
 from bangfu.areas.models import Area, normalize_code
 from bangfu.audit.context import client_ip
+from bangfu.core.access import NO_AREA_MESSAGE, is_area_staff
 from bangfu.core.forms import StyledFormMixin
 
 PHONE_HELP = "手机号 11 位，或带区号的固定电话。"
@@ -38,6 +39,11 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update(
             {"class": "form-control", "autocomplete": "current-password"}
         )
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not is_area_staff(user):
+            raise forms.ValidationError(NO_AREA_MESSAGE, code="no_area")
 
     def clean(self):
         username = self.cleaned_data.get("username", "")

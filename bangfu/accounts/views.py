@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -16,6 +17,7 @@ from bangfu.accounts.forms import LoginForm, PasswordChangeForm, PasswordResetFo
 from bangfu.accounts.models import Role, User
 from bangfu.audit.log import record
 from bangfu.audit.models import Action
+from bangfu.core.access import staff_required
 from bangfu.core.views import paginate
 
 
@@ -33,7 +35,7 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-@login_required
+@staff_required
 def profile(request):
     user = request.user
     form = ProfileForm(request.POST or None, initial={"name": user.name, "phone": user.phone})
@@ -45,7 +47,7 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form, "token": token, "nav": "profile"})
 
 
-@login_required
+@staff_required
 @require_POST
 def token_issue(request):
     token = actions.issue_token(request.user)
@@ -62,7 +64,7 @@ def token_issue(request):
     )
 
 
-@login_required
+@staff_required
 @require_POST
 def token_revoke(request):
     actions.revoke_token(request.user)
@@ -102,7 +104,7 @@ def _managed_user(request, pk: int) -> User:
     return user
 
 
-@login_required
+@staff_required
 def user_list(request):
     _require_manager(request.user)
     users = User.objects.for_user(request.user).staff().select_related("area")
@@ -130,7 +132,7 @@ def user_list(request):
     return render(request, "accounts/user_list.html", context)
 
 
-@login_required
+@staff_required
 def user_create(request):
     _require_manager(request.user)
     form = UserForm(request.POST or None, actor=request.user, initial={"area": request.user.area.short_code})
@@ -157,7 +159,7 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form, "nav": "users", "creating": True})
 
 
-@login_required
+@staff_required
 def user_detail(request, pk: int):
     target = _managed_user(request, pk)
     return render(
@@ -172,7 +174,7 @@ def user_detail(request, pk: int):
     )
 
 
-@login_required
+@staff_required
 def user_edit(request, pk: int):
     target = _managed_user(request, pk)
     if not request.user.can_manage(target):
@@ -208,7 +210,7 @@ def user_edit(request, pk: int):
     return render(request, "accounts/user_form.html", {"form": form, "nav": "users", "target": target})
 
 
-@login_required
+@staff_required
 @require_POST
 def user_set_active(request, pk: int):
     target = _managed_user(request, pk)
@@ -218,7 +220,7 @@ def user_set_active(request, pk: int):
     return redirect("accounts:user_detail", pk=target.pk)
 
 
-@login_required
+@staff_required
 @require_POST
 def user_reset_password(request, pk: int):
     target = _managed_user(request, pk)
@@ -244,7 +246,7 @@ def user_reset_password(request, pk: int):
     )
 
 
-@login_required
+@staff_required
 @require_POST
 def user_reveal_phone(request, pk: int):
     """Shows a user's whole phone number to those allowed, and audits the showing."""
@@ -252,4 +254,4 @@ def user_reveal_phone(request, pk: int):
     if not request.user.can_view_sensitive:
         raise PermissionDenied("您没有查看完整敏感信息的权限。")
     record(Action.VIEW_SENSITIVE, actor=request.user, obj=target, message="查看用户完整联系电话")
-    return HttpResponse(f'<span class="mono">{target.phone or "（未填写）"}</span>')
+    return HttpResponse(format_html('<span class="mono">{}</span>', target.phone or "（未填写）"))

@@ -1,12 +1,12 @@
 """Area browser: drill down from the user's own area, search inside it."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from bangfu.accounts.models import User
 from bangfu.areas.models import Area, Level, normalize_code
 from bangfu.areas.stats import level_counts, rollup
+from bangfu.core.access import staff_required
 
 
 def scoped_area(user, raw_code: str) -> Area:
@@ -26,7 +26,7 @@ def breadcrumbs(user, area: Area) -> list[tuple[Area, bool]]:
 
 def children_table(user, area: Area) -> list[dict]:
     children = list(Area.objects.for_user(user).filter(parent=area).current().order_by("code"))
-    villages = rollup(children, Area.objects.for_area(area).filter(level=Level.VILLAGE), "code")
+    villages = rollup(children, Area.objects.for_area(area).current().filter(level=Level.VILLAGE), "code")
     users = rollup(children, User.objects.for_area(area).staff().filter(is_active=True), "area_id")
     return [
         {"area": child, "villages": villages.get(child.code, 0), "users": users.get(child.code, 0)}
@@ -34,12 +34,12 @@ def children_table(user, area: Area) -> list[dict]:
     ]
 
 
-@login_required
+@staff_required
 def index(request):
     return redirect("areas:detail", code=request.user.area.short_code)
 
 
-@login_required
+@staff_required
 def detail(request, code: str):
     area = scoped_area(request.user, code)
     counts = level_counts(area)
@@ -62,7 +62,7 @@ def detail(request, code: str):
     )
 
 
-@login_required
+@staff_required
 def search(request):
     """Find areas by name or code within the user's subtree."""
     q = request.GET.get("q", "").strip()
@@ -71,7 +71,7 @@ def search(request):
     return render(request, template, {"q": q, "results": results, "nav": "areas"})
 
 
-@login_required
+@staff_required
 def pick(request):
     """htmx: areas matching a name or code, for filling a form's area-code field."""
     q = request.GET.get("q", "").strip()

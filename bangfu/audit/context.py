@@ -27,11 +27,12 @@ def reset_origin(token) -> None:
 
 
 def client_ip(request) -> str | None:
-    """The client address; X-Forwarded-For is trusted only behind a configured proxy."""
+    """The client address; X-Forwarded-For is trusted only behind a configured proxy, and only its last
+    entry (the one our own proxy appended), since a client can put anything before it."""
     from django.conf import settings
 
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
+            return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from bangfu.areas.models import NATION_CODE
 from bangfu.audit.log import record
 from bangfu.audit.models import Action
 
@@ -27,6 +28,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         Action.LOGIN_FAILED,
         obj=user,
         username=username,
-        area_code=user.area_id if user is not None else None,
+        # Unknown names belong to no area: only national administrators see them.
+        area_code=user.area_id if user is not None and user.area_id else NATION_CODE,
         message="用户名或密码错误" if user is None or user.is_active else "账号已停用",
     )

@@ -3,11 +3,11 @@
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
 from bangfu.areas.models import Area, normalize_code
 from bangfu.audit.models import Action, AuditEvent
+from bangfu.core.access import staff_required
 from bangfu.core.views import paginate
 
 
@@ -47,7 +47,7 @@ def filter_events(request, events):
     return events
 
 
-@login_required
+@staff_required
 def event_list(request):
     events = filter_events(request, AuditEvent.objects.for_user(request.user))
     context = paginate(request, events.order_by("-at", "-id"))
@@ -55,7 +55,7 @@ def event_list(request):
     return render(request, "audit/list.html", context)
 
 
-@login_required
+@staff_required
 def event_detail(request, pk: int):
     event = get_object_or_404(AuditEvent.objects.for_user(request.user), pk=pk)
     return render(request, "audit/detail.html", {"event": event, "nav": "audit"})

@@ -2,6 +2,8 @@
 
 from rest_framework import permissions
 
+from bangfu.core.access import is_area_staff
+
 
 class IsStaffAccount(permissions.BasePermission):
     """Authenticated, active staff account bound to an area (enterprise/laborer portals come separately)."""
@@ -9,7 +11,4 @@ class IsStaffAccount(permissions.BasePermission):
     message = "需要登录工作人员账号。"
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            user and user.is_authenticated and user.is_active and user.is_staff_account and user.area_id
-        )
+        return bool(request.user) and is_area_staff(request.user)

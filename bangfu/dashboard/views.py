@@ -2,7 +2,6 @@
 
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from bangfu.accounts.models import User
@@ -10,9 +9,10 @@ from bangfu.areas.models import Level
 from bangfu.areas.stats import level_counts
 from bangfu.areas.views import children_table
 from bangfu.audit.models import AuditEvent
+from bangfu.core.access import staff_required
 
 
-@login_required
+@staff_required
 def home(request):
     user = request.user
     area = user.area

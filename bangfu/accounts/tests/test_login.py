@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from bangfu.accounts.models import User
+from bangfu.areas.models import Area
 from bangfu.audit.models import Action, AuditEvent
 from bangfu.conftest import PASSWORD, make_user
 
@@ -28,10 +30,30 @@ def test_wrong_password_shows_chinese_message_and_is_audited(users, client):
     assert not AuditEvent.objects.filter(action=Action.LOGIN).exists()
 
 
-def test_unknown_user_failure_is_audited_without_area(db, client):
+def test_unknown_user_failure_is_seen_by_national_administrators_only(users, areas, client):
     login(client, "nobody", "whatever-1")
     event = AuditEvent.objects.get(action=Action.LOGIN_FAILED)
-    assert event.username == "nobody" and event.area_code == ""
+    assert event.username == "nobody" and event.area_code == "000000000000"
+    national = make_user("u_nation", Area.objects.get(code="000000000000"))
+    assert AuditEvent.objects.for_user(national).filter(pk=event.pk).exists()
+    assert not AuditEvent.objects.for_user(users["province"]).filter(pk=event.pk).exists()
+
+
+def test_accounts_without_area_cannot_log_in_or_open_pages(db, client):
+    User.objects.create_user("loose", password=PASSWORD)  # e.g. made with createsuperuser
+    response = login(client, "loose", PASSWORD)
+    assert response.status_code == 200 and "未绑定管辖区域" in response.content.decode()
+    c = Client()
+    c.force_login(User.objects.get(username="loose"))
+    response = c.get(reverse("dashboard:home"))
+    assert response.status_code == 403 and "未绑定管辖区域" in response.content.decode()
+    assert c.get(reverse("area-list")).status_code == 403
+
+
+def test_forwarded_address_is_the_one_our_proxy_appended(users, client, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    login(client, "u_county_a", PASSWORD, HTTP_X_FORWARDED_FOR="1.1.1.1, 10.9.8.7", REMOTE_ADDR="127.0.0.1")
+    assert AuditEvent.objects.get(action=Action.LOGIN).ip == "10.9.8.7"
 
 
 def test_login_is_throttled_after_repeated_failures(users, client, settings):

@@ -188,3 +188,19 @@ def test_api_user_management(users, client_for):
     )
     assert response.status_code == 400
     assert not User.objects.filter(username="w1").exists()
+
+
+def test_api_deactivate_with_string_false_and_true(users, client_for):
+    target = users["village_a"]
+    url = reverse("user-detail", kwargs={"pk": target.pk})
+    c = client_for(users["county_a"])
+    assert (
+        c.patch(url, json.dumps({"is_active": "false"}), content_type="application/json").status_code == 200
+    )
+    target.refresh_from_db()
+    assert target.is_active is False
+    assert c.patch(url, json.dumps({"is_active": "true"}), content_type="application/json").status_code == 200
+    target.refresh_from_db()
+    assert target.is_active is True
+    response = c.patch(url, json.dumps({"is_active": "maybe"}), content_type="application/json")
+    assert response.status_code == 400

@@ -51,6 +51,9 @@ def test_areas_command_usage_errors_exit_2(db):
         call_command("areas", "load", "--province", "99")
     assert info.value.returncode == 2 and "无效" in str(info.value)
     with pytest.raises(CommandError) as info:
+        call_command("areas", "load", "--province", "4331")  # a city, not a province
+    assert info.value.returncode == 2 and "省级代码" in str(info.value)
+    with pytest.raises(CommandError) as info:
         call_command("areas", "show", "abc")
     assert info.value.returncode == 2
 

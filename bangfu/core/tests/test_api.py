@@ -79,3 +79,18 @@ def test_schema_and_docs_are_served_offline(users, client_for):
     assert schema["openapi"].startswith("3.") and "/api/v1/areas/" in schema["paths"]
     docs = c.get(reverse("api-docs")).content.decode()
     assert "cdn" not in docs.lower() and "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_demo_token_stops_working_outside_demo_mode(areas, settings):
+    from rest_framework.authtoken.models import Token
+
+    from bangfu.conftest import make_user
+
+    demo = make_user("demo433124", areas["county_a"], is_demo=True)
+    key = Token.objects.create(user=demo).key
+    api = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    settings.BANGFU_DEMO = True
+    assert api.get(reverse("api-me")).status_code == 200
+    settings.BANGFU_DEMO = False
+    response = api.get(reverse("api-me"))
+    assert response.status_code == 401 and "演示模式" in response.json()["detail"]

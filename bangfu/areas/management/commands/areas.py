@@ -27,11 +27,15 @@ class Command(BaseCommand):
 
     def load(self, province: str | None, verbosity: int):
         if province:
+            given = province
             try:
-                province = dataset.pad_code(province)[:2]
+                padded = dataset.pad_code(province)
+                if padded[2:] != "0" * 10:
+                    raise ValueError("应为 2 位省级代码，例如 43（湖南省）")
+                province = padded[:2]
                 next(dataset.iter_divisions(province))
             except (ValueError, StopIteration) as exc:
-                raise CommandError(f"省级代码“{province}”无效：{exc}", returncode=2) from exc
+                raise CommandError(f"省级代码“{given}”无效：{exc}", returncode=2) from exc
         started = time.monotonic()
 
         def progress(n):
