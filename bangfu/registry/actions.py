@@ -8,16 +8,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
+from bangfu.core.masking import mask_id
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
 from bangfu.registry.importer import Validation, validate_file
-from bangfu.registry.models import Change, Household, ImportBatch, ImportStatus, Person
+from bangfu.registry.models import Change, Household, ImportBatch, ImportStatus, Person, WindowCheck
 from bangfu.registry.names import initials
 from bangfu.registry.rows import HOUSEHOLD_FIELDS, PERSON_FIELDS, PersonRecord
 
@@ -280,3 +282,87 @@ def _finish(batch: ImportBatch, actor, *, status: str, message: str) -> ImportBa
         message=("名册导入完成：" if status == ImportStatus.DONE else "名册导入失败：") + message,
     )
     return batch
+
+
+def _person_snapshot(person: Person | None) -> dict | None:
+    if person is None:
+        return None
+    values = {f: display(getattr(person, f)) for f in PERSON_FIELDS}
+    values["household"] = person.household.number
+    values["area"] = person.area_id
+    values.update({f: display(getattr(person.household, f)) for f in HOUSEHOLD_FIELDS})
+    return values
+
+
+@transaction.atomic
+def save_person(actor, record: PersonRecord, *, source: str = SOURCE_MANUAL) -> Person:
+    """Create or edit one person (and their household's fields) as a member of staff, with the same
+    validation as the import (the caller cleaned `record` with rows.clean_row inside the actor's subtree)."""
+    existing = Person.objects.select_related("household").filter(id_number=record.id_number).first()
+    if existing is not None and not actor.area.contains(existing.area_id):
+        raise PermissionDenied("此人已在其他地区登记，不在您的管辖区域内。")
+    household = Household.objects.filter(number=record.household_number).first()
+    if household is not None and not actor.area.contains(household.area_id):
+        raise PermissionDenied("该户编号已被其他地区的家庭使用。")
+    before = _person_snapshot(existing)
+    counts = save_records([record], actor=actor, source=source)
+    person = Person.objects.select_related("household", "area").get(id_number=record.id_number)
+    if counts.created or counts.updated or counts.households_created or counts.households_updated:
+        audit(
+            Action.CREATE if counts.created else Action.UPDATE,
+            actor=actor,
+            obj=person,
+            before=before,
+            after=_person_snapshot(person),
+            message="登记人员" if counts.created else "修改人员信息",
+        )
+    return person
+
+
+@dataclass(frozen=True)
+class WindowAnswer:
+    found: bool
+    masked_id: str
+    home: str = ""  # the home county's full name
+    status: str = ""
+    person: Person | None = None  # set only when the person is inside the asking user's subtree
+
+
+@transaction.atomic
+def window_check(actor, id_number: str) -> WindowAnswer:
+    """窗口实名核验: is this ID number registered anywhere? Outside the asker's own subtree the answer is
+    the home county and the status only. Every check is kept and audited."""
+    from bangfu.areas.models import Area
+
+    person = Person.objects.window_lookup(id_number)
+    masked = mask_id(id_number)
+    if person is None:
+        answer = WindowAnswer(False, masked, status="未在帮扶对象名册中登记")
+    else:
+        county = Area.objects.filter(code=person.area_id[:6].ljust(12, "0")).values_list(
+            "full_name", flat=True
+        )
+        household = person.household
+        kind = household.household_type or "在册人员"
+        if household.monitoring_type:
+            kind += f"（{household.monitoring_type}）"
+        status = f"已登记：{kind}" + ("，已故" if person.is_deceased else "")
+        own = actor.area.contains(person.area_id)
+        answer = WindowAnswer(
+            True, masked, home=county.first() or "", status=status, person=person if own else None
+        )
+    WindowCheck.objects.create(
+        user=actor,
+        area=actor.area,
+        masked_id=masked,
+        person=person,
+        found=answer.found,
+        result=f"{answer.home} {answer.status}".strip()[:200],
+    )
+    audit(
+        Action.VIEW_SENSITIVE,
+        actor=actor,
+        area_code=actor.area_id,
+        message=f"窗口实名核验 {masked}：{answer.status}" + (f"（{answer.home}）" if answer.home else ""),
+    )
+    return answer

@@ -51,6 +51,11 @@ class Household(models.Model):
 
 
 class PersonQuerySet(AreaScopedQuerySet):
+    def window_lookup(self, id_number: str):
+        """The one read that ignores area scope: 窗口实名核验 asks whether an ID number is registered
+        anywhere. Callers show outsiders only the home county and the status (registry/actions.py)."""
+        return self.select_related("household", "area").filter(id_number=id_number).first()
+
     def laborers(self, on: date | None = None):
         """Members aged 16–64 with labor ability (劳动力)."""
         on = on or date.today()
