@@ -507,112 +507,124 @@ class _Generator:
                 return make_id(area6, born[0], seq)
 
     def household(self, village: str) -> list[dict[str, str]]:
-        rnd, pick = self.rnd, self.pick
+        rnd = self.rnd
         area6 = village[:6]
         county = self.county_index.setdefault(area6, len(self.county_index))
         serial = self.serials.get(village, 0) + 1
         self.serials[village] = serial
         number = f"{village}{serial:04d}"
 
-        members = self.members(pick(_SIZES))
+        members = self.members(_SIZES[int(rnd() * len(_SIZES))])
         attributes = self.household_attributes(members)
-        ethnicity = pick(_ETHNICITIES)
+        ethnicity = _ETHNICITIES[int(rnd() * len(_ETHNICITIES))]
         surnames = _SURNAMES.get(ethnicity, _OTHER_SURNAME_TABLE)
-        family_name = pick(surnames)
-        min_age, max_age = self.min_age, self.max_age
+        family_name = surnames[int(rnd() * len(surnames))]
+        min_age, max_age, by_age = self.min_age, self.max_age, self.by_age
         rows = []
         for relation, male, age, blood in members:
             if male is None:
-                male = relation in ("之子", "之孙子", "之外孙子") or (relation == "之兄弟姐妹")
+                male = relation in _MALE_RELATIONS
             age = min_age if age < min_age else max_age if age > max_age else age
-            days = self.days[age]
+            days, educations, health_table, names, phone_share = by_age[age]
             born = days[int(rnd() * len(days))]
 
             # Name and ethnicity: blood relatives carry the family name; in-laws their own.
             if blood:
                 person_ethnicity, surname = ethnicity, family_name
             elif rnd() < _DOT_NAME_SHARE:
-                person_ethnicity, surname = pick(_DOT_ETHNICITIES), ""
+                person_ethnicity, surname = self.pick(_DOT_ETHNICITIES), ""
             else:
-                person_ethnicity = ethnicity if rnd() < 0.7 else pick(_ETHNICITIES)
-                surname = pick(_SURNAMES.get(person_ethnicity, _OTHER_SURNAME_TABLE))
+                person_ethnicity = ethnicity if rnd() < 0.7 else self.pick(_ETHNICITIES)
+                surname = self.pick(_SURNAMES.get(person_ethnicity, _OTHER_SURNAME_TABLE))
             if surname:
-                firsts, seconds, singles, single_share = self.given[age][male]
+                firsts, seconds, singles, single_share = names[male]
                 if rnd() < single_share:
-                    name = surname + pick(singles)
+                    name = surname + singles[int(rnd() * len(singles))]
                 else:
-                    name = surname + pick(firsts) + pick(seconds)
+                    name = surname + firsts[int(rnd() * len(firsts))] + seconds[int(rnd() * len(seconds))]
             else:
-                name = pick(_DOT_GIVEN[male]) + "·" + pick(_DOT_FATHER)
+                name = self.pick(_DOT_GIVEN[male]) + "·" + self.pick(_DOT_FATHER)
 
             # School: the 2025/26 school year; grade 1 for children who turned six by August 31st.
-            grade = age - 5 - (born[3] >= 9)
-            education, school = self.schooling(age, grade, male)
-            student = school != "" and school != "非在校生"
+            if age < 22:
+                education, school = self.schooling(age - 5 - (born[3] >= 9), educations[male])
+            else:
+                table = educations[male]
+                education, school = table[int(rnd() * len(table))], "非在校生"
 
-            health = pick(self.health[age])
-            if age < 16 or student or age >= 75:
+            health = health_table[int(rnd() * len(health_table))]
+            if age < 16 or age >= 75 or (school != "非在校生" and school != ""):
                 skill = "无劳动力"
             elif age < 60:
-                skill = pick(_SKILL_WORKING_AGE[health])
+                table = _SKILL_WORKING_AGE[health]
+                skill = table[int(rnd() * len(table))]
             elif age < 65:
-                skill = pick(_SKILL_NEAR_RETIREMENT if health == "健康" else _SKILL_WORKING_AGE[health])
+                skill = self.pick(_SKILL_NEAR_RETIREMENT if health == "健康" else _SKILL_WORKING_AGE[health])
             else:
                 skill = "弱劳动力或半劳动力" if health == "健康" and rnd() < 0.4 else "无劳动力"
 
-            employment = months = wish = region = wage = training = skills = ""
-            if skill in ("技能劳动力", "普通劳动力", "弱劳动力或半劳动力"):
-                if age >= 65:
-                    employment = pick(_EMPLOYMENT["elderly"])
-                elif skill == "弱劳动力或半劳动力":
-                    employment = pick(_EMPLOYMENT["weak"])
-                else:
-                    employment = pick(_EMPLOYMENT["older" if age >= 55 else "able"])
-                months = "0" if employment == "未务工" else pick(_WORK_MONTHS)
-                if age < 60 and rnd() < 0.55:
-                    wish = pick(_OCCUPATIONS[male]) if rnd() < 0.9 else pick(_FREE_WISHES)
-                    region = pick(_DESIRED_REGION[employment])
-                    wage = pick(_WAGES[region])
-                if age < 56:
-                    r = rnd()
-                    training = pick(_TRAINING[male]) if r < 0.35 else "无" if r < 0.7 else ""
-                if rnd() < 0.15:
-                    skills = pick(_SKILLS[male])
-
-            if age < 16:
-                phone = ""
+            if skill in _ABLE:
+                employment, months, wish, region, wage, training, skills = self.laborer(age, male, skill)
             else:
-                share = 0.45 if age >= 75 else 0.6 if age < 18 else 0.88
-                phone = pick(_PHONE_PREFIXES) + f"{int(rnd() * 100_000_000):08d}" if rnd() < share else ""
+                employment = months = wish = region = wage = training = skills = ""
 
-            row = {
-                "行政区划代码": village,
-                "户编号": number,
-                "姓名": name,
-                "证件号码": self.person_id(county, area6, born, male),
-                "与户主关系": relation,
-                "性别": "男" if male else "女",
-                "出生日期": born[1],
-                "民族": person_ethnicity,
-                "文化程度": education,
-                "在校生状况": school,
-                "健康状况": health,
-                "劳动技能": skill,
-                "务工状态": employment,
-                "务工时间(月)": months,
-                "联系电话": phone,
-                **attributes,
-                "就业意向": wish,
-                "意向务工地": region,
-                "期望月薪": wage,
-                "培训意愿": training,
-                "技能特长": skills,
-            }
-            rows.append(row)
+            if rnd() < phone_share:
+                phone = _PHONE_PREFIXES[int(rnd() * len(_PHONE_PREFIXES))] + f"{int(rnd() * 100_000_000):08d}"
+            else:
+                phone = ""
+
+            rows.append(
+                {
+                    "行政区划代码": village,
+                    "户编号": number,
+                    "姓名": name,
+                    "证件号码": self.person_id(county, area6, born, male),
+                    "与户主关系": relation,
+                    "性别": "男" if male else "女",
+                    "出生日期": born[1],
+                    "民族": person_ethnicity,
+                    "文化程度": education,
+                    "在校生状况": school,
+                    "健康状况": health,
+                    "劳动技能": skill,
+                    "务工状态": employment,
+                    "务工时间(月)": months,
+                    "联系电话": phone,
+                    **attributes,
+                    "就业意向": wish,
+                    "意向务工地": region,
+                    "期望月薪": wage,
+                    "培训意愿": training,
+                    "技能特长": skills,
+                }
+            )
         return rows
 
-    def schooling(self, age: int, grade: int, male: bool) -> tuple[str, str]:
-        """(文化程度, 在校生状况) for a person of ``age`` who would be in ``grade`` this school year."""
+    def laborer(self, age: int, male: bool, skill: str) -> tuple[str, str, str, str, str, str, str]:
+        """务工状态, 务工时间(月), 就业意向, 意向务工地, 期望月薪, 培训意愿, 技能特长 of a laborer."""
+        rnd, pick = self.rnd, self.pick
+        if age >= 65:
+            employment = pick(_EMPLOYMENT["elderly"])
+        elif skill == "弱劳动力或半劳动力":
+            employment = pick(_EMPLOYMENT["weak"])
+        else:
+            employment = pick(_EMPLOYMENT["older" if age >= 55 else "able"])
+        months = "0" if employment == "未务工" else pick(_WORK_MONTHS)
+        wish = region = wage = training = skills = ""
+        if age < 60 and rnd() < 0.55:
+            wish = pick(_OCCUPATIONS[male]) if rnd() < 0.9 else pick(_FREE_WISHES)
+            region = pick(_DESIRED_REGION[employment])
+            wage = pick(_WAGES[region])
+        if age < 56:
+            r = rnd()
+            training = pick(_TRAINING[male]) if r < 0.35 else "无" if r < 0.7 else ""
+        if rnd() < 0.15:
+            skills = pick(_SKILLS[male])
+        return employment, months, wish, region, wage, training, skills
+
+    def schooling(self, grade: int, leavers: Sequence[str]) -> tuple[str, str]:
+        """(文化程度, 在校生状况) of someone under 22 who would be in ``grade`` this school year;
+        ``leavers`` is the 文化程度 distribution of those who left school."""
         if grade < -2:
             return "", ""  # under three
         if grade <= 0:
@@ -620,7 +632,7 @@ class _Generator:
         if grade <= 6:
             return "小学", "小学"
         if grade <= 9:
-            return "初中", ("七年级", "八年级", "九年级")[grade - 7]
+            return "初中", _MIDDLE_SCHOOL[grade - 7]
         r = self.rnd()
         if grade <= 12:
             if r < 0.6:
@@ -634,9 +646,7 @@ class _Generator:
                 return "大专", "大专"
             if r < 0.35:
                 return "本科及以上", "本科及以上"
-        elif grade == 17 and r < 0.04:
-            return "本科及以上", "本科及以上"
-        return self.pick(self.education[age][male]), "非在校生"
+        return self.pick(leavers), "非在校生"
 
 
 def generate_households(
