@@ -81,7 +81,9 @@ _STRUCTURES = {
     7: _table({"nuclear": 5, "parents": 38, "grand": 57}),
 }
 # Age of the youngest child of a couple: mostly school age, some grown-up children still at home.
-_YOUNGEST_CHILD = _table({age: 3 if age < 3 else 5 if age < 18 else 4 if age < 23 else 2 for age in range(29)})
+_YOUNGEST_CHILD = _table(
+    {age: 3 if age < 3 else 5 if age < 18 else 4 if age < 23 else 2 for age in range(29)}
+)
 _YOUNGEST_GRANDCHILD = _table({age: 6 if age < 12 else 3 for age in range(18)})
 
 _HOUSEHOLD_TYPES = _table({"脱贫户": 80, "监测户": 14, "一般农户": 6})
@@ -174,9 +176,18 @@ def _education_tables() -> dict[tuple[bool, int], tuple]:
             else {"文盲或半文盲": 30, "小学": 48, "初中": 20, "高中": 2}
         )
         tables[male, 40] = _table(
-            {"文盲或半文盲": 4 if male else 7, "小学": 32 if male else 38, "初中": 50, "高中": 9, "中专": 4, "大专": 1}
+            {
+                "文盲或半文盲": 4 if male else 7,
+                "小学": 32 if male else 38,
+                "初中": 50,
+                "高中": 9,
+                "中专": 4,
+                "大专": 1,
+            }
         )
-        tables[male, 25] = _table({"小学": 10, "初中": 50, "高中": 15, "中专": 13, "大专": 8, "本科及以上": 4})
+        tables[male, 25] = _table(
+            {"小学": 10, "初中": 50, "高中": 15, "中专": 13, "大专": 8, "本科及以上": 4}
+        )
         tables[male, 22] = _table({"初中": 52, "高中": 18, "中专": 16, "大专": 10, "本科及以上": 4})
         tables[male, 15] = _table({"小学": 3, "初中": 62, "高中": 18, "中专": 17})
     return tables
@@ -197,7 +208,9 @@ _SKILL_WORKING_AGE = {
     "患有大病": _table({"弱劳动力或半劳动力": 40, "丧失劳动力": 60}),
     "残疾": _table({"普通劳动力": 10, "弱劳动力或半劳动力": 40, "丧失劳动力": 50}),
 }
-_SKILL_NEAR_RETIREMENT = _table({"技能劳动力": 5, "普通劳动力": 60, "弱劳动力或半劳动力": 35})  # healthy 60–64
+_SKILL_NEAR_RETIREMENT = _table(
+    {"技能劳动力": 5, "普通劳动力": 60, "弱劳动力或半劳动力": 35}
+)  # healthy 60–64
 _EMPLOYMENT = {
     "able": _table({"省外务工": 38, "省内县外务工": 14, "县内务工": 22, "未务工": 26}),
     "older": _table({"省外务工": 15, "省内县外务工": 10, "县内务工": 35, "未务工": 40}),  # 55–64
@@ -291,6 +304,11 @@ def _days_of_year(year: int) -> tuple[tuple[dt.date, str, int, int], ...]:
     return tuple(days)
 
 
+_MALE_RELATIONS = frozenset({"之子", "之孙子", "之外孙子", "之父", "之女婿", "之兄弟姐妹"})
+_ABLE = frozenset(vocab.LABOR_ABLE)
+_MIDDLE_SCHOOL = ("七年级", "八年级", "九年级")
+
+
 def _cohort(age: int) -> int:
     born = _LAST_YEAR - age
     return 0 if born < 1960 else 1 if born < 1985 else 2 if born < 2005 else 3
@@ -305,27 +323,30 @@ class _Generator:
     def __init__(self, seed: int, id_year_span: tuple[int, int]) -> None:
         first, last = id_year_span
         if not 1900 <= first <= last <= _LAST_YEAR:
-            raise ValueError(f"id_year_span must be within 1900–{_LAST_YEAR}, first ≤ last; got {id_year_span}")
+            raise ValueError(
+                f"id_year_span must be within 1900–{_LAST_YEAR}, first ≤ last; got {id_year_span}"
+            )
         self.rnd = random.Random(seed).random
         self.min_age = _LAST_YEAR - last
-        self.max_age = min(MAX_AGE, _LAST_YEAR - first)
-        self.days = [_days_of_year(_LAST_YEAR - age) for age in range(self.max_age + 1)]
-        self.education = [
-            {male: _EDUCATION[male, next((b for b in _EDUCATION_BANDS if age >= b), 15)] for male in (True, False)}
-            for age in range(self.max_age + 1)
-        ]
-        self.health = [_HEALTH[max(b for b in _HEALTH if b <= age)] for age in range(self.max_age + 1)]
-        self.given = [
-            {male: self._name_pool(male, _cohort(age)) for male in (True, False)}
+        self.max_age = max(self.min_age, min(MAX_AGE, _LAST_YEAR - first))
+        # Everything that depends on age only: (birth days, 文化程度 of school leavers by sex,
+        # 健康状况, given-name pools by sex, share with a phone).
+        self.by_age = [
+            (
+                _days_of_year(_LAST_YEAR - age),
+                {
+                    male: _EDUCATION[male, next((b for b in _EDUCATION_BANDS if age >= b), 15)]
+                    for male in (True, False)
+                },
+                _HEALTH[max(b for b in _HEALTH if b <= age)],
+                {male: _GIVEN_NAMES[male, _cohort(age)] for male in (True, False)},
+                0.0 if age < 16 else 0.6 if age < 18 else 0.88 if age < 75 else 0.45,
+            )
             for age in range(self.max_age + 1)
         ]
         self.used_ids: set[int] = set()
         self.county_index: dict[str, int] = {}
         self.serials: dict[str, int] = {}
-
-    @staticmethod
-    def _name_pool(male: bool, cohort: int) -> tuple[str, str, str, float]:
-        return _GIVEN_NAMES[male, cohort]
 
     # -- small draws -------------------------------------------------------------------------------
 
@@ -469,7 +490,9 @@ class _Generator:
         if has_in_law:
             members.append(in_law)
         if extra:
-            members.append(["之子" if rnd() < 0.6 else "之女", None, max(0, child[2] - self.uniform(2, 9)), True])
+            members.append(
+                ["之子" if rnd() < 0.6 else "之女", None, max(0, child[2] - self.uniform(2, 9)), True]
+            )
         members.extend([grand[0] if rnd() < 0.53 else grand[1], None, age, True] for age in reversed(ages))
         return members
 
@@ -754,5 +777,7 @@ def validate_row(row: Mapping[str, object]) -> list[str]:
             problems.append("证件号码: not 18 characters")
         if parsed.area_code != code[:6]:
             problems.append("证件号码: area code differs from the village's county")
-        problems += [f"证件号码: {m}" for m in check_against(parsed, sex=row["性别"] or None, birth_date=birth)]
+        problems += [
+            f"证件号码: {m}" for m in check_against(parsed, sex=row["性别"] or None, birth_date=birth)
+        ]
     return problems

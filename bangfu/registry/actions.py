@@ -366,3 +366,54 @@ def window_check(actor, id_number: str) -> WindowAnswer:
         message=f"窗口实名核验 {masked}：{answer.status}" + (f"（{answer.home}）" if answer.home else ""),
     )
     return answer
+
+
+HOUSEHOLD_EDIT_FIELDS = (*HOUSEHOLD_FIELDS, "risk_identified_on", "risk_eliminated_on", "poverty_causes")
+
+
+@transaction.atomic
+def save_household(actor, *, number: str, area, values: dict, source: str = SOURCE_MANUAL) -> Household:
+    """Create a household, or change its own fields (its members change through their rows)."""
+    household = Household.objects.filter(number=number).first()
+    if household is not None and not actor.area.contains(household.area_id):
+        raise PermissionDenied("该户编号已被其他地区的家庭使用。")
+    if household is None:
+        household = Household.objects.create(number=number, area=area, **values)
+        audit(
+            Action.CREATE,
+            actor=actor,
+            obj=household,
+            after={k: display(v) for k, v in values.items()},
+            message="新增户",
+        )
+        return household
+    diff = {f: (getattr(household, f), v) for f, v in values.items() if getattr(household, f) != v}
+    if area.code != household.area_id:
+        diff["area"] = (household.area_id, area.code)
+    if not diff:
+        return household
+    for name, (_, after) in diff.items():
+        setattr(household, "area_id" if name == "area" else name, after)
+    household.save()
+    if "area" in diff:
+        Person.objects.filter(household=household).update(area_id=household.area_id)
+    Change.objects.bulk_create(
+        Change(
+            actor=actor,
+            source=source,
+            household=household,
+            field=_label(Household, name),
+            before=display(b),
+            after=display(a),
+        )
+        for name, (b, a) in diff.items()
+    )
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=household,
+        message="修改户信息",
+        before={k: display(b) for k, (b, _) in diff.items()},
+        after={k: display(a) for k, (_, a) in diff.items()},
+    )
+    return household

@@ -148,6 +148,39 @@ assert set(PERSON_FIELDS) | set(HOUSEHOLD_FIELDS) | {"row_number", "village_code
 }
 
 
+# Record attribute → the §1 column it is read from (forms and the API speak in attributes).
+FIELD_COLUMNS = {
+    "village_code": AREA_CODE,
+    "household_number": "户编号",
+    "name": "姓名",
+    "id_number": "证件号码",
+    "relation": "与户主关系",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "ethnicity": "民族",
+    "education": "文化程度",
+    "student_status": "在校生状况",
+    "health": "健康状况",
+    "labor_skill": "劳动技能",
+    "employment_status": "务工状态",
+    "work_months": "务工时间(月)",
+    "phone": "联系电话",
+    "job_wish": "就业意向",
+    "desired_region": "意向务工地",
+    "expected_wage": "期望月薪",
+    "training_wish": "培训意愿",
+    "skills": "技能特长",
+    "household_type": "户类型",
+    "monitoring_type": "监测对象类型",
+    "poverty_exit_year": "脱贫年度",
+    "income_per_capita": "人均纯收入",
+    "is_dibao": "是否低保",
+    "is_tekun": "是否特困",
+    "is_relocated": "是否易地搬迁",
+}
+COLUMN_FIELDS = {column: field for field, column in FIELD_COLUMNS.items()}
+
+
 class AreaLookup:
     """Where a row's village is, inside the importing user's subtree.
 

@@ -25,6 +25,8 @@ OBJECT_VIEWS = {
     "area-children": (lambda o: {"code": TOWNSHIP_A}, ["get"]),
     "user-detail": (lambda o: {"pk": o["user"].pk}, ["get", "patch"]),
     "audit-event-detail": (lambda o: {"pk": o["event"].pk}, ["get"]),
+    "person-detail": (lambda o: {"pk": o["person"].pk}, ["get", "patch"]),
+    "household-detail": (lambda o: {"pk": o["person"].household_id}, ["get", "patch"]),
 }
 # Lists and searches: county A's marker must appear for county A and never for county B.
 LIST_VIEWS = {
@@ -36,6 +38,8 @@ LIST_VIEWS = {
     "area-list": "?q=土地",
     "user-list": "",
     "audit-event-list": "",
+    "person-list": "?q=lcs",
+    "household-list": "",
 }
 # Views about the user themself, or public ones (login, schema, docs): no area data to leak.
 OWN_OR_PUBLIC = {
@@ -81,7 +85,20 @@ def test_every_url_is_classified():
 def county_a_objects(users, areas):
     target = users["village_a"]
     event = record(Action.UPDATE, actor=users["county_a"], obj=target, message="marker-event-A")
-    return {"user": target, "event": event}
+    person = registered_person(users["county_a"])
+    return {"user": target, "event": event, "person": person}
+
+
+def registered_person(actor):
+    """龙春生 of 土地村 (county A), registered through the same validation as an import."""
+    from bangfu.registry.actions import save_person
+    from bangfu.registry.importer import area_lookup
+    from bangfu.registry.rows import clean_row
+    from bangfu.registry.tests.conftest import HEAD_ID, person
+
+    record_, errors = clean_row(person("H1", "龙春生", HEAD_ID, birth="1975-03-04"), area_lookup(actor.area))
+    assert not errors
+    return save_person(actor, record_)
 
 
 def _request(client, method, url):
@@ -131,7 +148,7 @@ def test_lists_show_own_subtree_only(name, users, county_a_objects, client_for):
     seen_by_b = client_for(users["county_b"]).get(url)
     assert seen_by_a.status_code == 200 and seen_by_b.status_code == 200
     a_text, b_text = seen_by_a.content.decode(), seen_by_b.content.decode()
-    a_markers = {"u_village_a", "土地村", "marker-event-A", "u_township_a", "龙潭镇"}
+    a_markers = {"u_village_a", "土地村", "marker-event-A", "u_township_a", "龙潭镇", "龙春生", "433124102201"}
     b_markers = {"u_county_b", "marker-event-B", "凤凰"}
     assert any(m in a_text for m in a_markers), name
     assert not any(m in b_text for m in a_markers), name
