@@ -122,7 +122,8 @@ else:
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                    "PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536;"
+                    "PRAGMA busy_timeout=10000; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; "
+                    "PRAGMA mmap_size=1073741824;"
                 ),
                 "transaction_mode": "IMMEDIATE",
             },

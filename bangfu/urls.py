@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("bangfu.accounts.urls")),
     path("areas/", include("bangfu.areas.urls")),
     path("audit/", include("bangfu.audit.urls")),
+    path("registry/", include("bangfu.registry.urls")),
     path("api/v1/", include(api_patterns)),
 ]
 

@@ -70,7 +70,7 @@ def _table(weights: Mapping[object, float], size: int = 1000) -> tuple:
 # ---------------------------------------------------------------------------------------------------
 
 # Mean ≈ 3.5 members; many single elderly and elderly couples, some large three-generation households.
-_SIZES = _table({1: 13, 2: 18, 3: 18, 4: 22, 5: 16, 6: 9, 7: 4})
+_SIZES = _table({1: 15, 2: 20, 3: 16, 4: 20, 5: 16, 6: 9, 7: 4})
 # Structure of a household of 3+ members: nuclear, single parent, head with own parents, head with
 # married son (or daughter and 上门女婿) and grandchildren.
 _STRUCTURES = {
@@ -82,9 +82,9 @@ _STRUCTURES = {
 }
 # Age of the youngest child of a couple: mostly school age, some grown-up children still at home.
 _YOUNGEST_CHILD = _table(
-    {age: 3 if age < 3 else 5 if age < 18 else 4 if age < 23 else 2 for age in range(29)}
+    {age: 2 if age < 3 else 3 if age < 8 else 5 if age < 18 else 3 if age < 23 else 1 for age in range(31)}
 )
-_YOUNGEST_GRANDCHILD = _table({age: 6 if age < 12 else 3 for age in range(18)})
+_YOUNGEST_GRANDCHILD = _table({age: 4 if age < 4 else 6 if age < 14 else 3 for age in range(18)})
 
 _HOUSEHOLD_TYPES = _table({"脱贫户": 80, "监测户": 14, "一般农户": 6})
 _MONITORING_TYPES = _table({"脱贫不稳定户": 40, "边缘易致贫户": 45, "突发严重困难户": 15})
@@ -138,21 +138,49 @@ _OTHER_SURNAME_TABLE = _table(_OTHER_SURNAMES)
 # share of one-character names).
 _GIVEN_NAMES = {
     # born before 1960
-    (True, 0): ("德正金光长世昌永文明玉志树先贵福成清", "生贵福明清林成华山章和兴发顺武才元良富", "林山清富贵顺发", 0.1),
+    (True, 0): (
+        "德正金光长世昌永文明玉志树先贵福成清",
+        "生贵福明清林成华山章和兴发顺武才元良富",
+        "林山清富贵顺发",
+        0.1,
+    ),
     (False, 0): ("秀桂玉金翠春菊兰银满凤冬月花", "英兰花珍妹莲香娥凤秀梅姣翠芝", "英兰花珍妹香", 0.1),
     # 1960–1984
-    (True, 1): ("建国志海小红卫文明永家新军少晓春云光德正定和", "军华强平林明清勇兵斌峰波武东杰刚生辉", "军勇平伟斌华明林清波兵强刚涛", 0.25),
-    (False, 1): ("红小丽海春美晓秀玉桂金翠艳彩爱冬", "梅燕英华芳霞琼莲娟艳玲花兰珍凤妹", "丽芳艳霞琼燕娟英萍玲", 0.25),
+    (True, 1): (
+        "建国志海小红卫文明永家新军少晓春云光德正定和",
+        "军华强平林明清勇兵斌峰波武东杰刚生辉",
+        "军勇平伟斌华明林清波兵强刚涛",
+        0.25,
+    ),
+    (False, 1): (
+        "红小丽海春美晓秀玉桂金翠艳彩爱冬",
+        "梅燕英华芳霞琼莲娟艳玲花兰珍凤妹",
+        "丽芳艳霞琼燕娟英萍玲",
+        0.25,
+    ),
     # 1985–2004
-    (True, 2): ("俊家文志小浩宇子佳明鹏建海金永天思", "杰豪涛鹏龙辉强伟宇波林峰飞鑫磊军", "浩涛鹏杰磊鑫凯宇飞超亮", 0.25),
-    (False, 2): ("婷小晓丽雪佳思玉春美慧梦金海", "婷丹静娟敏雪倩玲丽燕琴艳霞芳红", "婷丹静娟敏雪倩琴慧", 0.25),
+    (True, 2): (
+        "俊家文志小浩宇子佳明鹏建海金永天思",
+        "杰豪涛鹏龙辉强伟宇波林峰飞鑫磊军",
+        "浩涛鹏杰磊鑫凯宇飞超亮",
+        0.25,
+    ),
+    (False, 2): (
+        "婷小晓丽雪佳思玉春美慧梦金海",
+        "婷丹静娟敏雪倩玲丽燕琴艳霞芳红",
+        "婷丹静娟敏雪倩琴慧",
+        0.25,
+    ),
     # 2005 and later
     (True, 3): ("子浩宇梓俊一皓铭博天沐睿思嘉家", "轩宇航豪熙鸣泽文佑墨阳睿哲瑞凯", "睿铭轩浩宇泽", 0.1),
     (False, 3): ("梓欣诗雨子一思语佳可梦紫若依", "涵怡琪桐萱诺彤嫣欣妍菲曦雯瑶", "涵琪萱妍菲瑶", 0.1),
-}  # fmt: skip
+}
 # Rare here but present: people from Xinjiang married into the county, names written with "·".
 _DOT_NAME_SHARE = 0.003
-_DOT_GIVEN = {True: ("艾力", "买买提", "阿不都", "努尔", "吐尔逊", "艾尔肯"), False: ("阿依古丽", "古丽", "热依拉", "米热古丽", "帕提古丽", "阿娜尔")}  # fmt: skip
+_DOT_GIVEN = {
+    True: ("艾力", "买买提", "阿不都", "努尔", "吐尔逊", "艾尔肯"),
+    False: ("阿依古丽", "古丽", "热依拉", "米热古丽", "帕提古丽", "阿娜尔"),
+}
 _DOT_FATHER = ("买买提", "吐尔逊", "艾买提", "阿不力孜", "热合曼", "依明", "努尔", "卡德尔")
 _DOT_ETHNICITIES = _table({"维吾尔族": 85, "哈萨克族": 15})
 
@@ -208,9 +236,8 @@ _SKILL_WORKING_AGE = {
     "患有大病": _table({"弱劳动力或半劳动力": 40, "丧失劳动力": 60}),
     "残疾": _table({"普通劳动力": 10, "弱劳动力或半劳动力": 40, "丧失劳动力": 50}),
 }
-_SKILL_NEAR_RETIREMENT = _table(
-    {"技能劳动力": 5, "普通劳动力": 60, "弱劳动力或半劳动力": 35}
-)  # healthy 60–64
+# Healthy people aged 60–64.
+_SKILL_NEAR_RETIREMENT = _table({"技能劳动力": 5, "普通劳动力": 60, "弱劳动力或半劳动力": 35})
 _EMPLOYMENT = {
     "able": _table({"省外务工": 38, "省内县外务工": 14, "县内务工": 22, "未务工": 26}),
     "older": _table({"省外务工": 15, "省内县外务工": 10, "县内务工": 35, "未务工": 40}),  # 55–64
@@ -231,10 +258,13 @@ _WAGES = {
     "省外": _table({str(w): 1 for w in range(4000, 7001, 100)}),
     "不限": _table({str(w): 1 for w in range(3500, 7001, 100)}),
 }
-_PHONE_PREFIXES = (
-    "130 131 132 134 135 136 137 138 139 150 151 152 155 156 157 158 159 166 173 177 178 180 181 182 "
-    "183 185 186 187 188 189 191 198 199"
-).split()
+_PHONE_PREFIXES = tuple(
+    str(prefix)
+    for prefix in (
+        *(130, 131, 132, 134, 135, 136, 137, 138, 139, 150, 151, 152, 155, 156, 157, 158, 159),
+        *(166, 173, 177, 178, 180, 181, 182, 183, 185, 186, 187, 188, 189, 191, 198, 199),
+    )
+)
 
 # Level-4 occupations (细类) of the 职业分类大典 that rural laborers ask for, copied from
 # /work/shared/data/occupations_2022_draft.csv; weighted by sex.
@@ -252,12 +282,12 @@ _OCCUPATIONS = {
     ),
     False: _table(
         {
-            "家政服务员": 8, "保洁员": 7, "养老护理员": 5, "保育师": 3, "婴幼儿发展引导员": 2, "医疗护理员": 2,
-            "餐厅服务员": 6, "中式面点师": 3, "客房服务员": 4, "缝纫工": 6, "制鞋工": 3, "电子设备装接工": 6,
-            "计算机及外部设备装配调试员": 3, "包装工": 4, "收银员": 3, "营销员": 2, "电子商务师": 3,
-            "互联网营销师": 2, "茶叶加工工": 3, "抽纱刺绣工": 3, "民间工艺品制作工": 2, "美容师": 2, "美发师": 2,
-            "中药材种植员": 2, "食用菌生产工": 2, "园艺工": 1, "园林绿化工": 2, "生活垃圾清运工": 1,
-            "水产品加工工": 1, "豆制品制作工": 1, "快递员": 2,
+            "家政服务员": 8, "保洁员": 7, "养老护理员": 5, "保育师": 3, "婴幼儿发展引导员": 2,
+            "医疗护理员": 2, "餐厅服务员": 6, "中式面点师": 3, "客房服务员": 4, "缝纫工": 6, "制鞋工": 3,
+            "电子设备装接工": 6, "计算机及外部设备装配调试员": 3, "包装工": 4, "收银员": 3, "营销员": 2,
+            "电子商务师": 3, "互联网营销师": 2, "茶叶加工工": 3, "抽纱刺绣工": 3, "民间工艺品制作工": 2,
+            "美容师": 2, "美发师": 2, "中药材种植员": 2, "食用菌生产工": 2, "园艺工": 1, "园林绿化工": 2,
+            "生活垃圾清运工": 1, "水产品加工工": 1, "豆制品制作工": 1, "快递员": 2,
         }
     ),
 }  # fmt: skip
@@ -266,27 +296,30 @@ _TRAINING = {
     True: _table(
         {
             "电工": 8, "焊工": 7, "电工、焊工": 3, "挖掘机驾驶": 5, "叉车": 3, "汽车驾驶": 5, "中式烹调": 3,
-            "电商": 4, "水电安装": 4, "砌筑": 2, "养殖技术": 4, "种植技术": 4, "农机维修": 2, "育肥牛养殖": 1,
+            "电商": 4, "水电安装": 4, "砌筑": 2, "养殖技术": 4, "种植技术": 4, "农机维修": 2,
+            "育肥牛养殖": 1,
         }
     ),
     False: _table(
         {
             "家政服务": 8, "育婴员": 5, "养老护理": 5, "中式面点": 4, "电商": 6, "苗绣": 4, "美容美发": 3,
-            "保育员": 2, "缝纫": 3, "电商、直播带货": 2, "茶叶加工": 2, "种植技术": 2, "家政服务、养老护理": 2,
+            "保育员": 2, "缝纫": 3, "电商、直播带货": 2, "茶叶加工": 2, "种植技术": 2,
+            "家政服务、养老护理": 2,
         }
     ),
 }  # fmt: skip
 _SKILLS = {
     True: _table(
         {
-            "驾驶（C1驾照）": 6, "电焊": 4, "泥瓦工": 5, "木工": 4, "厨师": 2, "水电安装": 3, "挖掘机操作": 3,
-            "银饰加工": 1, "养殖黄牛": 2, "养蜂": 1, "种植猕猴桃": 2, "茶叶种植": 2, "腊肉加工": 1, "货车驾驶（B2驾照）": 2,
+            "驾驶（C1驾照）": 6, "电焊": 4, "泥瓦工": 5, "木工": 4, "厨师": 2, "水电安装": 3,
+            "挖掘机操作": 3, "银饰加工": 1, "养殖黄牛": 2, "养蜂": 1, "种植猕猴桃": 2, "茶叶种植": 2,
+            "腊肉加工": 1, "货车驾驶（B2驾照）": 2,
         }
     ),
     False: _table(
         {
-            "苗绣": 5, "缝纫": 4, "厨艺": 3, "家政": 3, "种植猕猴桃": 2, "茶叶采摘": 3, "蜡染": 1, "养猪": 2,
-            "手工编织": 2, "美甲": 1, "直播带货": 1,
+            "苗绣": 5, "缝纫": 4, "厨艺": 3, "家政": 3, "种植猕猴桃": 2, "茶叶采摘": 3, "蜡染": 1,
+            "养猪": 2, "手工编织": 2, "美甲": 1, "直播带货": 1,
         }
     ),
 }  # fmt: skip
@@ -414,13 +447,13 @@ class _Generator:
 
     def nuclear(self, count: int) -> list[list]:
         ages = self.children(count, self.pick(_YOUNGEST_CHILD))
-        mother = ages[-1] + self.triangular(19, 30)
+        mother = ages[-1] + self.triangular(20, 32)
         return self.couple(mother, self.rnd() < 0.9, self.kids(ages))
 
     def single_parent(self, count: int) -> list[list]:
         ages = self.children(count, self.pick(_YOUNGEST_CHILD))
         female = self.rnd() < 0.55
-        parent = ages[-1] + (self.triangular(19, 30) if female else self.triangular(21, 34))
+        parent = ages[-1] + (self.triangular(20, 32) if female else self.triangular(21, 34))
         # A widow keeps her own surname; the children carry their late father's.
         members = [["户主", not female, parent, not female], *self.kids(ages)]
         if not female and count >= 3 and self.rnd() < 0.3:  # his widowed mother lives with them
@@ -434,7 +467,7 @@ class _Generator:
         head_male = self.rnd() < 0.9
         if count:
             ages = self.children(count, self.pick(_YOUNGEST_GRANDCHILD))
-            mother = ages[-1] + self.triangular(19, 30)
+            mother = ages[-1] + self.triangular(20, 32)
             members = self.couple(mother, head_male, self.kids(ages))
         else:
             mother = self.triangular(24, 50)
@@ -463,7 +496,7 @@ class _Generator:
         via_daughter = rnd() < 0.12  # a daughter whose husband married in (之女婿, 之外孙子/之外孙女)
         if grandchildren:
             ages = self.children(grandchildren, self.pick(_YOUNGEST_GRANDCHILD))
-            parent_of_grandchildren = ages[-1] + self.triangular(19, 31)
+            parent_of_grandchildren = ages[-1] + self.triangular(20, 33)
         else:
             ages = []
             parent_of_grandchildren = self.triangular(22, 42)

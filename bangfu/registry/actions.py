@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
+from bangfu.core.bulk import insert_rows
 from bangfu.core.masking import mask_id
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
@@ -67,15 +68,18 @@ def save_records(
     """Insert or update the people and households of `records`; call inside a transaction.
 
     A person is found by ID number, a household by 户编号; changed fields get a history entry, unchanged
-    rows are only counted, so saving the same rows twice changes nothing.
+    rows are only counted, so saving the same rows twice changes nothing. New rows are inserted as plain
+    tuples (core.bulk), which is what makes a million-row import fit in a minute.
     """
     counts = SaveCounts()
     changes: list[Change] = []
+    who = actor if getattr(actor, "pk", None) else None
+    now = timezone.now()
 
     def change(field, before, after, *, person=None, household=None):
         changes.append(
             Change(
-                actor=actor if getattr(actor, "pk", None) else None,
+                actor=who,
                 source=source,
                 batch=batch,
                 person=person,
@@ -83,6 +87,7 @@ def save_records(
                 field=field,
                 before=display(before),
                 after=display(after),
+                at=now,
             )
         )
 
@@ -90,62 +95,110 @@ def save_records(
     firsts: dict[str, PersonRecord] = {}
     for rec in records:
         firsts.setdefault(rec.household_number, rec)
-    households = {h.number: h for h in Household.objects.filter(number__in=list(firsts))}
-    new_households, changed_households, moved = [], [], []
+    current = {
+        row[0]: row[1:]
+        for row in Household.objects.filter(number__in=list(firsts)).values_list(
+            "number", "id", "area_id", *HOUSEHOLD_FIELDS
+        )
+    }
+    new_households, changed_households = [], {}
     for number, rec in firsts.items():
-        wanted = {f: getattr(rec, f) for f in HOUSEHOLD_FIELDS}
-        household = households.get(number)
-        if household is None:
-            household = Household(number=number, area_id=rec.village_code, **wanted)
-            households[number] = household
-            new_households.append(household)
-            continue
-        diff = [(f, getattr(household, f), v) for f, v in wanted.items() if getattr(household, f) != v]
-        if household.area_id != rec.village_code:
-            diff.append(("area", household.area_id, rec.village_code))
-            moved.append(household)
-        if diff:
-            for name, before, after in diff:
-                setattr(household, "area_id" if name == "area" else name, after)
-                change(_label(Household, name), before, after, household=household)
-            changed_households.append(household)
-    Household.objects.bulk_create(new_households, batch_size=1000)
-    if changed_households:
-        Household.objects.bulk_update(changed_households, HOUSEHOLD_UPDATE_FIELDS, batch_size=1000)
-    for household in moved:  # members not in this file move with their household
+        wanted = (rec.village_code, *(getattr(rec, f) for f in HOUSEHOLD_FIELDS))
+        if number not in current:
+            new_households.append((number, *wanted, "", None, None, now, now))
+        elif current[number][1:] != wanted:
+            changed_households[current[number][0]] = rec
+    insert_rows(
+        Household,
+        [
+            "number",
+            "area",
+            *HOUSEHOLD_FIELDS,
+            "poverty_causes",
+            "risk_identified_on",
+            "risk_eliminated_on",
+            "created_at",
+            "updated_at",
+        ],
+        new_households,
+    )
+    household_ids = {number: row[0] for number, row in current.items()}
+    if new_households:
+        household_ids.update(
+            Household.objects.filter(number__in=[h[0] for h in new_households]).values_list("number", "id")
+        )
+    for household in Household.objects.filter(pk__in=list(changed_households)):
+        rec = changed_households[household.pk]
+        wanted = {"area": rec.village_code, **{f: getattr(rec, f) for f in HOUSEHOLD_FIELDS}}
+        for name, value in wanted.items():
+            before = household.area_id if name == "area" else getattr(household, name)
+            if before != value:
+                change(_label(Household, name), before, value, household=household)
+                setattr(household, "area_id" if name == "area" else name, value)
+        household.updated_at = now
+        household.save(update_fields=[*HOUSEHOLD_UPDATE_FIELDS, "updated_at"])
+        # Members not in this file move with their household.
         Person.objects.filter(household=household).exclude(area_id=household.area_id).update(
             area_id=household.area_id
         )
     counts.households_created, counts.households_updated = len(new_households), len(changed_households)
 
-    people = {p.id_number: p for p in Person.objects.filter(id_number__in=[r.id_number for r in records])}
-    new_people, changed_people = [], []
+    ids = [rec.id_number for rec in records]
+    existing = {
+        row[0]: row[1:]
+        for row in Person.objects.filter(id_number__in=ids).values_list(
+            "id_number", "id", "household_id", *PERSON_FIELDS
+        )
+    }
+    new_people, changed_people = [], {}
     for rec in records:
-        household = households[rec.household_number]
-        wanted = {f: getattr(rec, f) for f in PERSON_FIELDS}
-        person = people.get(rec.id_number)
-        if person is None:
-            new_people.append(
-                Person(
-                    household=household, area_id=rec.village_code, name_initials=initials(rec.name), **wanted
-                )
-            )
-            continue
-        diff = [(f, getattr(person, f), v) for f, v in wanted.items() if getattr(person, f) != v]
-        if person.household_id != household.pk:
-            diff.append(("household", person.household.number, household.number))
-        if diff:
-            for name, before, after in diff:
-                setattr(person, name, household if name == "household" else after)
-                change(_label(Person, name), before, after, person=person)
-            person.area_id = household.area_id
-            person.name_initials = initials(person.name)
-            changed_people.append(person)
+        household_id = household_ids[rec.household_number]
+        wanted = (household_id, *(getattr(rec, f) for f in PERSON_FIELDS))
+        found = existing.get(rec.id_number)
+        if found is None:
+            new_people.append((*wanted, rec.village_code, initials(rec.name), "", False, now, now))
+        elif found[1:] != wanted:
+            changed_people[found[0]] = (rec, household_id)
         else:
             counts.unchanged += 1
-    Person.objects.bulk_create(new_people, batch_size=1000)
+    insert_rows(
+        Person,
+        [
+            "household",
+            *PERSON_FIELDS,
+            "area",
+            "name_initials",
+            "entrepreneurship_wish",
+            "is_deceased",
+            "created_at",
+            "updated_at",
+        ],
+        new_people,
+    )
     if changed_people:
-        Person.objects.bulk_update(changed_people, PERSON_UPDATE_FIELDS, batch_size=1000)
+        numbers = dict(
+            Household.objects.filter(pk__in={h for _, h in changed_people.values()}).values_list(
+                "id", "number"
+            )
+        )
+        updated = []
+        for person in Person.objects.select_related("household").filter(pk__in=list(changed_people)):
+            rec, household_id = changed_people[person.pk]
+            for name in PERSON_FIELDS:
+                value = getattr(rec, name)
+                if getattr(person, name) != value:
+                    change(_label(Person, name), getattr(person, name), value, person=person)
+                    setattr(person, name, value)
+            if person.household_id != household_id:
+                change(
+                    _label(Person, "household"), person.household.number, numbers[household_id], person=person
+                )
+                person.household_id = household_id
+            person.area_id = rec.village_code
+            person.name_initials = initials(person.name)
+            person.updated_at = now
+            updated.append(person)
+        Person.objects.bulk_update(updated, [*PERSON_UPDATE_FIELDS, "updated_at"], batch_size=1000)
     Change.objects.bulk_create(changes, batch_size=1000)
     counts.created, counts.updated = len(new_people), len(changed_people)
     return counts

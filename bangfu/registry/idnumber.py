@@ -6,6 +6,7 @@ import numbers
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import mul
 
 __all__ = [
     "PROVINCE_CODES",
@@ -142,6 +143,8 @@ def normalise(raw: str) -> str:
     """Remove spaces and leading apostrophes, convert full-width characters, upper-case x."""
     if not isinstance(raw, str):
         raise TypeError(f"normalise() expects str, got {type(raw).__name__}")
+    if raw.isascii() and raw.isalnum():  # the usual case: nothing to convert or strip
+        return raw.replace("x", "X")
     text = raw.translate(_HALF_WIDTH)
     text = "".join(ch for ch in text if not ch.isspace() and ch not in _INVISIBLE)
     return text.lstrip(_LEADING_QUOTES)
@@ -149,10 +152,9 @@ def normalise(raw: str) -> str:
 
 def check_char(first17: str) -> str:
     """The GB 11643-1999 check character for the first 17 digits."""
-    if len(first17) != 17 or not set(first17) <= _ASCII_DIGITS:
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError("check_char() needs exactly 17 ASCII digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK_CHARS[total % 11]
+    return _CHECK_CHARS[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def make_id(area6: str, birth: date, seq: int) -> str:
@@ -191,7 +193,10 @@ def parse_id_number(raw: object, *, today: date | None = None) -> IdNumber:
     if _FLOAT_TEXT.fullmatch(text):
         raise IdNumberError(_MSG_EXCEL_NUMBER, "excel_number")
 
-    for position, ch in enumerate(text):
+    plain = text.isascii() and (
+        text.isdigit() or (len(text) == 18 and text[:-1].isdigit() and text[-1] == "X")
+    )
+    for position, ch in enumerate("" if plain else text):
         if ch in _ASCII_DIGITS:
             continue
         if ch == "X":

@@ -64,6 +64,7 @@ ENUMS = {
     "监测对象类型": (vocab.MONITORING_TYPES, "monitoring_type"),
     "意向务工地": (vocab.DESIRED_REGIONS, "desired_region"),
 }
+ENUM_SETS = {column: frozenset(allowed) for column, (allowed, _) in ENUMS.items()}
 YES_NO = {"是": True, "否": False}
 FLAGS = {"是否低保": "is_dibao", "是否特困": "is_tekun", "是否易地搬迁": "is_relocated"}
 TEXTS = {"就业意向": ("job_wish", 100), "培训意愿": ("training_wish", 200), "技能特长": ("skills", 200)}
@@ -265,6 +266,8 @@ def _fold(value: object) -> str:
 
 
 def _int(value: object, column: str, low: int, high: int, errors: list[CellError]) -> int | None:
+    if type(value) is str and value.isascii() and value.isdigit() and low <= int(value) <= high:
+        return int(value)
     text = _fold(value)
     if not text:
         return None
@@ -285,6 +288,11 @@ def parse_date(value: object) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if type(value) is str and len(value) == 10 and value[4] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     text = _fold(value)
     if not text:
         return None
@@ -296,6 +304,8 @@ def parse_date(value: object) -> dt.date | None:
 
 
 def clean_phone(value: object) -> str:
+    if type(value) is str and len(value) == 11 and _MOBILE.match(value):
+        return value
     text = _fold(value).replace("－", "-").replace("(", "").replace(")", "")
     if text.startswith("+86"):
         text = text[3:]
@@ -349,7 +359,11 @@ def clean_row(
 
     values: dict[str, object] = {}
     for column, (allowed, attr) in ENUMS.items():
-        text = _fold(get(column))
+        raw = get(column)
+        if raw is None or raw in ENUM_SETS[column]:  # the usual case: exactly an allowed value, or empty
+            values[attr] = raw or ""
+            continue
+        text = _fold(raw)
         if not text:
             values[attr] = ""
         elif text in allowed:
@@ -359,7 +373,8 @@ def clean_row(
     if not values.get("relation") and not any(e.column == "与户主关系" for e in errors):
         errors.append(CellError("与户主关系", get("与户主关系"), "与户主关系不能为空"))
 
-    sex = _fold(get("性别"))
+    sex = get("性别")
+    sex = sex if sex in ("男", "女", None) else _fold(sex)
     if sex and sex not in vocab.SEXES:
         errors.append(CellError("性别", get("性别"), "只能填写：男、女"))
         sex = ""
@@ -390,7 +405,11 @@ def clean_row(
 
     flags = {}
     for column, attr in FLAGS.items():
-        text = _fold(get(column))
+        raw = get(column)
+        if raw is None or raw in YES_NO:
+            flags[attr] = YES_NO.get(raw)
+            continue
+        text = _fold(raw)
         if text and text not in YES_NO:
             errors.append(CellError(column, get(column), "只能填写：是、否"))
         flags[attr] = YES_NO.get(text)

@@ -27,6 +27,12 @@ OBJECT_VIEWS = {
     "audit-event-detail": (lambda o: {"pk": o["event"].pk}, ["get"]),
     "person-detail": (lambda o: {"pk": o["person"].pk}, ["get", "patch"]),
     "household-detail": (lambda o: {"pk": o["person"].household_id}, ["get", "patch"]),
+    "registry:person_detail": (lambda o: {"pk": o["person"].pk}, ["get"]),
+    "registry:person_edit": (lambda o: {"pk": o["person"].pk}, ["get", "post"]),
+    "registry:person_reveal": (lambda o: {"pk": o["person"].pk, "field": "id_number"}, ["post"]),
+    "registry:household_detail": (lambda o: {"pk": o["person"].household_id}, ["get"]),
+    "registry:import_detail": (lambda o: {"pk": o["batch"].pk}, ["get"]),
+    "registry:import_report": (lambda o: {"pk": o["batch"].pk}, ["get"]),
 }
 # Lists and searches: county A's marker must appear for county A and never for county B.
 LIST_VIEWS = {
@@ -40,6 +46,11 @@ LIST_VIEWS = {
     "audit-event-list": "",
     "person-list": "?q=lcs",
     "household-list": "",
+    "registry:person_list": "",
+    "registry:household_list": "",
+    "registry:person_export": "?format=csv",
+    "registry:import_list": "",
+    "registry:window_check": "",
 }
 # Views about the user themself, or public ones (login, schema, docs): no area data to leak.
 OWN_OR_PUBLIC = {
@@ -50,6 +61,8 @@ OWN_OR_PUBLIC = {
     "accounts:token_issue",
     "accounts:token_revoke",
     "accounts:user_create",
+    "registry:person_create",
+    "registry:import_new",
     "areas:index",
     "api-token",
     "api-me",
@@ -86,7 +99,7 @@ def county_a_objects(users, areas):
     target = users["village_a"]
     event = record(Action.UPDATE, actor=users["county_a"], obj=target, message="marker-event-A")
     person = registered_person(users["county_a"])
-    return {"user": target, "event": event, "person": person}
+    return {"user": target, "event": event, "person": person, **registry_activity(target)}
 
 
 def registered_person(actor):
@@ -99,6 +112,22 @@ def registered_person(actor):
     record_, errors = clean_row(person("H1", "龙春生", HEAD_ID, birth="1975-03-04"), area_lookup(actor.area))
     assert not errors
     return save_person(actor, record_)
+
+
+def registry_activity(village_user):
+    """土地村's clerk imports a file with an error row (a batch with a report), then checks an ID number."""
+    import tempfile
+    from pathlib import Path
+
+    from bangfu.registry.actions import create_import_batch, run_registry_import, window_check
+    from bangfu.registry.tests.conftest import HEAD_ID, messy_rows, write_xlsx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_xlsx(Path(tmp) / "名单.xlsx", [row for row, _ in messy_rows()[:4]])
+        batch = run_registry_import(create_import_batch(area=village_user.area, user=village_user, path=path))
+    assert batch.report
+    window_check(village_user, HEAD_ID)
+    return {"batch": batch}
 
 
 def _request(client, method, url):
@@ -139,6 +168,12 @@ def test_own_county_user_can_open(name, users, county_a_objects, client_for):
         assert response.status_code in (200, 302), (name, response.status_code)
 
 
+def _text(response) -> str:
+    """The body of a page, or of a streamed download (exports)."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8-sig")
+
+
 @pytest.mark.parametrize("name", sorted(LIST_VIEWS))
 def test_lists_show_own_subtree_only(name, users, county_a_objects, client_for):
     url = reverse(name) + LIST_VIEWS[name]
@@ -147,8 +182,16 @@ def test_lists_show_own_subtree_only(name, users, county_a_objects, client_for):
     seen_by_a = client_for(users["county_a"]).get(url, HTTP_HX_REQUEST="true" if "pick" in name else "")
     seen_by_b = client_for(users["county_b"]).get(url)
     assert seen_by_a.status_code == 200 and seen_by_b.status_code == 200
-    a_text, b_text = seen_by_a.content.decode(), seen_by_b.content.decode()
-    a_markers = {"u_village_a", "土地村", "marker-event-A", "u_township_a", "龙潭镇", "龙春生", "433124102201"}
+    a_text, b_text = _text(seen_by_a), _text(seen_by_b)
+    a_markers = {
+        "u_village_a",
+        "土地村",
+        "marker-event-A",
+        "u_township_a",
+        "龙潭镇",
+        "龙春生",
+        "433124102201",
+    }
     b_markers = {"u_county_b", "marker-event-B", "凤凰"}
     assert any(m in a_text for m in a_markers), name
     assert not any(m in b_text for m in a_markers), name

@@ -1,0 +1,158 @@
+"""Registry forms: one person's §1 fields, checked by the import's own row validation; file upload; window
+check."""
+
+from pathlib import Path
+
+from django import forms
+
+from bangfu.core.forms import StyledFormMixin
+from bangfu.registry import vocab
+from bangfu.registry.idnumber import IdNumberError, parse_id_number
+from bangfu.registry.importer import area_lookup
+from bangfu.registry.rows import COLUMN_FIELDS, COUNTY, FIELD_COLUMNS, TOWNSHIP, VILLAGE, clean_row
+
+IMPORT_EXTENSIONS = (".xlsx", ".xls", ".csv")
+
+
+def _select(values, empty="—"):
+    return forms.Select(choices=[("", empty), *vocab.choices(values)])
+
+
+def _text(label, *, required=False, widget=None, help_text="", **attrs):
+    """Every field is plain text at the form level: the values are checked by `rows.clean_row`, so a typed
+    value gets exactly the message the same value gets in an imported file."""
+    field = forms.CharField(label=label, required=False, widget=widget, help_text=help_text, strip=False)
+    field.widget.attrs.update(attrs)
+    field.show_required = required
+    return field
+
+
+class PersonForm(StyledFormMixin, forms.Form):
+    """One row of EXCHANGE.md §1; field names are the record's, see rows.FIELD_COLUMNS."""
+
+    # 户信息
+    village_code = _text(
+        "行政区划代码（村）",
+        required=True,
+        help_text="12 位村级区划代码，可在下方按村名查找。",
+        id="id_area",  # the id the shared area picker fills in
+        inputmode="numeric",
+        autocomplete="off",
+        maxlength=12,
+    )
+    household_number = _text("户编号", required=True, maxlength=40)
+    relation = _text("与户主关系", required=True, widget=_select(vocab.RELATIONS, "请选择"))
+    household_type = _text("户类型", widget=_select(vocab.HOUSEHOLD_TYPES))
+    monitoring_type = _text(
+        "监测对象类型", widget=_select(vocab.MONITORING_TYPES), help_text="仅户类型为“监测户”时填写。"
+    )
+    poverty_exit_year = _text("脱贫年度", inputmode="numeric", help_text="2014–2020。")
+    income_per_capita = _text("人均纯收入（元/年）", inputmode="decimal")
+    is_dibao = _text("是否低保", widget=_select(vocab.YES_NO))
+    is_tekun = _text("是否特困", widget=_select(vocab.YES_NO))
+    is_relocated = _text("是否易地搬迁", widget=_select(vocab.YES_NO))
+    # 基本信息
+    name = _text("姓名", required=True, maxlength=50)
+    id_number = _text(
+        "证件号码",
+        required=True,
+        help_text="18 位公民身份号码；15 位旧号自动升为 18 位。",
+        autocomplete="off",
+        maxlength=20,
+    )
+    sex = _text("性别", widget=_select(vocab.SEXES), help_text="可不填；填写时须与证件号码一致。")
+    birth_date = _text(
+        "出生日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="可不填；填写时须与证件号码一致。",
+    )
+    ethnicity = _text("民族", widget=_select(vocab.ETHNICITIES))
+    education = _text("文化程度", widget=_select(vocab.EDUCATIONS))
+    student_status = _text("在校生状况", widget=_select(vocab.STUDENT_STATUSES))
+    health = _text("健康状况", widget=_select(vocab.HEALTH))
+    phone = _text("联系电话", inputmode="tel", help_text="11 位手机号码，或带区号的固定电话。")
+    # 劳动力信息与就业意向
+    labor_skill = _text("劳动技能", widget=_select(vocab.LABOR_SKILLS))
+    employment_status = _text("务工状态", widget=_select(vocab.EMPLOYMENT_STATUSES))
+    work_months = _text("务工时间(月)", inputmode="numeric", help_text="0–12。")
+    job_wish = _text("就业意向", help_text="职业名称或职业分类大典代码，也可填写文字。")
+    desired_region = _text(
+        "意向务工地", widget=_select(vocab.DESIRED_REGIONS), help_text="能接受的最远范围。"
+    )
+    expected_wage = _text("期望月薪（元）", inputmode="numeric")
+    training_wish = _text("培训意愿", help_text="不填或填“无”表示没有培训意愿。")
+    skills = _text("技能特长")
+
+    GROUPS = (
+        ("基本信息", ("name", "id_number", "sex", "birth_date", "ethnicity", "education", "student_status",
+                      "health", "phone")),
+        ("劳动力信息与就业意向", ("labor_skill", "employment_status", "work_months", "job_wish",
+                                  "desired_region", "expected_wage", "training_wish", "skills")),
+        ("户信息", ("village_code", "household_number", "relation", "household_type", "monitoring_type",
+                    "poverty_exit_year", "income_per_capita", "is_dibao", "is_tekun", "is_relocated")),
+    )  # fmt: skip
+
+    def __init__(self, *args, user, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.person, self.record = user, person, None
+        # Editing: the ID number is the person's key across the platform and cannot change. Users who may
+        # not see sensitive data get neither the ID nor the phone into the page; they may replace the phone.
+        self.keeps_phone = person is not None and not user.can_view_sensitive
+        if person is not None:
+            del self.fields["id_number"]
+        if self.keeps_phone:
+            self.initial["phone"] = ""
+            if person.phone:
+                self.fields[
+                    "phone"
+                ].help_text = f"当前号码 {person.masked_phone}；不修改请留空，修改请填写新号码。"
+
+    def groups(self):
+        return [
+            (title, [self[name] for name in names if name in self.fields]) for title, names in self.GROUPS
+        ]
+
+    def clean(self):
+        data = super().clean()
+        cells = {FIELD_COLUMNS[name]: data.get(name, "") for name in self.fields}
+        if self.person is not None:
+            cells[FIELD_COLUMNS["id_number"]] = self.person.id_number
+        if self.keeps_phone and not str(data.get("phone", "")).strip():
+            cells[FIELD_COLUMNS["phone"]] = self.person.phone
+        record, errors = clean_row(cells, area_lookup(self.user.area))
+        for error in errors:
+            column = error.column
+            field = "village_code" if column in (COUNTY, TOWNSHIP, VILLAGE) else COLUMN_FIELDS.get(column)
+            self.add_error(field if field in self.fields else None, error.message)
+        self.record = record
+        return data
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label="名册文件",
+        help_text="支持 .xlsx、.xls、.csv；列名见《数据交换说明》人员名单一节，列的顺序不限。",
+        error_messages={"required": "请选择要导入的文件。", "empty": "上传的文件是空的。"},
+    )
+    dry_run = forms.BooleanField(label="仅校验，不保存（先检查文件中的错误）", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in IMPORT_EXTENSIONS:
+            raise forms.ValidationError("只能导入 .xlsx、.xls 或 .csv 文件。")
+        return upload
+
+
+class WindowCheckForm(StyledFormMixin, forms.Form):
+    id_number = forms.CharField(
+        label="证件号码",
+        max_length=40,
+        error_messages={"required": "请输入证件号码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+    def clean_id_number(self):
+        try:
+            return parse_id_number(self.cleaned_data["id_number"])
+        except IdNumberError as exc:
+            raise forms.ValidationError(exc.message) from exc
