@@ -4,18 +4,25 @@ Later capabilities extend `build_demo` with their own demo data for the same are
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from bangfu.accounts import actions as account_actions
 from bangfu.accounts.models import User
 from bangfu.areas.actions import load_areas
 from bangfu.areas.models import Area, Level
+from bangfu.demo.people import REGISTRY_COLUMNS, generate_households
+from bangfu.exchange.report import write_table
+from bangfu.registry.actions import create_import_batch, run_registry_import
+from bangfu.registry.models import Person
 
 PROVINCE = "43"  # 湖南省
 CITY = "4331"  # 湘西土家族苗族自治州
 COUNTIES = ("433124", "433123")  # 花垣县, 凤凰县
 DEMO_PASSWORD = "bangfu-demo-2026"  # works only while BANGFU_DEMO is on (see accounts.backends)
+PEOPLE_PER_COUNTY = 20000
 
 
 @dataclass(frozen=True)
@@ -45,9 +52,15 @@ def ensure_areas() -> None:
         load_areas(province=PROVINCE)
 
 
-@transaction.atomic
-def build_demo() -> list[DemoLogin]:
+def build_demo(people_per_county: int = PEOPLE_PER_COUNTY) -> list[DemoLogin]:
     ensure_areas()
+    logins = ensure_users()
+    ensure_registry(people_per_county)
+    return logins
+
+
+@transaction.atomic
+def ensure_users() -> list[DemoLogin]:
     logins = []
     for area in demo_areas():
         username = f"demo{area.short_code}"
@@ -68,3 +81,30 @@ def build_demo() -> list[DemoLogin]:
             )
         logins.append(DemoLogin(username, DEMO_PASSWORD, area, user.get_role_display()))
     return logins
+
+
+def ensure_registry(people_per_county: int) -> None:
+    """A synthetic registry for each demo county, imported through the real import by its county user,
+    so the demo also shows an import batch. Skipped for a county that already has people."""
+    for code in COUNTIES:
+        county = Area.objects.get(code=code.ljust(12, "0"))
+        if Person.objects.for_area(county).exists():
+            continue
+        villages = list(
+            Area.objects.for_area(county)
+            .current()
+            .filter(level=Level.VILLAGE)
+            .order_by("code")
+            .values_list("code", "name")
+        )
+        folder = Path(settings.DATA_DIR) / "demo-files"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{county.name}演示名册.csv"
+        households = generate_households(villages, people_per_county, seed=int(code))
+        write_table(
+            path,
+            list(REGISTRY_COLUMNS),
+            ([row[c] for c in REGISTRY_COLUMNS] for h in households for row in h),
+        )
+        user = User.objects.get(username=f"demo{code}")
+        run_registry_import(create_import_batch(area=county, user=user, path=path))

@@ -271,8 +271,9 @@ def run_registry_import(
 ) -> ImportBatch:
     """Both phases for one batch, recording status, counts, error report and audit on the batch."""
     actor = batch.user
+    batch.status, batch.started_at, batch.phase = ImportStatus.RUNNING, timezone.now(), "校验"
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now(), phase="校验"
+        status=batch.status, started_at=batch.started_at, phase=batch.phase
     )
 
     def validating(n):

@@ -195,7 +195,9 @@ class ImportBatch(models.Model):
 
     @property
     def percent(self) -> int:
-        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+        if self.status == ImportStatus.DONE:
+            return 100
+        return int(100 * self.processed_rows / self.valid_rows) if self.valid_rows else 0
 
     @property
     def finished(self) -> bool:

@@ -1,5 +1,9 @@
 """`bangfu demo [--port N]`: the platform with demo data on embedded SQLite, then the web server."""
 
+import os
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -22,7 +26,7 @@ class Command(BaseCommand):
 
         self.stdout.write("正在准备数据库……")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("正在准备演示数据（首次约需半分钟）……")
+        self.stdout.write("正在准备演示数据（首次约需一分钟：区划、用户、两县约四万人的名册）……")
         logins = build_demo()
         if not no_serve:
             call_command("collectstatic", interactive=False, verbosity=0)
@@ -34,4 +38,12 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
         if not no_serve:
-            serve(host, port, 8, self.stdout)
+            # Large uploads are imported in the background: run one task worker beside the web server.
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "bangfu", "db_worker", "--no-reload"], env=os.environ.copy()
+            )
+            try:
+                serve(host, port, 8, self.stdout)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)
