@@ -76,6 +76,7 @@ def measure(label, database_url, data_file, people):
             recreate_postgres(database_url)
             env["DATABASE_URL"] = database_url
         bangfu(env, "migrate", "-v0")
+        bangfu(env, "collectstatic", "--noinput", "-v0")
         bangfu(env, "areas", "load", "--province", "43")
         started = time.perf_counter()
         result = bangfu(env, "import", "registry", str(data_file), "--area", "43", check=False)

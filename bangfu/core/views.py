@@ -1,11 +1,27 @@
 """View helpers shared by every app: pagination and query-string keeping for filtered lists."""
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+COUNT_CAP = 10000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP rows: over a million-person registry an exact COUNT(*) costs more than
+    the page itself, and nobody pages past the 200th page — they narrow the filters instead."""
+
+    @cached_property
+    def count(self):
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
 
 
 def paginate(request, queryset, per_page: int = 50) -> dict:
     """Context for a paginated list: page_obj, and the current filters to keep in page links."""
-    page_obj = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     base = params.urlencode()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
-from bangfu.core.bulk import insert_rows
+from bangfu.core.bulk import insert_rows, select_by_keys
 from bangfu.core.masking import mask_id
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
@@ -24,7 +24,7 @@ from bangfu.registry.models import Change, Household, ImportBatch, ImportStatus,
 from bangfu.registry.names import initials
 from bangfu.registry.rows import HOUSEHOLD_FIELDS, PERSON_FIELDS, PersonRecord
 
-SAVE_CHUNK = 5000
+SAVE_CHUNK = 20000
 SOURCE_IMPORT, SOURCE_MANUAL, SOURCE_API = "导入", "手工", "接口"
 PERSON_UPDATE_FIELDS = [*(f for f in PERSON_FIELDS if f != "id_number"), "name_initials", "household", "area"]
 HOUSEHOLD_UPDATE_FIELDS = [*HOUSEHOLD_FIELDS, "area"]
@@ -95,12 +95,18 @@ def save_records(
     firsts: dict[str, PersonRecord] = {}
     for rec in records:
         firsts.setdefault(rec.household_number, rec)
-    current = {
-        row[0]: row[1:]
-        for row in Household.objects.filter(number__in=list(firsts)).values_list(
-            "number", "id", "area_id", *HOUSEHOLD_FIELDS
-        )
-    }
+    # Which already exist: a plain key query; their values then through the ORM, for typed comparison.
+    known = [pk for _, pk in select_by_keys(Household, "number", list(firsts), ["number", "id"])]
+    current = (
+        {
+            row[0]: row[1:]
+            for row in Household.objects.filter(pk__in=known).values_list(
+                "number", "id", "area_id", *HOUSEHOLD_FIELDS
+            )
+        }
+        if known
+        else {}
+    )
     new_households, changed_households = [], {}
     for number, rec in firsts.items():
         wanted = (rec.village_code, *(getattr(rec, f) for f in HOUSEHOLD_FIELDS))
@@ -125,7 +131,7 @@ def save_records(
     household_ids = {number: row[0] for number, row in current.items()}
     if new_households:
         household_ids.update(
-            Household.objects.filter(number__in=[h[0] for h in new_households]).values_list("number", "id")
+            select_by_keys(Household, "number", [h[0] for h in new_households], ["number", "id"])
         )
     for household in Household.objects.filter(pk__in=list(changed_households)):
         rec = changed_households[household.pk]
@@ -144,19 +150,26 @@ def save_records(
     counts.households_created, counts.households_updated = len(new_households), len(changed_households)
 
     ids = [rec.id_number for rec in records]
-    existing = {
-        row[0]: row[1:]
-        for row in Person.objects.filter(id_number__in=ids).values_list(
-            "id_number", "id", "household_id", *PERSON_FIELDS
-        )
-    }
+    known = [pk for _, pk in select_by_keys(Person, "id_number", ids, ["id_number", "id"])]
+    existing = (
+        {
+            row[0]: row[1:]
+            for row in Person.objects.filter(pk__in=known).values_list(
+                "id_number", "id", "household_id", *PERSON_FIELDS
+            )
+        }
+        if known
+        else {}
+    )
     new_people, changed_people = [], {}
     for rec in records:
         household_id = household_ids[rec.household_number]
         wanted = (household_id, *(getattr(rec, f) for f in PERSON_FIELDS))
         found = existing.get(rec.id_number)
         if found is None:
-            new_people.append((*wanted, rec.village_code, initials(rec.name), "", False, now, now))
+            new_people.append(
+                (*wanted, rec.village_code, initials(rec.name), rec.id_number[::-1], "", False, now, now)
+            )
         elif found[1:] != wanted:
             changed_people[found[0]] = (rec, household_id)
         else:
@@ -168,6 +181,7 @@ def save_records(
             *PERSON_FIELDS,
             "area",
             "name_initials",
+            "id_reversed",
             "entrepreneurship_wish",
             "is_deceased",
             "created_at",

@@ -30,11 +30,11 @@ def search_q(text: str) -> Q:
     upper = text.upper()
     if len(upper) in (15, 18) and upper[:-1].isdigit():
         return Q(id_number=upper)
-    if text.isdigit():
+    if text.isdigit() or (text[:-1].isdigit() and upper.endswith("X")):
         if len(text) == 11 and text.startswith("1"):
             return Q(phone=text)
-        if len(text) >= 4:
-            return Q(id_number__endswith=upper) | Q(phone__endswith=text)
+        if len(text) >= 4:  # the last digits of an ID number, as staff read them off a card
+            return prefix_range("id_reversed", upper[::-1])
         return Q(pk__in=[])
     if text.isascii() and text.isalpha():
         return prefix_range("name_initials", text.lower())

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bangfu.areas.models import Area
+from bangfu.core.bulk import select_by_keys
 from bangfu.exchange.report import CellError, RowProblem
 from bangfu.exchange.spreadsheet import SpreadsheetError, open_sheet
 from bangfu.registry.models import Household, Person
@@ -130,15 +131,12 @@ def _check_registry(pending, area: Area, records: list, problems: list) -> None:
     low, high = area.code_range
     ids = [record.id_number for record, _ in pending]
     numbers = list({record.household_number for record, _ in pending})
+    outside = "area_id < %s OR area_id > %s"
     people = dict(
-        Person.objects.filter(id_number__in=ids)
-        .exclude(area__gte=low, area__lte=high)
-        .values_list("id_number", "area")
+        select_by_keys(Person, "id_number", ids, ["id_number", "area"], where=outside, params=(low, high))
     )
     homes = dict(
-        Household.objects.filter(number__in=numbers)
-        .exclude(area__gte=low, area__lte=high)
-        .values_list("number", "area")
+        select_by_keys(Household, "number", numbers, ["number", "area"], where=outside, params=(low, high))
     )
     counties = _county_names(set(people.values()) | set(homes.values())) if people or homes else {}
     for record, raw in pending:
