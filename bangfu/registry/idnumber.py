@@ -6,7 +6,6 @@ import numbers
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import mul
 
 __all__ = [
     "PROVINCE_CODES",
@@ -62,6 +61,25 @@ PROVINCE_CODES: dict[str, str] = {
 # ISO 7064 MOD 11-2 as specified by GB 11643-1999.
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
+
+
+def _group_sums() -> list[dict[str, int]]:
+    """For each group of positions (0-2, 3-5, …, 15-16), every digit string → its weighted sum."""
+    from itertools import product
+
+    groups = []
+    for start in range(0, 17, 3):
+        weights = _WEIGHTS[start : start + 3]
+        groups.append(
+            {
+                "".join(map(str, digits)): sum(d * w for d, w in zip(digits, weights, strict=True))
+                for digits in product(range(10), repeat=len(weights))
+            }
+        )
+    return groups
+
+
+_GROUP_SUMS = _group_sums()
 
 _ASCII_DIGITS = frozenset("0123456789")
 _EARLIEST_BIRTH = date(1900, 1, 1)
@@ -154,7 +172,9 @@ def check_char(first17: str) -> str:
     """The GB 11643-1999 check character for the first 17 digits."""
     if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError("check_char() needs exactly 17 ASCII digits")
-    return _CHECK_CHARS[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
+    g = _GROUP_SUMS  # weighted sums of each 3-digit group, precomputed: six lookups instead of 17 products
+    total = g[0][first17[0:3]] + g[1][first17[3:6]] + g[2][first17[6:9]] + g[3][first17[9:12]]
+    return _CHECK_CHARS[(total + g[4][first17[12:15]] + g[5][first17[15:17]]) % 11]
 
 
 def make_id(area6: str, birth: date, seq: int) -> str:
@@ -188,14 +208,14 @@ def parse_id_number(raw: object, *, today: date | None = None) -> IdNumber:
     text = normalise(raw)
     if not text:
         raise IdNumberError("证件号码为空", "empty")
-    if _SCIENTIFIC.fullmatch(text):
-        raise IdNumberError(_MSG_EXCEL_SCIENTIFIC, "excel_number")
-    if _FLOAT_TEXT.fullmatch(text):
-        raise IdNumberError(_MSG_EXCEL_NUMBER, "excel_number")
-
     plain = text.isascii() and (
         text.isdigit() or (len(text) == 18 and text[:-1].isdigit() and text[-1] == "X")
     )
+    if not plain and _SCIENTIFIC.fullmatch(text):
+        raise IdNumberError(_MSG_EXCEL_SCIENTIFIC, "excel_number")
+    if not plain and _FLOAT_TEXT.fullmatch(text):
+        raise IdNumberError(_MSG_EXCEL_NUMBER, "excel_number")
+
     for position, ch in enumerate("" if plain else text):
         if ch in _ASCII_DIGITS:
             continue
@@ -258,7 +278,7 @@ def check_against(id: IdNumber, *, sex: str | None, birth_date: date | None) -> 
     """Messages for other columns that contradict the ID number; empty when consistent."""
     problems: list[str] = []
     if sex is not None:
-        given = normalise(str(sex))
+        given = sex if sex in _SEX_ALIASES else normalise(str(sex))
         if given:
             canonical = _SEX_ALIASES.get(given)
             if canonical is None:

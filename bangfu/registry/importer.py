@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from bangfu.areas.models import Area
 from bangfu.core.bulk import select_by_keys
@@ -59,8 +60,7 @@ def area_lookup(area: Area) -> AreaLookup:
     return AreaLookup(area.code, area.level, rows.iterator(chunk_size=10000), outside)
 
 
-def _household_key(record: PersonRecord) -> tuple:
-    return (record.village_code, *(getattr(record, f) for f in HOUSEHOLD_FIELDS))
+_household_key = attrgetter("village_code", *HOUSEHOLD_FIELDS)  # what members of one household share
 
 
 def validate_file(
@@ -75,6 +75,7 @@ def validate_file(
             seen=tuple(sheet.header),
         )
     lookup = area_lookup(area)
+    today = today or dt.date.today()
     records: list[PersonRecord] = []
     problems: list[RowProblem] = []
     row_of_id: dict[str, int] = {}
