@@ -2,12 +2,14 @@
 and the service window's real-name check (窗口实名核验)."""
 
 import io
+import logging
 import tempfile
 from pathlib import Path
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,9 +29,11 @@ from bangfu.registry.filters import HouseholdFilter, PersonFilter
 from bangfu.registry.forms import ImportForm, PersonForm, WindowCheckForm
 from bangfu.registry.models import Change, Household, ImportBatch, Person, WindowCheck
 from bangfu.registry.rows import COLUMN_FIELDS
+from bangfu.registry.tasks import run_import_task
 
 # Uploads up to this size are imported while the user waits; larger ones go to the background worker.
 INLINE_IMPORT_LIMIT = 2 * 1024 * 1024
+logger = logging.getLogger(__name__)
 SENSITIVE_MESSAGE = "您没有查看完整敏感信息的权限。"
 EXPORT_DENIED = "导出名册会带出完整的证件号码和联系电话，您没有查看完整敏感信息的权限，不能导出。"
 PERSON_BASIC_FILTERS = ("q", "area", "min_age", "max_age")
@@ -271,15 +275,14 @@ def import_list(request):
 
 
 def _start_import(batch: ImportBatch, size: int) -> None:
-    if size < INLINE_IMPORT_LIMIT:
-        actions.run_registry_import(batch)
+    """Small files are imported while the user waits; larger ones by the background worker."""
+    if size >= INLINE_IMPORT_LIMIT:
+        run_import_task.enqueue(batch.pk)
         return
     try:
-        from bangfu.registry.tasks import run_import_task
-    except ImportError:  # no background worker available: import while the user waits
         actions.run_registry_import(batch)
-    else:
-        run_import_task.enqueue(batch.pk)
+    except DatabaseError:  # the batch is already marked failed with the reason; the page shows it
+        logger.exception("registry import %s failed", batch.pk)
 
 
 @staff_required
