@@ -101,3 +101,13 @@ def select_by_keys(
             cursor.execute(sql, [*values, *params])
             found.extend(cursor.fetchall())
     return found
+
+
+def refresh_statistics(*models) -> None:
+    """Let the query planner see a large import at once (sampled, a second or two), rather than after
+    the next autovacuum (PostgreSQL) or never (SQLite keeps no statistics until asked)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

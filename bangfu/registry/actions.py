@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
-from bangfu.core.bulk import insert_rows, select_by_keys
+from bangfu.core.bulk import insert_rows, refresh_statistics, select_by_keys
 from bangfu.core.masking import mask_id
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
@@ -25,6 +25,7 @@ from bangfu.registry.names import initials
 from bangfu.registry.rows import HOUSEHOLD_FIELDS, PERSON_FIELDS, PersonRecord
 
 SAVE_CHUNK = 20000
+ANALYZE_AFTER = 10000  # rows changed by one import before the planner's statistics are refreshed
 SOURCE_IMPORT, SOURCE_MANUAL, SOURCE_API = "导入", "手工", "接口"
 PERSON_UPDATE_FIELDS = [*(f for f in PERSON_FIELDS if f != "id_number"), "name_initials", "household", "area"]
 HOUSEHOLD_UPDATE_FIELDS = [*HOUSEHOLD_FIELDS, "area"]
@@ -314,6 +315,8 @@ def run_registry_import(
         raise
     for name, value in counts.__dict__.items():
         setattr(batch, name, value)
+    if not batch.dry_run and counts.created + counts.updated >= ANALYZE_AFTER:
+        refresh_statistics(Person, Household)
     summary = (
         f"共 {batch.total_rows} 行：有效 {batch.valid_rows}，错误 {batch.error_rows}；"
         f"新增 {counts.created} 人、更新 {counts.updated} 人、未变化 {counts.unchanged} 人；"

@@ -41,6 +41,17 @@ def search_q(text: str) -> Q:
     return prefix_range("name", text)
 
 
+def search_ordering(text: str) -> tuple[str, ...]:
+    """Results of a search come in the order of the index the search uses, so the database reads only
+    the matching entries instead of walking the whole area in name order looking for them."""
+    text = text.strip().replace(" ", "")
+    if text.isdigit() and 4 <= len(text) < 15 and not (len(text) == 11 and text.startswith("1")):
+        return ("id_reversed", "id")
+    if text.isascii() and text.isalpha():
+        return ("name_initials", "id")
+    return ("name", "id")
+
+
 class AreaCodeFilter(django_filters.CharFilter):
     """A sub-area by code; codes outside the user's subtree simply find nothing (the scope came first)."""
 
@@ -82,7 +93,7 @@ class PersonFilter(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, qs, name, value):
-        return qs.filter(search_q(value))
+        return qs.filter(search_q(value)).order_by(*search_ordering(value)) if value.strip() else qs
 
     def filter_wish(self, qs, name, value):
         field = "job_wish" if name == "wants_job" else "training_wish"
