@@ -156,3 +156,67 @@ class WindowCheckForm(StyledFormMixin, forms.Form):
             return parse_id_number(self.cleaned_data["id_number"])
         except IdNumberError as exc:
             raise forms.ValidationError(exc.message) from exc
+
+
+class HouseholdForm(StyledFormMixin, forms.Form):
+    """The household's own fields, including those the §1 file does not carry (risk dates, causes)."""
+
+    household_type = forms.ChoiceField(
+        label="户类型", choices=[("", "—"), *vocab.choices(vocab.HOUSEHOLD_TYPES)], required=False
+    )
+    monitoring_type = forms.ChoiceField(
+        label="监测对象类型",
+        choices=[("", "—"), *vocab.choices(vocab.MONITORING_TYPES)],
+        required=False,
+        help_text="仅户类型为“监测户”时填写。",
+    )
+    risk_identified_on = forms.DateField(
+        label="风险识别日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    risk_eliminated_on = forms.DateField(
+        label="风险消除日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    poverty_exit_year = forms.IntegerField(label="脱贫年度", required=False, min_value=2014, max_value=2020)
+    income_per_capita = forms.DecimalField(
+        label="人均纯收入（元/年）", required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    is_dibao = forms.NullBooleanField(label="是否低保", required=False)
+    is_tekun = forms.NullBooleanField(label="是否特困", required=False)
+    is_relocated = forms.NullBooleanField(label="是否易地搬迁", required=False)
+    poverty_causes = forms.MultipleChoiceField(
+        label="致贫原因",
+        choices=vocab.choices(vocab.POVERTY_CAUSES),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["poverty_causes"].widget.attrs["class"] = "form-check-inline"
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("household_type")
+        if data.get("monitoring_type") and kind != "监测户":
+            self.add_error("monitoring_type", "只有户类型为“监测户”时才能填写监测对象类型。")
+        if data.get("poverty_exit_year") and kind == "一般农户":
+            self.add_error("poverty_exit_year", "一般农户不应填写脱贫年度。")
+        start, end = data.get("risk_identified_on"), data.get("risk_eliminated_on")
+        if start and end and end < start:
+            self.add_error("risk_eliminated_on", "风险消除日期不能早于风险识别日期。")
+        if end and not start:
+            self.add_error("risk_identified_on", "填写了风险消除日期，请同时填写风险识别日期。")
+        return data
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["poverty_causes"] = "、".join(data.get("poverty_causes") or [])
+        for name in ("household_type", "monitoring_type"):
+            data[name] = data.get(name) or ""
+        return data
+
+    @classmethod
+    def initial_for(cls, household) -> dict:
+        initial = {name: getattr(household, name) for name in cls.base_fields}
+        initial["poverty_causes"] = [c for c in household.poverty_causes.split("、") if c]
+        return initial

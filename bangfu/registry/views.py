@@ -26,7 +26,7 @@ from bangfu.core.views import paginate
 from bangfu.registry import actions
 from bangfu.registry.export import SOURCES, export_registry
 from bangfu.registry.filters import HouseholdFilter, PersonFilter
-from bangfu.registry.forms import ImportForm, PersonForm, WindowCheckForm
+from bangfu.registry.forms import HouseholdForm, ImportForm, PersonForm, WindowCheckForm
 from bangfu.registry.models import Change, Household, ImportBatch, Person, WindowCheck
 from bangfu.registry.rows import COLUMN_FIELDS
 from bangfu.registry.tasks import run_import_task
@@ -254,6 +254,25 @@ def household_list(request):
         }
     )
     return render(request, "registry/household_list.html", context)
+
+
+@staff_required
+def household_edit(request, pk: int):
+    household = get_object_or_404(Household.objects.for_user(request.user).select_related("area"), pk=pk)
+    form = HouseholdForm(request.POST or None, initial=HouseholdForm.initial_for(household))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_household(
+                request.user, number=household.number, area=household.area, values=form.values()
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "户信息已保存。")
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(
+        request, "registry/household_form.html", {"form": form, "household": household, "nav": "registry"}
+    )
 
 
 @staff_required

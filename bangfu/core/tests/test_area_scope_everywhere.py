@@ -27,6 +27,7 @@ OBJECT_VIEWS = {
     "audit-event-detail": (lambda o: {"pk": o["event"].pk}, ["get"]),
     "person-detail": (lambda o: {"pk": o["person"].pk}, ["get", "patch"]),
     "household-detail": (lambda o: {"pk": o["person"].household_id}, ["get", "patch"]),
+    "registry:household_edit": (lambda o: {"pk": o["person"].household_id}, ["get", "post"]),
     "registry:person_detail": (lambda o: {"pk": o["person"].pk}, ["get"]),
     "registry:person_edit": (lambda o: {"pk": o["person"].pk}, ["get", "post"]),
     "registry:person_reveal": (lambda o: {"pk": o["person"].pk, "field": "id_number"}, ["post"]),

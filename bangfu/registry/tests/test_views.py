@@ -482,3 +482,26 @@ def test_pages_need_a_staff_login(client):
     ):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "login" in response.url
+
+
+def test_household_edit_keeps_history_and_checks_rules(registry, users, client_for):
+    household = registry.household
+    client = client_for(users["county_a"])
+    url = reverse("registry:household_edit", args=[household.pk])
+    assert client.get(url).status_code == 200
+    bad = {"household_type": "脱贫户", "monitoring_type": "边缘易致贫户", "risk_eliminated_on": "2025-01-01"}
+    response = client.post(url, bad)
+    assert response.status_code == 200 and "只有户类型为“监测户”" in response.content.decode()
+    good = {
+        "household_type": "监测户",
+        "monitoring_type": "突发严重困难户",
+        "risk_identified_on": "2025-03-01",
+        "poverty_causes": ["因病", "缺技术"],
+        "is_dibao": "true",
+    }
+    assert client.post(url, good).status_code == 302
+    household.refresh_from_db()
+    assert household.monitoring_type == "突发严重困难户" and household.poverty_causes == "因病、缺技术"
+    assert household.is_dibao is True
+    fields = set(Change.objects.filter(household=household).values_list("field", flat=True))
+    assert {"户类型", "监测对象类型", "风险识别日期", "致贫原因"} <= fields
