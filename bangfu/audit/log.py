@@ -11,9 +11,11 @@ from django.db import models
 
 from bangfu.audit.context import current_origin
 from bangfu.audit.models import Action, AuditEvent
+from bangfu.core.masking import mask_id, mask_phone
 
 # Field names never copied into the audit log, whatever the model.
 SECRET_FIELDS = {"password", "key", "token"}
+MASKED_FIELDS = {"phone": mask_phone, "id_number": mask_id}
 
 
 def _plain(value):
@@ -27,12 +29,16 @@ def _plain(value):
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict:
-    """The concrete field values of a record, as JSON-safe data (foreign keys by id, secrets left out)."""
+    """The concrete field values of a record, as JSON-safe data (foreign keys by id, secrets left out,
+    phone and ID numbers masked: the audit log is read by all staff of the area)."""
     result = {}
     for field in instance._meta.concrete_fields:
         if field.name in SECRET_FIELDS or (fields is not None and field.name not in fields):
             continue
-        result[field.name] = _plain(getattr(instance, field.attname))
+        value = _plain(getattr(instance, field.attname))
+        if field.name in MASKED_FIELDS and value:
+            value = MASKED_FIELDS[field.name](value)
+        result[field.name] = value
     return result
 
 

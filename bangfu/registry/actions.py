@@ -16,7 +16,7 @@ from django.utils import timezone
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.bulk import insert_rows, refresh_statistics, select_by_keys
-from bangfu.core.masking import mask_id
+from bangfu.core.masking import mask_id, mask_phone
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
 from bangfu.registry.importer import Validation, validate_file
@@ -359,6 +359,8 @@ def _person_snapshot(person: Person | None) -> dict | None:
     if person is None:
         return None
     values = {f: display(getattr(person, f)) for f in PERSON_FIELDS}
+    # The audit log is readable by every member of staff of the area: sensitive values go in masked.
+    values["id_number"], values["phone"] = mask_id(person.id_number), mask_phone(person.phone)
     values["household"] = person.household.number
     values["area"] = person.area_id
     values.update({f: display(getattr(person.household, f)) for f in HOUSEHOLD_FIELDS})

@@ -1,6 +1,7 @@
 """Registry import, phase one: read the whole file, check every row, and decide what would be saved.
 
-Nothing is written here. `actions.import_registry` saves the valid rows in short transactions.
+Nothing is written here: `actions.save_import` saves the valid rows in short transactions, and
+`actions.run_registry_import` runs both phases for one batch.
 """
 
 from __future__ import annotations

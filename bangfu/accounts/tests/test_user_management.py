@@ -31,6 +31,7 @@ def test_county_user_creates_township_user_with_role_from_area(users, client_for
     event = AuditEvent.objects.get(action=Action.CREATE, object_id=str(created.pk))
     assert event.username == "u_county_a" and event.after["area"] == created.area_id
     assert "password" not in event.after
+    assert event.after["phone"] == "139****5678"  # the audit log shows phones masked
 
 
 def test_cannot_create_user_outside_or_above_own_area(users, client_for):

@@ -52,6 +52,9 @@ def test_create_retrieve_and_update(users, client_for):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["id_number"] == HEAD_ID[:6] + "********" + HEAD_ID[-4:] and body["phone"] == "138****5678"
+    created = AuditEvent.objects.get(action=Action.CREATE, object_type="registry.person")
+    assert created.after["id_number"] == body["id_number"] and created.after["phone"] == "138****5678"
+    assert HEAD_ID not in str(created.after)  # staff without the sensitive right read the audit log too
     household = Household.objects.get(number="API1")
     assert household.is_dibao is True and household.monitoring_type == "边缘易致贫户"
     url = reverse("person-detail", kwargs={"pk": body["id"]})
