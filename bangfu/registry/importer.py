@@ -7,7 +7,7 @@ Nothing is written here: `actions.save_import` saves the valid rows in short tra
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -64,10 +64,8 @@ def area_lookup(area: Area) -> AreaLookup:
 _household_key = attrgetter("village_code", *HOUSEHOLD_FIELDS)  # what members of one household share
 
 
-def validate_file(
-    path, area: Area, *, today: dt.date | None = None, progress: Callable[[int], None] | None = None
-) -> Validation:
-    """Every row checked; raises SpreadsheetError when the file as a whole cannot be used."""
+def open_registry_sheet(path):
+    """The sheet, with the registry's columns found; SpreadsheetError when the file cannot be used."""
     sheet = open_sheet(path, COLUMNS)
     if AREA_CODE not in sheet.columns and not {TOWNSHIP, VILLAGE} <= set(sheet.columns):
         raise SpreadsheetError(
@@ -75,16 +73,33 @@ def validate_file(
             missing=(AREA_CODE,),
             seen=tuple(sheet.header),
         )
+    return sheet
+
+
+def sheet_warnings(sheet) -> list[str]:
+    warnings = list(sheet.warnings)
+    if sheet.unknown_columns:
+        warnings.append("以下列不是名册列，已忽略：" + "、".join(sheet.unknown_columns))
+    return warnings
+
+
+def check_rows(
+    rows: Iterable,
+    area: Area,
+    problems: list[RowProblem],
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[list[PersonRecord]]:
+    """Check rows in file order; yield the accepted records every CHECK_CHUNK rows, and append every
+    rejected row to `problems`. Checks within the file (a person twice, a household that disagrees with
+    itself) and against the registry (people and households registered outside the area) included."""
     lookup = area_lookup(area)
     today = today or dt.date.today()
-    records: list[PersonRecord] = []
-    problems: list[RowProblem] = []
     row_of_id: dict[str, int] = {}
     households: dict[str, tuple[int, tuple]] = {}
     pending: list[tuple[PersonRecord, list]] = []  # rows still to check against the registry
-    total = 0
-    for row in sheet.rows():
-        total += 1
+    for total, row in enumerate(rows, start=1):
         record, errors = clean_row(row.cells, lookup, row_number=row.number, today=today)
         if record is not None:
             errors = _file_conflicts(record, row.cells, row_of_id, households)
@@ -95,15 +110,25 @@ def validate_file(
             row_of_id[record.id_number] = row.number
             households.setdefault(record.household_number, (row.number, _household_key(record)))
         if len(pending) >= CHECK_CHUNK:
-            _check_registry(pending, area, records, problems)
+            yield _check_registry(pending, area, problems)
         if progress and total % 10000 == 0:
             progress(total)
-    _check_registry(pending, area, records, problems)
+    if pending:
+        yield _check_registry(pending, area, problems)
+
+
+def validate_file(
+    path, area: Area, *, today: dt.date | None = None, progress: Callable[[int], None] | None = None
+) -> Validation:
+    """Every row checked; raises SpreadsheetError when the file as a whole cannot be used."""
+    sheet = open_registry_sheet(path)
+    problems: list[RowProblem] = []
+    records = [
+        r for chunk in check_rows(sheet.rows(), area, problems, today=today, progress=progress) for r in chunk
+    ]
     problems.sort(key=lambda p: p.row_number)
-    warnings = list(sheet.warnings)
-    if sheet.unknown_columns:
-        warnings.append("以下列不是名册列，已忽略：" + "、".join(sheet.unknown_columns))
-    return Validation(list(sheet.header), records, problems, total, warnings)
+    total = len(records) + len(problems)
+    return Validation(list(sheet.header), records, problems, total, sheet_warnings(sheet))
 
 
 def _file_conflicts(record, cells, row_of_id, households) -> list[CellError]:
@@ -127,7 +152,7 @@ def _file_conflicts(record, cells, row_of_id, households) -> list[CellError]:
     return []
 
 
-def _check_registry(pending, area: Area, records: list, problems: list) -> None:
+def _check_registry(pending, area: Area, problems: list) -> list[PersonRecord]:
     """Move pending rows to `records`, except people or households registered outside the importer's
     subtree: those are reported, never moved."""
     low, high = area.code_range
@@ -141,6 +166,7 @@ def _check_registry(pending, area: Area, records: list, problems: list) -> None:
         select_by_keys(Household, "number", numbers, ["number", "area"], where=outside, params=(low, high))
     )
     counties = _county_names(set(people.values()) | set(homes.values())) if people or homes else {}
+    records = []
     for record, raw in pending:
         if (code := people.get(record.id_number)) is not None:
             where = counties.get(code[:6].ljust(12, "0"), code[:6])
@@ -159,6 +185,7 @@ def _check_registry(pending, area: Area, records: list, problems: list) -> None:
         else:
             records.append(record)
     pending.clear()
+    return records
 
 
 def _county_names(codes: set[str]) -> dict[str, str]:

@@ -204,7 +204,8 @@ class ImportBatch(models.Model):
     def percent(self) -> int:
         if self.status == ImportStatus.DONE:
             return 100
-        return int(100 * self.processed_rows / self.valid_rows) if self.valid_rows else 0
+        expected = self.valid_rows or self.total_rows  # checking and saving at once: valid rows not yet known
+        return min(100, int(100 * self.processed_rows / expected)) if expected else 0
 
     @property
     def finished(self) -> bool:

@@ -1,5 +1,6 @@
 """A large upload goes to the background: the task runs in a real database worker."""
 
+import pytest
 from django.core.management import call_command
 
 from bangfu.registry.actions import create_import_batch
@@ -8,6 +9,7 @@ from bangfu.registry.tasks import run_import_task
 from bangfu.registry.tests.conftest import messy_rows, write_xlsx
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections between tasks
 def test_worker_runs_a_queued_import(areas, users, tmp_path):
     rows = [r for r, ok in messy_rows() if ok is True]
     batch = create_import_batch(
