@@ -13,7 +13,3 @@ from bangfu.settings import ALLOWED_HOSTS
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver", "localhost"]
 # Argon2 stays the production hasher (tested in accounts/tests/test_passwords.py); tests hash fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    # A file, not memory: the import's checking process (registry/actions.py) opens its own connection.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from bangfu.areas.models import Area
@@ -23,9 +23,6 @@ from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
 from bangfu.registry.importer import (
     Validation,
-    check_rows,
-    open_registry_sheet,
-    sheet_warnings,
     validate_file,
 )
 from bangfu.registry.models import Change, Household, ImportBatch, ImportStatus, Person, WindowCheck
@@ -33,7 +30,6 @@ from bangfu.registry.names import initials
 from bangfu.registry.rows import HOUSEHOLD_FIELDS, PERSON_FIELDS, PersonRecord
 
 SAVE_CHUNK = 20000
-PARALLEL_MIN_BYTES = 8 * 1024 * 1024  # from about 40,000 rows up, check and save on two cores
 ANALYZE_AFTER = 10000  # rows changed by one import before the planner's statistics are refreshed
 SOURCE_IMPORT, SOURCE_MANUAL, SOURCE_API = "导入", "手工", "接口"
 PERSON_UPDATE_FIELDS = [*(f for f in PERSON_FIELDS if f != "id_number"), "name_initials", "household", "area"]
@@ -293,7 +289,22 @@ def create_import_batch(*, area, user, path: Path | None = None, upload=None, na
 def run_registry_import(
     batch: ImportBatch, *, today: dt.date | None = None, report_path: Path | None = None
 ) -> ImportBatch:
-    """Both phases for one batch, recording status, counts, error report and audit on the batch."""
+    """Both phases for one batch, recording status, counts, error report and audit on the batch.
+
+    The cyclic garbage collector is paused for the run: an import holds up to millions of small,
+    acyclic objects, and walking them again and again cost a third of the time at a million rows."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_registry_import(batch, today=today, report_path=report_path)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run_registry_import(
+    batch: ImportBatch, *, today: dt.date | None = None, report_path: Path | None = None
+) -> ImportBatch:
     actor = batch.user
     batch.status, batch.started_at, batch.phase = ImportStatus.RUNNING, timezone.now(), "校验"
     ImportBatch.objects.filter(pk=batch.pk).update(
@@ -304,21 +315,12 @@ def run_registry_import(
         ImportBatch.objects.filter(pk=batch.pk).update(phase=f"校验（已读 {n} 行）")
 
     try:
-        sheet = open_registry_sheet(batch.file.path)
-        parallel = batch.file.size >= PARALLEL_MIN_BYTES and _can_fork_checker()
-        # In parallel mode every row is read before anything is saved, so a file that cannot be read
-        # to its end changes nothing, exactly as in the two-phase path below.
-        rows = list(sheet.rows()) if parallel else None
-        if not parallel:
-            validation = validate_file(batch.file.path, batch.area, today=today, progress=validating)
+        validation = validate_file(batch.file.path, batch.area, today=today, progress=validating)
     except SpreadsheetError as exc:
         return _finish(batch, actor, status=ImportStatus.FAILED, message=exc.message)
+    _record_validation(batch, validation, report_path)
     try:
-        if parallel:
-            validation, counts = _check_and_save_in_parallel(batch, sheet, rows, actor, today, report_path)
-        else:
-            _record_validation(batch, validation, report_path)
-            counts = save_import(batch, validation, actor=actor)
+        counts = save_import(batch, validation, actor=actor)
     except Exception as exc:  # a database failure: committed chunks stay, the rest can be re-run
         _finish(
             batch, actor, status=ImportStatus.FAILED, message=f"保存时出错，已保存的部分可重新导入补全：{exc}"
@@ -347,73 +349,6 @@ def _record_validation(batch: ImportBatch, validation: Validation, report_path: 
     )
     if validation.problems:
         _write_report(batch, validation, report_path)
-
-
-def _can_fork_checker() -> bool:
-    """A checking process needs fork (it inherits the rows read) and a database file it can open itself.
-
-    Embedded SQLite only for now: there the checking is half of an import's time. On PostgreSQL saving
-    dominates, and a forked checker lost its connection in testing (not yet understood), so PostgreSQL
-    imports check and save in turn."""
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
-        return False
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _check_in_child(rows, area_code: str, today, queue) -> None:
-    """The checking process: check every row in file order, sending accepted records chunk by chunk."""
-    try:
-        area = Area.objects.get(code=area_code)
-        problems: list = []
-        for chunk in check_rows(rows, area, problems, today=today):
-            queue.put(("records", chunk))
-        queue.put(("done", problems))
-    except BaseException as exc:  # reported to the parent, which fails the batch
-        queue.put(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        connections.close_all()
-
-
-def _check_and_save_in_parallel(batch, sheet, rows, actor, today, report_path):
-    """Large files on two cores: one process checks rows while this one saves the chunks already
-    checked. Results are the same as the two-phase path: rows are checked in file order with the same
-    rules, and the registry-wide checks concern only people outside the importer's area, which this
-    import never writes."""
-    batch.total_rows = len(rows)
-    ImportBatch.objects.filter(pk=batch.pk).update(total_rows=batch.total_rows, phase="校验并保存")
-    connections.close_all()  # the child opens its own connection
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue(maxsize=3)
-    child = context.Process(target=_check_in_child, args=(rows, batch.area_id, today, queue), daemon=True)
-    child.start()
-    counts, saved = SaveCounts(), 0
-    try:
-        while True:
-            kind, payload = queue.get()
-            if kind == "error":
-                raise RuntimeError(f"校验进程出错：{payload}")
-            if kind == "done":
-                problems = payload
-                break
-            for chunk in _household_chunks(payload, SAVE_CHUNK):
-                with transaction.atomic():
-                    counts.add(
-                        save_records(
-                            chunk, actor=actor, source=SOURCE_IMPORT, batch=None if batch.dry_run else batch
-                        )
-                    )
-                    if batch.dry_run:
-                        transaction.set_rollback(True)
-                saved += len(chunk)
-                ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=saved)
-    finally:
-        child.join(timeout=60)
-        if child.is_alive():
-            child.terminate()
-    problems.sort(key=lambda p: p.row_number)
-    validation = Validation(list(sheet.header), [], problems, len(rows), sheet_warnings(sheet))
-    _record_validation(batch, validation, report_path)
-    return validation, counts
 
 
 def _write_report(batch: ImportBatch, validation: Validation, report_path: Path | None) -> None:

@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from python_calamine import CalamineWorkbook
 
 from bangfu.audit.models import Action, AuditEvent
@@ -153,29 +153,3 @@ def test_command_exit_codes_and_report(areas, tmp_path, messy_file):
     clean = write_xlsx(tmp_path / "clean.xlsx", [r for r, ok in messy_rows() if ok is True])
     call_command("import", "registry", str(clean), "--area", "433124", stdout=io.StringIO())
     assert ImportBatch.objects.filter(status=ImportStatus.DONE).count() == 2
-
-
-@pytest.mark.django_db(transaction=True)  # the checking process reads what this one committed
-def test_two_process_import_gives_the_same_result(areas, users, messy_file, monkeypatch):
-    from bangfu.registry import actions
-
-    path, expected = messy_file
-    sequential = run(path, areas["county_a"], users["county_a"], dry_run=True)
-    monkeypatch.setattr(actions, "PARALLEL_MIN_BYTES", 0)
-    assert actions._can_fork_checker() == (connection.vendor == "sqlite")  # see _can_fork_checker
-    parallel = run(path, areas["county_a"], users["county_a"])
-    assert parallel.status == ImportStatus.DONE
-    fields = (
-        "total_rows",
-        "valid_rows",
-        "error_rows",
-        "created",
-        "updated",
-        "unchanged",
-        "households_created",
-    )
-    assert [getattr(parallel, f) for f in fields] == [getattr(sequential, f) for f in fields]
-    assert Person.objects.count() == sum(1 for e in expected if e is True)
-    assert report_rows(parallel).keys() == report_rows(sequential).keys()
-    again = run(path, areas["county_a"], users["county_a"])
-    assert (again.created, again.updated, again.unchanged) == (0, 0, parallel.created)
