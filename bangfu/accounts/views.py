@@ -116,12 +116,9 @@ def user_list(request):
     if (active := request.GET.get("active")) in {"1", "0"}:
         users = users.filter(is_active=active == "1")
     if area_code := request.GET.get("area", "").strip():
-        from bangfu.areas.models import Area, normalize_code
+        from bangfu.areas.models import Area
 
-        try:
-            area = Area.objects.for_user(request.user).filter(code=normalize_code(area_code)).first()
-        except ValueError:
-            area = None
+        area = Area.objects.in_scope(request.user, area_code)
         if area is None:
             messages.error(request, f"区划代码“{area_code}”不存在，或不在您的管辖区域内。")
             users = users.none()

@@ -39,6 +39,14 @@ class AreaQuerySet(AreaScopedQuerySet):
             return self.filter(code=change.new_area_id).first()
         return area
 
+    def in_scope(self, user, raw: str) -> "Area | None":
+        """The area a user typed into a filter, if it exists inside their subtree; None otherwise."""
+        try:
+            code = normalize_code(raw)
+        except ValueError:
+            return None
+        return self.for_user(user).filter(code=code).first()
+
     def search(self, text: str):
         text = text.strip()
         if text.isdigit():

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
 
-from bangfu.areas.models import Area, normalize_code
+from bangfu.areas.models import Area
 from bangfu.audit.models import Action, AuditEvent
 from bangfu.core.access import staff_required
 from bangfu.core.views import paginate
@@ -36,10 +36,7 @@ def filter_events(request, events):
                 return events.none()
             events = events.filter(**{lookup: day})
     if raw_area := params.get("area", "").strip():
-        try:
-            area = Area.objects.for_user(request.user).filter(code=normalize_code(raw_area)).first()
-        except ValueError:
-            area = None
+        area = Area.objects.in_scope(request.user, raw_area)
         if area is None:
             messages.error(request, f"区划代码“{raw_area}”不存在，或不在您的管辖区域内。")
             return events.none()

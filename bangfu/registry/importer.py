@@ -19,6 +19,7 @@ from bangfu.registry.models import Household, Person
 from bangfu.registry.rows import (
     AREA_CODE,
     COLUMNS,
+    FIELD_COLUMNS,
     HOUSEHOLD_FIELDS,
     TOWNSHIP,
     VILLAGE,
@@ -29,16 +30,7 @@ from bangfu.registry.rows import (
 
 CHECK_CHUNK = 5000
 # The column a household field is read from, to name it in messages.
-HOUSEHOLD_COLUMNS = {
-    "village_code": AREA_CODE,
-    "household_type": "户类型",
-    "monitoring_type": "监测对象类型",
-    "poverty_exit_year": "脱贫年度",
-    "income_per_capita": "人均纯收入",
-    "is_dibao": "是否低保",
-    "is_tekun": "是否特困",
-    "is_relocated": "是否易地搬迁",
-}
+HOUSEHOLD_COLUMNS = {name: FIELD_COLUMNS[name] for name in ("village_code", *HOUSEHOLD_FIELDS)}
 
 
 @dataclass
