@@ -23,13 +23,6 @@ def code_range(code: str, level: int) -> tuple[str, str]:
     return prefix.ljust(12, "0"), prefix.ljust(12, "9")
 
 
-def in_subtree(code: str | None, area: Area) -> bool:
-    if not code:
-        return False
-    low, high = area.code_range
-    return low <= code <= high
-
-
 class AreaScopedQuerySet(models.QuerySet):
     """QuerySet for models that belong to an area.
 
@@ -54,6 +47,3 @@ class AreaScopedQuerySet(models.QuerySet):
         if area is None or not user.is_staff_account:
             return self.none()
         return self.for_area(area)
-
-
-AreaScopedManager = models.Manager.from_queryset(AreaScopedQuerySet)

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def bangfu(*args, env_dir):
     exe = shutil.which("bangfu") or str(Path(sys.executable).with_name("bangfu"))
@@ -23,7 +25,12 @@ def test_unknown_province_is_a_usage_error(tmp_path):
     assert result.returncode == 2 and "无效" in result.stderr
 
 
-def test_demo_refuses_without_demo_mode_only_via_cli_entry(tmp_path):
-    # `bangfu demo` switches demo mode on itself; the management command alone refuses.
-    result = bangfu("help", "demo", env_dir=tmp_path)
-    assert result.returncode == 0 and "演示" in result.stdout
+def test_demo_command_refuses_outside_demo_mode(db, settings):
+    # `bangfu demo` switches demo mode on before settings load (cli.py); called any other way it refuses.
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.BANGFU_DEMO = False
+    with pytest.raises(CommandError) as info:
+        call_command("demo", "--no-serve")
+    assert info.value.returncode == 2 and "演示模式" in str(info.value)
