@@ -5,6 +5,10 @@ from rest_framework.routers import DefaultRouter
 from bangfu.accounts.api import UserViewSet, me, token_view
 from bangfu.areas.api import AreaViewSet
 from bangfu.audit.api import AuditEventViewSet
+from bangfu.compare.api import ComparisonRunViewSet, FindingViewSet
+from bangfu.employers.api import EmployerViewSet
+from bangfu.jobs.api import JobViewSet
+from bangfu.referrals.api import ReferralViewSet
 from bangfu.registry.api import HouseholdViewSet, PersonViewSet
 
 router = DefaultRouter()
@@ -13,5 +17,10 @@ router.register("users", UserViewSet, basename="user")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("people", PersonViewSet, basename="person")
 router.register("households", HouseholdViewSet, basename="household")
+router.register("comparison-runs", ComparisonRunViewSet, basename="comparison-run")
+router.register("comparison-findings", FindingViewSet, basename="comparison-finding")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register("jobs", JobViewSet, basename="job")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 __all__ = ["me", "router", "token_view"]

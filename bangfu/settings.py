@@ -75,6 +75,14 @@ INSTALLED_APPS = [
     "bangfu.audit",
     "bangfu.dashboard",
     "bangfu.registry",
+    "bangfu.compare",
+    "bangfu.employers",
+    "bangfu.jobs",
+    "bangfu.matching",
+    "bangfu.employment",
+    "bangfu.referrals",
+    "bangfu.notices",
+    "bangfu.fairs",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +196,24 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "files"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Text messages (bangfu/notices/sms.py): the gateway class; the file backend appends to BANGFU_SMS_FILE.
+# Online interviews (bangfu/fairs): the meeting link, `{token}` a random token (e.g. self-hosted Jitsi).
+BANGFU_SMS_BACKEND = os.environ.get("BANGFU_SMS_BACKEND", "bangfu.notices.sms.FileBackend")
+BANGFU_SMS_FILE = Path(os.environ.get("BANGFU_SMS_FILE", DATA_DIR / "sms-outbox.txt"))
+BANGFU_SMS_SIGNATURE = os.environ.get("BANGFU_SMS_SIGNATURE", "【人社帮扶】")
+BANGFU_SMS_HTTP = {
+    "url": os.environ.get("BANGFU_SMS_HTTP_URL", ""),
+    "params": dict(p.split("=", 1) for p in env_list("BANGFU_SMS_HTTP_PARAMS", "") if "=" in p),
+    "phone_param": os.environ.get("BANGFU_SMS_HTTP_PHONE_PARAM", "mobile"),
+    "text_param": os.environ.get("BANGFU_SMS_HTTP_TEXT_PARAM", "content"),
+    "success_field": os.environ.get("BANGFU_SMS_HTTP_SUCCESS_FIELD", ""),
+    "success_value": os.environ.get("BANGFU_SMS_HTTP_SUCCESS_VALUE", ""),
+    "timeout": 10,
+}
+BANGFU_MEETING_URL_PATTERN = os.environ.get(
+    "BANGFU_MEETING_URL_PATTERN", "https://meet.example.gov.cn/bangfu-{token}"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -18,6 +18,14 @@ urlpatterns = [
     path("areas/", include("bangfu.areas.urls")),
     path("audit/", include("bangfu.audit.urls")),
     path("registry/", include("bangfu.registry.urls")),
+    path("compare/", include("bangfu.compare.urls")),
+    path("employers/", include("bangfu.employers.urls")),
+    path("jobs/", include("bangfu.jobs.urls")),
+    path("matching/", include("bangfu.matching.urls")),
+    path("employment/", include("bangfu.employment.urls")),
+    path("referrals/", include("bangfu.referrals.urls")),
+    path("notices/", include("bangfu.notices.urls")),
+    path("fairs/", include("bangfu.fairs.urls")),
     path("api/v1/", include(api_patterns)),
 ]
 

@@ -42,7 +42,8 @@ class LoginForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        if not is_area_staff(user):
+        # Enterprise accounts log in to the enterprise portal only (employers.views.enterprise_required).
+        if not is_area_staff(user) and user.kind != "enterprise":
             raise forms.ValidationError(NO_AREA_MESSAGE, code="no_area")
 
     def clean(self):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -25,6 +26,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Enterprise accounts never see staff pages: they land in the enterprise portal.
+        if getattr(self.request.user, "kind", None) == "enterprise":
+            return reverse("employers:portal")
+        return super().get_default_redirect_url()
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -88,7 +95,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改。")
-            return redirect("dashboard:home")
+            return redirect("employers:portal" if request.user.kind == "enterprise" else "dashboard:home")
     return render(request, "accounts/password_change.html", {"form": form, "nav": "profile"})
 
 

@@ -13,8 +13,11 @@ from bangfu.accounts import actions as account_actions
 from bangfu.accounts.models import User
 from bangfu.areas.actions import load_areas
 from bangfu.areas.models import Area, Level
+from bangfu.compare.demo import ensure_comparisons
 from bangfu.demo.people import REGISTRY_COLUMNS, generate_households
 from bangfu.exchange.report import write_table
+from bangfu.jobs.demo import build_jobs_demo
+from bangfu.referrals.demo import build_referrals_demo
 from bangfu.registry.actions import create_import_batch, run_registry_import
 from bangfu.registry.models import Person
 
@@ -56,6 +59,9 @@ def build_demo(people_per_county: int = PEOPLE_PER_COUNTY) -> list[DemoLogin]:
     ensure_areas()
     logins = ensure_users()
     ensure_registry(people_per_county)
+    build_jobs_demo(COUNTIES)  # employers, cooperation, jobs, the enterprise login (bangfu/jobs/demo.py)
+    build_referrals_demo(COUNTIES)  # referrals at every stage, 311 services, job fairs (referrals/demo.py)
+    ensure_comparisons(COUNTIES)
     return logins
 
 

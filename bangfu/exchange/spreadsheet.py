@@ -210,6 +210,23 @@ class _CsvSource:
                 break
         return head
 
+    def check_decodes(self) -> None:
+        decoder = codecs.getincrementaldecoder(self.encoding)()
+        with open(self.path, "rb") as handle:
+            try:
+                while chunk := handle.read(1 << 22):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError as error:
+                raise self._decode_error() from error
+
+    def _decode_error(self) -> SpreadsheetError:
+        line = _first_undecodable_line(self.path, self.encoding)
+        return SpreadsheetError(
+            f"文件第{line}行附近的内容不是 {_encoding_name(self.encoding)} 编码，文件编码不一致。"
+            "请用 Excel 或记事本打开后另存为“UTF-8”编码的 CSV 文件再导入。"
+        )
+
     def records(self, first: int) -> Iterator[tuple[int, list[object]]]:
         number = 0  # records read so far
         try:
@@ -218,11 +235,7 @@ class _CsvSource:
                     if number > first:
                         yield number - 1, row
         except UnicodeDecodeError as error:
-            line = _first_undecodable_line(self.path, self.encoding)
-            raise SpreadsheetError(
-                f"文件第{line}行附近的内容不是 {_encoding_name(self.encoding)} 编码，文件编码不一致。"
-                "请用 Excel 或记事本打开后另存为“UTF-8”编码的 CSV 文件再导入。"
-            ) from error
+            raise self._decode_error() from error
         except csv.Error as error:
             raise SpreadsheetError(f"CSV 文件第{number + 1}行格式有误，无法读取（{error}）。") from error
 
@@ -277,6 +290,12 @@ class Sheet:
     def first_data_row(self) -> int:
         """1-based number of the first row below the header."""
         return self.header_row + self.header_height
+
+    def check_readable(self) -> None:
+        """Raise SpreadsheetError now if reading all rows would fail part-way. Spreadsheets are loaded
+        whole when opened; a CSV file is decoded to its end (about a second per million rows)."""
+        if isinstance(self._source, _CsvSource):
+            self._source.check_decodes()
 
     def rows(self) -> Iterator[Row]:
         """Yield the non-blank data rows below the header, numbered as in Excel; callable again."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import queue
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from bangfu.areas.models import Area
@@ -315,12 +317,22 @@ def _run_registry_import(
         ImportBatch.objects.filter(pk=batch.pk).update(phase=f"校验（已读 {n} 行）")
 
     try:
-        validation = validate_file(batch.file.path, batch.area, today=today, progress=validating)
+        if _can_overlap(batch):
+            validation, counts = _check_and_save(batch, today=today)
+        else:
+            validation = validate_file(batch.file.path, batch.area, today=today, progress=validating)
+            counts = None
     except SpreadsheetError as exc:
         return _finish(batch, actor, status=ImportStatus.FAILED, message=exc.message)
+    except Exception as exc:  # a database failure while saving: committed chunks stay, re-run completes
+        _finish(
+            batch, actor, status=ImportStatus.FAILED, message=f"保存时出错，已保存的部分可重新导入补全：{exc}"
+        )
+        raise
     _record_validation(batch, validation, report_path)
     try:
-        counts = save_import(batch, validation, actor=actor)
+        if counts is None:
+            counts = save_import(batch, validation, actor=actor)
     except Exception as exc:  # a database failure: committed chunks stay, the rest can be re-run
         _finish(
             batch, actor, status=ImportStatus.FAILED, message=f"保存时出错，已保存的部分可重新导入补全：{exc}"
@@ -338,6 +350,88 @@ def _run_registry_import(
     )
     message = "；".join([summary, *validation.warnings])
     return _finish(batch, actor, status=ImportStatus.DONE, message=message)
+
+
+def _can_overlap(batch: ImportBatch) -> bool:
+    """Whether to save on a second connection while rows are still being checked: the database's work
+    (PostgreSQL's server process, SQLite's C library, which runs without Python's lock) then goes on
+    beside the checks, on the other core. Not inside an enclosing transaction, whose rows a second
+    connection could not see, and not for a dry run, which saves nothing."""
+    return not batch.dry_run and not connection.in_atomic_block
+
+
+def _check_and_save(batch: ImportBatch, *, today) -> tuple[Validation, SaveCounts]:
+    """Phase one and two overlapped: accepted rows go to a saver thread in SAVE_CHUNK chunks while
+    checking goes on. The result is the same as checking first and saving after: a row, once accepted,
+    is never rejected by a later one, and the whole file is proven readable before the first chunk is
+    handed over (validate_file). A database failure stops the run; committed chunks stay, as in
+    save_import, and re-running the file completes it."""
+    saver = _Saver(batch)
+    saver.start()
+    waiting: list[PersonRecord] = []
+
+    def checked(rows: int) -> None:  # the saver writes progress: SQLite takes one writer at a time
+        saver.checked = rows
+
+    def accept(records: list[PersonRecord]) -> None:
+        waiting.extend(records)
+        if len(waiting) >= SAVE_CHUNK:
+            for chunk in _household_chunks(waiting, SAVE_CHUNK):
+                saver.put(chunk)
+            waiting.clear()
+
+    try:
+        validation = validate_file(batch.file.path, batch.area, today=today, progress=checked, accept=accept)
+        if waiting:
+            saver.put(waiting[:])
+    finally:
+        counts = saver.finish()
+    return validation, counts
+
+
+class _Saver(threading.Thread):
+    """Saves chunks of accepted rows, each in its own transaction, on this thread's own connection."""
+
+    def __init__(self, batch: ImportBatch) -> None:
+        super().__init__(name=f"registry-import-{batch.pk}", daemon=True)
+        self.batch = batch
+        self.chunks: queue.Queue[list[PersonRecord] | None] = queue.Queue(maxsize=2)
+        self.counts = SaveCounts()
+        self.saved = 0
+        self.checked = 0
+        self.error: BaseException | None = None
+
+    def put(self, records: list[PersonRecord]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.chunks.put(records)
+
+    def finish(self) -> SaveCounts:
+        self.chunks.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.counts
+
+    def run(self) -> None:
+        try:
+            while (records := self.chunks.get()) is not None:
+                if self.error is None:
+                    try:
+                        self._save(records)
+                    except BaseException as exc:  # handed to the checking thread at its next put
+                        self.error = exc
+        finally:
+            connection.close()
+
+    def _save(self, records: list[PersonRecord]) -> None:
+        batch = self.batch
+        with transaction.atomic():
+            self.counts.add(save_records(records, actor=batch.user, source=SOURCE_IMPORT, batch=batch))
+        self.saved += len(records)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            processed_rows=self.saved, phase=f"校验并保存（已读 {self.checked} 行）"
+        )
 
 
 def _record_validation(batch: ImportBatch, validation: Validation, report_path: Path | None) -> None:
@@ -512,3 +606,82 @@ def save_household(actor, *, number: str, area, values: dict, source: str = SOUR
         after={k: display(a) for k, (_, a) in diff.items()},
     )
     return household
+
+
+SOURCE_COMPARE = "比对"
+
+
+@transaction.atomic
+def update_person_fields(actor, person: Person, values: dict, *, source: str, message: str = "") -> dict:
+    """Set some of one person's own fields (not the §1 row: status fields such as 已故, 务工状态, 残疾,
+    参保), with a history entry per changed field and one UPDATE audit event, as a manual edit writes.
+
+    Returns {field: (before, after)} of what changed; values already in place change nothing. Marking a
+    person deceased sends `signals.person_deceased` once the transaction commits."""
+    from bangfu.registry.signals import person_deceased
+
+    person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    diff = {f: (getattr(person, f), v) for f, v in values.items() if getattr(person, f) != v}
+    if not diff:
+        return {}
+    for name, (_, after) in diff.items():
+        setattr(person, name, after)
+    person.save(update_fields=[*diff, "updated_at"])
+    who = actor if getattr(actor, "pk", None) else None
+    Change.objects.bulk_create(
+        Change(
+            actor=who,
+            source=source,
+            person=person,
+            field=_label(Person, n),
+            before=display(b),
+            after=display(a),
+        )
+        for n, (b, a) in diff.items()
+    )
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=person,
+        message=message or "修改人员信息",
+        before={k: display(b) for k, (b, _) in diff.items()},
+        after={k: display(a) for k, (_, a) in diff.items()},
+    )
+    if diff.get("is_deceased", (None, None))[1] is True:
+        transaction.on_commit(lambda: person_deceased.send(sender=Person, person=person, actor=who))
+    return diff
+
+
+@transaction.atomic
+def update_household_fields(
+    actor, household: Household, values: dict, *, source: str, message: str = ""
+) -> dict:
+    """Like update_person_fields, for a household's own fields (是否低保, 是否特困 …)."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    diff = {f: (getattr(household, f), v) for f, v in values.items() if getattr(household, f) != v}
+    if not diff:
+        return {}
+    for name, (_, after) in diff.items():
+        setattr(household, name, after)
+    household.save(update_fields=[*diff, "updated_at"])
+    who = actor if getattr(actor, "pk", None) else None
+    Change.objects.bulk_create(
+        Change(
+            actor=who,
+            source=source,
+            household=household,
+            field=_label(Household, n),
+            before=display(b),
+            after=display(a),
+        )
+        for n, (b, a) in diff.items()
+    )
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=household,
+        message=message or "修改户信息",
+        before={k: display(b) for k, (b, _) in diff.items()},
+        after={k: display(a) for k, (_, a) in diff.items()},
+    )
+    return diff

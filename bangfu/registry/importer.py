@@ -110,16 +110,33 @@ def check_rows(
 
 
 def validate_file(
-    path, area: Area, *, today: dt.date | None = None, progress: Callable[[int], None] | None = None
+    path,
+    area: Area,
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+    accept: Callable[[list[PersonRecord]], None] | None = None,
 ) -> Validation:
-    """Every row checked; raises SpreadsheetError when the file as a whole cannot be used."""
+    """Every row checked; raises SpreadsheetError when the file as a whole cannot be used.
+
+    With `accept`, accepted rows are handed over chunk by chunk as they pass (in file order, each final:
+    later rows never reject earlier ones) instead of being collected in `Validation.records`. The whole
+    file is then proven readable first, so that a file which breaks half-way is refused before any row
+    is handed over."""
     sheet = open_registry_sheet(path)
+    if accept is not None:
+        sheet.check_readable()
     problems: list[RowProblem] = []
-    records = [
-        r for chunk in check_rows(sheet.rows(), area, problems, today=today, progress=progress) for r in chunk
-    ]
+    records: list[PersonRecord] = []
+    accepted = 0
+    for chunk in check_rows(sheet.rows(), area, problems, today=today, progress=progress):
+        accepted += len(chunk)
+        if accept is None:
+            records.extend(chunk)
+        elif chunk:
+            accept(chunk)
     problems.sort(key=lambda p: p.row_number)
-    total = len(records) + len(problems)
+    total = accepted + len(problems)
     return Validation(list(sheet.header), records, problems, total, sheet_warnings(sheet))
 
 

@@ -13,8 +13,10 @@ from bangfu.registry.vocab import choices
 
 
 class Household(models.Model):
-    number = models.CharField("户编号", max_length=40, unique=True)
-    area = models.ForeignKey(Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="households")
+    number = models.CharField("户编号", max_length=40)
+    area = models.ForeignKey(
+        Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="households", db_index=False
+    )  # indexed by (area, number)
     household_type = models.CharField(
         "户类型", max_length=10, choices=choices(vocab.HOUSEHOLD_TYPES), blank=True
     )
@@ -40,6 +42,10 @@ class Household(models.Model):
     class Meta:
         verbose_name = "户"
         verbose_name_plural = "户"
+        # Uniqueness and indexes declared here rather than on the fields: on PostgreSQL a field-level
+        # unique/db_index also builds a LIKE-pattern index, which no query uses (searches are ranges)
+        # and every insert pays for.
+        constraints = [models.UniqueConstraint(fields=["number"], name="registry_household_number_unique")]
         indexes = [models.Index(fields=["area", "number"])]
 
     def __str__(self):
@@ -70,11 +76,11 @@ class PersonQuerySet(AreaScopedQuerySet):
 
 
 class Person(models.Model):
-    id_number = models.CharField("证件号码", max_length=18, unique=True)
+    id_number = models.CharField("证件号码", max_length=18)
     # The ID written backwards: "the last four digits" becomes a prefix search on a plain index.
-    id_reversed = models.CharField("证件号码倒序", max_length=18, db_index=True, editable=False)
+    id_reversed = models.CharField("证件号码倒序", max_length=18, editable=False)
     name = models.CharField("姓名", max_length=50)
-    name_initials = models.CharField("姓名拼音首字母", max_length=30, db_index=True, editable=False)
+    name_initials = models.CharField("姓名拼音首字母", max_length=30, editable=False)
     sex = models.CharField("性别", max_length=1, choices=choices(vocab.SEXES))
     birth_date = models.DateField("出生日期")
     ethnicity = models.CharField("民族", max_length=10, choices=choices(vocab.ETHNICITIES), blank=True)
@@ -82,9 +88,16 @@ class Person(models.Model):
         Household, verbose_name="户", on_delete=models.PROTECT, related_name="members"
     )
     relation = models.CharField("与户主关系", max_length=10, choices=choices(vocab.RELATIONS))
-    # The household's village, kept on the person so that area-scoped lists need no join.
+    # The household's village, kept on the person so that area-scoped lists need no join. Always the
+    # household's area (actions keep them together), so the database checks the household's foreign key
+    # and not this copy's: a million-row import saves a million area checks.
     area = models.ForeignKey(
-        Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="people", db_index=False
+        Area,
+        verbose_name="所在村",
+        on_delete=models.PROTECT,
+        related_name="people",
+        db_index=False,
+        db_constraint=False,
     )  # indexed by (area, name), which also serves area-only range scans
     education = models.CharField("文化程度", max_length=10, choices=choices(vocab.EDUCATIONS), blank=True)
     student_status = models.CharField(
@@ -106,6 +119,14 @@ class Person(models.Model):
     entrepreneurship_wish = models.CharField("创业意愿", max_length=200, blank=True)
     skills = models.CharField("技能特长", max_length=200, blank=True)
     is_deceased = models.BooleanField("已故", default=False)
+    # Kept true by data comparison (bangfu/compare): deaths, disability, pension and medical enrolment.
+    died_on = models.DateField("死亡日期", null=True, blank=True)
+    disability_category = models.CharField("残疾类别", max_length=10, blank=True, db_default="")
+    disability_grade = models.CharField("残疾等级", max_length=10, blank=True, db_default="")
+    pension_insurance = models.CharField("养老保险险种", max_length=20, blank=True, db_default="")
+    pension_status = models.CharField("养老保险参保状态", max_length=10, blank=True, db_default="")
+    medical_insured_year = models.PositiveSmallIntegerField("医保参保年度", null=True, blank=True)
+    medical_status = models.CharField("医保参保状态", max_length=10, blank=True, db_default="")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -115,10 +136,14 @@ class Person(models.Model):
     class Meta:
         verbose_name = "人员"
         verbose_name_plural = "人员"
+        # See Household.Meta on why uniqueness and indexes are declared here.
+        constraints = [models.UniqueConstraint(fields=["id_number"], name="registry_person_id_number_unique")]
         indexes = [
             models.Index(fields=["area", "name"]),
             models.Index(fields=["name"]),
             models.Index(fields=["phone"]),
+            models.Index(fields=["id_reversed"], name="registry_person_id_reversed"),
+            models.Index(fields=["name_initials"], name="registry_person_initials"),
         ]
 
     def __str__(self):

@@ -1,7 +1,13 @@
 """Area scope holds on every page and endpoint: county B gets 404 on county A's data and cannot change it;
 county A sees all of its own subtree. A new URL without a row here fails `test_every_url_is_classified`.
+
+Each app adds its own rows in `bangfu/<app>/tests/scope_cases.py`, which may define OBJECT_VIEWS,
+LIST_VIEWS and OWN_OR_PUBLIC like the ones below, A_MARKERS (extra text that only county A's lists
+show), and `objects(users, base)` returning more county-A objects for its kwargs builders (`base` holds
+the objects made so far: user, event, person, batch, and those of apps before it).
 """
 
+import importlib
 import json
 
 import pytest
@@ -74,6 +80,32 @@ OWN_OR_PUBLIC = {
 }
 
 
+A_MARKERS = {"u_village_a", "土地村", "marker-event-A", "u_township_a", "龙潭镇", "龙春生", "433124102201"}
+
+
+def _app_case_modules():
+    from django.apps import apps
+
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("bangfu."):
+            continue
+        try:
+            modules.append(importlib.import_module(f"{config.name}.tests.scope_cases"))
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.tests.scope_cases" and error.name != f"{config.name}.tests":
+                raise
+    return modules
+
+
+APP_CASES = _app_case_modules()
+for _cases in APP_CASES:
+    OBJECT_VIEWS.update(getattr(_cases, "OBJECT_VIEWS", {}))
+    LIST_VIEWS.update(getattr(_cases, "LIST_VIEWS", {}))
+    OWN_OR_PUBLIC |= set(getattr(_cases, "OWN_OR_PUBLIC", ()))
+    A_MARKERS |= set(getattr(_cases, "A_MARKERS", ()))
+
+
 def all_url_names(resolver=None, prefix=""):
     names = set()
     for entry in (resolver or get_resolver()).url_patterns:
@@ -100,7 +132,11 @@ def county_a_objects(users, areas):
     target = users["village_a"]
     event = record(Action.UPDATE, actor=users["county_a"], obj=target, message="marker-event-A")
     person = registered_person(users["county_a"])
-    return {"user": target, "event": event, "person": person, **registry_activity(target)}
+    objects = {"user": target, "event": event, "person": person, **registry_activity(target)}
+    for cases in APP_CASES:
+        if hasattr(cases, "objects"):
+            objects.update(cases.objects(users, objects))
+    return objects
 
 
 def registered_person(actor):
@@ -184,15 +220,7 @@ def test_lists_show_own_subtree_only(name, users, county_a_objects, client_for):
     seen_by_b = client_for(users["county_b"]).get(url)
     assert seen_by_a.status_code == 200 and seen_by_b.status_code == 200
     a_text, b_text = _text(seen_by_a), _text(seen_by_b)
-    a_markers = {
-        "u_village_a",
-        "土地村",
-        "marker-event-A",
-        "u_township_a",
-        "龙潭镇",
-        "龙春生",
-        "433124102201",
-    }
+    a_markers = A_MARKERS
     b_markers = {"u_county_b", "marker-event-B", "凤凰"}
     assert any(m in a_text for m in a_markers), name
     assert not any(m in b_text for m in a_markers), name

@@ -10,12 +10,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from bangfu.areas.models import Area, normalize_code
+from bangfu.jobs import command as jobs_command
 from bangfu.registry.actions import create_import_batch, run_registry_import
 from bangfu.registry.models import ImportStatus
 
 
 class Command(BaseCommand):
-    help = "导入数据文件（名册：EXCHANGE.md §1）。"
+    help = "导入数据文件（名册：EXCHANGE.md §1；岗位：§2）。"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True, title="数据类型")
@@ -24,8 +25,11 @@ class Command(BaseCommand):
         registry.add_argument("--area", required=True, help="以该区域工作人员身份导入，只接受辖区内的行")
         registry.add_argument("--dry-run", action="store_true", help="只校验，不保存")
         registry.add_argument("--report", help="错误报告（.xlsx）保存位置")
+        jobs_command.add_parser(sub)  # `bangfu import jobs` (EXCHANGE.md §2), bangfu/jobs/command.py
 
     def handle(self, *args, kind, **options):
+        if kind == "jobs":
+            return jobs_command.handle(self, options)
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}", returncode=2)

@@ -1,0 +1,138 @@
+"""Data comparison API: runs and findings of the user's subtree (read), and accepting or rejecting a
+finding. ID numbers and phones in findings are always masked here; whole values go out only by the
+audited exports."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from bangfu.compare import actions
+from bangfu.compare.filters import FindingFilter
+from bangfu.compare.models import ComparisonRun, Finding
+from bangfu.core.api import ScopedReadOnlyViewSet
+from bangfu.core.masking import mask_id, mask_phone
+
+MASKS = {"证件号码": mask_id, "联系电话": mask_phone}
+
+
+def _masked(values):
+    if isinstance(values, list):
+        return [_masked(v) for v in values]
+    if not isinstance(values, dict):
+        return values
+    return {
+        k: (MASKS[k](v) if k in MASKS and isinstance(v, str) and v else _masked(v)) for k, v in values.items()
+    }
+
+
+class RunSerializer(serializers.ModelSerializer):
+    source_type_name = serializers.CharField(source="get_source_type_display", read_only=True)
+    status_name = serializers.CharField(source="get_status_display", read_only=True)
+    user = serializers.CharField(source="user.username", read_only=True, default="")
+
+    class Meta:
+        model = ComparisonRun
+        fields = [
+            "id",
+            "source_type",
+            "source_type_name",
+            "area",
+            "user",
+            "original_name",
+            "threshold",
+            "auto_apply",
+            "status",
+            "status_name",
+            "phase",
+            "percent",
+            "total_rows",
+            "error_rows",
+            "counts",
+            "message",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    kind_name = serializers.CharField(source="get_kind_display", read_only=True)
+    change_name = serializers.CharField(source="get_change_display", read_only=True)
+    status_name = serializers.CharField(source="get_status_display", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default="")
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "run",
+            "kind",
+            "kind_name",
+            "change",
+            "change_name",
+            "status",
+            "status_name",
+            "area",
+            "person",
+            "row_no",
+            "name",
+            "method",
+            "probability",
+            "source",
+            "registry",
+            "proposal",
+            "summary",
+            "automatic",
+            "decided_by",
+            "decided_at",
+            "outcome",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["source"], data["registry"] = _masked(data["source"]), _masked(data["registry"])
+        return data
+
+
+class RejectSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="驳回理由")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="辖区内的比对批次"), retrieve=extend_schema(summary="一个比对批次")
+)
+class ComparisonRunViewSet(ScopedReadOnlyViewSet):
+    queryset = ComparisonRun.objects.all()
+    serializer_class = RunSerializer
+
+    def refine_queryset(self, queryset):
+        return queryset.select_related("user").order_by("-created_at", "-id")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="辖区内的比对结果"), retrieve=extend_schema(summary="一条比对结果")
+)
+class FindingViewSet(ScopedReadOnlyViewSet):
+    queryset = Finding.objects.all()
+    serializer_class = FindingSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = FindingFilter
+
+    def refine_queryset(self, queryset):
+        return queryset.select_related("decided_by").order_by("-run_id", "kind", "row_no", "id")
+
+    @extend_schema(summary="接受：按建议修改名册", request=None, responses=FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        finding = actions.accept(request.user, self.get_object())
+        return Response(self.get_serializer(finding).data)
+
+    @extend_schema(summary="驳回：名册不作修改", request=RejectSerializer, responses=FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        finding = actions.reject(request.user, self.get_object(), body.validated_data.get("note", ""))
+        return Response(self.get_serializer(finding).data)

@@ -1,0 +1,198 @@
+"""Data comparison (数据比对): runs of other departments' files against the registry, their findings, and
+the laborers who cannot be reached (联系不上)."""
+
+from django.conf import settings
+from django.db import models
+
+from bangfu.areas.models import Area
+from bangfu.compare.sources import TYPE_NAMES
+from bangfu.core.scope import AreaScopedQuerySet
+from bangfu.registry.models import Person
+
+SOURCE_TYPE_CHOICES = list(TYPE_NAMES.items())
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "处理中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class Kind(models.TextChoices):
+    """What a finding is."""
+
+    EXACT = "exact", "精确匹配"
+    FUZZY = "fuzzy", "模糊匹配"
+    UNMATCHED = "unmatched", "未匹配"
+    MISSING = "missing", "来源缺少（未参保）"
+    CONFLICT = "conflict", "冲突"
+
+
+class ChangeKind(models.TextChoices):
+    """The kind of registry change a finding proposes; a run's settings name those applied automatically."""
+
+    EMPLOYMENT = "employment", "就业（新增就业记录、务工状态）"
+    DEATH = "death", "死亡（标记已故）"
+    ASSISTANCE = "assistance", "低保/特困状态"
+    DISABILITY = "disability", "残疾"
+    PENSION = "pension", "养老保险参保状态"
+    MEDICAL = "medical", "医保参保状态"
+    CONTRADICTION = "contradiction", "来源记录相互矛盾"
+
+
+AUTO_APPLICABLE = [c for c in ChangeKind if c != ChangeKind.CONTRADICTION]
+
+
+class Status(models.TextChoices):
+    INFO = "info", "无需处理"
+    OPEN = "open", "待处理"
+    ACCEPTED = "accepted", "已接受"
+    REJECTED = "rejected", "已驳回"
+
+
+class ComparisonRun(models.Model):
+    """One source file compared with the registry of one area: the file, who ran it, when, its settings,
+    its progress and its outcome."""
+
+    source_type = models.CharField("比对数据类型", max_length=20, choices=SOURCE_TYPE_CHOICES)
+    area = models.ForeignKey(Area, verbose_name="比对区域", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="比对人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    file = models.FileField("文件", upload_to="compare/%Y/%m/", max_length=300)
+    original_name = models.CharField("原文件名", max_length=255)
+    threshold = models.FloatField("模糊匹配阈值", default=0.9)
+    auto_apply = models.JSONField("自动应用的变更", default=list, blank=True)
+    status = models.CharField("状态", max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    phase = models.CharField("阶段", max_length=60, blank=True)
+    percent = models.PositiveSmallIntegerField("进度", default=0)
+    total_rows = models.PositiveIntegerField("数据行", default=0)
+    error_rows = models.PositiveIntegerField("错误行", default=0)
+    counts = models.JSONField("结果统计", default=dict, blank=True)
+    message = models.TextField("说明", blank=True)
+    report = models.FileField("错误报告", upload_to="compare-reports/%Y/%m/", max_length=300, blank=True)
+    results = models.FileField("比对结果", upload_to="compare-results/%Y/%m/", max_length=300, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "比对批次"
+        verbose_name_plural = "比对批次"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_source_type_display()}比对 {self.original_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def auto_apply_labels(self) -> list[str]:
+        return [ChangeKind(kind).label for kind in self.auto_apply if kind in ChangeKind.values]
+
+
+class Finding(models.Model):
+    """One result of a run: a source row matched (exactly or fuzzily) or not, a registry person the source
+    lacks, or a conflict with the change it proposes. Findings with a proposal wait for a person to accept
+    or reject them, unless the run's settings let that kind of change apply automatically."""
+
+    run = models.ForeignKey(
+        ComparisonRun, verbose_name="比对批次", on_delete=models.CASCADE, related_name="findings"
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    change = models.CharField("变更类型", max_length=15, choices=ChangeKind.choices, blank=True)
+    status = models.CharField("处理状态", max_length=10, choices=Status.choices, default=Status.INFO)
+    # The person's village (or the run's area for rows that match nobody): area scope without a join.
+    area = models.ForeignKey(Area, verbose_name="所属区域", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    row_no = models.PositiveIntegerField("源行号", null=True, blank=True)
+    name = models.CharField("姓名", max_length=50, blank=True)
+    method = models.CharField("匹配方式", max_length=10, blank=True)
+    probability = models.FloatField("匹配概率", null=True, blank=True)
+    source = models.JSONField("来源记录", default=dict, blank=True)  # {column: text}, or {"rows": [...]}
+    registry = models.JSONField("名册记录", default=dict, blank=True)  # {label: value} when found
+    proposal = models.JSONField("建议变更", default=dict, blank=True)
+    summary = models.CharField("差异", max_length=500, blank=True)
+    automatic = models.BooleanField("自动应用", default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    outcome = models.CharField("处理结果", max_length=500, blank=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "比对结果"
+        verbose_name_plural = "比对结果"
+        ordering = ["run_id", "kind", "row_no", "id"]
+        indexes = [
+            models.Index(fields=["run", "kind", "status"]),
+            models.Index(fields=["area", "kind", "status"]),
+        ]
+
+    def __str__(self):
+        what = self.get_change_display() if self.change else self.get_kind_display()
+        return f"{what}：{self.name or '—'}" + (f"（第{self.row_no}行）" if self.row_no else "")
+
+    @property
+    def method_label(self) -> str:
+        return {"exact": "精确匹配", "fuzzy": "模糊匹配", "none": "未匹配"}.get(self.method, self.method)
+
+    @property
+    def decidable(self) -> bool:
+        return self.status == Status.OPEN
+
+
+class Unreachable(models.Model):
+    """A laborer flagged as not reachable (联系不上), for the list sent to the poverty department.
+    Clearing keeps the row, so the list's history stays."""
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    flagged_on = models.DateField("标记日期")
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="标记人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.CharField("情况说明", max_length=200, blank=True)
+    cleared_at = models.DateTimeField("取消时间", null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="取消人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    clear_note = models.CharField("取消说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "联系不上人员"
+        verbose_name_plural = "联系不上人员"
+        ordering = ["-flagged_on", "-id"]
+        indexes = [models.Index(fields=["area", "cleared_at"])]
+
+    def __str__(self):
+        return f"联系不上：{self.person.name}"
+
+    @property
+    def active(self) -> bool:
+        return self.cleared_at is None

@@ -1,0 +1,342 @@
+"""Read one source file into columnar batches for the linkage: every row checked, rejected rows kept with
+their reasons for the error report, a whole-file problem raised as SpreadsheetError. Plain Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from bangfu.compare.sources import SourceType, all_columns, clean_source_row, wrong_type_message
+from bangfu.exchange.report import CellError, RowProblem
+from bangfu.exchange.spreadsheet import SpreadsheetError, as_text, open_sheet
+
+BATCH_ROWS = 100_000
+
+SCHEMA = pa.schema(
+    [
+        ("row_no", pa.int64()),
+        ("id_number", pa.string()),
+        ("name", pa.string()),
+        ("sex", pa.string()),
+        ("birth_date", pa.date32()),
+        ("phone", pa.string()),
+        ("area_code", pa.string()),
+        ("extra", pa.string()),  # the type's own values, JSON
+        ("cells", pa.string()),  # the row as uploaded, JSON {column: text}, for display
+    ]
+)
+
+
+def _json_default(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+@dataclass
+class SourceFile:
+    header: list[str]
+    columns: list[str]  # canonical names of the columns found
+    batches: list[pa.RecordBatch] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    total_rows: int = 0
+
+    @property
+    def valid_rows(self) -> int:
+        return sum(batch.num_rows for batch in self.batches)
+
+    def table(self) -> pa.Table:
+        return pa.Table.from_batches(self.batches, schema=SCHEMA)
+
+
+class _Builder:
+    def __init__(self):
+        self.columns = {name: [] for name in SCHEMA.names}
+
+    def add(self, row, cells: dict) -> None:
+        c = self.columns
+        c["row_no"].append(row.row_no)
+        c["id_number"].append(row.id_raw or None)
+        c["name"].append(row.name)
+        c["sex"].append(row.sex)
+        c["birth_date"].append(row.birth_date)
+        c["phone"].append(row.phone or None)
+        c["area_code"].append(row.area_code)
+        c["extra"].append(json.dumps(row.extra, ensure_ascii=False, default=_json_default))
+        c["cells"].append(json.dumps(cells, ensure_ascii=False))
+
+    def __len__(self):
+        return len(self.columns["row_no"])
+
+    def flush(self) -> pa.RecordBatch:
+        batch = pa.RecordBatch.from_pydict(self.columns, schema=SCHEMA)
+        self.columns = {name: [] for name in SCHEMA.names}
+        return batch
+
+
+def read_source(
+    path: str | Path,
+    source_type: SourceType,
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SourceFile:
+    """Every row of the file checked against `source_type`. Raises SpreadsheetError (Chinese message) when
+    the file cannot be used as a whole: unreadable, a file of another type, a required column missing, no
+    data rows."""
+    today = today or dt.date.today()
+    sheet = open_sheet(path, all_columns())
+    found = set(sheet.columns)
+    if message := wrong_type_message(source_type, found):
+        raise SpreadsheetError(message, missing=[n for n in source_type.required if n not in found])
+    own = {c.name for c in source_type.columns}
+    others = [name for name in sheet.columns if name not in own]
+    result = SourceFile(header=sheet.header, columns=[n for n in sheet.columns if n in own])
+    result.warnings = list(sheet.warnings)
+    if others:
+        result.warnings.append(f"以下列不属于「{source_type.name}」数据，已忽略：{'、'.join(others)}。")
+    names = result.columns
+    if sheet.format == "csv" and sheet.path.stat().st_size >= FAST_CSV_BYTES:
+        read_csv_fast(sheet, source_type, today, result)
+        if result.total_rows == 0:
+            raise SpreadsheetError("文件中表头以下没有数据行。")
+        return result
+    builder = _Builder()
+    seen: dict[int, int] = {}  # hash of a row's cells -> its first row number
+    for row in sheet.rows():
+        result.total_rows += 1
+        cells = {name: row.cells.get(name) for name in names}
+        shown = {name: as_text(value).strip() for name, value in cells.items() if value not in (None, "")}
+        key = hash(tuple(shown.items()))
+        first = seen.setdefault(key, row.number)
+        if first != row.number:
+            result.problems.append(
+                RowProblem(row.number, row.raw, [CellError(None, "", f"与第{first}行完全相同（重复行）")])
+            )
+            continue
+        cleaned, errors = clean_source_row(source_type, row.number, cells, today)
+        if errors:
+            result.problems.append(RowProblem(row.number, row.raw, errors))
+            continue
+        builder.add(cleaned, shown)
+        if len(builder) >= BATCH_ROWS:
+            result.batches.append(builder.flush())
+            if progress:
+                progress(result.total_rows)
+    if len(builder):
+        result.batches.append(builder.flush())
+    if result.total_rows == 0:
+        raise SpreadsheetError("文件中表头以下没有数据行。")
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# Large CSV files: read and checked column-wise by polars. Rows the vectorised checks cannot vouch for
+# (an unusual date or phone form, a bad value, …) go through `clean_source_row` like any other row, so
+# both paths accept the same rows and give the same messages.
+
+FAST_CSV_BYTES = 256 * 1024
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_MOBILE = r"^1[3-9]\d{9}$"
+_AREA_CODE = r"^\d{6}(\d{3}(\d{3})?)?$"
+_CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+TEXT_EXTRAS = ("地址", "参保单位", "统一社会信用代码", "单位名称")
+
+
+def _utf8_copy(path: Path, encoding: str) -> Path:
+    """polars reads UTF-8 only: the file is transcoded (and so checked) into a temporary copy, 1 MiB at a
+    time. A part in another encoding is the same whole-file error the row-by-row reader gives."""
+    import codecs
+    import tempfile
+
+    from bangfu.exchange.spreadsheet import _encoding_name, _first_undecodable_line
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as target, open(path, "rb") as source:
+        try:
+            while chunk := source.read(1 << 20):
+                target.write(decoder.decode(chunk).encode("utf-8"))
+            target.write(decoder.decode(b"", final=True).encode("utf-8"))
+        except UnicodeDecodeError as error:
+            Path(target.name).unlink(missing_ok=True)
+            line = _first_undecodable_line(path, encoding)
+            raise SpreadsheetError(
+                f"文件第{line}行附近的内容不是 {_encoding_name(encoding)} 编码，文件编码不一致。"
+                "请用 Excel 或记事本打开后另存为“UTF-8”编码的 CSV 文件再导入。"
+            ) from error
+    return Path(target.name)
+
+
+def _fast_checks(code: str, today: dt.date):
+    """Per source type: (typed extra columns, a condition true only for rows certainly valid)."""
+    import polars as pl
+
+    from bangfu.compare import sources as s
+
+    col, lit = pl.col, pl.lit
+
+    def empty(name):
+        return col(name).is_null()
+
+    def one_of(name, values):
+        return col(name).is_in(list(values))
+
+    def iso_date(name):
+        return (
+            col(name).str.contains(_ISO_DATE) & col(name).str.to_date("%Y-%m-%d", strict=False).is_not_null()
+        )
+
+    def date_value(name):
+        return col(name).str.to_date("%Y-%m-%d", strict=False)
+
+    def past(name):
+        return (
+            iso_date(name) & (date_value(name) <= lit(today)) & (date_value(name) >= lit(dt.date(1900, 1, 1)))
+        )
+
+    def area(name):
+        return empty(name) | col(name).str.contains(_AREA_CODE)
+
+    def text(name):
+        return col(name).fill_null("")
+
+    if code == s.SOCIAL:
+        ok = one_of("险种", s.INSURANCE_KINDS) & one_of("参保状态", s.INSURANCE_STATUSES)
+        ok &= area("参保地区划代码") & (empty("最近缴费年月") | col("最近缴费年月").str.contains(_MONTH))
+        extra = [col("险种"), col("参保状态"), text("参保单位"), col("参保地区划代码"), col("最近缴费年月")]
+    elif code == s.EMPLOYMENT:
+        ok = col("单位名称").is_not_null() & (
+            empty("统一社会信用代码") | col("统一社会信用代码").str.contains(_CREDIT_CODE)
+        )
+        ok &= area("工作地区划代码") & past("入职日期")
+        ok &= empty("离职日期") | (iso_date("离职日期") & (date_value("离职日期") >= date_value("入职日期")))
+        wage = col("月工资").str.contains(r"^\d{1,7}$") & (
+            col("月工资").cast(pl.Int64, strict=False) <= 1_000_000
+        )
+        ok &= empty("月工资") | wage
+        extra = [text("单位名称"), text("统一社会信用代码"), col("工作地区划代码"), col("入职日期")]
+        extra += [col("离职日期"), col("月工资").cast(pl.Int64, strict=False)]
+    elif code == s.DEATH:
+        ok = past("死亡日期") & (empty("出生日期") | (date_value("死亡日期") >= date_value("出生日期")))
+        extra = [col("死亡日期")]
+    elif code == s.CIVIL:
+        ok = one_of("救助类型", s.ASSISTANCE_TYPES) & (empty("开始日期") | iso_date("开始日期"))
+        ok &= empty("终止日期") | iso_date("终止日期")
+        ok &= empty("开始日期") | empty("终止日期") | (date_value("终止日期") >= date_value("开始日期"))
+        extra = [col("救助类型"), col("开始日期"), col("终止日期")]
+    elif code == s.DISABILITY:
+        ok = one_of("残疾类别", s.DISABILITY_CATEGORIES) & one_of("残疾等级", s.DISABILITY_GRADES)
+        extra = [col("残疾类别"), col("残疾等级")]
+    else:
+        year = col("参保年度").cast(pl.Int64, strict=False)
+        ok = col("参保年度").str.contains(r"^\d{4}$") & year.is_between(1990, today.year + 1)
+        ok &= one_of("参保状态", s.MEDICAL_STATUSES)
+        extra = [year.alias("参保年度"), col("参保状态")]
+    return extra, ok
+
+
+def read_csv_fast(sheet, source_type: SourceType, today: dt.date, result: SourceFile) -> None:
+    import polars as pl
+
+    names = result.columns
+    path = _utf8_copy(sheet.path, sheet.encoding)
+    try:
+        frame = pl.read_csv(
+            path,
+            has_header=False,
+            skip_rows=sheet.first_data_row - 1,
+            infer_schema=False,
+            separator=sheet.delimiter,
+            truncate_ragged_lines=True,
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    width = frame.width
+    first = sheet.first_data_row
+    all_names = [c.name for c in source_type.columns]
+    cells = {
+        name: (
+            pl.col(f"column_{sheet.columns[name]}").str.strip_chars().replace("", None)
+            if name in names and sheet.columns[name] < width
+            else pl.lit(None, dtype=pl.String)
+        )
+        for name in all_names
+    }
+    raw_blank = pl.all_horizontal(
+        pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in frame.columns
+    )
+    data = frame.with_row_index("idx").select(
+        (pl.col("idx").cast(pl.Int64) + first).alias("row_no"), raw_blank.alias("blank"), **cells
+    )
+    data = data.filter(~pl.col("blank")).drop("blank")
+    result.total_rows = data.height
+    own = list(names)
+    # Exact duplicates: rows with the same cells (by a 64-bit hash of them) after the first.
+    key = pl.struct(own).hash(seed=7) if own else pl.col("row_no")
+    data = data.with_columns(pl.col("row_no").min().over(key).alias("first_row"))
+    extra, ok = _fast_checks(source_type.code, today)
+    common_ok = (
+        pl.col("姓名").is_not_null()
+        & (pl.col("性别").is_null() | pl.col("性别").is_in(["男", "女"]))
+        & (pl.col("出生日期").is_null() | pl.col("出生日期").str.contains(_ISO_DATE))
+        & (pl.col("联系电话").is_null() | pl.col("联系电话").str.contains(_MOBILE))
+        & (pl.col("户籍地区划代码").is_null() | pl.col("户籍地区划代码").str.contains(_AREA_CODE))
+    )
+    birth = pl.col("出生日期").str.to_date("%Y-%m-%d", strict=False)
+    common_ok &= pl.col("出生日期").is_null() | (
+        birth.is_not_null() & (birth <= pl.lit(today)) & (birth >= pl.lit(dt.date(1900, 1, 1)))
+    )
+    data = data.with_columns(
+        (pl.col("first_row") != pl.col("row_no")).alias("duplicate"),
+        (common_ok & ok).fill_null(False).alias("ok"),
+    )
+    for number, first_row in data.filter(pl.col("duplicate")).select("row_no", "first_row").iter_rows():
+        result.problems.append(
+            RowProblem(number, [], [CellError(None, "", f"与第{first_row}行完全相同（重复行）")])
+        )
+    good = data.filter(~pl.col("duplicate") & pl.col("ok"))
+    if good.height:
+        extra_struct = pl.struct([pl.col("地址").fill_null("").alias("地址"), *extra]).struct.json_encode()
+        cells_struct = pl.struct([pl.col(n) for n in names]).struct.json_encode()
+        area_hint = pl.col("户籍地区划代码")
+        if source_type.code == "social-insurance":  # residents enrol where they live
+            resident = pl.when(pl.col("险种") == "城乡居民养老保险").then(pl.col("参保地区划代码"))
+            area_hint = pl.coalesce(area_hint, resident)
+        table = good.select(
+            pl.col("row_no"),
+            pl.col("证件号码").alias("id_number"),
+            pl.col("姓名").alias("name"),
+            pl.col("性别").alias("sex"),
+            birth.alias("birth_date"),
+            pl.col("联系电话").alias("phone"),
+            area_hint.alias("area_code"),
+            extra_struct.alias("extra"),
+            cells_struct.alias("cells"),
+        ).to_arrow()
+        result.batches.extend(table.cast(SCHEMA).to_batches(BATCH_ROWS))
+    # The rest row by row, with the same checks and messages as any other row.
+    builder = _Builder()
+    slow = data.filter(~pl.col("duplicate") & ~pl.col("ok")).select("row_no", *names)
+    for row in slow.iter_rows(named=True):
+        number = row.pop("row_no")
+        shown = {k: v for k, v in row.items() if v is not None}
+        cleaned, errors = clean_source_row(source_type, number, row, today)
+        if errors:
+            result.problems.append(RowProblem(number, [], errors))
+        else:
+            builder.add(cleaned, shown)
+    if len(builder):
+        result.batches.append(builder.flush())
+    if result.problems:  # the report shows rejected rows as uploaded: all their columns
+        wanted = {p.row_number - first for p in result.problems}
+        raw = frame.with_row_index("idx").filter(pl.col("idx").is_in(list(wanted)))
+        by_index = {r[0]: ["" if v is None else v for v in r[1:]] for r in raw.iter_rows()}
+        for problem in result.problems:
+            problem.raw_cells = by_index.get(problem.row_number - first, [])

@@ -1,0 +1,372 @@
+"""What a linked source file means for the registry: per person, the rows that link to them, compared with
+what the registry holds, give conflicts with a proposed change; a person two rows contradict about is a
+conflict of its own. Plain Python: rows and registry values in, finding drafts out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bangfu.compare.sources import (
+    ACTIVE_INSURANCE,
+    PENSION_KINDS,
+)
+
+EXACT, FUZZY, UNMATCHED, MISSING, CONFLICT = "exact", "fuzzy", "unmatched", "missing", "conflict"
+INFO, OPEN = "info", "open"
+LABELS = {
+    "is_deceased": "已故",
+    "died_on": "死亡日期",
+    "employment_status": "务工状态",
+    "health": "健康状况",
+    "disability_category": "残疾类别",
+    "disability_grade": "残疾等级",
+    "pension_insurance": "养老保险险种",
+    "pension_status": "养老保险参保状态",
+    "medical_insured_year": "医保参保年度",
+    "medical_status": "医保参保状态",
+    "is_dibao": "是否低保",
+    "is_tekun": "是否特困",
+}
+# Registry values shown beside the source row, by finding's change kind.
+SHOWN = {
+    "employment": ("employment_status",),
+    "death": ("is_deceased", "died_on"),
+    "assistance": ("is_dibao", "is_tekun"),
+    "disability": ("health", "disability_category", "disability_grade"),
+    "pension": ("pension_insurance", "pension_status"),
+    "medical": ("medical_insured_year", "medical_status"),
+}
+UNINSURED = "未参保"
+# Insurance that only an employer pays: an active row is evidence of work.
+EMPLOYER_INSURANCE = ("企业职工养老保险", "失业保险", "工伤保险")
+
+
+def shown(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass
+class Linked:
+    """One source row after linkage."""
+
+    row_no: int
+    name: str
+    person_id: int | None
+    method: str  # exact, fuzzy, none
+    probability: float | None
+    extra: dict
+    cells: dict
+    id_problem: str | None = None
+
+
+@dataclass
+class Draft:
+    kind: str
+    area_id: str
+    person_id: int | None = None
+    row_no: int | None = None
+    name: str = ""
+    method: str = ""
+    probability: float | None = None
+    change: str = ""
+    source: dict = field(default_factory=dict)
+    registry: dict = field(default_factory=dict)
+    proposal: dict = field(default_factory=dict)
+    summary: str = ""
+    status: str = INFO
+
+
+def place_of_work(work_area: str | None, home_area: str) -> str | None:
+    """县内/省内县外/省外务工 from the work place's code against the person's village."""
+    if not work_area:
+        return None
+    if work_area[:6] == home_area[:6]:
+        return "县内务工"
+    if work_area[:2] == home_area[:2]:
+        return "省内县外务工"
+    return "省外务工"
+
+
+def employment_key(employer_name: str, credit_code: str, started_on: str) -> tuple[str, str]:
+    return (credit_code or employer_name, started_on)
+
+
+class Rules:
+    """Draft findings for one run. `people` maps person id to the registry values the rules read (see
+    actions.PERSON_VALUES); `employments` is {person id: {employment_key, …}} of existing records."""
+
+    def __init__(self, source_type: str, area_id: str, today: dt.date, people: dict, employments: dict):
+        self.source_type = source_type
+        self.area_id = area_id
+        self.today = today
+        self.people = people
+        self.employments = employments
+        self.households_done: set[tuple] = set()  # (household, field) already judged, across chunks
+
+    # -- public ------------------------------------------------------------------------------------
+    def match_finding(self, row: Linked) -> Draft:
+        person = self.people.get(row.person_id) if row.person_id else None
+        if person is None:
+            summary = "名册中未找到此人" + (f"；证件号码：{row.id_problem}" if row.id_problem else "")
+            return Draft(
+                UNMATCHED, self.area_id, row_no=row.row_no, name=row.name, method="none",
+                source=row.cells, summary=summary,
+            )  # fmt: skip
+        kind = EXACT if row.method == "exact" else FUZZY
+        summary = (
+            ""
+            if kind == EXACT
+            else f"证件号码不一致或缺失，按姓名、出生日期等模糊匹配（概率 {row.probability:.3f}）"
+        )
+        if kind == FUZZY and row.id_problem:
+            summary += f"；证件号码：{row.id_problem}"
+        return Draft(
+            kind, person["area_id"], person_id=row.person_id, row_no=row.row_no, name=row.name,
+            method=row.method, probability=row.probability, source=row.cells,
+            registry=self.registry_values(person, ()), summary=summary,
+        )  # fmt: skip
+
+    def conflicts(self, rows: Iterable[Linked]) -> list[Draft]:
+        """Conflicts for the linked rows (any order); rows linked to nobody are ignored."""
+        by_person: dict[int, list[Linked]] = defaultdict(list)
+        for row in rows:
+            if row.person_id in self.people:
+                by_person[row.person_id].append(row)
+        drafts: list[Draft] = []
+        handler = getattr(self, "_" + self.source_type.replace("-", "_"))
+        for person_id, person_rows in by_person.items():
+            person_rows.sort(key=lambda r: r.row_no)
+            drafts.extend(handler(self.people[person_id], person_rows, self.households_done))
+        return drafts
+
+    def missing(
+        self, eligible: Iterable[dict], matched: set[int], change: str, proposal: dict, what: str
+    ) -> list[Draft]:
+        """Registry people the source should hold but lacks."""
+        drafts = []
+        for person in eligible:
+            if person["id"] in matched:
+                continue
+            wanted = {k: v for k, v in proposal.items() if person.get(k) != v}
+            drafts.append(
+                Draft(
+                    MISSING, person["area_id"], person_id=person["id"], name=person["name"], change=change,
+                    registry=self.registry_values(person, SHOWN[change]),
+                    proposal={"person": _plain(wanted)} if wanted else {},
+                    summary=f"名册有此人，{what}数据中没有：{UNINSURED}",
+                    status=OPEN if wanted else INFO,
+                )
+            )  # fmt: skip
+        return drafts
+
+    def registry_values(self, person: dict, fields: Iterable[str]) -> dict:
+        values = {
+            "姓名": person["name"],
+            "证件号码": person["id_number"],
+            "性别": person["sex"],
+            "出生日期": shown(person["birth_date"]),
+            "联系电话": person.get("phone") or "",
+            "所在村": person["area_id"],
+        }
+        for name in fields:
+            values[LABELS[name]] = shown(person.get(name))
+        return values
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _draft(
+        self, person, rows: list[Linked], change: str, proposal: dict, summary: str, fields=()
+    ) -> Draft:
+        first = rows[0]
+        source = first.cells if len(rows) == 1 else {"rows": [{"源行号": r.row_no, **r.cells} for r in rows]}
+        return Draft(
+            CONFLICT, person["area_id"], person_id=person["id"], row_no=first.row_no, name=person["name"],
+            method=first.method, probability=min((r.probability or 0) for r in rows) if rows else None,
+            change=change, source=source,
+            registry=self.registry_values(person, fields or SHOWN.get(change, ())),
+            proposal=proposal, summary=summary[:500], status=OPEN if proposal else INFO,
+        )  # fmt: skip
+
+    def _contradiction(self, person, rows: list[Linked], what: str, fields=()) -> Draft:
+        numbers = "、".join(f"第{r.row_no}行" for r in rows)
+        return self._draft(
+            person, rows, "contradiction", {}, f"{numbers}对此人的{what}相互矛盾，请核实", fields
+        )
+
+    def _person_change(self, person, rows, change, wanted: dict, summary: str) -> list[Draft]:
+        diff = {k: v for k, v in wanted.items() if person.get(k) != v}
+        if not diff:
+            return []
+        text = "；".join(
+            f"{LABELS[k]}：{shown(person.get(k)) or '（空）'} → {shown(v)}" for k, v in diff.items()
+        )
+        return [self._draft(person, rows, change, {"person": _plain(diff)}, f"{summary}。建议：{text}")]
+
+    # -- per source type ---------------------------------------------------------------------------
+    def _death(self, person, rows, _done):
+        dates = sorted({r.extra["死亡日期"] for r in rows})
+        if len(dates) > 1:
+            return [self._contradiction(person, rows, "死亡日期")]
+        died = dt.date.fromisoformat(dates[0])
+        return self._person_change(
+            person, rows, "death", {"is_deceased": True, "died_on": died}, f"来源：{died.isoformat()} 死亡"
+        )
+
+    def _disability(self, person, rows, _done):
+        values = sorted({(r.extra["残疾类别"], r.extra["残疾等级"]) for r in rows})
+        if len(values) > 1:
+            return [self._contradiction(person, rows, "残疾类别、等级")]
+        category, grade = values[0]
+        wanted = {"health": "残疾", "disability_category": category, "disability_grade": grade}
+        return self._person_change(person, rows, "disability", wanted, f"来源：{category}{grade}")
+
+    def _medical_insurance(self, person, rows, _done):
+        latest = max(r.extra["参保年度"] for r in rows)
+        current = [r for r in rows if r.extra["参保年度"] == latest]
+        statuses = sorted({r.extra["参保状态"] for r in current})
+        if len(statuses) > 1:
+            return [self._contradiction(person, current, f"{latest}年度医保参保状态")]
+        if (person.get("medical_insured_year") or 0) > latest:
+            return []  # the registry already knows a later year
+        wanted = {"medical_insured_year": latest, "medical_status": statuses[0]}
+        return self._person_change(person, current, "medical", wanted, f"来源：{latest}年度{statuses[0]}")
+
+    def _civil_affairs(self, person, rows, done):
+        drafts = []
+        for kind, field_name in (("低保", "is_dibao"), ("特困", "is_tekun")):
+            mine = [r for r in rows if r.extra["救助类型"] == kind]
+            if not mine:
+                continue
+            active = {self._assisted(r) for r in mine}
+            key = (person["household_id"], field_name)
+            if key in done:
+                continue  # another member of the household already carries it
+            done.add(key)
+            if len(active) > 1:
+                drafts.append(self._contradiction(person, mine, f"{kind}状态", ("is_dibao", "is_tekun")))
+                continue
+            now = active.pop()
+            if person.get(field_name) == now:
+                continue
+            word = "享受中" if now else "已终止"
+            summary = (
+                f"来源：{kind}{word}（{_period(mine[-1])}）。建议：户的{LABELS[field_name]}："
+                f"{shown(person.get(field_name)) or '（空）'} → {shown(now)}"
+            )
+            drafts.append(self._draft(person, mine, "assistance", {"household": {field_name: now}}, summary))
+        return drafts
+
+    def _assisted(self, row: Linked) -> bool:
+        start, end = row.extra.get("开始日期"), row.extra.get("终止日期")
+        today = self.today.isoformat()
+        return (not start or start <= today) and (not end or end > today)
+
+    def _social_insurance(self, person, rows, _done):
+        drafts = []
+        pension = [r for r in rows if r.extra["险种"] in PENSION_KINDS]
+        if pension:
+            by_kind = defaultdict(set)
+            for r in pension:
+                by_kind[r.extra["险种"]].add(r.extra["参保状态"])
+            torn = [k for k, statuses in by_kind.items() if len(statuses) > 1]
+            if torn:
+                drafts.append(self._contradiction(person, pension, f"{torn[0]}参保状态", SHOWN["pension"]))
+            else:
+                # An active enrolment wins over a paused or ended one of another kind.
+                best = sorted(pension, key=lambda r: (r.extra["参保状态"] not in ACTIVE_INSURANCE, r.row_no))[
+                    0
+                ]
+                wanted = {"pension_insurance": best.extra["险种"], "pension_status": best.extra["参保状态"]}
+                drafts += self._person_change(
+                    person, [best], "pension", wanted, f"来源：{best.extra['险种']}{best.extra['参保状态']}"
+                )
+        paid = [
+            r
+            for r in rows
+            if r.extra["险种"] in EMPLOYER_INSURANCE
+            and r.extra["参保状态"] == "参保缴费"
+            and r.extra.get("参保单位")
+        ]
+        if paid:
+            row = paid[-1]
+            month = row.extra.get("最近缴费年月")
+            job = {
+                "employer_name": row.extra["参保单位"],
+                "credit_code": "",
+                "work_area": row.extra.get("参保地区划代码"),
+                "started_on": f"{month}-01" if month else self.today.isoformat(),
+                "ended_on": None,
+                "monthly_wage": None,
+            }
+            drafts += self._job(
+                person, [row], job, f"来源：由「{row.extra['参保单位']}」缴纳{row.extra['险种']}"
+            )
+        return drafts
+
+    def _employment(self, person, rows, _done):
+        today = self.today.isoformat()
+        current = [r for r in rows if not r.extra.get("离职日期") or r.extra["离职日期"] > today]
+        if not current:
+            return []
+        employers = {r.extra.get("统一社会信用代码") or r.extra["单位名称"] for r in current}
+        if len(employers) > 1:
+            return [self._contradiction(person, current, "在职单位（同时在多家单位在职）")]
+        row = max(current, key=lambda r: (r.extra["入职日期"], r.row_no))
+        job = {
+            "employer_name": row.extra["单位名称"],
+            "credit_code": row.extra.get("统一社会信用代码") or "",
+            "work_area": row.extra.get("工作地区划代码"),
+            "started_on": row.extra["入职日期"],
+            "ended_on": row.extra.get("离职日期"),
+            "monthly_wage": row.extra.get("月工资"),
+        }
+        return self._job(person, [row], job, f"来源：{row.extra['入职日期']} 入职「{row.extra['单位名称']}」")
+
+    def _job(self, person, rows, job: dict, summary: str) -> list[Draft]:
+        work_area = job["work_area"]
+        if not work_area and len(job["credit_code"]) == 18:
+            work_area = job["credit_code"][2:8].ljust(12, "0")  # the code's registration area
+        place = place_of_work(work_area, person["area_id"])
+        job["place"] = {"县内务工": "县内", "省内县外务工": "省内县外", "省外务工": "省外"}.get(
+            place or "", ""
+        )
+        proposal: dict = {}
+        parts = []
+        key = employment_key(job["employer_name"], job["credit_code"], job["started_on"])
+        if key not in self.employments.get(person["id"], set()):
+            proposal["employment"] = job
+            parts.append("新增就业记录")
+        status = person.get("employment_status") or ""
+        if place and status != place:
+            proposal["person"] = {"employment_status": place}
+            parts.append(f"务工状态：{status or '（空）'} → {place}")
+        elif not place and status in ("", "未务工"):
+            parts.append("务工地无法确定，请核实后修改务工状态")
+        if not proposal:
+            return []
+        return [
+            self._draft(
+                person,
+                rows,
+                "employment",
+                proposal,
+                f"{summary}；名册：{status or '（空）'}。建议：{'；'.join(parts)}",
+            )
+        ]
+
+
+def _period(row: Linked) -> str:
+    start, end = row.extra.get("开始日期") or "", row.extra.get("终止日期") or ""
+    return f"{start or '？'} 至 {end or '今'}"
+
+
+def _plain(values: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}

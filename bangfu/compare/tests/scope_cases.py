@@ -1,0 +1,55 @@
+"""Data comparison's rows in the area-scope tests (core/tests/test_area_scope_everywhere.py)."""
+
+import tempfile
+from pathlib import Path
+
+from bangfu.registry.tests.conftest import HEAD_ID
+
+OBJECT_VIEWS = {
+    "compare:run_detail": (lambda o: {"pk": o["run"].pk}, ["get"]),
+    "compare:run_results": (lambda o: {"pk": o["run"].pk}, ["get"]),
+    "compare:run_report": (lambda o: {"pk": o["run"].pk}, ["get"]),
+    "compare:finding_detail": (lambda o: {"pk": o["finding"].pk}, ["get"]),
+    "compare:finding_decide": (lambda o: {"pk": o["finding"].pk}, ["post"]),
+    "compare:unreachable_flag": (lambda o: {"person_pk": o["person"].pk}, ["post"]),
+    "compare:unreachable_clear": (lambda o: {"pk": o["flag"].pk}, ["post"]),
+    "comparison-run-detail": (lambda o: {"pk": o["run"].pk}, ["get"]),
+    "comparison-finding-detail": (lambda o: {"pk": o["finding"].pk}, ["get"]),
+    "comparison-finding-accept": (lambda o: {"pk": o["finding"].pk}, ["post"]),
+    "comparison-finding-reject": (lambda o: {"pk": o["finding"].pk}, ["post"]),
+}
+LIST_VIEWS = {
+    "compare:run_list": "",
+    "compare:finding_list": "",
+    "compare:finding_export": "?format=csv",
+    "compare:unreachable_list": "",
+    "compare:unreachable_export": "?format=csv",
+    "comparison-run-list": "",
+    "comparison-finding-list": "",
+}
+# The new-run form works on the user's own area; bulk decisions start from the user's own findings
+# (compare/tests/test_views.py checks that another county's ids change nothing).
+OWN_OR_PUBLIC = {"compare:run_new", "compare:finding_bulk"}
+A_MARKERS = {"marker-compare-A"}
+
+
+def objects(users, base):
+    """A death run of county A (one bad row, so it has an error report) proposing 龙春生's death, and a
+    联系不上 flag on him."""
+    from bangfu.compare.actions import create_run, flag_unreachable, run_comparison
+    from bangfu.compare.models import Finding
+    from bangfu.compare.tests.conftest import write_source
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_source(
+            Path(tmp) / "marker-compare-A.xlsx",
+            [
+                {"姓名": "龙春生", "证件号码": HEAD_ID, "死亡日期": "2025-03-01"},
+                {"姓名": "龙春生", "证件号码": HEAD_ID, "死亡日期": "不详"},
+            ],
+        )
+        run = create_run(area=users["county_a"].area, user=users["county_a"], source_type="death", path=path)
+        run = run_comparison(run)
+    finding = Finding.objects.get(run=run, change="death")
+    flag = flag_unreachable(users["county_a"], base["person"], "电话停机")
+    return {"run": run, "finding": finding, "flag": flag}

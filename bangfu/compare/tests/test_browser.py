@@ -1,0 +1,91 @@
+"""Review and apply in headless Chromium: a county user uploads a death file and an employment file, waits
+for the runs, accepts one finding and rejects another, and the person's page shows the change and its
+history."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from bangfu.compare.tests.conftest import LONG, MA, write_source
+from bangfu.core.tests.test_browser import CHROMIUM_ARGS, DESKTOP, PHONE, chromium_path, log_in, shot
+from bangfu.registry.models import Person
+
+
+def upload(page, base_url, label, path):
+    page.goto(f"{base_url}/compare/new/")
+    page.get_by_label("比对数据类型").select_option(label=label)
+    page.get_by_label("数据文件").set_input_files(str(path))
+    page.get_by_role("button", name="上传并比对").click()
+    expect(page.locator("#run-progress")).to_contain_text("已完成", timeout=120_000)
+
+
+def review_in_browser(device: str, base_url: str, death, jobs, long_pk: int) -> None:
+    """The clicks, in a thread of their own: Playwright's sync API keeps an event loop running in its
+    thread, which must not meet the one another module's session browser keeps in the main thread."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport=PHONE if device == "phone" else DESKTOP, is_mobile=device == "phone", locale="zh-CN"
+        )
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.device = device
+        try:
+            _scenario(page, base_url, death, jobs, long_pk)
+        finally:
+            browser.close()
+
+
+def _scenario(page, base_url, death, jobs, long_pk):
+    log_in(page, base_url, "u_county_a")
+    if page.device == "phone":
+        page.get_by_role("button", name="菜单").click()
+    page.get_by_role("link", name="数据比对").click()
+    expect(page.get_by_role("heading", name="数据比对")).to_be_visible()
+
+    upload(page, base_url, "死亡", death)
+    shot(page, "compare-run")
+    page.get_by_role("link", name="死亡（标记已故）").click()
+    page.get_by_role("link", name="详情").first.click()
+    expect(page.locator("#side-by-side")).to_contain_text("死亡日期")
+    page.get_by_role("button", name="接受并修改名册").click()
+    expect(page.locator("#finding-status")).to_contain_text("已接受")
+    shot(page, "compare-accepted")
+
+    upload(page, base_url, "就业登记/用工备案", jobs)
+    page.get_by_role("link", name="就业（新增就业记录、务工状态）").click()
+    page.get_by_role("link", name="详情").first.click()
+    page.get_by_label("驳回理由").fill("已回乡，未在该厂务工")
+    page.get_by_role("button", name="驳回").click()
+    expect(page.locator("#finding-status")).to_contain_text("已驳回")
+
+    page.goto(f"{base_url}/registry/people/{long_pk}/")
+    expect(page.locator("h1")).to_contain_text("已故")
+    expect(page.get_by_role("cell", name="死亡日期")).to_be_visible()
+    expect(page.get_by_role("cell", name="比对").first).to_be_visible()
+    shot(page, "compare-person-history")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_upload_review_accept_reject_and_see_history(device, live_server, users, people, tmp_path):
+    death = write_source(
+        tmp_path / "死亡名单.xlsx", [{"姓名": "龙春生", "证件号码": LONG, "死亡日期": "2025-03-01"}]
+    )
+    jobs = write_source(
+        tmp_path / "用工备案.xlsx",
+        [
+            {
+                "姓名": "麻老三",
+                "证件号码": MA,
+                "单位名称": "广州电子厂",
+                "工作地区划代码": "440105",
+                "入职日期": "2025-01-05",
+            }
+        ],
+    )
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(review_in_browser, device, live_server.url, death, jobs, people["long"].pk).result()
+    assert Person.objects.get(pk=people["long"].pk).is_deceased
+    assert Person.objects.get(pk=people["ma"].pk).employment_status == "未务工"

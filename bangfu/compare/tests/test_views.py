@@ -1,0 +1,207 @@
+"""The comparison pages and API: upload a run, see its counts, review findings one by one and in bulk,
+exports masked unless the user may see whole ID numbers, the 联系不上 list."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from bangfu.audit.models import Action, AuditEvent
+from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, RunStatus, Status, Unreachable
+from bangfu.compare.tests.conftest import LONG, MA, SHI, WU, compare, fresh, write_source
+from bangfu.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def medical_run(users, people, tmp_path):
+    path = write_source(
+        tmp_path / "医保.xlsx",
+        [
+            {"姓名": "龙春生", "证件号码": LONG, "参保年度": "2025", "参保状态": "参保"},
+            {"姓名": "石秀英", "证件号码": SHI, "参保年度": "2025", "参保状态": "参保"},
+        ],
+    )
+    return compare(users["county_a"], "medical-insurance", path)
+
+
+def test_upload_a_run_and_see_its_counts(users, people, client_for, tmp_path):
+    client = client_for(users["county_a"])
+    assert client.get(reverse("compare:run_new")).status_code == 200
+    path = write_source(
+        tmp_path / "死亡.xlsx", [{"姓名": "龙春生", "证件号码": LONG, "死亡日期": "2025-03-01"}]
+    )
+    response = client.post(
+        reverse("compare:run_new"),
+        {
+            "source_type": "death",
+            "threshold": "0.9",
+            "auto_apply": [],
+            "file": SimpleUploadedFile("死亡.xlsx", path.read_bytes()),
+        },
+    )
+    run = ComparisonRun.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "compare:run_detail", kwargs={"pk": run.pk}
+    )
+    assert run.status == RunStatus.DONE and run.user == users["county_a"] and run.auto_apply == []
+    page = client.get(response.url).content.decode()
+    assert "精确匹配" in page and "死亡（标记已故）" in page and "下载 results.csv" in page
+    assert (
+        "龙春生"
+        in client.get(reverse("compare:finding_list") + f"?run={run.pk}&kind=conflict").content.decode()
+    )
+    assert "死亡.xlsx" in client.get(reverse("compare:run_list")).content.decode()
+
+
+def test_upload_form_errors_are_chinese(users, client_for):
+    response = client_for(users["county_a"]).post(
+        reverse("compare:run_new"),
+        {"source_type": "", "threshold": "2", "file": SimpleUploadedFile("a.pdf", b"x")},
+    )
+    page = response.content.decode()
+    assert "请选择比对数据类型" in page and "阈值应小于 1" in page and "只能上传" in page
+    assert not ComparisonRun.objects.exists()
+
+
+def test_progress_fragment_for_htmx(users, people, medical_run, client_for):
+    response = client_for(users["county_a"]).get(
+        reverse("compare:run_detail", kwargs={"pk": medical_run.pk}), HTTP_HX_REQUEST="true"
+    )
+    text = response.content.decode()
+    assert 'id="run-progress"' in text and "<html" not in text
+
+
+def test_finding_detail_shows_source_beside_registry_masked(users, people, medical_run, client_for):
+    finding = Finding.objects.get(run=medical_run, person=people["long"], kind=Kind.CONFLICT)
+    plain = make_user("u_plain", users["county_a"].area, can_view_sensitive=False)
+    page = (
+        client_for(plain).get(reverse("compare:finding_detail", kwargs={"pk": finding.pk})).content.decode()
+    )
+    assert "来源记录与名册对照" in page and "参保年度" in page and "医保参保状态" in page
+    assert LONG not in page and LONG[:6] + "********" + LONG[-4:] in page
+    assert not AuditEvent.objects.filter(action=Action.VIEW_SENSITIVE).exists()
+    page = client_for(users["county_a"]).get(reverse("compare:finding_detail", kwargs={"pk": finding.pk}))
+    assert LONG in page.content.decode()
+    assert AuditEvent.objects.filter(action=Action.VIEW_SENSITIVE, object_type="compare.finding").count() == 1
+
+
+def test_accept_and_reject_on_the_detail_page(users, people, medical_run, client_for):
+    client = client_for(users["county_a"])
+    long = Finding.objects.get(run=medical_run, person=people["long"], kind=Kind.CONFLICT)
+    shi = Finding.objects.get(run=medical_run, person=people["shi"], kind=Kind.CONFLICT)
+    url = reverse("compare:finding_decide", kwargs={"pk": long.pk})
+    assert client.post(url, {"decision": "accept"}).status_code == 302
+    client.post(
+        reverse("compare:finding_decide", kwargs={"pk": shi.pk}), {"decision": "reject", "note": "已核实"}
+    )
+    assert fresh(people["long"]).medical_status == "参保" and fresh(people["shi"]).medical_status == ""
+    assert Finding.objects.get(pk=shi.pk).outcome == "驳回：已核实"
+    person_page = client.get(
+        reverse("registry:person_detail", kwargs={"pk": people["long"].pk})
+    ).content.decode()
+    assert "医保参保状态" in person_page and "比对" in person_page
+
+
+def test_bulk_selected_and_all_matching(users, people, medical_run, client_for):
+    client = client_for(users["county_a"])
+    missing = list(Finding.objects.filter(run=medical_run, kind=Kind.MISSING).order_by("id"))
+    assert {f.person_id for f in missing} == {people["wu"].pk, people["ma"].pk}
+    response = client.post(
+        reverse("compare:finding_bulk"),
+        {"do": "reject:selected", "ids": [missing[0].pk], "next": "status=open"},
+    )
+    assert response.status_code == 302 and response.url.endswith("?status=open")
+    assert Finding.objects.get(pk=missing[0].pk).status == Status.REJECTED
+    client.post(
+        reverse("compare:finding_bulk"), {"do": "accept:all", "run": medical_run.pk, "kind": "missing"}
+    )
+    assert Finding.objects.get(pk=missing[1].pk).status == Status.ACCEPTED
+    assert Finding.objects.filter(run=medical_run, kind=Kind.CONFLICT, status=Status.OPEN).count() == 2
+    assert fresh(missing[1].person).medical_status == "未参保"
+
+
+def test_bulk_from_another_county_changes_nothing(users, people, medical_run, client_for):
+    ids = list(Finding.objects.filter(run=medical_run).values_list("pk", flat=True))
+    client = client_for(users["county_b"])
+    client.post(reverse("compare:finding_bulk"), {"do": "accept:selected", "ids": ids})
+    client.post(reverse("compare:finding_bulk"), {"do": "accept:all", "run": medical_run.pk})
+    assert not Finding.objects.filter(status=Status.ACCEPTED).exists()
+    assert fresh(people["long"]).medical_status == ""
+
+
+def test_export_findings_masked_unless_sensitive_and_audited(users, people, medical_run, client_for):
+    url = reverse("compare:finding_export") + f"?run={medical_run.pk}&kind=conflict"
+    plain = make_user("u_plain", users["county_a"].area, can_view_sensitive=False)
+    for user, shown in ((plain, LONG[:6] + "********" + LONG[-4:]), (users["county_a"], LONG)):
+        response = client_for(user).get(url)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+        rows = book.get_sheet_by_index(0).to_python()
+        assert rows[0][:3] == ["批次", "比对数据类型", "类型"] and len(rows) == 3
+        assert shown in [r[7] for r in rows[1:]]
+    events = AuditEvent.objects.filter(action=Action.EXPORT, message__startswith="导出比对结果")
+    assert events.count() == 2 and any("已脱敏" in e.message for e in events)
+
+
+def test_results_csv_download_is_restricted_and_audited(users, people, medical_run, client_for):
+    url = reverse("compare:run_results", kwargs={"pk": medical_run.pk})
+    plain = make_user("u_plain", users["county_a"].area, can_view_sensitive=False)
+    assert client_for(plain).get(url).status_code == 403
+    response = client_for(users["county_a"]).get(url)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.startswith("源行号,源姓名,源证件号码,匹配结果,匹配证件号码,匹配概率,差异")
+    assert AuditEvent.objects.filter(action=Action.EXPORT, message__contains="results.csv").count() == 1
+
+
+def test_unreachable_flag_list_export_and_clear(users, people, client_for):
+    client = client_for(users["county_a"])
+    response = client.post(reverse("compare:unreachable_list"), {"id_number": WU, "note": "电话停机"})
+    assert response.status_code == 302
+    response = client.post(reverse("compare:unreachable_list"), {"id_number": "433123198001010000"})
+    assert "不是有效" in response.content.decode() or "校验码" in response.content.decode()
+    flag = Unreachable.objects.get()
+    assert flag.person == people["wu"] and flag.flagged_by == users["county_a"]
+    assert "吴建国" in client.get(reverse("compare:unreachable_list")).content.decode()
+    response = client.get(reverse("compare:unreachable_export"))
+    rows = CalamineWorkbook.from_filelike(
+        io.BytesIO(b"".join(response.streaming_content))
+    ).get_sheet_by_index(0)
+    assert rows.to_python()[1][:2] == ["吴建国", WU]
+    client.post(reverse("compare:unreachable_clear", kwargs={"pk": flag.pk}))
+    assert "吴建国" not in client.get(reverse("compare:unreachable_list")).content.decode()
+    assert "吴建国" in client.get(reverse("compare:unreachable_list") + "?cleared=1").content.decode()
+
+
+def test_api_lists_masked_and_decides(users, people, medical_run, client_for):
+    client = client_for(users["county_a"])
+    data = client.get(reverse("comparison-finding-list") + f"?run={medical_run.pk}&kind=conflict").json()
+    assert data["count"] == 2 and all(LONG not in str(r) and SHI not in str(r) for r in data["results"])
+    finding = Finding.objects.get(run=medical_run, person=people["long"], kind=Kind.CONFLICT)
+    body = client.post(reverse("comparison-finding-accept", kwargs={"pk": finding.pk})).json()
+    assert body["status"] == "accepted" and fresh(people["long"]).medical_status == "参保"
+    other = Finding.objects.get(run=medical_run, person=people["shi"], kind=Kind.CONFLICT)
+    body = client.post(
+        reverse("comparison-finding-reject", kwargs={"pk": other.pk}),
+        {"note": "不实"},
+        content_type="application/json",
+    ).json()
+    assert body["status"] == "rejected" and body["outcome"] == "驳回：不实"
+    runs = client.get(reverse("comparison-run-list")).json()
+    assert runs["results"][0]["source_type"] == "medical-insurance"
+    assert client_for(users["county_b"]).get(reverse("comparison-run-list")).json()["count"] == 0
+
+
+def test_list_query_count_does_not_grow(
+    users, people, medical_run, client_for, django_assert_max_num_queries
+):
+    client = client_for(users["county_a"])
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("compare:finding_list") + f"?run={medical_run.pk}").status_code == 200
+    assert (
+        ChangeKind.MEDICAL.label
+        in client.get(reverse("compare:run_detail", kwargs={"pk": medical_run.pk})).content.decode()
+    )
+    assert MA  # 麻老三 is among the 未参保

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from bangfu.compare import views
+
+app_name = "compare"
+urlpatterns = [
+    path("", views.run_list, name="run_list"),
+    path("new/", views.run_new, name="run_new"),
+    path("<int:pk>/", views.run_detail, name="run_detail"),
+    path("<int:pk>/results.csv", views.run_results, name="run_results"),
+    path("<int:pk>/report/", views.run_report, name="run_report"),
+    path("findings/", views.finding_list, name="finding_list"),
+    path("findings/decide/", views.finding_bulk, name="finding_bulk"),
+    path("findings/export/", views.finding_export, name="finding_export"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),
+    path("unreachable/", views.unreachable_list, name="unreachable_list"),
+    path("unreachable/export/", views.unreachable_export, name="unreachable_export"),
+    path("unreachable/flag/<int:person_pk>/", views.unreachable_flag, name="unreachable_flag"),
+    path("unreachable/<int:pk>/clear/", views.unreachable_clear, name="unreachable_clear"),
+]

@@ -1,0 +1,447 @@
+"""Data comparison pages: runs (upload, progress, results), findings by type with one-by-one and bulk
+decisions, a finding's source row beside the registry, exports, and the 联系不上 list."""
+
+import logging
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bangfu.audit.log import record as audit
+from bangfu.audit.models import Action
+from bangfu.compare import actions
+from bangfu.compare.filters import FindingFilter
+from bangfu.compare.forms import FlagForm, RunForm
+from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, Unreachable
+from bangfu.compare.tasks import run_comparison_task
+from bangfu.core.access import staff_required
+from bangfu.core.masking import mask_id, mask_phone
+from bangfu.core.views import paginate
+from bangfu.exchange.report import write_table
+from bangfu.registry.idnumber import IdNumberError, parse_id_number
+from bangfu.registry.models import Person
+from bangfu.registry.views import _TemporaryDownload
+
+# Uploads up to this size are compared while the user waits; larger ones go to the background worker.
+INLINE_LIMIT = 1024 * 1024
+logger = logging.getLogger(__name__)
+SENSITIVE_KEYS = {"证件号码": mask_id, "联系电话": mask_phone}
+EXPORT_HEADER = (
+    "批次",
+    "比对数据类型",
+    "类型",
+    "变更类型",
+    "处理状态",
+    "源行号",
+    "姓名",
+    "证件号码",
+    "所属区域",
+    "匹配方式",
+    "匹配概率",
+    "差异",
+    "处理结果",
+    "处理人",
+    "处理时间",
+    "自动应用",
+)
+
+
+def _masked(values: dict, user) -> dict:
+    if user.can_view_sensitive:
+        return values
+    return {k: (SENSITIVE_KEYS[k](v) if k in SENSITIVE_KEYS and v else v) for k, v in values.items()}
+
+
+def _styled(form):
+    for field in form.fields.values():
+        field.widget.attrs.setdefault(
+            "class", "form-select" if hasattr(field.widget, "choices") else "form-control"
+        )
+    return form
+
+
+# -- runs --------------------------------------------------------------------------------------------
+
+
+@staff_required
+def run_list(request):
+    runs = ComparisonRun.objects.for_user(request.user).select_related("area", "user")
+    context = paginate(request, runs.order_by("-created_at", "-id"), per_page=30)
+    context.update({"nav": "compare", "tab": "runs"})
+    return render(request, "compare/run_list.html", context)
+
+
+@staff_required
+def run_new(request):
+    form = RunForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        run = actions.create_run(
+            area=request.user.area,
+            user=request.user,
+            source_type=data["source_type"],
+            upload=upload,
+            name=upload.name,
+            threshold=data["threshold"],
+            auto_apply=data["auto_apply"],
+        )
+        if upload.size >= INLINE_LIMIT:
+            run_comparison_task.enqueue(run.pk)
+        else:
+            try:
+                actions.run_comparison(run)
+            except DatabaseError:  # the run is marked failed with the reason; the page shows it
+                logger.exception("comparison %s failed", run.pk)
+        return redirect("compare:run_detail", pk=run.pk)
+    return render(request, "compare/run_form.html", {"form": form, "nav": "compare", "tab": "runs"})
+
+
+def _scoped_run(request, pk: int) -> ComparisonRun:
+    return get_object_or_404(
+        ComparisonRun.objects.for_user(request.user).select_related("area", "user"), pk=pk
+    )
+
+
+@staff_required
+def run_detail(request, pk: int):
+    run = _scoped_run(request, pk)
+    context = {"run": run, "nav": "compare", "tab": "runs", "kinds": Kind, "changes": ChangeKind}
+    if run.finished:
+        counts = actions.run_counts(run) if run.status == "done" else {"kind": {}, "change": {}}
+        context["kind_rows"] = [(k, counts["kind"].get(k.value, 0)) for k in Kind]
+        context["change_rows"] = [(c, counts["change"].get(c.value, 0)) for c in ChangeKind]
+        context["open_count"] = counts.get("open", 0)
+        context["accepted_count"] = counts.get("accepted", 0)
+        context["rejected_count"] = counts.get("rejected", 0)
+    if request.headers.get("HX-Request"):
+        return render(request, "compare/_run_progress.html", context)
+    return render(request, "compare/run_detail.html", context)
+
+
+def _may_download(request, run) -> None:
+    if run.user_id != request.user.pk and not request.user.can_view_sensitive:
+        raise PermissionDenied("该文件含完整证件号码，只有比对人和有敏感信息查看权限的用户可以下载。")
+
+
+@staff_required
+def run_results(request, pk: int):
+    """results.csv (EXCHANGE.md §4): full ID numbers, so for the run's user and those who may see them."""
+    run = _scoped_run(request, pk)
+    if not run.results:
+        raise Http404("该批次没有比对结果。")
+    _may_download(request, run)
+    audit(
+        Action.EXPORT, actor=request.user, obj=run, message=f"下载比对结果 results.csv：{run.original_name}"
+    )
+    return FileResponse(run.results.open("rb"), as_attachment=True, filename="results.csv")
+
+
+@staff_required
+def run_report(request, pk: int):
+    run = _scoped_run(request, pk)
+    if not run.report:
+        raise Http404("该批次没有错误报告。")
+    _may_download(request, run)
+    audit(Action.EXPORT, actor=request.user, obj=run, message=f"下载比对错误报告：{run.original_name}")
+    return FileResponse(run.report.open("rb"), as_attachment=True, filename=Path(run.report.name).name)
+
+
+# -- findings ----------------------------------------------------------------------------------------
+
+
+def _findings(request, data=None):
+    queryset = Finding.objects.for_user(request.user).select_related("run", "area", "person", "decided_by")
+    return FindingFilter(data if data is not None else request.GET, queryset=queryset)
+
+
+@staff_required
+def finding_list(request):
+    filterset = _findings(request)
+    _styled(filterset.form)
+    context = paginate(request, filterset.qs.order_by("-run_id", "kind", "row_no", "id"))
+    run = None
+    if run_id := request.GET.get("run"):
+        run = (
+            ComparisonRun.objects.for_user(request.user).filter(pk=run_id if run_id.isdigit() else 0).first()
+        )
+    context.update(
+        {
+            "filter": filterset,
+            "run": run,
+            "query": context["querystring_base"].rstrip("&"),
+            "nav": "compare",
+            "tab": "findings",
+        }
+    )
+    return render(request, "compare/finding_list.html", context)
+
+
+@staff_required
+@require_POST
+def finding_bulk(request):
+    """Accept or reject the selected findings, or every open finding the current filters match."""
+    decision, _, scope = request.POST.get("do", "").partition(":")
+    accepting = decision == "accept"
+    if scope == "all":
+        filterset = _findings(request, request.POST)
+        queryset = filterset.qs if filterset.is_valid() else Finding.objects.none()
+    else:
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        queryset = Finding.objects.for_user(request.user).filter(pk__in=ids)
+    count = actions.decide_many(
+        request.user, queryset, accepting=accepting, note=request.POST.get("note", "")
+    )
+    if count:
+        messages.success(request, f"已{'接受' if accepting else '驳回'} {count} 条比对结果。")
+    else:
+        messages.warning(request, "没有可处理的比对结果（只有“待处理”的结果可以接受或驳回）。")
+    back = request.POST.get("next", "")
+    return redirect(f"{reverse('compare:finding_list')}?{back}" if back else reverse("compare:finding_list"))
+
+
+def _scoped_finding(request, pk: int) -> Finding:
+    return get_object_or_404(
+        Finding.objects.for_user(request.user).select_related("run", "area", "person", "decided_by"), pk=pk
+    )
+
+
+@staff_required
+def finding_detail(request, pk: int):
+    finding = _scoped_finding(request, pk)
+    source = finding.source
+    rows = source["rows"] if isinstance(source.get("rows"), list) else [source]
+    rows = [_masked(r, request.user) for r in rows]
+    registry = _masked(finding.registry, request.user)
+    if request.user.can_view_sensitive and (finding.source or finding.registry):
+        audit(
+            Action.VIEW_SENSITIVE, actor=request.user, obj=finding, message="查看比对结果（含完整证件号码）"
+        )
+    # Side by side: the columns both sides have first, then each side's own.
+    columns = []
+    for key in [*registry, *(k for r in rows for k in r)]:
+        if key not in columns:
+            columns.append(key)
+    side_by_side = [(key, [r.get(key, "") for r in rows], registry.get(key, "")) for key in columns]
+    if len(rows) > 1:
+        headers = [f"来源（第{r.get('源行号', '')}行）" for r in rows]
+    else:
+        headers = [f"来源（第{finding.row_no}行）" if finding.row_no else "来源"]
+    flagged = (
+        finding.person_id
+        and Unreachable.objects.filter(person_id=finding.person_id, cleared_at__isnull=True).exists()
+    )
+    return render(
+        request,
+        "compare/finding_detail.html",
+        {
+            "finding": finding,
+            "rows": rows,
+            "side_by_side": side_by_side,
+            "headers": headers,
+            "proposal": _proposal_lines(finding.proposal),
+            "flagged": flagged,
+            "nav": "compare",
+            "tab": "findings",
+        },
+    )
+
+
+def _proposal_lines(proposal: dict) -> list[str]:
+    from bangfu.compare.rules import LABELS, shown
+
+    lines = []
+    for name, value in (proposal.get("person") or {}).items():
+        lines.append(f"人员 · {LABELS.get(name, name)} → {shown(value) or '（空）'}")
+    for name, value in (proposal.get("household") or {}).items():
+        lines.append(f"户 · {LABELS.get(name, name)} → {shown(value)}")
+    if job := proposal.get("employment"):
+        lines.append(
+            f"新增就业记录 · {job['employer_name']}，{job['started_on']} 入职"
+            + (f"，{job['place']}" if job.get("place") else "")
+            + (f"，月工资 {job['monthly_wage']} 元" if job.get("monthly_wage") else "")
+        )
+    return lines
+
+
+@staff_required
+@require_POST
+def finding_decide(request, pk: int):
+    finding = _scoped_finding(request, pk)
+    if not finding.decidable:
+        messages.warning(request, "该结果已处理或无需处理。")
+    elif request.POST.get("decision") == "accept":
+        finding = actions.accept(request.user, finding)
+        messages.success(request, f"已接受：{finding.outcome}")
+    else:
+        actions.reject(request.user, finding, request.POST.get("note", ""))
+        messages.success(request, "已驳回，名册未修改。")
+    return redirect("compare:finding_detail", pk=finding.pk)
+
+
+@staff_required
+def finding_export(request):
+    """The filtered findings as .xlsx. Whole ID numbers only for users who may see them; audited."""
+    filterset = _findings(request)
+    if not filterset.is_valid():
+        messages.error(request, "筛选条件有误，请先改正后再导出。")
+        return redirect(reverse("compare:finding_list"))
+    sensitive = request.user.can_view_sensitive
+    queryset = filterset.qs.select_related("run", "decided_by").order_by("run_id", "kind", "row_no", "id")
+
+    def rows():
+        for f in queryset.iterator(chunk_size=2000):
+            id_number = (f.registry or {}).get("证件号码") or (f.source or {}).get("证件号码") or ""
+            yield (
+                f.run_id,
+                f.run.get_source_type_display(),
+                f.get_kind_display(),
+                f.get_change_display(),
+                f.get_status_display(),
+                f.row_no or "",
+                f.name,
+                id_number if sensitive else mask_id(id_number),
+                f.area_id,
+                f.method,
+                "" if f.probability is None else round(f.probability, 4),
+                f.summary,
+                f.outcome,
+                f.decided_by.display_name if f.decided_by else "",
+                timezone.localtime(f.decided_at).strftime("%Y-%m-%d %H:%M") if f.decided_at else "",
+                "是" if f.automatic else "",
+            )
+
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
+        path = Path(handle.name)
+    try:
+        count = write_table(path, EXPORT_HEADER, rows())
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    conditions = "；".join(f"{k}={v}" for k, v in request.GET.items() if v and k not in ("page", "format"))
+    audit(
+        Action.EXPORT,
+        actor=request.user,
+        area_code=request.user.area_id,
+        message=f"导出比对结果 {count} 条"
+        + ("（证件号码完整）" if sensitive else "（证件号码已脱敏）")
+        + (f"，筛选条件：{conditions}" if conditions else ""),
+    )
+    kind = request.GET.get("kind") or "全部"
+    name = f"比对结果-{Kind(kind).label if kind in Kind.values else kind}-{timezone.localdate():%Y%m%d}.{fmt}"
+    return FileResponse(_TemporaryDownload(path, "r"), as_attachment=True, filename=name)
+
+
+# -- unreachable (联系不上) ----------------------------------------------------------------------------
+
+
+@staff_required
+def unreachable_list(request):
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            number = parse_id_number(form.cleaned_data["id_number"]).value
+        except IdNumberError as exc:
+            form.add_error("id_number", exc.message)
+        else:
+            person = Person.objects.for_user(request.user).filter(id_number=number).first()
+            if person is None:
+                form.add_error("id_number", "您的管辖区域内没有登记此证件号码。")
+            else:
+                actions.flag_unreachable(request.user, person, form.cleaned_data["note"])
+                messages.success(request, f"已标记 {person.name} 联系不上。")
+                return redirect("compare:unreachable_list")
+    flags = Unreachable.objects.for_user(request.user).select_related("person", "area", "flagged_by")
+    show_cleared = request.GET.get("cleared") == "1"
+    flags = flags if show_cleared else flags.filter(cleared_at__isnull=True)
+    context = paginate(request, flags.order_by("-flagged_on", "-id"))
+    context.update({"form": form, "show_cleared": show_cleared, "nav": "compare", "tab": "unreachable"})
+    return render(request, "compare/unreachable_list.html", context)
+
+
+@staff_required
+@require_POST
+def unreachable_flag(request, person_pk: int):
+    person = get_object_or_404(Person.objects.for_user(request.user), pk=person_pk)
+    actions.flag_unreachable(request.user, person, request.POST.get("note", ""))
+    messages.success(request, f"已标记 {person.name} 联系不上。")
+    back = request.POST.get("next", "")
+    return redirect(
+        back if back.startswith("/") and not back.startswith("//") else "compare:unreachable_list"
+    )
+
+
+@staff_required
+@require_POST
+def unreachable_clear(request, pk: int):
+    flag = get_object_or_404(Unreachable.objects.for_user(request.user), pk=pk)
+    actions.clear_unreachable(request.user, flag, request.POST.get("note", ""))
+    messages.success(request, "已取消联系不上标记。")
+    return redirect("compare:unreachable_list")
+
+
+UNREACHABLE_HEADER = (
+    "姓名",
+    "证件号码",
+    "性别",
+    "出生日期",
+    "联系电话",
+    "所在村",
+    "户编号",
+    "标记日期",
+    "情况说明",
+    "标记人",
+)
+
+
+@staff_required
+def unreachable_export(request):
+    """The list for the poverty department (.xlsx); whole ID numbers only for users who may see them."""
+    sensitive = request.user.can_view_sensitive
+    flags = (
+        Unreachable.objects.for_user(request.user)
+        .filter(cleared_at__isnull=True)
+        .select_related("person", "person__household", "area", "flagged_by")
+        .order_by("area_id", "flagged_on", "id")
+    )
+
+    def rows():
+        for flag in flags.iterator(chunk_size=2000):
+            p = flag.person
+            yield (
+                p.name,
+                p.id_number if sensitive else mask_id(p.id_number),
+                p.sex,
+                p.birth_date,
+                p.phone if sensitive else mask_phone(p.phone),
+                flag.area.full_name or flag.area.name,
+                p.household.number,
+                flag.flagged_on,
+                flag.note,
+                flag.flagged_by.display_name if flag.flagged_by else "",
+            )
+
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
+        path = Path(handle.name)
+    try:
+        count = write_table(path, UNREACHABLE_HEADER, rows())
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    audit(
+        Action.EXPORT,
+        actor=request.user,
+        area_code=request.user.area_id,
+        message=f"导出联系不上人员名单 {count} 人" + ("" if sensitive else "（已脱敏）"),
+    )
+    filename = f"联系不上人员-{request.user.area.short_code}-{timezone.localdate():%Y%m%d}.{fmt}"
+    return FileResponse(_TemporaryDownload(path, "r"), as_attachment=True, filename=filename)

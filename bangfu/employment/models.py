@@ -1,0 +1,93 @@
+"""Employment records (就业记录): one spell of work of one person. The trajectory of a laborer is all of
+their records; records come from referrals (a hire), data comparison, village entry and follow-up."""
+
+from django.conf import settings
+from django.db import models
+
+from bangfu.areas.models import Area
+from bangfu.core.scope import AreaScopedQuerySet
+from bangfu.employers.models import Employer
+from bangfu.registry.models import Person
+
+
+class Place(models.TextChoices):
+    COUNTY = "县内", "县内"
+    PROVINCE = "省内县外", "省内县外"
+    OUTSIDE = "省外", "省外"
+
+
+class Channel(models.TextChoices):
+    ORGANISED = "有组织输出", "有组织输出"
+    SELF = "自主外出", "自主外出"
+    WELFARE_POST = "公益性岗位", "公益性岗位"
+    WORKSHOP = "扶贫车间", "扶贫车间"
+    ENTREPRENEURSHIP = "自主创业", "自主创业"
+    FLEXIBLE = "灵活就业", "灵活就业"
+    REFERRAL = "推荐就业", "推荐就业"
+    OTHER = "其他", "其他"
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "人工录入"
+    REFERRAL = "referral", "推荐录用"
+    COMPARE = "compare", "数据比对"
+    EMPLOYER = "employer", "企业报送"
+    FOLLOW_UP = "follow_up", "跟踪回访"
+
+
+class EmploymentRecord(models.Model):
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="employments"
+    )
+    # The person's village when the record was made, kept so that area-scoped lists need no join.
+    area = models.ForeignKey(Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name="用人单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employments",
+    )
+    employer_name = models.CharField("单位名称", max_length=100, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    job = models.ForeignKey(
+        "jobs.Job",
+        verbose_name="岗位",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employments",
+    )
+    work_area = models.ForeignKey(
+        Area, verbose_name="工作地", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    place = models.CharField("务工地域", max_length=10, choices=Place.choices, blank=True)
+    channel = models.CharField("就业渠道", max_length=10, choices=Channel.choices, blank=True)
+    started_on = models.DateField("入职日期")
+    ended_on = models.DateField("离职日期", null=True, blank=True)
+    monthly_wage = models.PositiveIntegerField("月工资", null=True, blank=True)
+    source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.MANUAL)
+    # What created it: a referral id, a comparison finding id …, for the trail back.
+    source_ref = models.CharField("来源编号", max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "就业记录"
+        verbose_name_plural = "就业记录"
+        ordering = ["-started_on", "-id"]
+        indexes = [models.Index(fields=["area", "started_on"]), models.Index(fields=["person", "started_on"])]
+
+    def __str__(self):
+        return f"{self.person.name} @ {self.employer_name or '—'} {self.started_on}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None

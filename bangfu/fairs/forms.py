@@ -1,0 +1,87 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from bangfu.areas.models import Area, normalize_code
+from bangfu.core.forms import StyledFormMixin
+from bangfu.fairs.models import JobFair
+from bangfu.jobs.models import Job
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class FairForm(StyledFormMixin, forms.ModelForm):
+    area_code = forms.CharField(label="举办地区划代码", help_text="本区域或下级区域，如乡镇 433124102")
+    jobs = forms.ModelMultipleChoiceField(
+        label="参会岗位", queryset=Job.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text="按住 Ctrl 可多选；参会单位按岗位自动列出。",
+    )  # fmt: skip
+
+    class Meta:
+        model = JobFair
+        fields = ["kind", "title", "venue", "starts_at", "ends_at", "status", "description"]
+        widgets = {
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["jobs"].queryset = (
+            Job.objects.postings_for(user)
+            .select_related("employer", "area")
+            .order_by("employer__name", "title")
+        )
+        self.fields["jobs"].label_from_instance = lambda j: (
+            f"{j.employer.name} · {j.title}（{j.area.name}，余{j.openings_left}人）"
+        )
+        if self.instance.pk:
+            self.fields["area_code"].initial = self.instance.area_id
+            self.fields["jobs"].initial = list(self.instance.jobs.values_list("pk", flat=True))
+        else:
+            self.fields["area_code"].initial = user.area_id
+            start = (timezone.localtime() + timedelta(days=7)).replace(
+                hour=9, minute=0, second=0, microsecond=0
+            )
+            self.fields["starts_at"].initial = start
+            self.fields["ends_at"].initial = start.replace(hour=16)
+
+    def clean_area_code(self):
+        raw = self.cleaned_data["area_code"]
+        try:
+            code = normalize_code(raw)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        area = Area.objects.for_user(self.user).filter(code=code).first()
+        if area is None:
+            raise forms.ValidationError("区划代码不存在或不在您的管辖区域内。")
+        return area
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
+            self.add_error("ends_at", "结束时间不能早于开始时间。")
+        return data
+
+
+class InviteForm(StyledFormMixin, forms.Form):
+    per_job = forms.IntegerField(label="每个岗位邀请人数", min_value=1, max_value=200, initial=20)
+
+
+class FairInterviewForm(StyledFormMixin, forms.Form):
+    invitation = forms.ModelChoiceField(label="劳动力", queryset=None)
+    job = forms.ModelChoiceField(label="岗位", queryset=None)
+    scheduled_at = forms.DateTimeField(label="面试时间", widget=DATETIME)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, fair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitation"].queryset = fair.invitations.select_related("person")
+        self.fields["invitation"].label_from_instance = lambda i: f"{i.person.name}（{i.person.masked_id}）"
+        self.fields["job"].queryset = fair.jobs.select_related("employer")
+        self.fields["job"].label_from_instance = lambda j: f"{j.employer.name} · {j.title}"
+        self.fields["scheduled_at"].initial = fair.starts_at

@@ -1,0 +1,279 @@
+"""Referral writes: create, move a step, hire (with its employment record), give up on death; and the
+311 service records. Each is one transaction with its audit events; notices go out on commit."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bangfu.audit.log import record as audit
+from bangfu.audit.log import snapshot
+from bangfu.audit.models import Action
+from bangfu.employment.models import Channel, EmploymentRecord, Place, Source
+from bangfu.jobs.models import Job
+from bangfu.referrals import notify
+from bangfu.referrals.models import (
+    CLOSED_STATUSES,
+    EMPLOYER_ANSWERS,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Referral,
+    ReferralStep,
+    ServiceKind,
+    ServiceRecord,
+    Status,
+    StepChannel,
+)
+from bangfu.registry import vocab
+from bangfu.registry.models import Change, Person
+
+PLACE_STATUS = {Place.COUNTY: "县内务工", Place.PROVINCE: "省内县外务工", Place.OUTSIDE: "省外务工"}
+DUPLICATE_MESSAGE = "该劳动力已被推荐到这个岗位，推荐尚未结束，不能重复推荐。"
+
+
+def seekers(people):
+    """Laborers who want work: of working age with labor ability, alive, and not in work now."""
+    return people.laborers().filter(~Q(employment_status__in=vocab.EMPLOYED))
+
+
+def place_between(home_code: str, work_code: str) -> str:
+    """县内 / 省内县外 / 省外 from the laborer's village and the job's area."""
+    if work_code[:6] == home_code[:6]:
+        return Place.COUNTY
+    if work_code[:2] == home_code[:2]:
+        return Place.PROVINCE
+    return Place.OUTSIDE
+
+
+@transaction.atomic
+def create_referral(
+    actor, person: Person, job: Job, *, score=None, reasons=(), auto: bool = False, fair=None, note: str = ""
+) -> Referral:
+    """Refers `person` to `job`. Staff must see the person (their area) and the job (an open posting);
+    `actor=None` is the system (automatic referral)."""
+    if actor is not None:
+        if not Person.objects.for_user(actor).filter(pk=person.pk).exists():
+            raise PermissionDenied("该劳动力不在您的管辖区域内。")
+        if not Job.objects.postings_for(actor).filter(pk=job.pk).exists():
+            raise PermissionDenied("该岗位不存在或已停止招聘。")
+    if person.is_deceased:
+        raise ValidationError("该人员已故，不能推荐。")
+    if job.status != Job.Status.OPEN or job.openings_left <= 0:
+        raise ValidationError("该岗位已招满或已停止招聘，不能推荐。")
+    if job.deadline and job.deadline < timezone.localdate():
+        raise ValidationError("该岗位已过报名截止日期，不能推荐。")
+    if Referral.objects.filter(person=person, job=job, status__in=OPEN_STATUSES).exists():
+        raise ValidationError(DUPLICATE_MESSAGE)
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                person=person,
+                job=job,
+                area_id=person.area_id,
+                score=score,
+                reasons=[str(r) for r in reasons],
+                auto=auto,
+                referred_by=actor,
+                fair=fair,
+            )
+    except IntegrityError as exc:  # a concurrent referral of the same pair won the race
+        raise ValidationError(DUPLICATE_MESSAGE) from exc
+    channel = StepChannel.SYSTEM if actor is None else StepChannel.STAFF
+    default_note = "系统按匹配结果自动推荐" if auto else ("招聘会现场推荐" if fair else "")
+    ReferralStep.objects.create(
+        referral=referral, to_status=Status.REFERRED, by=actor, channel=channel, note=note or default_note
+    )
+    audit(
+        Action.CREATE,
+        actor=actor,
+        obj=referral,
+        message=f"推荐 {person.name} 到岗位“{job.title}”（{job.employer.name}）"
+        + ("（系统自动）" if auto else ""),
+        after=snapshot(referral),
+    )
+    notify.referral_created(referral)
+    return referral
+
+
+def _check_actor(actor, referral: Referral, to_status: str, channel: str) -> None:
+    if channel == StepChannel.SYSTEM:
+        return
+    if channel == StepChannel.EMPLOYER:
+        if not Referral.objects.for_employer_account(actor).filter(pk=referral.pk).exists():
+            raise PermissionDenied("这条推荐不是推荐到贵单位岗位的。")
+        if to_status not in EMPLOYER_ANSWERS:
+            raise ValidationError(f"用人单位不能把推荐改为“{to_status}”。")
+        return
+    if not Referral.objects.for_user(actor).filter(pk=referral.pk).exists():
+        raise PermissionDenied("这条推荐不在您的管辖区域内。")
+
+
+@transaction.atomic
+def advance(
+    actor,
+    referral: Referral,
+    to_status: str,
+    *,
+    note: str = "",
+    channel: str = StepChannel.STAFF,
+    started_on: date | None = None,
+    send_notices: bool = True,
+) -> Referral:
+    """Moves a referral one step. Only the moves in TRANSITIONS are allowed; each is recorded."""
+    referral = (
+        Referral.objects.select_for_update().select_related("person", "job__employer").get(pk=referral.pk)
+    )
+    _check_actor(actor, referral, to_status, channel)
+    current = referral.status
+    if to_status not in Status.values:
+        raise ValidationError(f"没有“{to_status}”这个推荐状态。")
+    if current in CLOSED_STATUSES:
+        raise ValidationError(f"该推荐已经“{current}”，不能再改为“{to_status}”。")
+    if to_status not in TRANSITIONS[current]:
+        allowed = "、".join(TRANSITIONS[current])
+        raise ValidationError(f"推荐状态不能从“{current}”改为“{to_status}”（可改为：{allowed}）。")
+    before = snapshot(referral, ["status", "closed_at", "employment"])
+    if to_status == Status.HIRED:
+        referral.employment = _hire(actor, referral, started_on or timezone.localdate())
+    referral.status = to_status
+    if to_status in CLOSED_STATUSES:
+        referral.closed_at = timezone.now()
+    referral.save(update_fields=["status", "closed_at", "employment", "updated_at"])
+    step = ReferralStep.objects.create(
+        referral=referral,
+        from_status=current,
+        to_status=to_status,
+        by=actor,
+        channel=channel,
+        note=note[:300],
+    )
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=referral,
+        message=f"推荐状态 {current} → {to_status}" + (f"：{note}" if note else ""),
+        before=before,
+        after=snapshot(referral, ["status", "closed_at", "employment"]),
+    )
+    if send_notices:
+        notify.referral_step(referral, step)
+    return referral
+
+
+def _hire(actor, referral: Referral, started_on: date) -> EmploymentRecord:
+    """The hire's side effects: one opening fewer (the job closes at none), an employment record, and the
+    laborer's employment status."""
+    job = Job.objects.select_for_update().select_related("employer").get(pk=referral.job_id)
+    if job.openings_left <= 0:
+        raise ValidationError("该岗位名额已满，不能再录用。")
+    job_before = snapshot(job, ["openings_left", "status"])
+    job.openings_left -= 1
+    if job.openings_left == 0:
+        job.status = Job.Status.CLOSED
+    job.save(update_fields=["openings_left", "status", "updated_at"])
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=job,
+        message=f"推荐录用 1 人，剩余名额 {job.openings_left}"
+        + ("，岗位已招满关闭" if job.openings_left == 0 else ""),
+        before=job_before,
+        after=snapshot(job, ["openings_left", "status"]),
+    )
+    person = Person.objects.select_for_update().get(pk=referral.person_id)
+    place = place_between(person.area_id, job.area_id)
+    employment = EmploymentRecord.objects.create(
+        person=person,
+        area_id=person.area_id,
+        employer=job.employer,
+        employer_name=job.employer.name,
+        credit_code=job.employer.credit_code,
+        job=job,
+        work_area_id=job.area_id,
+        place=place,
+        channel=Channel.REFERRAL,
+        started_on=started_on,
+        monthly_wage=job.wage_min,
+        source=Source.REFERRAL,
+        source_ref=f"referral:{referral.pk}",
+        created_by=actor,
+    )
+    audit(
+        Action.CREATE, actor=actor, obj=employment, message="推荐录用生成就业记录", after=snapshot(employment)
+    )
+    set_employment_status(actor, person, PLACE_STATUS[place], source="推荐录用")
+    return employment
+
+
+def set_employment_status(actor, person: Person, status: str, *, source: str) -> None:
+    """Person.employment_status with its field history and audit (inside the caller's transaction)."""
+    if person.employment_status == status:
+        return
+    before = person.employment_status
+    person.employment_status = status
+    person.save(update_fields=["employment_status", "updated_at"])
+    Change.objects.create(
+        actor=actor, source=source[:10], person=person, field="务工状态", before=before, after=status
+    )
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=person,
+        message=f"务工状态 {before or '（空）'} → {status}（{source}）",
+        before={"employment_status": before},
+        after={"employment_status": status},
+    )
+
+
+def mark_notified(referral_id: int) -> None:
+    """After the laborer's text message went out: 推荐 → 已通知, by the system."""
+    referral = Referral.objects.filter(pk=referral_id, status=Status.REFERRED).first()
+    if referral is not None:
+        advance(
+            None,
+            referral,
+            Status.NOTIFIED,
+            note="短信通知已发送",
+            channel=StepChannel.SYSTEM,
+            send_notices=False,
+        )
+
+
+def withdraw_for_deceased(person: Person, actor=None) -> int:
+    """Every open referral of a person who died is given up (放弃, 已故)."""
+    count = 0
+    for referral in Referral.objects.filter(person=person, status__in=OPEN_STATUSES):
+        advance(
+            actor, referral, Status.WITHDRAWN, note="已故", channel=StepChannel.SYSTEM, send_notices=False
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def record_services(actor, people, *, kind: str, on: date, note: str = "") -> int:
+    """One service record (职业指导 or 培训信息) for each of `people`, which must be in the actor's area."""
+    if kind not in ServiceKind.values:
+        raise ValidationError(f"没有“{kind}”这种服务。")
+    people = list(people)
+    allowed = set(
+        Person.objects.for_user(actor).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+    )
+    if len(allowed) != len({p.pk for p in people}):
+        raise PermissionDenied("有人员不在您的管辖区域内。")
+    records = ServiceRecord.objects.bulk_create(
+        ServiceRecord(person=p, area_id=p.area_id, kind=kind, date=on, by=actor, note=note[:300])
+        for p in people
+    )
+    if len(records) == 1:
+        audit(Action.CREATE, actor=actor, obj=records[0], message=f"登记{kind}：{people[0].name}")
+    elif records:
+        audit(
+            Action.CREATE,
+            actor=actor,
+            area_code=actor.area_id,
+            message=f"批量登记{kind} {len(records)} 人（{on}）",
+        )
+    return len(records)

@@ -1,0 +1,98 @@
+"""Referral API: the referrals of the user's subtree (same filters as the page) and their steps."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from bangfu.core.api import ScopedViewSetMixin
+from bangfu.referrals import actions
+from bangfu.referrals.filters import ReferralFilter
+from bangfu.referrals.models import Referral, ReferralStep, Status
+
+
+class StepSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", default="", read_only=True)
+
+    class Meta:
+        model = ReferralStep
+        fields = ["from_status", "to_status", "at", "by", "channel", "note"]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    person_id_number = serializers.CharField(source="person.masked_id", read_only=True, help_text="脱敏")
+    village_code = serializers.CharField(source="area_id", read_only=True)
+    job_number = serializers.CharField(source="job.number", read_only=True)
+    job_title = serializers.CharField(source="job.title", read_only=True)
+    employer = serializers.CharField(source="job.employer.name", read_only=True)
+    credit_code = serializers.CharField(source="job.employer.credit_code", read_only=True)
+    next_statuses = serializers.ListField(child=serializers.CharField(), read_only=True)
+    steps = StepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id", "person", "person_name", "person_id_number", "village_code", "job", "job_number",
+            "job_title",
+            "employer", "credit_code", "status", "next_statuses", "score", "reasons", "auto", "fair",
+            "employment", "created_at", "closed_at", "steps",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class StepRequestSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, help_text="新状态")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    started_on = serializers.DateField(
+        required=False, allow_null=True, help_text="录用时的入职日期，默认今天"
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="辖区内劳动力的推荐（按劳动力所在区域限定）"),
+    retrieve=extend_schema(summary="一条推荐及其进展"),
+)
+class ReferralViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    queryset = Referral.objects.all()
+    serializer_class = ReferralSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReferralFilter
+
+    def refine_queryset(self, queryset):
+        return (
+            queryset.select_related("person", "job", "job__employer")
+            .prefetch_related("steps__by")
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(
+        summary="GET：当前状态和可改为的状态；POST：推进推荐状态（只允许规定的状态变化）",
+        request=StepRequestSerializer,
+        responses=ReferralSerializer,
+    )
+    @action(detail=True, methods=["get", "post"])
+    def step(self, request, pk=None):
+        referral = self.get_object()
+        if request.method == "GET":
+            return Response({"status": referral.status, "next_statuses": list(referral.next_statuses)})
+        data = StepRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.advance(
+                request.user,
+                referral,
+                data.validated_data["status"],
+                note=data.validated_data.get("note", ""),
+                started_on=data.validated_data.get("started_on"),
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError({"status": exc.messages}) from exc
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return Response(ReferralSerializer(self.get_queryset().get(pk=referral.pk)).data)

@@ -1,0 +1,100 @@
+"""Referral pages: refer from a match, list with filters, detail with steps and step buttons."""
+
+from django.urls import reverse
+
+from bangfu.audit.models import AuditEvent
+from bangfu.referrals.actions import advance, create_referral
+from bangfu.referrals.models import Referral, Status
+
+
+def test_refer_from_matching_page(world, users, client_for):
+    client = client_for(users["county_a"])
+    response = client.post(
+        reverse("referrals:create"),
+        {
+            "person": world["long"].pk,
+            "job": world["job"].pk,
+            "score": "91.5",
+            "reasons": ["职业相符", "工资符合期望"],
+        },
+    )
+    referral = Referral.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "referrals:detail", args=[referral.pk]
+    )
+    assert referral.score == 91.5 and referral.reasons == ["职业相符", "工资符合期望"]
+    assert referral.referred_by == users["county_a"] and not referral.auto
+    # Again: refused, with the reason, nothing new.
+    again = client.post(
+        reverse("referrals:create"), {"person": world["long"].pk, "job": world["job"].pk}, follow=True
+    )
+    assert "不能重复推荐" in again.content.decode() and Referral.objects.count() == 1
+    # htmx from the matching page: a fragment.
+    fragment = client.post(
+        reverse("referrals:create"),
+        {"person": world["shi"].pk, "job": world["job"].pk, "reasons": '["职业相符"]'},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "已推荐" in fragment.content.decode()
+    assert Referral.objects.get(person=world["shi"]).reasons == ["职业相符"]
+
+
+def test_refer_outside_scope_is_404_and_changes_nothing(world, users, client_for):
+    outsider, own = client_for(users["county_b"]), client_for(users["county_a"])
+    events = AuditEvent.objects.count()
+    response = outsider.post(
+        reverse("referrals:create"), {"person": world["long"].pk, "job": world["job"].pk}
+    )
+    assert response.status_code == 404
+    response = own.post(reverse("referrals:create"), {"person": world["tian"].pk, "job": world["job"].pk})
+    assert response.status_code == 404
+    assert not Referral.objects.exists() and AuditEvent.objects.count() == events
+
+
+def test_list_filters_and_scope(world, users, client_for):
+    a = users["county_a"]
+    first = create_referral(a, world["long"], world["job"])
+    create_referral(a, world["shi"], world["local_job"])
+    create_referral(users["county_b"], world["tian"], world["job"])
+    advance(a, first, Status.INTERESTED)
+    client = client_for(a)
+
+    def names(**params):
+        response = client.get(reverse("referrals:list"), params)
+        return {r.person.name for r in response.context["object_list"]}
+
+    assert names() == {"龙春生", "石秀英"}
+    assert names(status="有意向") == {"龙春生"}
+    assert names(job="苗绣") == {"石秀英"}
+    assert names(job="GZ-001") == {"龙春生"}
+    assert names(area="433124102201") == {"龙春生", "石秀英"}
+    assert names(area="433123") == set()
+    assert names(created_after="2099-01-01") == set()
+    assert names(q="龙春") == {"龙春生"}
+    assert names(person=world["shi"].pk) == {"石秀英"}
+
+
+def test_detail_shows_steps_and_step_buttons_work(world, users, client_for):
+    referral = create_referral(users["county_a"], world["long"], world["job"])
+    client = client_for(users["county_a"])
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert 'value="有意向"' in page and 'value="录用"' not in page  # 推荐 → 录用 is not allowed
+    assert world["long"].masked_id in page and world["long"].id_number not in page
+    client.post(reverse("referrals:step", args=[referral.pk]), {"status": "有意向", "note": "单位很满意"})
+    response = client.post(reverse("referrals:step", args=[referral.pk]), {"status": "录用"}, follow=True)
+    referral.refresh_from_db()
+    assert referral.status == Status.HIRED
+    page = response.content.decode()
+    assert "单位很满意" in page and "推荐状态已改为“录用”" in page
+    bad = client.post(reverse("referrals:step", args=[referral.pk]), {"status": "面试"}, follow=True)
+    assert "已经“录用”，不能再改为“面试”" in bad.content.decode()
+
+
+def test_person_page_shows_referrals_and_employment(world, users, client_for):
+    referral = create_referral(users["county_a"], world["long"], world["job"])
+    advance(users["county_a"], referral, Status.INTERESTED)
+    advance(users["county_a"], referral, Status.HIRED)
+    page = client_for(users["county_a"]).get(reverse("registry:person_detail", args=[world["long"].pk]))
+    text = page.content.decode()
+    assert 'id="person-referrals"' in text and "电子装配工" in text
+    assert 'id="person-employments"' in text and "广州海珠电子厂" in text and "推荐录用" in text
