@@ -2,6 +2,8 @@
 different reach — province, city, county A (花垣), county B (凤凰), a township and a village of county A.
 """
 
+import os
+
 import pytest
 from django.core.management import call_command
 
@@ -97,3 +99,32 @@ def client_for(client):
         return c
 
     return login
+
+
+# Browser tests -----------------------------------------------------------------------------------------
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from fixtures and tests
+# are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's package) for the whole run, driven from the main thread."""
+    from playwright.sync_api import sync_playwright
+
+    from bangfu.core.tests.browser import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def page(request, browser):
+    """A page on a phone and on a desktop: every test using it runs twice."""
+    from bangfu.core.tests.browser import new_page
+
+    context, page = new_page(browser, request.param)
+    yield page
+    context.close()

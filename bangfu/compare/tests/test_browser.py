@@ -2,13 +2,11 @@
 for the runs, accepts one finding and rejects another, and the person's page shows the change and its
 history."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from bangfu.compare.tests.conftest import LONG, MA, write_source
-from bangfu.core.tests.test_browser import CHROMIUM_ARGS, DESKTOP, PHONE, chromium_path, log_in, shot
+from bangfu.core.tests.browser import log_in, shot
 from bangfu.registry.models import Person
 
 
@@ -20,27 +18,11 @@ def upload(page, base_url, label, path):
     expect(page.locator("#run-progress")).to_contain_text("已完成", timeout=120_000)
 
 
-def review_in_browser(device: str, base_url: str, death, jobs, long_pk: int) -> None:
-    """The clicks, in a thread of their own: Playwright's sync API keeps an event loop running in its
-    thread, which must not meet the one another module's session browser keeps in the main thread."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport=PHONE if device == "phone" else DESKTOP, is_mobile=device == "phone", locale="zh-CN"
-        )
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.device = device
-        try:
-            _scenario(page, base_url, death, jobs, long_pk)
-        finally:
-            browser.close()
-
-
 def _scenario(page, base_url, death, jobs, long_pk):
     log_in(page, base_url, "u_county_a")
     if page.device == "phone":
         page.get_by_role("button", name="菜单").click()
+    page.get_by_role("button", name="名册", exact=True).click()
     page.get_by_role("link", name="数据比对").click()
     expect(page.get_by_role("heading", name="数据比对")).to_be_visible()
 
@@ -68,8 +50,7 @@ def _scenario(page, base_url, death, jobs, long_pk):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_upload_review_accept_reject_and_see_history(device, live_server, users, people, tmp_path):
+def test_upload_review_accept_reject_and_see_history(page, live_server, users, people, tmp_path):
     death = write_source(
         tmp_path / "死亡名单.xlsx", [{"姓名": "龙春生", "证件号码": LONG, "死亡日期": "2025-03-01"}]
     )
@@ -85,7 +66,6 @@ def test_upload_review_accept_reject_and_see_history(device, live_server, users,
             }
         ],
     )
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(review_in_browser, device, live_server.url, death, jobs, people["long"].pk).result()
+    _scenario(page, live_server.url, death, jobs, people["long"].pk)
     assert Person.objects.get(pk=people["long"].pk).is_deceased
     assert Person.objects.get(pk=people["ma"].pk).employment_status == "未务工"

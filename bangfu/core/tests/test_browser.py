@@ -1,69 +1,9 @@
 """What a person clicks, in headless Chromium: login, 工作台, drill-down to a village, phone and desktop."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from bangfu.conftest import PASSWORD
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from fixtures are still
-# synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-SCREENSHOTS = Path(os.environ.get("BANGFU_SCREENSHOTS", "test-results"))
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 800}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def chromium_path() -> str:
-    path = os.environ.get("BANGFU_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        raise RuntimeError("浏览器测试需要 Chromium：请安装 chromium 软件包或设置 BANGFU_CHROMIUM。")
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(params=["phone", "desktop"])
-def page(request, browser):
-    size = PHONE if request.param == "phone" else DESKTOP
-    context = browser.new_context(viewport=size, is_mobile=request.param == "phone", locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.device = request.param
-    yield page
-    context.close()
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{page.device}.png"), full_page=True)
-
-
-def log_in(page, base_url, username, password=PASSWORD):
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+from bangfu.core.tests.browser import log_in, shot
 
 
 @pytest.mark.browser
@@ -94,6 +34,7 @@ def test_menu_and_outsider_404(page, live_server, users):
     if page.device == "phone":
         page.get_by_role("button", name="菜单").click()
         expect(page.locator("#mainnav")).to_have_class("navbar-collapse collapse show")
+    page.get_by_role("button", name="管理", exact=True).click()
     page.get_by_role("link", name="审计日志").click()
     expect(page.get_by_role("heading", name="审计日志")).to_be_visible()
     response = page.goto(f"{live_server.url}/areas/433123/")

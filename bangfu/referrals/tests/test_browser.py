@@ -2,59 +2,18 @@
 enterprise logs in to its portal and answers 有意向 then 录用, the staff inbox shows the answers, the
 person's page shows the employment record, and the SMS file backend holds the messages."""
 
-import os
-import threading
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from bangfu.core.tests.test_browser import CHROMIUM_ARGS, DESKTOP, PHONE, chromium_path, log_in, shot
+from bangfu.core.tests.browser import log_in, new_page, shot
 from bangfu.referrals.models import Referral, Status
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def in_own_thread(scenario) -> None:
-    """Runs a Playwright scenario in a thread of its own: other modules keep a session-wide sync
-    Playwright running in the main thread, and a second one cannot start beside it there."""
-    errors = []
-
-    def target():
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-                )
-                try:
-                    scenario(browser)
-                finally:
-                    browser.close()
-        except BaseException as exc:  # re-raised in the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(timeout=600)
-    assert not thread.is_alive(), "浏览器测试超时"
-    if errors:
-        raise errors[0]
-
-
-def new_page(browser, device):
-    context = browser.new_context(
-        viewport=PHONE if device == "phone" else DESKTOP, is_mobile=device == "phone", locale="zh-CN"
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.device = device
-    return context, page
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_refer_answer_hire_end_to_end(device, live_server, users, world, sms_file):
+def test_refer_answer_hire_end_to_end(browser, device, live_server, users, world, sms_file):
     person, job = world["long"], world["job"]
-    in_own_thread(lambda browser: _scenario(browser, device, live_server, person))
+    _scenario(browser, device, live_server, person)
     referral = Referral.objects.get(person=person, job=job)
     assert referral.status == Status.HIRED and referral.employment is not None
     lines = sms_file.read_text(encoding="utf-8").splitlines()
