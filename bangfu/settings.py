@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "bangfu.referrals",
     "bangfu.notices",
     "bangfu.fairs",
+    "bangfu.rules",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("referrals/", include("bangfu.referrals.urls")),
     path("notices/", include("bangfu.notices.urls")),
     path("fairs/", include("bangfu.fairs.urls")),
+    path("rules/", include("bangfu.rules.urls")),
     path("api/v1/", include(api_patterns)),
 ]
 

@@ -1,6 +1,6 @@
 """Data comparison API: runs and findings of the user's subtree (read), and accepting or rejecting a
-finding. ID numbers and phones in findings are always masked here; whole values go out only by the
-audited exports."""
+finding. ID numbers and phones in findings are always masked here, health data (健康状况, 残疾) hidden;
+whole values go out only by the audited pages and exports."""
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -14,7 +14,9 @@ from bangfu.compare.models import ComparisonRun, Finding
 from bangfu.core.api import ScopedReadOnlyViewSet
 from bangfu.core.masking import mask_id, mask_phone
 
-MASKS = {"证件号码": mask_id, "联系电话": mask_phone}
+HIDDEN = "******"
+HEALTH = ("健康状况", "残疾类别", "残疾等级", "health", "disability_category", "disability_grade")
+MASKS = {"证件号码": mask_id, "联系电话": mask_phone, **dict.fromkeys(HEALTH, lambda value: HIDDEN)}
 
 
 def _masked(values):
@@ -93,6 +95,7 @@ class FindingSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["source"], data["registry"] = _masked(data["source"]), _masked(data["registry"])
+        data["proposal"], data["summary"] = _masked(data["proposal"]), instance.summary_public
         return data
 
 

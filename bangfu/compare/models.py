@@ -102,16 +102,37 @@ class Finding(models.Model):
     lacks, or a conflict with the change it proposes. Findings with a proposal wait for a person to accept
     or reject them, unless the run's settings let that kind of change apply automatically."""
 
+    # A run writes millions of findings at once (a row per source row, plus conflicts): the area and person
+    # columns are copies of values the run just read from the registry, so the database does not check
+    # them row by row (deferred checks that also lock every referenced person) — Django still protects
+    # them on delete. run and area need no index of their own: the composite indexes below start with them.
     run = models.ForeignKey(
-        ComparisonRun, verbose_name="比对批次", on_delete=models.CASCADE, related_name="findings"
+        ComparisonRun,
+        verbose_name="比对批次",
+        on_delete=models.CASCADE,
+        related_name="findings",
+        db_index=False,
     )
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     change = models.CharField("变更类型", max_length=15, choices=ChangeKind.choices, blank=True)
     status = models.CharField("处理状态", max_length=10, choices=Status.choices, default=Status.INFO)
     # The person's village (or the run's area for rows that match nobody): area scope without a join.
-    area = models.ForeignKey(Area, verbose_name="所属区域", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        Area,
+        verbose_name="所属区域",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     person = models.ForeignKey(
-        Person, verbose_name="人员", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Person,
+        verbose_name="人员",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     row_no = models.PositiveIntegerField("源行号", null=True, blank=True)
     name = models.CharField("姓名", max_length=50, blank=True)
@@ -156,6 +177,14 @@ class Finding(models.Model):
     @property
     def decidable(self) -> bool:
         return self.status == Status.OPEN
+
+    @property
+    def summary_public(self) -> str:
+        """The summary for users who may not see health data: a disability change's summary names the
+        disability, so they get what kind of difference it is, not the values."""
+        if self.change == ChangeKind.DISABILITY:
+            return "残疾信息与名册不一致（健康信息，仅有敏感信息查看权限的用户可以查看详情）"
+        return self.summary
 
 
 class Unreachable(models.Model):

@@ -147,6 +147,7 @@ _MOBILE = r"^1[3-9]\d{9}$"
 _AREA_CODE = r"^\d{6}(\d{3}(\d{3})?)?$"
 _CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+_COMPACT_MONTH = r"^\d{4}(0[1-9]|1[0-2])$"
 TEXT_EXTRAS = ("地址", "参保单位", "统一社会信用代码", "单位名称")
 
 
@@ -209,8 +210,16 @@ def _fast_checks(code: str, today: dt.date):
 
     if code == s.SOCIAL:
         ok = one_of("险种", s.INSURANCE_KINDS) & one_of("参保状态", s.INSURANCE_STATUSES)
-        ok &= area("参保地区划代码") & (empty("最近缴费年月") | col("最近缴费年月").str.contains(_MONTH))
-        extra = [col("险种"), col("参保状态"), text("参保单位"), col("参保地区划代码"), col("最近缴费年月")]
+        # 2025-05, or 202505 as social-insurance systems write it; both become 2025-05.
+        month = col("最近缴费年月")
+        compact = month.str.contains(_COMPACT_MONTH)
+        in_years = month.str.slice(0, 4).cast(pl.Int64, strict=False).is_between(1900, 2100)
+        ok &= area("参保地区划代码") & (
+            empty("最近缴费年月") | ((month.str.contains(_MONTH) | compact) & in_years)
+        )
+        month = pl.when(compact).then(month.str.slice(0, 4) + "-" + month.str.slice(4, 2)).otherwise(month)
+        extra = [col("险种"), col("参保状态"), text("参保单位"), col("参保地区划代码")]
+        extra.append(month.alias("最近缴费年月"))
     elif code == s.EMPLOYMENT:
         ok = col("单位名称").is_not_null() & (
             empty("统一社会信用代码") | col("统一社会信用代码").str.contains(_CREDIT_CODE)

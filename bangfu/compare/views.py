@@ -32,7 +32,12 @@ from bangfu.registry.views import _TemporaryDownload
 # Uploads up to this size are compared while the user waits; larger ones go to the background worker.
 INLINE_LIMIT = 1024 * 1024
 logger = logging.getLogger(__name__)
-SENSITIVE_KEYS = {"证件号码": mask_id, "联系电话": mask_phone}
+SENSITIVE_KEYS = {
+    "证件号码": mask_id,
+    "联系电话": mask_phone,
+    # Health data: hidden altogether (the registry's person page reveals it, audited, to those allowed).
+    **dict.fromkeys(("健康状况", "残疾类别", "残疾等级"), lambda value: "******"),
+}
 EXPORT_HEADER = (
     "批次",
     "比对数据类型",
@@ -246,7 +251,7 @@ def finding_detail(request, pk: int):
             "rows": rows,
             "side_by_side": side_by_side,
             "headers": headers,
-            "proposal": _proposal_lines(finding.proposal),
+            "proposal": _proposal_lines(finding.proposal, hide_health=not request.user.can_view_sensitive),
             "flagged": flagged,
             "nav": "compare",
             "tab": "findings",
@@ -254,12 +259,14 @@ def finding_detail(request, pk: int):
     )
 
 
-def _proposal_lines(proposal: dict) -> list[str]:
+def _proposal_lines(proposal: dict, *, hide_health: bool = False) -> list[str]:
     from bangfu.compare.rules import LABELS, shown
 
     lines = []
     for name, value in (proposal.get("person") or {}).items():
-        lines.append(f"人员 · {LABELS.get(name, name)} → {shown(value) or '（空）'}")
+        label = LABELS.get(name, name)
+        value = "******" if hide_health and label in SENSITIVE_KEYS else (shown(value) or "（空）")
+        lines.append(f"人员 · {label} → {value}")
     for name, value in (proposal.get("household") or {}).items():
         lines.append(f"户 · {LABELS.get(name, name)} → {shown(value)}")
     if job := proposal.get("employment"):
@@ -311,7 +318,7 @@ def finding_export(request):
                 f.area_id,
                 f.method,
                 "" if f.probability is None else round(f.probability, 4),
-                f.summary,
+                f.summary if sensitive else f.summary_public,
                 f.outcome,
                 f.decided_by.display_name if f.decided_by else "",
                 timezone.localtime(f.decided_at).strftime("%Y-%m-%d %H:%M") if f.decided_at else "",

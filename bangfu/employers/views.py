@@ -11,8 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.models import Kind, User
@@ -29,6 +30,7 @@ from bangfu.jobs.filters import JobFilter
 from bangfu.jobs.forms import JobForm
 from bangfu.jobs.models import Job
 from bangfu.jobs.views import save_from_form
+from bangfu.referrals.models import Referral, Status
 from bangfu.registry.views import _styled
 
 
@@ -263,11 +265,8 @@ def enterprise_required(view):
     return wrapper
 
 
-def _referrals_url():
-    try:
-        return reverse("referrals:portal")
-    except NoReverseMatch:
-        return None
+# Referral steps at which the employer has not answered yet (推荐, 已通知): the portal's "to answer".
+AWAITING_ANSWER = (Status.REFERRED, Status.NOTIFIED)
 
 
 @enterprise_required
@@ -275,14 +274,19 @@ def portal(request):
     employers = request.user.employers.select_related("area").order_by("name")
     jobs = Job.objects.for_employer_account(request.user).select_related("employer", "area", "occupation")
     filterset = _styled(JobFilter(request.GET, queryset=jobs), {"q": "岗位名称或编号"})
-    context = paginate(request, filterset.qs.order_by("-created_at", "-id"))
+    qs = filterset.qs.annotate(
+        n_referrals=Count("referrals", distinct=True),
+        n_awaiting=Count("referrals", filter=Q(referrals__status__in=AWAITING_ANSWER), distinct=True),
+    )
+    context = paginate(request, qs.order_by("-created_at", "-id"))
+    referrals = Referral.objects.for_employer_account(request.user)
     context.update(
         {
             "employers": employers,
             "filter": filterset,
-            "portal": True,
             "today": timezone.localdate(),
-            "referrals_url": _referrals_url(),
+            "awaiting": referrals.filter(status__in=AWAITING_ANSWER).count(),
+            "open_referrals": referrals.open().count(),
             "nav": "enterprise",
         }
     )
@@ -298,17 +302,32 @@ def portal_job_create(request):
     if request.method == "POST" and form.is_valid():
         job = save_from_form(request, form)
         if job is not None:
-            messages.success(request, f"已发布岗位“{job.title}”。")
+            messages.success(request, f"已发布岗位“{job.title}”（{_coded(job)}）。")
             return redirect("employers:portal")
     return render(
         request,
         "jobs/job_form.html",
-        {"form": form, "creating": True, "cancel_url": reverse("employers:portal"), "nav": "enterprise"},
+        {
+            "form": form,
+            "creating": True,
+            "no_employer": first is None,
+            "cancel_url": reverse("employers:portal"),
+            "nav": "enterprise",
+        },
     )
 
 
+def _coded(job: Job) -> str:
+    if job.occupation_id is None:
+        return "未能推断职业代码，请修改岗位补填"
+    how = "按岗位名称推断" if job.occupation_inferred else "职业代码"
+    return f"{how}：{job.occupation_id} {job.occupation.name}"
+
+
 def _own_job(request, pk: int) -> Job:
-    return get_object_or_404(Job.objects.for_employer_account(request.user).select_related("employer"), pk=pk)
+    return get_object_or_404(
+        Job.objects.for_employer_account(request.user).select_related("employer", "area", "occupation"), pk=pk
+    )
 
 
 @enterprise_required
@@ -317,11 +336,24 @@ def portal_job_edit(request, pk: int):
     form = JobForm(request.POST or None, instance=job, employers=Employer.objects.filter(pk=job.employer_id))
     if request.method == "POST" and form.is_valid() and save_from_form(request, form) is not None:
         messages.success(request, "岗位已保存。")
-        return redirect("employers:portal")
+        return redirect("employers:portal_job_edit", pk=job.pk)
+    referrals = (
+        Referral.objects.for_employer_account(request.user)
+        .filter(job=job)
+        .select_related("person")
+        .order_by("-created_at", "-id")
+    )
     return render(
         request,
         "employers/portal_job.html",
-        {"form": form, "job": job, "cancel_url": reverse("employers:portal"), "nav": "enterprise"},
+        {
+            "form": form,
+            "job": job,
+            "referrals": referrals[:200],
+            "cancel_url": reverse("employers:portal"),
+            "today": timezone.localdate(),
+            "nav": "enterprise",
+        },
     )
 
 
@@ -331,5 +363,9 @@ def portal_job_status(request, pk: int):
     job = _own_job(request, pk)
     status = Job.Status.OPEN if request.POST.get("status") == Job.Status.OPEN else Job.Status.CLOSED
     job_actions.set_job_status(request.user, job, status)
-    messages.success(request, "已结束招聘。" if status == Job.Status.CLOSED else "已重新开放招聘。")
+    done = "已结束招聘" if status == Job.Status.CLOSED else "已重新开放招聘"
+    messages.success(request, f"{done}：“{job.title}”。")
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
     return redirect("employers:portal")

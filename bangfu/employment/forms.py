@@ -19,8 +19,8 @@ class EmploymentForm(StyledFormMixin, forms.ModelForm):
             "monthly_wage",
         ]  # fmt: skip
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, user=None, **kwargs):
@@ -39,6 +39,8 @@ class EmploymentForm(StyledFormMixin, forms.ModelForm):
 
 class EndForm(StyledFormMixin, forms.Form):
     ended_on = forms.DateField(
-        label="离职日期", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="离职日期",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label="原因", max_length=100, required=False)

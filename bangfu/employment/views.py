@@ -18,7 +18,7 @@ from bangfu.registry.views import _styled
 @staff_required
 def record_list(request):
     records = EmploymentRecord.objects.for_user(request.user).select_related(
-        "person", "area", "employer", "work_area"
+        "person", "area", "employer", "work_area", "referral"
     )
     filterset = _styled(
         EmploymentFilter(request.GET, queryset=records),

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from bangfu.areas.models import Area, normalize_code
@@ -11,12 +12,42 @@ from bangfu.jobs.models import Job
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class JobPicker(forms.Widget):
+    """The fair's jobs as ticked boxes, and a search-as-you-type (htmx, `fairs:job_search`) that adds more.
+
+    Only the chosen jobs are rendered, never the whole list of postings (thousands of jobs): the page
+    stays small and fast. `queryset` (set by the form) bounds what is shown, so a crafted value cannot
+    reveal the title of a job the user may not see."""
+
+    template_name = "fairs/_job_picker.html"
+    queryset = Job.objects.none()
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # no box ticked is an answer: the fair has no jobs
+
+    def format_value(self, value):
+        if value is None or value == "":
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [str(getattr(v, "pk", v)) for v in values]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        ids = [v for v in context["widget"]["value"] if v.isdigit()]
+        jobs = self.queryset.filter(pk__in=ids).select_related("employer", "area")
+        context["widget"]["jobs"] = jobs.order_by("employer__name", "title", "pk") if ids else []
+        context["widget"]["search_url"] = reverse("fairs:job_search")
+        return context
+
+
 class FairForm(StyledFormMixin, forms.ModelForm):
     area_code = forms.CharField(label="举办地区划代码", help_text="本区域或下级区域，如乡镇 433124102")
     jobs = forms.ModelMultipleChoiceField(
-        label="参会岗位", queryset=Job.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text="按住 Ctrl 可多选；参会单位按岗位自动列出。",
+        label="参会岗位", queryset=Job.objects.none(), required=False, widget=JobPicker,
+        help_text="输入单位名称、岗位名称或岗位编号查找招聘中的岗位，勾选即加入；取消勾选即移出。参会单位按岗位自动列出。",
     )  # fmt: skip
 
     class Meta:
@@ -31,17 +62,14 @@ class FairForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["jobs"].queryset = (
-            Job.objects.postings_for(user)
-            .select_related("employer", "area")
-            .order_by("employer__name", "title")
-        )
-        self.fields["jobs"].label_from_instance = lambda j: (
-            f"{j.employer.name} · {j.title}（{j.area.name}，余{j.openings_left}人）"
-        )
+        # Open postings (what staff may refer to), and the jobs already at this fair even if closed since.
+        current = list(self.instance.jobs.values_list("pk", flat=True)) if self.instance.pk else []
+        jobs = Job.objects.postings_for(user) | Job.objects.filter(pk__in=current)
+        self.fields["jobs"].queryset = jobs
+        self.fields["jobs"].widget.queryset = jobs
         if self.instance.pk:
             self.fields["area_code"].initial = self.instance.area_id
-            self.fields["jobs"].initial = list(self.instance.jobs.values_list("pk", flat=True))
+            self.fields["jobs"].initial = current
         else:
             self.fields["area_code"].initial = user.area_id
             start = (timezone.localtime() + timedelta(days=7)).replace(

@@ -107,7 +107,8 @@ def meeting_url(token: str) -> str:
 
 
 class Interview(models.Model):
-    """An online interview of one laborer for one job, from a referral or at a fair."""
+    """An interview of one laborer for one job, from a referral or at a fair: online (with a link to a video
+    meeting) or on site (at a venue)."""
 
     referral = models.ForeignKey(
         "referrals.Referral", verbose_name="推荐", on_delete=models.CASCADE, null=True, blank=True,
@@ -129,8 +130,11 @@ class Interview(models.Model):
     )
     area = models.ForeignKey(Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
     scheduled_at = models.DateTimeField("面试时间")
+    # Online: a video meeting at `meeting_url`; on site: at `venue`.
+    online = models.BooleanField("线上面试", default=True)
+    venue = models.CharField("面试地点", max_length=200, blank=True)
     token = models.CharField("会议口令", max_length=40, unique=True, default=meeting_token)
-    meeting_url = models.CharField("会议链接", max_length=300)
+    meeting_url = models.CharField("会议链接", max_length=300, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="安排人", on_delete=models.PROTECT, null=True, related_name="+"
@@ -141,14 +145,19 @@ class Interview(models.Model):
     objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "线上面试"
-        verbose_name_plural = "线上面试"
+        verbose_name = "面试"
+        verbose_name_plural = "面试"
         ordering = ["scheduled_at", "id"]
 
     def __str__(self):
         return f"{self.person.name} → {self.job.title} {self.scheduled_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
-        if not self.meeting_url:
+        if self.online and not self.meeting_url:
             self.meeting_url = meeting_url(self.token)
         super().save(*args, **kwargs)
+
+    @property
+    def where(self) -> str:
+        """线上视频面试 or the venue, as the texts and pages say it."""
+        return "线上视频面试" if self.online else (self.venue or "现场面试")

@@ -6,6 +6,7 @@ app_name = "fairs"
 urlpatterns = [
     path("", views.fair_list, name="list"),
     path("new/", views.fair_create, name="create"),
+    path("jobs/", views.job_search, name="job_search"),
     path("<int:pk>/", views.fair_detail, name="detail"),
     path("<int:pk>/edit/", views.fair_edit, name="edit"),
     path("<int:pk>/invite/", views.fair_invite, name="invite"),

@@ -3,17 +3,21 @@ attendance, referring at the fair, and online interviews."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.core.access import staff_required
 from bangfu.core.views import paginate
 from bangfu.fairs import actions
-from bangfu.fairs.forms import FairForm, FairInterviewForm, InviteForm
+from bangfu.fairs.forms import FairForm, InviteForm
 from bangfu.fairs.models import FairKind, FairStatus, Invitation, JobFair
-from bangfu.referrals.actions import create_referral
-from bangfu.referrals.models import Status
+from bangfu.fairs.outcome_forms import FairInterviewForm, OutcomeForm
+from bangfu.jobs.filters import JobFilter
+from bangfu.jobs.models import Job
+from bangfu.referrals.models import ReferralStep, Status
 
 
 def _errors(exc) -> str:
@@ -82,14 +86,51 @@ def fair_edit(request, pk: int):
     return render(request, "fairs/fair_form.html", {"form": form, "fair": fair, "nav": "fairs"})
 
 
+SEARCH_LIMIT = 30
+
+
+@staff_required
+def job_search(request):
+    """htmx, from the fair form: open postings (those the user may refer to) whose title, employer or number
+    matches, the user's own area first; the jobs already ticked (`jobs`) are left out."""
+    q = request.GET.get("q", "").strip()
+    if not q:
+        return HttpResponse("")
+    low, high = request.user.area.code_range
+    chosen = [pk for pk in request.GET.getlist("jobs") if pk.isdigit()]
+    jobs = (
+        JobFilter({"q": q}, queryset=Job.objects.postings_for(request.user).open_on(timezone.localdate()))
+        .qs.exclude(pk__in=chosen)
+        .select_related("employer", "area")
+        .annotate(
+            far=Case(
+                When(area__gte=low, area__lte=high, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("far", "employer__name", "title", "pk")
+    )
+    total = jobs.count()
+    return render(
+        request,
+        "fairs/_job_search_results.html",
+        {"jobs": jobs[:SEARCH_LIMIT], "total": total, "limit": SEARCH_LIMIT, "q": q},
+    )
+
+
 def _outcomes(fair: JobFair) -> dict:
+    """Invited, come, referred at the fair, interviewed (online or at the stand), hired."""
     invitations = fair.invitations.aggregate(
         invited=Count("id"), attended=Count("id", filter=Q(attended=True))
     )
     referrals = fair.referrals.aggregate(
         referred=Count("id"), hired=Count("id", filter=Q(status=Status.HIRED))
     )
-    return {**invitations, **referrals, "interviews": fair.interviews.count()}
+    steps = ReferralStep.objects.filter(referral__fair=fair, to_status=Status.INTERVIEW)
+    interviewed = set(steps.values_list("referral__person_id", flat=True))
+    interviewed |= set(fair.interviews.values_list("person_id", flat=True))
+    return {**invitations, **referrals, "interviewed": len(interviewed)}
 
 
 @staff_required
@@ -128,71 +169,88 @@ def fair_invite(request, pk: int):
 
 @staff_required
 def fair_attendance(request, pk: int):
+    """Who was invited, who came, and each one's outcome at the fair (their referrals of the fair)."""
     fair = _scoped_fair(request, pk)
     if request.method == "POST" and "attendance" in request.POST:
-        total = actions.mark_attendance(
-            request.user, fair, [i for i in request.POST.getlist("attended") if i.isdigit()]
-        )
-        messages.success(request, f"签到已保存，共到场 {total} 人。")
+        try:
+            total = actions.mark_attendance(
+                request.user, fair, [i for i in request.POST.getlist("attended") if i.isdigit()]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, f"签到已保存，共到场 {total} 人。")
         return redirect("fairs:attendance", pk=fair.pk)
     invitations = fair.invitations.select_related("person", "person__area", "job", "job__employer").order_by(
         "-score", "id"
     )
-    referred = set(fair.referrals.values_list("person_id", "job_id"))
     context = paginate(request, invitations, per_page=100)
-    context.update({"fair": fair, "referred": referred, "nav": "fairs"})
+    people = [i.person_id for i in context["object_list"]]
+    results: dict[int, list] = {}
+    for referral in fair.referrals.filter(person_id__in=people).select_related("job").order_by("id"):
+        results.setdefault(referral.person_id, []).append(referral)
+    for invitation in context["object_list"]:
+        invitation.results = results.get(invitation.person_id, [])
+    context.update(
+        {
+            "fair": fair,
+            "fair_jobs": list(fair.jobs.select_related("employer").order_by("employer__name", "title")),
+            "outcomes": list(actions.OUTCOMES),
+            "nav": "fairs",
+        }
+    )
     return render(request, "fairs/fair_attendance.html", context)
 
 
 @staff_required
 @require_POST
 def fair_refer(request, pk: int):
-    """Refers an invited laborer to a fair job on the spot (the referral counts as the fair's outcome)."""
+    """An invited laborer's outcome at the fair for one of its jobs: referred on the spot (the default),
+    interviewed at the stand, hired (the employment record follows) or not hired."""
     fair = _scoped_fair(request, pk)
-    invitation = Invitation.objects.filter(fair=fair, pk=request.POST.get("invitation") or 0).first()
-    job = fair.jobs.filter(pk=request.POST.get("job") or 0).select_related("employer", "area").first()
+    form = OutcomeForm(request.POST)
+    invitation = job = None
+    if form.is_valid():
+        invitation = Invitation.objects.filter(fair=fair, pk=form.cleaned_data["invitation"]).first()
+        job = fair.jobs.filter(pk=form.cleaned_data["job"]).select_related("employer", "area").first()
     if invitation is None or job is None:
         messages.error(request, "请选择本场招聘会的邀请人员和岗位。")
         return redirect("fairs:attendance", pk=fair.pk)
+    outcome = form.cleaned_data["outcome"] or "推荐"
     try:
-        create_referral(
-            request.user,
-            invitation.person,
-            job,
-            score=invitation.score,
-            reasons=invitation.reasons,
-            fair=fair,
+        referral = actions.record_outcome(
+            request.user, fair, invitation, job, outcome, note=form.cleaned_data["note"]
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, f"已在招聘会上推荐 {invitation.person.name} 到“{job.title}”。")
+        name = invitation.person.name
+        if outcome == "推荐":
+            messages.success(request, f"已在招聘会上推荐 {name} 到“{job.title}”。")
+        else:
+            messages.success(request, f"已登记 {name} 应聘“{job.title}”：{referral.status}。")
     return redirect("fairs:attendance", pk=fair.pk)
 
 
 @staff_required
 def fair_interviews(request, pk: int):
+    """The fair's interviews, and a new one (online by default) for an invited laborer and a fair job."""
     fair = _scoped_fair(request, pk)
     form = FairInterviewForm(request.POST or None, fair=fair)
     if request.method == "POST" and form.is_valid():
-        invitation, job = form.cleaned_data["invitation"], form.cleaned_data["job"]
-        referral = fair.referrals.filter(person=invitation.person, job=job).order_by("-id").first()
+        data = form.cleaned_data
         try:
             interview = actions.schedule_interview(
-                request.user,
-                person=invitation.person,
-                job=job,
-                referral=referral,
-                fair=fair,
-                scheduled_at=form.cleaned_data["scheduled_at"],
-                note=form.cleaned_data["note"],
-            )
+                request.user, fair, data["invitation"], data["job"], scheduled_at=data["interview_at"],
+                online=bool(data["online"]), venue=data["venue"], note=data["note"],
+            )  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _errors(exc))
         else:
-            messages.success(request, f"已安排线上面试：{interview.meeting_url}")
+            link = f"，会议链接：{interview.meeting_url}" if interview.online else ""
+            messages.success(request, f"已安排面试（{interview.where}）{link}，并已通知劳动力和用人单位。")
             return redirect("fairs:interviews", pk=fair.pk)
-    interviews = fair.interviews.select_related("person", "job", "job__employer")
+    interviews = fair.interviews.select_related("person", "job", "job__employer", "referral")
     return render(
         request,
         "fairs/fair_interviews.html",

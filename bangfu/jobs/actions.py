@@ -21,6 +21,7 @@ from bangfu.areas.models import Area
 from bangfu.audit.log import record as audit
 from bangfu.audit.log import snapshot
 from bangfu.audit.models import Action
+from bangfu.core.rules import pick
 from bangfu.employers.models import Cooperation, Employer
 from bangfu.exchange.report import RowProblem, write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError, open_sheet
@@ -75,24 +76,14 @@ IMPORTED_FIELDS = [
 
 
 class RuleBook:
-    """All suitability rules, read once; `rule_for` picks the one for a work area on a day."""
+    """All suitability rules, read once; `rule_for` picks the one in force (`bangfu.core.rules.pick`)."""
 
     def __init__(self, rules=None):
-        self.rules = list(SuitabilityRule.objects.select_related("region") if rules is None else rules)
+        self.rules = list(SuitabilityRule.objects.all() if rules is None else rules)
 
     def rule_for(self, area_code: str, day: dt.date) -> Rule | None:
-        """The rule of the deepest region containing `area_code` that is in force on `day` (the latest
-        one of that region); a rule without a region holds for the whole country."""
-        best = None
-        for rule in self.rules:
-            if rule.effective_from > day:
-                continue
-            if rule.region is not None and not rule.region.contains(area_code):
-                continue
-            key = (rule.region.level if rule.region is not None else -1, rule.effective_from)
-            if best is None or key > best[0]:
-                best = (key, rule)
-        return Rule.of(best[1]) if best else None
+        found = pick(self.rules, area_code, day)
+        return Rule.of(found) if found else None
 
 
 def apply_rule(job: Job, book: RuleBook, day: dt.date | None = None) -> None:

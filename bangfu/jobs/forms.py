@@ -3,9 +3,12 @@
 from pathlib import Path
 
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
 
 from bangfu.areas.models import Area, normalize_code
 from bangfu.core.forms import StyledFormMixin
+from bangfu.core.rules import region_prefix_of
 from bangfu.jobs.models import Job, Occupation, SuitabilityRule
 from bangfu.jobs.occupations import default_index
 
@@ -25,7 +28,7 @@ class JobForm(StyledFormMixin, forms.ModelForm):
     )
     area_code = forms.CharField(
         label="工作地点区划代码",
-        help_text="6、9 或 12 位区划代码。",
+        help_text="6、9 或 12 位区划代码，如 433124102（龙潭镇）、440112（广州市黄埔区）。",
         widget=forms.TextInput(attrs={"id": "id_area"}),
     )
     board = forms.ChoiceField(label="是否包吃住", choices=BOARD_CHOICES, required=False)
@@ -53,16 +56,37 @@ class JobForm(StyledFormMixin, forms.ModelForm):
             "deadline",
         ]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        labels = {"sex_required": "性别要求（不选为不限）", "education_min": "最低学历（不选为不限）"}
+        labels = {"sex_required": "性别要求", "education_min": "最低学历"}
 
     def __init__(self, *args, employers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = employers
         self.fields["employer"].empty_label = "请选择"
-        order = ["employer", "number", "title", "occupation_code", "openings", "area_code"]
+        order = ["employer", "number", "title", "occupation_code", "openings", "deadline", "area_code",
+                 "wage_min", "wage_max", "age_min", "age_max", "sex_required", "education_min", "board",
+                 "suitability", "skills_required"]  # fmt: skip
         self.order_fields(order)
+        for name in ("sex_required", "education_min"):
+            # Django's blank label is not translated ("- Select an option -"); blank means 不限 here.
+            field = self.fields[name]
+            field.choices = [("", "不限"), *[(v, label) for v, label in field.choices if v != ""]]
+        # Typing a title asks for the occupation it would be coded as (jobs/_occupation_suggest.html).
+        self.fields["title"].widget.attrs.update(
+            {
+                "hx-get": reverse("jobs:occupation_suggest"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": "#occupation-suggest",
+                "autocomplete": "off",
+            }
+        )
+        self.fields["occupation_code"].widget.attrs.update(
+            {"placeholder": "如 6-05-01-03", "autocomplete": "off"}
+        )
         job = self.instance
-        if job.pk:
+        if not job.pk:
+            self.fields["number"].required = False
+            self.fields["number"].help_text = "本单位内部的岗位编号；留空则自动编号。"
+        else:
             self.fields["employer"].disabled = True
             self.fields["number"].disabled = True
             self.initial.setdefault("occupation_code", job.occupation_id or "")
@@ -105,7 +129,7 @@ class JobForm(StyledFormMixin, forms.ModelForm):
         data = self.cleaned_data
         if not job.pk:
             job.employer = data["employer"]
-            job.number = data["number"]
+            job.number = data["number"].strip() or next_number(job.employer)
         for name in self.Meta.fields[2:]:
             setattr(job, name, data[name])
         job.area = data["area_code"]
@@ -116,6 +140,18 @@ class JobForm(StyledFormMixin, forms.ModelForm):
             job.occupation_id = code
         manual = {"auto": None, "yes": True, "no": False}[data["suitability"]]
         return job, manual, infer
+
+
+def next_number(employer) -> str:
+    """A free job number of the employer for today: 20260315-1, 20260315-2, …"""
+    prefix = f"{timezone.localdate():%Y%m%d}-"
+    taken = set(
+        Job.objects.filter(employer=employer, number__startswith=prefix).values_list("number", flat=True)
+    )
+    serial = len(taken) + 1
+    while f"{prefix}{serial}" in taken:
+        serial += 1
+    return f"{prefix}{serial}"
 
 
 class JobImportForm(StyledFormMixin, forms.Form):
@@ -158,7 +194,7 @@ class SuitabilityRuleForm(StyledFormMixin, forms.ModelForm):
 
     def apply(self, region) -> SuitabilityRule:
         rule = self.instance
-        rule.region = region
+        rule.region_prefix = region_prefix_of(region) if region is not None else ""
         rule.occupation_groups = self.cleaned_data["occupation_groups_text"]
         rule.demanding_words = self._words(self.cleaned_data["demanding_words_text"])
         rule.easy_words = self._words(self.cleaned_data["easy_words_text"])

@@ -1,9 +1,11 @@
 """Jobs (岗位) coded with the national occupational classification (职业分类大典)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from bangfu.areas.models import Area
+from bangfu.core.rules import RegionalRule
 from bangfu.core.scope import AreaScopedQuerySet
 from bangfu.employers.models import Employer
 from bangfu.registry import vocab
@@ -128,17 +130,13 @@ class Job(models.Model):
         )
 
 
-class SuitabilityRule(models.Model):
+class SuitabilityRule(RegionalRule):
     """Rules are data: when a job counts as suitable for low-skill poor laborers (技能要求和入职门槛相对较低).
 
-    A job follows the rule of the deepest region containing its work area (no region: the whole
-    country) whose `effective_from` has come; `suitability.judge` applies it.
+    A job follows the rule in force for its work area (`bangfu.core.rules`: the deepest region, then the
+    latest effective date); `suitability.judge` applies it.
     """
 
-    region = models.ForeignKey(
-        Area, verbose_name="适用区域", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    effective_from = models.DateField("生效日期")
     max_education = models.CharField(
         "学历要求最高为", max_length=10, choices=choices(vocab.EDUCATIONS), default="初中"
     )
@@ -148,20 +146,23 @@ class SuitabilityRule(models.Model):
     max_skills_chars = models.PositiveSmallIntegerField("技能要求最长字数", default=30)
     demanding_words = models.JSONField("表示门槛高的词", default=list, blank=True)
     easy_words = models.JSONField("表示门槛低的词", default=list, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(RegionalRule.Meta):
         verbose_name = "低技能适合规则"
         verbose_name_plural = "低技能适合规则"
-        ordering = ["region_id", "-effective_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["region", "effective_from"], name="suitability_rule_region_date")
-        ]
 
     def __str__(self):
-        where = self.region.full_name if self.region_id else "全国"
-        return f"{where} {self.effective_from} 起"
+        return f"{self.region_prefix or '全国'} {self.effective_from} 起"
+
+    def clean(self):
+        super().clean()
+        groups = self.occupation_groups or []
+        if not isinstance(groups, list) or not groups:
+            raise ValidationError({"occupation_groups": "至少填写一个职业类别。"})
+        known = set(Occupation.objects.filter(pk__in=groups).values_list("pk", flat=True))
+        unknown = [g for g in groups if g not in known]
+        if unknown:
+            raise ValidationError({"occupation_groups": f"不是职业分类大典的代码：{'、'.join(unknown)}"})
 
 
 class ImportStatus(models.TextChoices):

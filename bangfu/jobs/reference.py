@@ -64,7 +64,7 @@ def ensure_default_rule() -> None:
     from bangfu.jobs.models import SuitabilityRule
 
     if not SuitabilityRule.objects.exists():
-        SuitabilityRule.objects.create(region=None, **DEFAULT_RULE)
+        SuitabilityRule.objects.create(region_prefix="", **DEFAULT_RULE)
 
 
 def load_reference_data(**kwargs) -> None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.job_edit, name="edit"),
     path("<int:pk>/status/", views.job_status, name="status"),
     path("occupations/", views.occupations, name="occupations"),
+    path("occupations/suggest/", views.occupation_suggest, name="occupation_suggest"),
     path("rules/", views.rules, name="rules"),
     path("imports/", views.import_list, name="import_list"),
     path("imports/new/", views.import_new, name="import_new"),

@@ -3,9 +3,11 @@ postings everywhere (`postings_for`); jobs files are imported here too. The ente
 are in employers/views.py and use the same forms and actions."""
 
 import logging
+from functools import wraps
 from pathlib import Path
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.http import FileResponse, Http404
@@ -13,15 +15,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.models import Kind
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
-from bangfu.core.access import staff_required
+from bangfu.core.access import is_area_staff, staff_required
+from bangfu.core.rules import with_regions
 from bangfu.core.views import paginate
 from bangfu.employers.models import Employer
 from bangfu.jobs import actions
 from bangfu.jobs.filters import JobFilter
 from bangfu.jobs.forms import JobForm, JobImportForm
-from bangfu.jobs.models import Job, JobImport, Occupation
+from bangfu.jobs.models import Job, JobImport, Occupation, SuitabilityRule
 from bangfu.jobs.occupations import default_index
 from bangfu.jobs.rows import COLUMN_NAMES
 from bangfu.jobs.tasks import run_job_import_task
@@ -154,15 +158,43 @@ def occupations(request):
     )
 
 
+def job_writer_required(view):
+    """login_required, then a 403 in Chinese unless the account may write jobs: area staff, or an active
+    enterprise account (the portal)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (is_area_staff(user) or (user.is_active and user.kind == Kind.ENTERPRISE)):
+            raise PermissionDenied("只有工作人员和用人单位账号可以发布岗位。")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@job_writer_required
+def occupation_suggest(request):
+    """htmx, from the job form: the occupation a title would be coded as, and similar ones to pick from.
+    Reference data only (the classification), so staff and enterprise accounts alike may ask."""
+    title = request.GET.get("title", "").strip()[:100]
+    index = default_index()
+    guess = index.infer(title) if title else None
+    similar = []
+    if title:
+        similar = [s for s in index.similar(title, top=5) if guess is None or s.code != guess.code][:4]
+    return render(
+        request, "jobs/_occupation_suggest.html", {"title": title, "guess": guess, "similar": similar}
+    )
+
+
 @staff_required
 def rules(request):
     """The suitability rules in force for the user's area, and those of its sub-areas (rules are data)."""
     area = request.user.area
     book = actions.RuleBook()
     current = book.rule_for(area.code, timezone.localdate())
-    related = [
-        r for r in book.rules if r.region is None or r.region.contains(area) or area.contains(r.region)
-    ]
+    related = with_regions(SuitabilityRule.objects.related_to(area))
     return render(
         request,
         "jobs/rules.html",

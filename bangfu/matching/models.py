@@ -2,26 +2,17 @@
 area runs (a whole area matched in the background, its result file kept for download)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from bangfu.areas.models import Area
+from bangfu.core.rules import RegionalRule
 from bangfu.core.scope import AreaScopedQuerySet
 
 
-class MatchingRuleQuerySet(models.QuerySet):
-    def in_force(self, area_code: str, on):
-        """The rule for a village or area code on a day: the longest matching region prefix, then the
-        latest effective date. None when no rule applies (the engine's defaults are used)."""
-        rules = [r for r in self.filter(effective_from__lte=on) if area_code.startswith(r.region_prefix)]
-        rules.sort(key=lambda r: (len(r.region_prefix), r.effective_from), reverse=True)
-        return rules[0] if rules else None
-
-
-class MatchingRule(models.Model):
+class MatchingRule(RegionalRule):
     """Weights of the score's components (points, scaled to 100 in total) and how far a job is pushed."""
 
-    region_prefix = models.CharField("适用区域（区划代码前缀，空为全国）", max_length=12, blank=True)
-    effective_from = models.DateField("生效日期")
     occupation = models.FloatField("职业相符权重", default=40)
     wage = models.FloatField("薪资权重", default=15)
     distance = models.FloatField("地域权重", default=15)
@@ -32,19 +23,23 @@ class MatchingRule(models.Model):
     top = models.PositiveSmallIntegerField("每人推荐岗位数", default=10)
     cap_multiple = models.FloatField("岗位推送人数上限（剩余名额的倍数）", default=10)
     cap_min = models.PositiveSmallIntegerField("岗位推送人数下限", default=5)
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    objects = MatchingRuleQuerySet.as_manager()
-
-    class Meta:
+    class Meta(RegionalRule.Meta):
         verbose_name = "匹配规则"
         verbose_name_plural = "匹配规则"
-        constraints = [
-            models.UniqueConstraint(fields=["region_prefix", "effective_from"], name="matching_rule_unique")
-        ]
+
+    WEIGHTS = ("occupation", "wage", "distance", "board", "skills", "past", "low_skill")
 
     def __str__(self):
         return f"{self.region_prefix or '全国'} {self.effective_from}起"
+
+    def clean(self):
+        super().clean()
+        weights = [getattr(self, name) or 0 for name in self.WEIGHTS]
+        if any(w < 0 for w in weights) or sum(weights) <= 0:
+            raise ValidationError("各项权重不能为负数，且合计应大于 0。")
+        if self.cap_multiple is not None and self.cap_multiple <= 0:
+            raise ValidationError({"cap_multiple": "应大于 0。"})
 
 
 class RunStatus(models.TextChoices):

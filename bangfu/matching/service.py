@@ -5,8 +5,9 @@ model objects per row) and returns `Match` rows. The functions other apps call:
 - `match_for_job(job, top=50, within=area, on=None)` — the best laborers of `within`'s subtree for a job;
 - `match_area(area, top=10, on=None)` — every laborer of the area who wants work, capacity-aware.
 
-Who wants work (`seekers`): laborers (16–64, with labor ability, alive) who are not in work now
-(务工状态 未务工 or not filled in), or who are in work but wrote down a job wish (就业意向).
+Who wants work (`seekers`): laborers (of working age by the `LaborAgeRule` in force, with labor ability,
+alive) who are not in work now (务工状态 未务工 or not filled in), or who are in work but wrote down a job
+wish (就业意向).
 """
 
 from __future__ import annotations
@@ -232,7 +233,7 @@ def _matches(matcher: engine.Matcher, result: engine.Result, names) -> list[Matc
 
 def match_for_person(person: Person, top: int = 10, on: date | None = None) -> list[Match]:
     """The best open jobs anywhere for one person (exact; no capacity cap). Empty when the person is not a
-    laborer who can work (丧失劳动力, outside 16–64, deceased)."""
+    laborer who can work (丧失劳动力, outside the working-age band, deceased)."""
     on = _today(on)
     people = Person.objects.filter(pk=person.pk).laborers(on)
     laborers, _ = load_laborers(people)

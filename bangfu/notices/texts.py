@@ -1,5 +1,6 @@
 """Message texts, in one place so that a province can reword them. Each is a `str.format` template; the
-SMS prefix (签名) comes from `BANGFU_SMS_SIGNATURE`."""
+SMS prefix (签名) comes from `BANGFU_SMS_SIGNATURE`. A dict is keyed by the referral status it is for; a
+status without an entry sends nothing."""
 
 TEXTS = {
     # A new referral.
@@ -14,21 +15,29 @@ TEXTS = {
     "referral_employer_body": (
         "人社部门向岗位“{job}”推荐了 {name}（{age} 岁，{education}）。请在“推荐回复”中答复。"
     ),
-    # A step of a referral.
+    # A step of a referral: the inbox of the other side, and the laborer's text message.
     "step_title": "推荐进展：{name} → {job}：{status}",
-    "step_body": "{actor}将 {name} 推荐到“{job}”（{employer}）的状态改为“{status}”。{note}",
+    "step_body": "{actor}将 {name} 推荐到“{job}”（{employer}）的状态改为“{status}”。{detail}",
     "step_laborer_sms": {
-        "面试": "{name}您好：{employer}邀请您参加岗位“{job}”的面试，请留意单位联系。{note}",
-        "录用": "{name}您好：恭喜您被{employer}岗位“{job}”录用。{note}",
+        "有意向": "{name}您好：{employer}对您应聘岗位“{job}”有意向，将与您联系，请保持电话畅通。",
+        "面试": "{name}您好：{employer}邀请您参加岗位“{job}”的面试，时间{when}，{where}。",
+        "录用": "{name}您好：恭喜您被{employer}岗位“{job}”录用，入职日期{started_on}。",
         "未录用": "{name}您好：{employer}岗位“{job}”这次未录用您，人社部门会继续为您推荐岗位。",
     },
-    # Job fairs and interviews.
+    # Where an interview is, in a text message (online: the link) and in the inbox.
+    "interview_online_sms": "线上视频面试，请用手机打开链接参加：{url}",
+    "interview_on_site_sms": "地点：{venue}",
+    "interview_detail": "面试时间 {when}，{where}{link}",
+    # Another interview of a referral already at 面试 (a second round, a new time).
+    "interview_title": "面试安排：{name} → {job}，{when}",
+    # Job fairs.
     "fair_invitation_sms": (
         "{name}您好：诚邀您参加{fair}（{when}，{venue}），有适合您的岗位“{job}”（{employer}）。"
     ),
-    "interview_sms": "{name}您好：{employer}岗位“{job}”的线上面试定于{when}，请用手机打开链接参加：{url}",
-    "interview_title": "线上面试：{name} → {job}，{when}",
-    "interview_body": "面试链接：{url}",
+    "fair_invitation_title": "招聘会邀请：{fair}",
+    "fair_invitation_body": (
+        "{fair}（{when}，{venue}）已按匹配结果邀请 {count} 名劳动力参加{best}，请届时到场招聘。"
+    ),
 }
 
 

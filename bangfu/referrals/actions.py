@@ -12,6 +12,7 @@ from bangfu.audit.log import record as audit
 from bangfu.audit.log import snapshot
 from bangfu.audit.models import Action
 from bangfu.employment.models import Channel, EmploymentRecord, Place, Source
+from bangfu.fairs.models import Interview
 from bangfu.jobs.models import Job
 from bangfu.referrals import notify
 from bangfu.referrals.models import (
@@ -25,6 +26,7 @@ from bangfu.referrals.models import (
     ServiceRecord,
     Status,
     StepChannel,
+    WithdrawReason,
 )
 from bangfu.registry import vocab
 from bangfu.registry.models import Change, Person
@@ -110,6 +112,44 @@ def _check_actor(actor, referral: Referral, to_status: str, channel: str) -> Non
         raise PermissionDenied("这条推荐不在您的管辖区域内。")
 
 
+def refusal(current: str, to_status: str) -> str:
+    """Why the table forbids moving from `current` to `to_status`, in Chinese; "" when it allows it."""
+    if to_status not in Status.values:
+        return f"没有“{to_status}”这个推荐状态。"
+    if current in CLOSED_STATUSES:
+        return f"该推荐已经“{current}”，不能再改为“{to_status}”。"
+    if to_status not in TRANSITIONS[current]:
+        allowed = "、".join(TRANSITIONS[current])
+        return f"推荐状态不能从“{current}”改为“{to_status}”（可改为：{allowed}）。"
+    return ""
+
+
+def _check_day(referral: Referral, on: date) -> None:
+    """A step happens between the referral's day and today."""
+    if on > timezone.localdate():
+        raise ValidationError("日期不能晚于今天。")
+    referred_on = timezone.localtime(referral.created_at).date()
+    if on < referred_on:
+        raise ValidationError(f"日期不能早于推荐日期（{referred_on:%Y-%m-%d}）。")
+
+
+def _check_reason(to_status: str, reason: str, note: str) -> str:
+    """放弃 needs one of the reasons (其他 with the note saying which); other steps carry none."""
+    if to_status != Status.WITHDRAWN:
+        return ""
+    if not reason:
+        raise ValidationError("改为“放弃”时请选择放弃原因。")
+    if reason not in WithdrawReason.values:
+        raise ValidationError(f"没有“{reason}”这个放弃原因。")
+    if reason == WithdrawReason.OTHER and not note.strip():
+        raise ValidationError("放弃原因选“其他”时，请在说明中写明原因。")
+    return reason
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 @transaction.atomic
 def advance(
     actor,
@@ -118,22 +158,31 @@ def advance(
     *,
     note: str = "",
     channel: str = StepChannel.STAFF,
+    on: date | None = None,
     started_on: date | None = None,
+    interview_at=None,
+    online: bool = False,
+    venue: str = "",
+    reason: str = "",
     send_notices: bool = True,
 ) -> Referral:
-    """Moves a referral one step. Only the moves in TRANSITIONS are allowed; each is recorded."""
+    """Moves a referral one step. Only the moves in TRANSITIONS are allowed; each is recorded with who,
+    when it was recorded and the day it happened (`on`, default today). 面试 needs its time
+    (`interview_at`) and books the interview: `online` with a meeting link, else at `venue`. 放弃 needs a
+    `reason` (WithdrawReason). 录用 starts work on `started_on` (default today)."""
     referral = (
         Referral.objects.select_for_update().select_related("person", "job__employer").get(pk=referral.pk)
     )
     _check_actor(actor, referral, to_status, channel)
     current = referral.status
-    if to_status not in Status.values:
-        raise ValidationError(f"没有“{to_status}”这个推荐状态。")
-    if current in CLOSED_STATUSES:
-        raise ValidationError(f"该推荐已经“{current}”，不能再改为“{to_status}”。")
-    if to_status not in TRANSITIONS[current]:
-        allowed = "、".join(TRANSITIONS[current])
-        raise ValidationError(f"推荐状态不能从“{current}”改为“{to_status}”（可改为：{allowed}）。")
+    refused = refusal(current, to_status)
+    if refused:
+        raise ValidationError(refused)
+    on = on or timezone.localdate()
+    _check_day(referral, on)
+    reason = _check_reason(to_status, reason, note)
+    if to_status == Status.INTERVIEW and interview_at is None:
+        raise ValidationError("改为“面试”时请填写面试时间。")
     before = snapshot(referral, ["status", "closed_at", "employment"])
     if to_status == Status.HIRED:
         referral.employment = _hire(actor, referral, started_on or timezone.localdate())
@@ -141,6 +190,10 @@ def advance(
     if to_status in CLOSED_STATUSES:
         referral.closed_at = timezone.now()
     referral.save(update_fields=["status", "closed_at", "employment", "updated_at"])
+    interview = None
+    if to_status == Status.INTERVIEW:
+        interview = _book_interview(actor, referral, interview_at, online=online, venue=venue, note=note)
+        note = f"面试时间 {_when(interview_at)}，{interview.where}" + (f"；{note}" if note else "")
     step = ReferralStep.objects.create(
         referral=referral,
         from_status=current,
@@ -148,18 +201,76 @@ def advance(
         by=actor,
         channel=channel,
         note=note[:300],
+        on=on,
+        reason=reason,
     )
+    detail = "：".join(x for x in (reason, note) if x)
     audit(
         Action.UPDATE,
         actor=actor,
         obj=referral,
-        message=f"推荐状态 {current} → {to_status}" + (f"：{note}" if note else ""),
+        message=f"推荐状态 {current} → {to_status}"
+        + (f"（{on:%Y-%m-%d}）" if on != timezone.localdate() else "")
+        + (f"：{detail}" if detail else ""),
         before=before,
         after=snapshot(referral, ["status", "closed_at", "employment"]),
     )
     if send_notices:
-        notify.referral_step(referral, step)
+        notify.referral_step(referral, step, interview=interview)
     return referral
+
+
+def _book_interview(actor, referral: Referral, at, *, online: bool, venue: str, note: str) -> Interview:
+    if timezone.localtime(at).date() < timezone.localtime(referral.created_at).date():
+        raise ValidationError("面试时间不能早于推荐日期。")
+    interview = Interview.objects.create(
+        referral=referral,
+        fair=referral.fair,
+        person=referral.person,
+        job=referral.job,
+        area_id=referral.area_id,
+        scheduled_at=at,
+        online=online,
+        venue="" if online else venue.strip()[:200],
+        note=note[:200],
+        created_by=actor,
+    )
+    audit(
+        Action.CREATE,
+        actor=actor,
+        obj=interview,
+        message=f"安排面试：{referral.person.name} → {referral.job.title}，{_when(at)}，{interview.where}",
+        after=snapshot(interview),
+    )
+    return interview
+
+
+@transaction.atomic
+def schedule_interview(
+    actor,
+    referral: Referral,
+    *,
+    scheduled_at,
+    online: bool = True,
+    venue: str = "",
+    note: str = "",
+    channel: str = StepChannel.STAFF,
+) -> Interview:
+    """An interview for a referral: before 面试 it is the step to 面试; at 面试 another round (or a new
+    time), told to both sides like the step."""
+    referral = Referral.objects.select_related("person", "job__employer").get(pk=referral.pk)
+    if Status.INTERVIEW in referral.next_statuses:
+        advance(
+            actor, referral, Status.INTERVIEW, note=note, channel=channel, interview_at=scheduled_at,
+            online=online, venue=venue,
+        )  # fmt: skip
+        return referral.interviews.order_by("-id").first()
+    _check_actor(actor, referral, Status.INTERVIEW, channel)
+    if referral.status != Status.INTERVIEW:
+        raise ValidationError(f"该推荐已经“{referral.status}”，不能再安排面试。")
+    interview = _book_interview(actor, referral, scheduled_at, online=online, venue=venue, note=note)
+    notify.interview_added(referral, interview, by_employer=channel == StepChannel.EMPLOYER)
+    return interview
 
 
 def _hire(actor, referral: Referral, started_on: date) -> EmploymentRecord:
@@ -246,8 +357,9 @@ def withdraw_for_deceased(person: Person, actor=None) -> int:
     count = 0
     for referral in Referral.objects.filter(person=person, status__in=OPEN_STATUSES):
         advance(
-            actor, referral, Status.WITHDRAWN, note="已故", channel=StepChannel.SYSTEM, send_notices=False
-        )
+            actor, referral, Status.WITHDRAWN, note="已故", reason=WithdrawReason.DECEASED,
+            channel=StepChannel.SYSTEM, send_notices=False,
+        )  # fmt: skip
         count += 1
     return count
 

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from bangfu.core.api import ScopedViewSetMixin
 from bangfu.referrals import actions
 from bangfu.referrals.filters import ReferralFilter
-from bangfu.referrals.models import Referral, ReferralStep, Status
+from bangfu.referrals.models import Referral, ReferralStep, Status, WithdrawReason
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -19,7 +19,7 @@ class StepSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReferralStep
-        fields = ["from_status", "to_status", "at", "by", "channel", "note"]
+        fields = ["from_status", "to_status", "on", "at", "by", "channel", "reason", "note"]
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -47,8 +47,20 @@ class ReferralSerializer(serializers.ModelSerializer):
 class StepRequestSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, help_text="新状态")
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    on = serializers.DateField(required=False, allow_null=True, help_text="这一步发生的日期，默认今天")
     started_on = serializers.DateField(
         required=False, allow_null=True, help_text="录用时的入职日期，默认今天"
+    )
+    interview_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="面试时间（改为面试时必填）"
+    )
+    online = serializers.BooleanField(required=False, default=False, help_text="线上视频面试（生成会议链接）")
+    venue = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="现场面试地点")
+    reason = serializers.ChoiceField(
+        choices=WithdrawReason.choices,
+        required=False,
+        allow_blank=True,
+        help_text="放弃原因（改为放弃时必填）",
     )
 
 
@@ -84,13 +96,13 @@ class ReferralViewSet(
         data = StepRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
+            values = data.validated_data
             actions.advance(
-                request.user,
-                referral,
-                data.validated_data["status"],
-                note=data.validated_data.get("note", ""),
-                started_on=data.validated_data.get("started_on"),
-            )
+                request.user, referral, values["status"], note=values.get("note", ""), on=values.get("on"),
+                started_on=values.get("started_on"), interview_at=values.get("interview_at"),
+                online=values.get("online", False), venue=values.get("venue", ""),
+                reason=values.get("reason", ""),
+            )  # fmt: skip
         except DjangoValidationError as exc:
             raise exceptions.ValidationError({"status": exc.messages}) from exc
         except PermissionDenied as exc:

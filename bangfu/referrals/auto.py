@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bangfu.jobs.models import Job
 from bangfu.referrals.actions import create_referral, seekers
-from bangfu.referrals.models import OPEN_STATUSES, AutoReferralRule, Referral, pick_rule
+from bangfu.referrals.models import OPEN_STATUSES, AutoReferralRule, Referral
 from bangfu.registry.models import Person
 
 
@@ -36,24 +36,19 @@ def auto_refer(area, on: date | None = None, limit: int | None = None, matcher=N
 
     on = on or timezone.localdate()
     result = AutoResult()
-    rules = list(AutoReferralRule.objects.filter(effective_from__lte=on))
     # Rules that could apply to some village of the area: their region contains the area or lies inside it.
-    relevant = [
-        r
-        for r in rules
-        if area.code.startswith(r.region_prefix) or r.region_prefix.startswith(area.short_code)
-    ]
-    if not any(r.enabled for r in relevant):
+    book = AutoReferralRule.objects.book(on, within=area)
+    if not any(r.enabled for r in book.by_region().values()):
         result.messages.append(f"{area.name}没有启用的自动推荐规则（{on}），未推荐。")
         return result
-    result.rules = len(relevant)
+    result.rules = len(book)
     match_for_person = matcher or person_matcher()
     people = seekers(Person.objects.for_area(area)).select_related("area").order_by("id")
     if limit:
         people = people[:limit]
     year_start = on.replace(month=1, day=1)
     for person in people.iterator(chunk_size=500):
-        rule = pick_rule(relevant, person.area_id, on)
+        rule = book.for_code(person.area_id)
         if rule is None or not rule.enabled:
             continue
         result.people += 1

@@ -22,7 +22,7 @@ from bangfu.fairs import actions as fair_actions
 from bangfu.fairs.models import FairKind, FairStatus, JobFair
 from bangfu.jobs.models import Job
 from bangfu.referrals import actions
-from bangfu.referrals.models import Referral, ServiceKind, Status, StepChannel
+from bangfu.referrals.models import Referral, ServiceKind, Status, StepChannel, WithdrawReason
 from bangfu.registry.models import Person
 
 logger = logging.getLogger(__name__)
@@ -120,26 +120,29 @@ def _walk(actor: User, referral: Referral, path, today) -> None:
         if referral.status == status:  # 已通知 already: the laborer's text message went out on commit
             continue
         by_employer = accounts and status in (Status.INTERESTED, Status.HIRED, Status.REJECTED)
-        if status == Status.INTERVIEW:
-            when = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(
-                days=3
-            )
-            fair_actions.schedule_interview(
-                actor,
-                person=referral.person,
-                job=referral.job,
-                referral=referral,
-                scheduled_at=when,
-                note="演示：视频面试",
-            )  # fmt: skip  (moves the referral to 面试)
-            continue
+        options = {}
+        if status == Status.INTERVIEW:  # online for one referral in two, on site for the others
+            when = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+            online = referral.pk % 2 == 0
+            options = {
+                "interview_at": when + dt.timedelta(days=3),
+                "online": online,
+                "venue": "" if online else f"{referral.job.employer.name}人力资源部",
+                "note": "演示：视频面试" if online else "演示：现场面试",
+            }
+        elif status == Status.WITHDRAWN:
+            options = {"reason": WithdrawReason.EMPLOYED_ELSEWHERE, "note": "已在本地就业"}
+        elif status == Status.REJECTED:
+            options = {"note": "岗位要求有相关经验"}
+        elif status == Status.NOTIFIED:
+            options = {"note": "村协理员入户告知"}
         actions.advance(
             accounts[0] if by_employer else actor,
             referral,
             status,
-            note={Status.WITHDRAWN: "已在本地就业", Status.REJECTED: "岗位要求有相关经验"}.get(status, ""),
             channel=StepChannel.EMPLOYER if by_employer else StepChannel.STAFF,
             started_on=today,
+            **options,
         )
 
 
@@ -159,14 +162,15 @@ def _fairs(actor: User, county: Area, today) -> None:
     elsewhere = open_jobs.filter(Q(area_id__lt="430000000000") | Q(area_id__gt="439999999999"))
     outside = list(elsewhere.filter(employer__accounts__isnull=False).distinct()[:2])
     outside += list(elsewhere.exclude(pk__in=[j.pk for j in outside])[:3])
-    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + dt.timedelta(days=7)
+    # The 送岗下乡 fair is on today (its outcomes are recorded today); the online fair is two weeks on.
+    start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
     with transaction.atomic():
         fair = fair_actions.save_fair(
             actor,
             JobFair(
                 kind=FairKind.TO_VILLAGES, title=f"{township.name}送岗下乡专场招聘会", area=township,
-                venue=f"{township.name}人民政府广场", starts_at=start, ends_at=start + dt.timedelta(hours=7),
-                status=FairStatus.PLANNED,
+                venue=f"{township.name}人民政府广场", starts_at=start, ends_at=start + dt.timedelta(hours=9),
+                status=FairStatus.OPEN,
                 description="粤湘劳务协作企业与本县扶贫车间现场招聘，提供线上视频面试。",
             ),
             jobs=local + outside,
@@ -175,26 +179,28 @@ def _fairs(actor: User, county: Area, today) -> None:
         fair_actions.invite_by_matching(actor, fair, per_job=10)
     except ValidationError as exc:
         logger.warning("演示招聘会邀请跳过：%s", exc)
-    invitations = list(fair.invitations.select_related("person", "job").order_by("-score", "id"))
-    fair_actions.mark_attendance(actor, fair, [i.pk for i in invitations[:6]])
-    for invitation in invitations[:2]:
-        if invitation.job is None:
-            continue
+    invitations = [
+        i for i in fair.invitations.select_related("person", "job").order_by("-score", "id") if i.job
+    ]
+    fair_actions.mark_attendance(actor, fair, [i.pk for i in invitations[:8]])
+    # Outcomes at the fair: hired at the stand, interviewed there, not hired, hired; then online interviews
+    # after the fair: a second round for the one interviewed at the stand, a first one for the next two.
+    outcomes = ["录用", "面试", "未录用", "录用"]
+    for invitation, outcome in zip(invitations, outcomes, strict=False):
         try:
-            referral = actions.create_referral(
-                actor,
-                invitation.person,
-                invitation.job,
-                score=invitation.score,
-                reasons=invitation.reasons,
-                fair=fair,
+            fair_actions.record_outcome(
+                actor, fair, invitation, invitation.job, outcome, note="演示：招聘会现场"
             )
-        except (ValidationError, PermissionDenied):
-            continue
-        fair_actions.schedule_interview(
-            actor, person=invitation.person, job=invitation.job, referral=referral, fair=fair,
-            scheduled_at=start + dt.timedelta(hours=2), note="招聘会线上面试",
-        )  # fmt: skip
+        except (ValidationError, PermissionDenied) as exc:
+            logger.warning("演示招聘会结果跳过：%s", exc)
+    for invitation in invitations[1:2] + invitations[len(outcomes) : len(outcomes) + 2]:
+        try:
+            fair_actions.schedule_interview(
+                actor, fair, invitation, invitation.job, scheduled_at=start + dt.timedelta(days=2, hours=2),
+                online=True, note="招聘会后线上面试",
+            )  # fmt: skip
+        except (ValidationError, PermissionDenied) as exc:
+            logger.warning("演示招聘会面试跳过：%s", exc)
     online_start = start + dt.timedelta(days=14)
     with transaction.atomic():
         fair_actions.save_fair(

@@ -1,13 +1,13 @@
 """Referrals (推荐): a laborer put forward for a job, followed step by step to a hire; the services of the
 311 norm (career guidance, training notices); and the rules, as data, for norms and automatic referral."""
 
-from datetime import date
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from bangfu.areas.models import Area
+from bangfu.core.rules import RegionalRule
 from bangfu.core.scope import AreaScopedQuerySet
 
 
@@ -128,6 +128,20 @@ class StepChannel(models.TextChoices):
     SYSTEM = "system", "系统"
 
 
+class WithdrawReason(models.TextChoices):
+    """Why a laborer gave up a referral (放弃), for the follow-up and the statistics."""
+
+    EMPLOYED_ELSEWHERE = "已在其他单位就业", "已在其他单位就业"
+    STAYS_HOME = "不愿外出务工", "不愿外出务工"
+    WAGE = "工资待遇不满意", "工资待遇不满意"
+    TOO_FAR = "工作地点太远", "工作地点太远"
+    FAMILY = "家庭原因", "家庭原因"
+    HEALTH = "身体原因", "身体原因"
+    UNREACHABLE = "联系不上本人", "联系不上本人"
+    DECEASED = "已故", "已故"
+    OTHER = "其他", "其他"
+
+
 class ReferralStep(models.Model):
     referral = models.ForeignKey(
         Referral, verbose_name="推荐", on_delete=models.CASCADE, related_name="steps"
@@ -143,6 +157,9 @@ class ReferralStep(models.Model):
         "操作方", max_length=10, choices=StepChannel.choices, default=StepChannel.STAFF
     )
     note = models.CharField("说明", max_length=300, blank=True)
+    # The day the step happened (a phone call yesterday is recorded today); `at` is when it was recorded.
+    on = models.DateField("发生日期", default=timezone.localdate)
+    reason = models.CharField("原因", max_length=20, choices=WithdrawReason.choices, blank=True)
 
     class Meta:
         verbose_name = "推荐进展"
@@ -186,24 +203,6 @@ class ServiceRecord(models.Model):
         return f"{self.person.name} {self.kind} {self.date}"
 
 
-def pick_rule(rules, area_code: str, on: date):
-    """The rule for an area on a day among `rules`: the most specific region containing the area, then the
-    latest effective date not after the day; None if none applies."""
-    matching = [r for r in rules if r.effective_from <= on and area_code.startswith(r.region_prefix)]
-    matching.sort(key=lambda r: (len(r.region_prefix), r.effective_from), reverse=True)
-    return matching[0] if matching else None
-
-
-class RegionalRule(models.Model):
-    # The region the rule covers, as a code prefix: "" nationwide, "43" Hunan, "433124" 花垣县.
-    region_prefix = models.CharField("适用区域（区划代码前缀，空为全国）", max_length=12, blank=True)
-    effective_from = models.DateField("生效日期")
-    note = models.CharField("依据", max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
-
-
 class ServiceNorm(RegionalRule):
     """The service norms (服务达标): job offers a year, and the 311 service (referrals, guidance,
     training)."""
@@ -213,12 +212,9 @@ class ServiceNorm(RegionalRule):
     guidance_per_year = models.PositiveSmallIntegerField("每年职业指导次数（311）", default=1)
     training_per_year = models.PositiveSmallIntegerField("每年培训信息次数（311）", default=1)
 
-    class Meta:
+    class Meta(RegionalRule.Meta):
         verbose_name = "服务达标标准"
         verbose_name_plural = "服务达标标准"
-        constraints = [
-            models.UniqueConstraint(fields=["region_prefix", "effective_from"], name="service_norm_unique")
-        ]
 
     def __str__(self):
         return (
@@ -236,14 +232,9 @@ class AutoReferralRule(RegionalRule):
     min_score = models.FloatField("最低匹配得分", default=0)
     per_year = models.PositiveSmallIntegerField("每人每年最多自动推荐次数", default=12)
 
-    class Meta:
+    class Meta(RegionalRule.Meta):
         verbose_name = "自动推荐规则"
         verbose_name_plural = "自动推荐规则"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["region_prefix", "effective_from"], name="auto_referral_rule_unique"
-            )
-        ]
 
     def __str__(self):
         state = "启用" if self.enabled else "停用"

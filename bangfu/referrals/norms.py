@@ -13,18 +13,18 @@ from django.utils import timezone
 
 from bangfu.areas.models import Area
 from bangfu.areas.stats import rollup
+from bangfu.core.rules import RuleBook
 from bangfu.referrals.actions import seekers
-from bangfu.referrals.models import Referral, ServiceKind, ServiceNorm, ServiceRecord, pick_rule
+from bangfu.referrals.models import Referral, ServiceKind, ServiceNorm, ServiceRecord
 from bangfu.registry.models import Person
 
 FALLBACK = ServiceNorm(offers_per_year=3, referrals_per_year=3, guidance_per_year=1, training_per_year=1)
 
 
-def norm_for(code: str, on: date, rules: list[ServiceNorm] | None = None) -> ServiceNorm:
+def norm_for(code: str, on: date, book: RuleBook | None = None) -> ServiceNorm:
     """The norm in force for an area on a day: the most specific region, then the latest rule."""
-    if rules is None:
-        rules = list(ServiceNorm.objects.filter(effective_from__lte=on))
-    return pick_rule(rules, code, on) or FALLBACK
+    rule = book.for_code(code) if book is not None else ServiceNorm.objects.in_force(code, on)
+    return rule or FALLBACK
 
 
 def year_span(year: int) -> tuple[datetime, datetime]:
@@ -109,7 +109,7 @@ def norm_table(area: Area, year: int) -> tuple[list[NormRow], NormRow, ServiceNo
     children = list(Area.objects.filter(parent=area).current().order_by("code")) or [area]
     base = seekers(Person.objects.for_area(area))
     # Children under different rules (a county that set its own) are counted with their own numbers.
-    rules = list(ServiceNorm.objects.filter(effective_from__lte=on))
+    rules = ServiceNorm.objects.book(on, within=area)
     by_norm: dict[int | None, list[Area]] = {}
     norms = {}
     for child in children:

@@ -1,10 +1,17 @@
 """Who hears about a referral and what they read: the laborer by text message, the employer's accounts in
-the inbox and its contact by text message, the referring staff member in the inbox. Sent on commit."""
+the inbox and its contact by text message, the staff in the inbox. Sent on commit.
+
+On a step, the side that did not take it hears of it: the employer's accounts of the staff's (and the
+system's) steps, the referring staff member of the employer's answers and of steps other staff took (an
+automatic referral has no referrer: the staff accounts of the laborer's county hear instead), and the
+laborer by SMS of 有意向, 面试 (time, and the link or the venue), 录用 and 未录用."""
 
 from functools import partial
 
 from django.urls import reverse
+from django.utils import timezone
 
+from bangfu.accounts.models import Kind, User
 from bangfu.notices.actions import notify_users, send_sms
 from bangfu.notices.texts import render
 from bangfu.referrals.models import StepChannel
@@ -37,6 +44,28 @@ def _employer_accounts(job):
     return list(job.employer.accounts.filter(is_active=True))
 
 
+def _staff(referral, actor) -> list:
+    """The staff who follow the referral: its referrer, or for an automatic one the laborer's county."""
+    if referral.referred_by_id:
+        followers = [referral.referred_by]
+    else:
+        county = referral.area_id[:6].ljust(12, "0")
+        followers = list(User.objects.filter(kind=Kind.STAFF, is_active=True, area_id=county))
+    return [u for u in followers if actor is None or u.pk != actor.pk]
+
+
+def interview_values(interview) -> dict:
+    when = timezone.localtime(interview.scheduled_at).strftime("%m月%d日%H:%M")
+    if interview.online:
+        sms_where = render("interview_online_sms", url=interview.meeting_url)
+        link = f"，会议链接：{interview.meeting_url}"
+    else:
+        sms_where = render("interview_on_site_sms", venue=interview.venue or "请留意单位通知")
+        link = ""
+    detail = render("interview_detail", when=when, where=interview.where, link=link)
+    return {"when": when, "where": sms_where, "interview": detail}
+
+
 def referral_created(referral) -> None:
     from bangfu.referrals.actions import mark_notified
 
@@ -64,23 +93,31 @@ def referral_created(referral) -> None:
         )
 
 
-def referral_step(referral, step) -> None:
-    values = _values(referral)
+def _actor_name(referral, step) -> str:
     actor = step.by
     if step.channel == StepChannel.EMPLOYER:
-        values["actor"] = referral.job.employer.name
-    elif step.channel == StepChannel.SYSTEM or actor is None:
-        values["actor"] = "系统"
-    else:
-        values["actor"] = f"{actor.display_name}（{actor.area.name if actor.area_id else '人社部门'}）"
-    values.update(status=step.to_status, note=step.note)
+        return referral.job.employer.name
+    if step.channel == StepChannel.SYSTEM or actor is None:
+        return "系统"
+    return f"{actor.display_name}（{actor.area.name if actor.area_id else '人社部门'}）"
+
+
+def referral_step(referral, step, interview=None) -> None:
+    values = _values(referral)
+    values.update(actor=_actor_name(referral, step), status=step.to_status)
+    employment = referral.employment
+    values["started_on"] = f"{employment.started_on:%Y-%m-%d}" if employment is not None else ""
+    parts = [f"原因：{step.reason}" if step.reason else "", step.note]
+    if interview is not None:
+        values.update(interview_values(interview))
+        parts = [values["interview"], interview.note]  # the step's note repeats the time
+    values["detail"] = "；".join(p for p in parts if p)
     title, body = render("step_title", **values), render("step_body", **values)
-    # Staff hear of the employer's answers; the employer hears of the staff's steps.
-    staff = (
-        [referral.referred_by] if referral.referred_by_id and step.by_id != referral.referred_by_id else []
-    )
-    notify_users(staff, title=title, body=body, link=reverse("referrals:detail", kwargs={"pk": referral.pk}))
-    if step.channel != StepChannel.EMPLOYER:
+    staff_link = reverse("referrals:detail", kwargs={"pk": referral.pk})
+    if step.channel == StepChannel.EMPLOYER:
+        notify_users(_staff(referral, None), title=title, body=body, link=staff_link)
+    else:
+        notify_users(_staff(referral, step.by), title=title, body=body, link=staff_link)
         notify_users(
             _employer_accounts(referral.job),
             title=title,
@@ -90,3 +127,28 @@ def referral_step(referral, step) -> None:
     text = render("step_laborer_sms", step.to_status, **values)
     if text:
         send_sms(referral.person.phone, text, area=referral.area, ref=f"referral:{referral.pk}")
+
+
+def interview_added(referral, interview, *, by_employer: bool) -> None:
+    """Another interview of a referral at 面试: the other side's inbox and the laborer's SMS."""
+    values = {**_values(referral), **interview_values(interview)}
+    title = render("interview_title", **values)
+    body = values["interview"] + (f"；{interview.note}" if interview.note else "")
+    if by_employer:
+        notify_users(
+            _staff(referral, None),
+            title=title,
+            body=body,
+            link=reverse("referrals:detail", args=[referral.pk]),
+        )
+    else:
+        notify_users(_staff(referral, interview.created_by), title=title, body=body,
+                     link=reverse("referrals:detail", args=[referral.pk]))  # fmt: skip
+        notify_users(
+            _employer_accounts(referral.job),
+            title=title,
+            body=body,
+            link=reverse("referrals:portal_detail", args=[referral.pk]),
+        )
+    text = render("step_laborer_sms", "面试", **values)
+    send_sms(referral.person.phone, text, area=referral.area, ref=f"interview:{interview.pk}")

@@ -25,7 +25,6 @@ from bangfu.audit.models import Action
 from bangfu.core.access import staff_required
 from bangfu.core.views import paginate
 from bangfu.exchange.report import write_table
-from bangfu.fairs.actions import schedule_interview
 from bangfu.jobs.models import Job
 from bangfu.referrals import actions, norms
 from bangfu.referrals.filters import ReferralFilter
@@ -85,9 +84,7 @@ def _scoped_referral(request, pk: int) -> Referral:
     )
 
 
-@staff_required
-def referral_detail(request, pk: int):
-    referral = _scoped_referral(request, pk)
+def _detail(request, referral: Referral, step_form=None, interview_form=None, status=200):
     return render(
         request,
         "referrals/referral_detail.html",
@@ -95,60 +92,75 @@ def referral_detail(request, pk: int):
             "referral": referral,
             "steps": referral.steps.select_related("by"),
             "interviews": referral.interviews.all(),
-            "step_form": StepForm(),
-            "interview_form": InterviewForm(),
+            "step_form": step_form or StepForm(),
+            "interview_form": interview_form or InterviewForm(),
             "nav": "referrals",
         },
+        status=status,
     )
+
+
+@staff_required
+def referral_detail(request, pk: int):
+    return _detail(request, _scoped_referral(request, pk))
+
+
+def _step_options(data: dict) -> dict:
+    """The keyword arguments of `actions.advance` from a valid StepForm or EmployerAnswerForm."""
+    return {
+        "note": data["note"],
+        "on": data.get("on"),
+        "started_on": data["started_on"],
+        "interview_at": data["interview_at"],
+        "online": bool(data["online"]),
+        "venue": data["venue"],
+        "reason": data.get("reason", ""),
+    }
 
 
 @staff_required
 @require_POST
 def referral_step(request, pk: int):
+    """A step from the referral page. A form with mistakes (no interview time, no reason) comes back with
+    what was typed; a step the table forbids (the page was stale) is refused with the reason."""
     referral = _scoped_referral(request, pk)
+    refused = actions.refusal(referral.status, request.POST.get("status", ""))
+    if refused:  # a page older than the referral's last step: say what the table says, first
+        messages.error(request, refused)
+        return redirect("referrals:detail", pk=referral.pk)
     form = StepForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, "提交的内容有误：" + "；".join(e for errs in form.errors.values() for e in errs)
-        )
-        return redirect("referrals:detail", pk=referral.pk)
+        messages.error(request, "请补全“" + form.cleaned_data.get("status", "") + "”所需的内容。")
+        return _detail(request, referral, step_form=form, status=400)
+    status = form.cleaned_data["status"]
     try:
-        actions.advance(
-            request.user,
-            referral,
-            form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-            started_on=form.cleaned_data["started_on"],
-        )
+        actions.advance(request.user, referral, status, **_step_options(form.cleaned_data))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"推荐状态已改为“{form.cleaned_data['status']}”。")
+        messages.success(request, f"推荐状态已改为“{status}”。")
     return redirect("referrals:detail", pk=referral.pk)
 
 
 @staff_required
 @require_POST
 def referral_interview(request, pk: int):
+    """Another interview of a referral at 面试 (or the step to 面试, when the page was older)."""
     referral = _scoped_referral(request, pk)
     form = InterviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-        return redirect("referrals:detail", pk=referral.pk)
+        return _detail(request, referral, interview_form=form, status=400)
+    data = form.cleaned_data
     try:
-        interview = schedule_interview(
-            request.user,
-            person=referral.person,
-            job=referral.job,
-            referral=referral,
-            fair=referral.fair,
-            scheduled_at=form.cleaned_data["scheduled_at"],
-            note=form.cleaned_data["note"],
-        )
+        interview = actions.schedule_interview(
+            request.user, referral, scheduled_at=data["interview_at"], online=bool(data["online"]),
+            venue=data["venue"], note=data["note"],
+        )  # fmt: skip
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"已安排线上面试，会议链接：{interview.meeting_url}")
+        link = f"，会议链接：{interview.meeting_url}" if interview.online else ""
+        messages.success(request, f"已安排面试（{interview.where}）{link}，并已通知劳动力和用人单位。")
     return redirect("referrals:detail", pk=referral.pk)
 
 
@@ -372,9 +384,7 @@ def portal(request):
     return render(request, "referrals/portal_list.html", context)
 
 
-@enterprise_required
-def portal_detail(request, pk: int):
-    referral = _portal_referral(request, pk)
+def _portal_detail(request, referral: Referral, form=None, status=200):
     return render(
         request,
         "referrals/portal_detail.html",
@@ -382,34 +392,41 @@ def portal_detail(request, pk: int):
             "referral": referral,
             "steps": referral.steps.all(),
             "interviews": referral.interviews.all(),
-            "form": EmployerAnswerForm(),
+            "form": form or EmployerAnswerForm(),
             "answers": [s for s in referral.next_statuses if s in EMPLOYER_ANSWERS],
             "nav": "portal",
         },
+        status=status,
     )
+
+
+@enterprise_required
+def portal_detail(request, pk: int):
+    return _portal_detail(request, _portal_referral(request, pk))
 
 
 @enterprise_required
 @require_POST
 def portal_step(request, pk: int):
     referral = _portal_referral(request, pk)
+    answer = request.POST.get("status", "")
+    refused = actions.refusal(referral.status, answer) if answer in EMPLOYER_ANSWERS else ""
+    if refused:  # the page was older than the referral's last step
+        messages.error(request, refused)
+        return redirect("referrals:portal_detail", pk=referral.pk)
     form = EmployerAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "答复有误：" + "；".join(e for errs in form.errors.values() for e in errs))
-        return redirect("referrals:portal_detail", pk=referral.pk)
+        return _portal_detail(request, referral, form=form, status=400)
+    status = form.cleaned_data["status"]
     try:
         actions.advance(
-            request.user,
-            referral,
-            form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-            channel=StepChannel.EMPLOYER,
-            started_on=form.cleaned_data["started_on"],
+            request.user, referral, status, channel=StepChannel.EMPLOYER, **_step_options(form.cleaned_data)
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"已答复：{form.cleaned_data['status']}。")
+        messages.success(request, f"已答复：{status}。")
     return redirect("referrals:portal_detail", pk=referral.pk)
 
 

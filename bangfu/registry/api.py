@@ -3,6 +3,7 @@ user's subtree. Writes go through the import's row validation and `actions.save_
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -14,18 +15,22 @@ from bangfu.core.api import ScopedViewSetMixin
 from bangfu.registry import actions, vocab
 from bangfu.registry.filters import HouseholdFilter, PersonFilter
 from bangfu.registry.importer import area_lookup
-from bangfu.registry.models import Household, Person
+from bangfu.registry.models import Household, LaborAgeRule, Person
 from bangfu.registry.rows import COLUMN_FIELDS, FIELD_COLUMNS, clean_row
+
+HIDDEN = "******"
+HEALTH_FIELDS = ("health", "disability_category", "disability_grade")
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    """Read: ID number and phone masked unless the user may see them (then the showing is audited)."""
+    """Read: ID number and phone masked, health and disability hidden, unless the user may see them (then
+    the showing is audited)."""
 
     household_number = serializers.CharField(source="household.number", read_only=True)
     village_code = serializers.CharField(source="area_id", read_only=True)
     household_type = serializers.CharField(source="household.household_type", read_only=True)
     monitoring_type = serializers.CharField(source="household.monitoring_type", read_only=True)
-    is_laborer = serializers.BooleanField(read_only=True)
+    is_laborer = serializers.SerializerMethodField()
 
     class Meta:
         model = Person
@@ -58,15 +63,28 @@ class PersonSerializer(serializers.ModelSerializer):
             "skills",
             "is_laborer",
             "is_deceased",
+            "died_on",
+            "disability_category",
+            "disability_grade",
+            "pension_insurance",
+            "pension_status",
+            "medical_insured_year",
+            "medical_status",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
+    def get_is_laborer(self, person) -> bool:
+        # The working-age rules are read once per response (the context is shared by a list's rows).
+        book = self.context.setdefault("labor_age_rules", LaborAgeRule.objects.book(timezone.localdate()))
+        return person.is_laborer_on(book.on, book.for_code(person.area_id))
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not self.context.get("show_sensitive"):
             data["id_number"], data["phone"] = instance.masked_id, instance.masked_phone
+            data.update(dict.fromkeys(HEALTH_FIELDS, HIDDEN))  # hidden whether filled or not
         return data
 
 
@@ -107,8 +125,10 @@ class PersonWriteSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="辖区内的人员（证件号码、电话脱敏）"),
-    retrieve=extend_schema(summary="一个人员（有权限者可见完整证件号码和电话，每次查看都记入审计）"),
+    list=extend_schema(summary="辖区内的人员（证件号码、电话脱敏，健康和残疾信息显示为 ******）"),
+    retrieve=extend_schema(
+        summary="一个人员（有权限者可见完整证件号码、电话和健康、残疾信息，每次查看都记入审计）"
+    ),
     create=extend_schema(summary="登记人员（与名册导入相同的校验）", request=PersonWriteSerializer),
     partial_update=extend_schema(summary="修改人员（只改提交的字段）", request=PersonWriteSerializer),
 )
@@ -149,7 +169,7 @@ class PersonViewSet(
                     Action.VIEW_SENSITIVE,
                     actor=request.user,
                     obj=self.get_object(),
-                    message="接口查看完整证件号码和电话",
+                    message="接口查看完整证件号码、电话和健康、残疾信息",
                 )
         return response
 

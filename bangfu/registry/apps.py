@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RegistryConfig(AppConfig):
     name = "bangfu.registry"
     label = "registry"
     verbose_name = "一库：帮扶对象名册"
+
+    def ready(self):
+        # After migrate, and after a test flush: the national working-age band (a rule, as data) is there.
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="registry-labor-age")
+
+
+def _after_migrate(sender, using="default", **kwargs):
+    from django.db import connections
+
+    from bangfu.registry.models import ensure_national_labor_age
+
+    if "registry_laboragerule" in connections[using].introspection.table_names():
+        ensure_national_labor_age()

@@ -1,10 +1,12 @@
 """Registry forms: one person's §1 fields, checked by the import's own row validation; file upload; window
 check."""
 
+import datetime as dt
 from pathlib import Path
 
 from django import forms
 
+from bangfu.compare import sources as compare_sources
 from bangfu.core.forms import StyledFormMixin
 from bangfu.registry import vocab
 from bangfu.registry.idnumber import IdNumberError, parse_id_number
@@ -12,6 +14,21 @@ from bangfu.registry.importer import area_lookup
 from bangfu.registry.rows import COLUMN_FIELDS, COUNTY, FIELD_COLUMNS, TOWNSHIP, VILLAGE, clean_row
 
 IMPORT_EXTENSIONS = (".xlsx", ".xls", ".csv")
+STATUS_FIELDS = (
+    "is_deceased", "died_on", "disability_category", "disability_grade", "pension_insurance",
+    "pension_status", "medical_insured_year", "medical_status",
+)  # fmt: skip
+# Health data (个人敏感信息): hidden from users who may not see sensitive data.
+HEALTH_FIELDS = ("health", "disability_category", "disability_grade")
+UNINSURED = "未参保"
+# The values data comparison writes (EXCHANGE.md §3), offered for manual edits too.
+STATUS_CHOICES = {
+    "disability_category": compare_sources.DISABILITY_CATEGORIES,
+    "disability_grade": compare_sources.DISABILITY_GRADES,
+    "pension_insurance": compare_sources.PENSION_KINDS,
+    "pension_status": (*compare_sources.INSURANCE_STATUSES, UNINSURED),
+    "medical_status": compare_sources.MEDICAL_STATUSES,
+}
 
 
 def _select(values, empty="—"):
@@ -82,6 +99,25 @@ class PersonForm(StyledFormMixin, forms.Form):
     expected_wage = _text("期望月薪（元）", inputmode="numeric")
     training_wish = _text("培训意愿", help_text="不填或填“无”表示没有培训意愿。")
     skills = _text("技能特长")
+    # 社会保障与身份: not §1 columns; kept true by data comparison (bangfu/compare) or edited here.
+    is_deceased = forms.ChoiceField(label="是否已故", choices=[("否", "否"), ("是", "是")], required=False)
+    died_on = forms.DateField(
+        label="死亡日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "不是有效日期，应写成如 2024-05-31"},
+    )
+    disability_category = forms.ChoiceField(label="残疾类别", required=False)
+    disability_grade = forms.ChoiceField(label="残疾等级", required=False)
+    pension_insurance = forms.ChoiceField(label="养老保险险种", required=False)
+    pension_status = forms.ChoiceField(label="养老保险参保状态", required=False)
+    medical_insured_year = forms.IntegerField(
+        label="医保参保年度",
+        required=False,
+        error_messages={"invalid": "应为年份，如 2025"},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    medical_status = forms.ChoiceField(label="医保参保状态", required=False)
 
     GROUPS = (
         ("基本信息", ("name", "id_number", "sex", "birth_date", "ethnicity", "education", "student_status",
@@ -90,6 +126,7 @@ class PersonForm(StyledFormMixin, forms.Form):
                                   "desired_region", "expected_wage", "training_wish", "skills")),
         ("户信息", ("village_code", "household_number", "relation", "household_type", "monitoring_type",
                     "poverty_exit_year", "income_per_capita", "is_dibao", "is_tekun", "is_relocated")),
+        ("社会保障与身份", STATUS_FIELDS),
     )  # fmt: skip
 
     def __init__(self, *args, user, person=None, **kwargs):
@@ -98,14 +135,29 @@ class PersonForm(StyledFormMixin, forms.Form):
         # Editing: the ID number is the person's key across the platform and cannot change. Users who may
         # not see sensitive data get neither the ID nor the phone into the page; they may replace the phone.
         self.keeps_phone = person is not None and not user.can_view_sensitive
+        # Health and disability likewise: not shown to them, and an empty choice keeps the current value.
+        self.keeps_health = self.keeps_phone
         if person is not None:
             del self.fields["id_number"]
+            for name in STATUS_FIELDS:
+                value = getattr(person, name)
+                self.initial.setdefault(name, ("是" if value else "否") if name == "is_deceased" else value)
         if self.keeps_phone:
             self.initial["phone"] = ""
             if person.phone:
                 self.fields[
                     "phone"
                 ].help_text = f"当前号码 {person.masked_phone}；不修改请留空，修改请填写新号码。"
+        keep = "不修改（当前值不显示）"
+        for name, values in STATUS_CHOICES.items():
+            empty = keep if self.keeps_health and name in HEALTH_FIELDS else "—"
+            self.fields[name].choices = [("", empty), *vocab.choices(values)]
+        if self.keeps_health:
+            self.fields["health"].widget.choices = [("", keep), *vocab.choices(vocab.HEALTH)]
+            for name in HEALTH_FIELDS:
+                self.initial[name] = ""
+                self.fields[name].help_text = "健康和残疾信息您无权查看；不修改请留空。"
+        self.fields["died_on"].widget.attrs["max"] = dt.date.today().isoformat()
 
     def groups(self):
         return [
@@ -114,18 +166,59 @@ class PersonForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        cells = {FIELD_COLUMNS[name]: data.get(name, "") for name in self.fields}
+        cells = {FIELD_COLUMNS[name]: data.get(name, "") for name in self.fields if name in FIELD_COLUMNS}
         if self.person is not None:
             cells[FIELD_COLUMNS["id_number"]] = self.person.id_number
         if self.keeps_phone and not str(data.get("phone", "")).strip():
             cells[FIELD_COLUMNS["phone"]] = self.person.phone
+        if self.keeps_health and not data.get("health"):
+            cells[FIELD_COLUMNS["health"]] = self.person.health
         record, errors = clean_row(cells, area_lookup(self.user.area))
         for error in errors:
             column = error.column
             field = "village_code" if column in (COUNTY, TOWNSHIP, VILLAGE) else COLUMN_FIELDS.get(column)
             self.add_error(field if field in self.fields else None, error.message)
         self.record = record
+        self._check_status(data, record.birth_date if record else None)
         return data
+
+    def _check_status(self, data, birth: dt.date | None) -> None:
+        died = data.get("died_on")
+        if died and data.get("is_deceased") != "是":
+            self.add_error("died_on", "填写了死亡日期，请同时把“是否已故”选为“是”。")
+        elif died and died > dt.date.today():
+            self.add_error("died_on", "死亡日期不能晚于今天。")
+        elif died and birth and died < birth:
+            self.add_error("died_on", "死亡日期不能早于出生日期。")
+        category, grade = data.get("disability_category"), data.get("disability_grade")
+        if bool(category) != bool(grade):
+            self.add_error(
+                "disability_grade" if category else "disability_category", "残疾类别和等级应同时填写。"
+            )
+        if data.get("pension_status") not in ("", None, UNINSURED) and not data.get("pension_insurance"):
+            self.add_error("pension_insurance", "填写了养老保险参保状态，请同时选择险种。")
+        year = data.get("medical_insured_year")
+        if year is not None and not 1990 <= year <= dt.date.today().year + 1:
+            self.add_error("medical_insured_year", f"应在 1990–{dt.date.today().year + 1} 之间。")
+        if data.get("medical_status") and year is None:
+            self.add_error("medical_insured_year", "填写了医保参保状态，请同时填写参保年度。")
+
+    def status_values(self) -> dict:
+        """The 社会保障与身份 fields to set on the person (those a user without the right to see health data
+        left empty keep their value)."""
+        data = self.cleaned_data
+        values = {
+            "is_deceased": data.get("is_deceased") == "是",
+            "died_on": data.get("died_on") if data.get("is_deceased") == "是" else None,
+            "pension_insurance": data.get("pension_insurance") or "",
+            "pension_status": data.get("pension_status") or "",
+            "medical_insured_year": data.get("medical_insured_year"),
+            "medical_status": data.get("medical_status") or "",
+        }
+        if not (self.keeps_health and not data.get("disability_category")):
+            values["disability_category"] = data.get("disability_category") or ""
+            values["disability_grade"] = data.get("disability_grade") or ""
+        return values
 
 
 class ImportForm(StyledFormMixin, forms.Form):

@@ -4,9 +4,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from bangfu.areas.models import Area
 from bangfu.core.masking import mask_id, mask_phone
+from bangfu.core.rules import RegionalRule
 from bangfu.core.scope import AreaScopedQuerySet
 from bangfu.registry import vocab
 from bangfu.registry.vocab import choices
@@ -56,6 +58,57 @@ class Household(models.Model):
         return next((m for m in self.members.all() if m.relation == "户主"), None)
 
 
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+# The national band as first seeded (migration 0004 and after a test flush, `apps.RegistryConfig`); later
+# bands are new rows added on the rules page.
+NATIONAL_LABOR_AGE = {
+    "region_prefix": "",
+    "effective_from": date(1995, 1, 1),
+    "min_age": 16,
+    "max_age": 64,
+    "note": "劳动年龄段：年满16周岁（《劳动法》第十五条）至64周岁。",
+}
+
+
+class LaborAgeRule(RegionalRule):
+    """劳动年龄段: the ages, in whole years on the day asked, at which a member counts as a laborer."""
+
+    min_age = models.PositiveSmallIntegerField("最低年龄（周岁）", default=16)
+    max_age = models.PositiveSmallIntegerField("最高年龄（周岁）", default=64)
+
+    class Meta(RegionalRule.Meta):
+        verbose_name = "劳动年龄段"
+        verbose_name_plural = "劳动年龄段"
+        constraints = [
+            *RegionalRule.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(min_age__lte=models.F("max_age")),
+                name="registry_labor_age_order",
+                violation_error_message="最高年龄不能低于最低年龄。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region_prefix or '全国'} {self.effective_from}起：{self.min_age}–{self.max_age} 周岁"
+
+    def born_within(self, on: date) -> models.Q:
+        """Born so as to be `min_age` to `max_age` years old on `on`."""
+        return models.Q(
+            birth_date__lte=years_before(on, self.min_age), birth_date__gt=years_before(on, self.max_age + 1)
+        )
+
+
+def ensure_national_labor_age() -> None:
+    if not LaborAgeRule.objects.exists():
+        LaborAgeRule.objects.create(**NATIONAL_LABOR_AGE)
+
+
 class PersonQuerySet(AreaScopedQuerySet):
     def window_lookup(self, id_number: str):
         """The one read that ignores area scope: 窗口实名核验 asks whether an ID number is registered
@@ -63,15 +116,12 @@ class PersonQuerySet(AreaScopedQuerySet):
         return self.select_related("household", "area").filter(id_number=id_number).first()
 
     def laborers(self, on: date | None = None):
-        """Members aged 16–64 with labor ability (劳动力)."""
-        on = on or date.today()
-        youngest = on.replace(year=on.year - 16)
-        oldest = on.replace(year=on.year - 65, day=min(on.day, 28))
-        return self.filter(
-            labor_skill__in=vocab.LABOR_ABLE,
-            birth_date__lte=youngest,
-            birth_date__gt=oldest,
-            is_deceased=False,
+        """Members of working age (劳动年龄段, a `LaborAgeRule` by region and date) with labor ability and
+        alive (劳动力). The rules are read once per call and become one condition on the query."""
+        on = on or timezone.localdate()
+        book = LaborAgeRule.objects.book(on)
+        return self.filter(labor_skill__in=vocab.LABOR_ABLE, is_deceased=False).filter(
+            book.partition("area", lambda rule: rule.born_within(on))
         )
 
 
@@ -174,7 +224,14 @@ class Person(models.Model):
 
     @property
     def is_laborer(self) -> bool:
-        return self.labor_skill in vocab.LABOR_ABLE and 16 <= self.age < 65 and not self.is_deceased
+        return self.is_laborer_on(timezone.localdate())
+
+    def is_laborer_on(self, day: date, rule: "LaborAgeRule | None" = None) -> bool:
+        """As `laborers()` for this one person; `rule` saves the lookup when the caller has it."""
+        if self.labor_skill not in vocab.LABOR_ABLE or self.is_deceased:
+            return False
+        rule = rule or LaborAgeRule.objects.in_force(self.area_id, day)
+        return rule is not None and rule.min_age <= self.age_on(day) <= rule.max_age
 
 
 class ImportStatus(models.TextChoices):

@@ -9,7 +9,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,9 +44,27 @@ def ordered(queryset, *default):
 SENSITIVE_MESSAGE = "您没有查看完整敏感信息的权限。"
 EXPORT_DENIED = "导出名册会带出完整的证件号码和联系电话，您没有查看完整敏感信息的权限，不能导出。"
 PERSON_BASIC_FILTERS = ("q", "area", "min_age", "max_age")
-REVEAL_FIELDS = {"id_number": "证件号码", "phone": "联系电话"}
+REVEAL_FIELDS = {
+    "id_number": "证件号码",
+    "phone": "联系电话",
+    "health": "健康状况",
+    "disability": "残疾类别和等级",
+}
+HIDDEN = "******"  # health data shown to users who may not see it
+
+
+def _hidden(value: str) -> str:
+    return HIDDEN
+
+
 # History entries whose values are sensitive, by the field label that save_records writes.
-MASKED_HISTORY = {"联系电话": mask_phone, "证件号码": mask_id}
+MASKED_HISTORY = {
+    "联系电话": mask_phone,
+    "证件号码": mask_id,
+    "健康状况": _hidden,
+    "残疾类别": _hidden,
+    "残疾等级": _hidden,
+}
 
 
 def _styled(filterset, placeholders: dict[str, str]):
@@ -142,7 +160,11 @@ def person_reveal(request, pk: int, field: str):
         raise PermissionDenied(SENSITIVE_MESSAGE)
     label = REVEAL_FIELDS[field]
     audit(Action.VIEW_SENSITIVE, actor=request.user, obj=person, message=f"查看人员完整{label}")
-    return HttpResponse(format_html('<span class="mono">{}</span>', getattr(person, field) or "（未填写）"))
+    if field == "disability":
+        value = " ".join(filter(None, [person.disability_category, person.disability_grade]))
+    else:
+        value = getattr(person, field)
+    return HttpResponse(format_html('<span class="mono">{}</span>', value or "（未填写）"))
 
 
 def _save(request, form, *, creating: bool):
@@ -154,7 +176,13 @@ def _save(request, form, *, creating: bool):
             form.add_error("id_number", f"该证件号码已登记（{existing.name}），请在其人员页面修改。")
             return None
     try:
-        return actions.save_person(request.user, record)
+        with transaction.atomic():
+            person = actions.save_person(request.user, record)
+            # 社会保障与身份 (not §1 columns): history and audit as any other manual change.
+            actions.update_person_fields(
+                request.user, person, form.status_values(), source=actions.SOURCE_MANUAL
+            )
+            return person
     except PermissionDenied as exc:
         form.add_error(None, str(exc))
         return None

@@ -20,6 +20,7 @@ def upload(page, base_url, label, path):
 
 def _scenario(page, base_url, death, jobs, long_pk):
     log_in(page, base_url, "u_county_a")
+    page.wait_for_load_state()  # Bootstrap's script (deferred) drives the menu
     if page.device == "phone":
         page.get_by_role("button", name="菜单").click()
     page.get_by_role("button", name="名册", exact=True).click()

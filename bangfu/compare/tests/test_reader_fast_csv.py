@@ -145,3 +145,31 @@ def test_a_part_in_another_encoding_is_a_whole_file_error(tmp_path, monkeypatch)
     monkeypatch.setattr(reader, "FAST_CSV_BYTES", 0)
     with pytest.raises(SpreadsheetError, match="第40002行附近的内容不是 UTF-8 编码"):
         reader.read_source(path, TYPES["death"], today=TODAY)
+
+
+def test_compact_months_take_the_fast_path(tmp_path, monkeypatch):
+    """202504, as social-insurance systems write it, is read column-wise like 2025-04 (a file of them once
+    sent every row through the row-by-row checks); odd months still get the row-by-row message."""
+    rows = [
+        {
+            "姓名": "龙春生",
+            "证件号码": LONG,
+            "险种": "城乡居民养老保险",
+            "参保状态": "参保缴费",
+            "最近缴费年月": m,
+        }
+        for m in ("202504", "2025-04", "202513", "180004")
+    ]
+    path = write_source(tmp_path / "社保.csv", rows, encoding="utf-8")
+    slow_rows = []
+    original = reader.clean_source_row
+    monkeypatch.setattr(
+        reader, "clean_source_row", lambda t, n, *a: slow_rows.append(n) or original(t, n, *a)
+    )
+    monkeypatch.setattr(reader, "FAST_CSV_BYTES", 0)
+    result = reader.read_source(path, TYPES["social-insurance"], today=TODAY)
+    assert sorted(slow_rows) == [5, 6]  # the header is row 2 (a title row above it)
+    months = {r["row_no"]: json.loads(r["extra"])["最近缴费年月"] for r in result.table().to_pylist()}
+    assert months == {3: "2025-04", 4: "2025-04"}
+    assert {p.row_number for p in result.problems} == {5, 6}
+    assert all("不是有效的年月" in p.reasons() for p in result.problems)

@@ -205,3 +205,27 @@ def test_list_query_count_does_not_grow(
         in client.get(reverse("compare:run_detail", kwargs={"pk": medical_run.pk})).content.decode()
     )
     assert MA  # 麻老三 is among the 未参保
+
+
+def test_disability_findings_hide_health_data_unless_sensitive(users, people, client_for, tmp_path):
+    path = write_source(
+        tmp_path / "残疾人.xlsx",
+        [{"姓名": "麻老三", "证件号码": MA, "残疾类别": "肢体残疾", "残疾等级": "二级"}],
+    )
+    run = compare(users["county_a"], "disability", path)
+    finding = Finding.objects.get(run=run, person=people["ma"], kind=Kind.CONFLICT)
+    url = reverse("compare:finding_detail", kwargs={"pk": finding.pk})
+    plain = make_user("u_plain", users["county_a"].area, can_view_sensitive=False)
+    client = client_for(plain)
+    page = client.get(url).content.decode()
+    assert "残疾类别" in page and "******" in page and "肢体残疾" not in page and "二级" not in page
+    listing = client.get(reverse("compare:finding_list") + f"?run={run.pk}").content.decode()
+    assert "残疾信息与名册不一致" in listing and "肢体残疾" not in listing
+    api = (
+        client_for(users["county_a"])
+        .get(reverse("comparison-finding-detail", kwargs={"pk": finding.pk}))
+        .json()
+    )
+    assert "肢体残疾" not in str(api) and api["proposal"]["person"]["disability_category"] == "******"
+    page = client_for(users["county_a"]).get(url).content.decode()
+    assert "肢体残疾" in page and "人员 · 残疾等级 → 二级" in page

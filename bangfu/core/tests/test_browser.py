@@ -31,6 +31,7 @@ def test_wrong_password_shows_chinese_message(page, live_server, users):
 def test_menu_and_outsider_404(page, live_server, users):
     log_in(page, live_server.url, "u_county_a")
     expect(page.get_by_role("heading", name="工作台 · 花垣县")).to_be_visible()
+    page.wait_for_load_state()  # Bootstrap's script (deferred) drives the menu
     if page.device == "phone":
         page.get_by_role("button", name="菜单").click()
         expect(page.locator("#mainnav")).to_have_class("navbar-collapse collapse show")

@@ -9,5 +9,7 @@ register = template.Library()
 def person_employments(person):
     """A person's employment records (the trajectory), for the person page: `{% person_employments person %}`.
     The caller has already opened `person` through the user's scope."""
-    records = EmploymentRecord.objects.filter(person=person).select_related("employer", "work_area")
+    records = EmploymentRecord.objects.filter(person=person).select_related(
+        "employer", "work_area", "referral"
+    )
     return {"person": person, "records": list(records[:50])}

@@ -69,3 +69,15 @@ def test_create_requires_an_employer(world, users, client_for):
     )
     assert response.status_code == 200 and "请选择台帐中的用人单位" in response.content.decode()
     assert not EmploymentRecord.objects.exists()
+
+
+def test_a_hire_links_back_to_its_referral(world, users, client_for):
+    from bangfu.referrals.actions import advance, create_referral
+
+    referral = create_referral(users["county_a"], world["long"], world["job"])
+    advance(users["county_a"], referral, "有意向")
+    advance(users["county_a"], referral, "录用")
+    client = client_for(users["county_a"])
+    link = f'href="{reverse("referrals:detail", args=[referral.pk])}">推荐录用</a>'
+    assert link in client.get(reverse("employment:list")).content.decode()
+    assert link in client.get(reverse("registry:person_detail", args=[world["long"].pk])).content.decode()

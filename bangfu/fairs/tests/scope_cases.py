@@ -17,7 +17,8 @@ OBJECT_VIEWS = {
     "fairs:interviews": (_fair, ["get", "post"]),
 }
 LIST_VIEWS = {"fairs:list": ""}
-OWN_OR_PUBLIC = {"fairs:create"}
+# The fair form's job search lists open postings: public to all staff by design (jobs/tests/scope_cases.py).
+OWN_OR_PUBLIC = {"fairs:create", "fairs:job_search"}
 
 
 def objects(users, base):

@@ -93,7 +93,7 @@ def test_attendance_refer_and_outcomes(fair, world, users, client_for):
         "attended": 1,
         "referred": 1,
         "hired": 0,
-        "interviews": 0,
+        "interviewed": 0,
     }
 
 
@@ -106,7 +106,8 @@ def test_online_interview_link_from_pattern(fair, world, users, client_for, sett
     when = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     with captured():
         client.post(
-            reverse("referrals:interview", args=[referral.pk]), {"scheduled_at": when, "note": "视频面试"}
+            reverse("referrals:step", args=[referral.pk]),
+            {"status": "面试", "interview_at": when, "online": "1", "note": "视频面试"},
         )
     interview = Interview.objects.get()
     assert (
@@ -130,10 +131,20 @@ def test_fair_interview_page(fair, world, users, client_for):
     when = (timezone.localtime() + dt.timedelta(days=6)).strftime("%Y-%m-%dT%H:%M")
     client.post(
         reverse("fairs:interviews", args=[fair.pk]),
-        {"invitation": inv.pk, "job": world["local_job"].pk, "scheduled_at": when},
+        {"invitation": inv.pk, "job": world["local_job"].pk, "interview_at": when, "online": "1"},
     )
     page = client.get(reverse("fairs:interviews", args=[fair.pk])).content.decode()
     assert "石秀英" in page and "https://meet.example.gov.cn/bangfu-" in page
+    # The interview is on the laborer's referral of the fair, now at 面试.
+    referral = Referral.objects.get(person=world["shi"], job=world["local_job"])
+    assert referral.fair == fair and referral.status == Status.INTERVIEW
+    assert referral.interviews.get().online
+    # A job that is not at the fair is refused.
+    response = client.post(
+        reverse("fairs:interviews", args=[fair.pk]),
+        {"invitation": inv.pk, "job": world["other_job"].pk, "interview_at": when, "online": "1"},
+    )
+    assert response.status_code == 200 and Interview.objects.count() == 1
 
 
 def test_create_and_edit_pages(world, users, client_for):
@@ -162,3 +173,75 @@ def test_create_and_edit_pages(world, users, client_for):
     assert (
         "花垣县春风行动专场" not in client_for(users["county_b"]).get(reverse("fairs:list")).content.decode()
     )
+
+
+# The fair form's jobs: a search-as-you-type over open postings, never a list of every job.
+
+
+def _many_jobs(employer, count):
+    from bangfu.jobs.models import Job
+
+    Job.objects.bulk_create(
+        Job(employer=employer, number=f"BULK-{i}", title=f"流水线普工{i}", openings=5, openings_left=5,
+            area=employer.area, deadline=dt.date(2099, 1, 1))
+        for i in range(count)
+    )  # fmt: skip
+
+
+def test_the_form_renders_only_the_chosen_jobs_among_thousands(world, users, client_for, fair):
+    _many_jobs(world["factory"], 2000)
+    client = client_for(users["county_a"])
+    page = client.get(reverse("fairs:create")).content.decode()
+    assert "流水线普工" not in page and "还没有选择岗位" in page and reverse("fairs:job_search") in page
+    assert len(page) < 40_000
+    edit = client.get(reverse("fairs:edit", args=[fair.pk])).content.decode()
+    assert "电子装配工" in edit and "苗绣工" in edit and "流水线普工" not in edit
+    assert edit.count('type="checkbox" name="jobs"') == 2 and edit.count(" checked") == 2
+
+
+def test_job_search_finds_open_postings_by_employer_or_title(world, users, client_for):
+    from bangfu.jobs.models import Job
+
+    _many_jobs(world["factory"], 40)
+    client = client_for(users["county_a"])
+    url = reverse("fairs:job_search")
+    found = client.get(url, {"q": "苗绣"}).content.decode()
+    assert "花垣苗绣扶贫车间 · 苗绣工" in found and "电子装配工" not in found
+    by_employer = client.get(url, {"q": "海珠电子"}).content.decode()
+    assert "广州海珠电子厂 · 仓库管理员" in by_employer and "共 42 个岗位相符" in by_employer
+    assert by_employer.count('name="jobs"') == 30  # the first 30
+    chosen = client.get(url, {"q": "电子装配", "jobs": [world["job"].pk]}).content.decode()
+    assert "电子装配工" not in chosen and "没有找到" in chosen
+    Job.objects.filter(pk=world["local_job"].pk).update(status=Job.Status.CLOSED)
+    assert "苗绣工" not in client.get(url, {"q": "苗绣"}).content.decode()
+    assert client.get(url, {"q": ""}).content == b""
+    # The user's own area first: a county-A job before Guangzhou's, whatever the names.
+    Job.objects.filter(pk=world["local_job"].pk).update(status=Job.Status.OPEN, title="装配工（本县）")
+    both = client.get(url, {"q": "装配"}).content.decode()
+    assert both.index("装配工（本县）") < both.index("电子装配工")
+
+
+def test_saving_keeps_closed_jobs_already_at_the_fair_and_refuses_others(world, users, client_for, fair):
+    from bangfu.jobs.models import Job
+
+    Job.objects.filter(pk=world["local_job"].pk).update(status=Job.Status.CLOSED)
+    Job.objects.filter(pk=world["other_job"].pk).update(status=Job.Status.CLOSED)
+    client = client_for(users["county_a"])
+    start, end = timezone.localtime(fair.starts_at), timezone.localtime(fair.ends_at)
+    data = {
+        "kind": fair.kind, "title": fair.title, "area_code": TOWNSHIP_A, "venue": fair.venue,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"), "ends_at": end.strftime("%Y-%m-%dT%H:%M"),
+        "status": fair.status,
+    }  # fmt: skip
+    kept = client.post(reverse("fairs:edit", args=[fair.pk]), {**data, "jobs": [world["local_job"].pk]})
+    assert kept.status_code == 302 and list(fair.jobs.all()) == [world["local_job"]]
+    refused = client.post(
+        reverse("fairs:edit", args=[fair.pk]),
+        {**data, "jobs": [world["local_job"].pk, world["other_job"].pk]},
+    )
+    text = refused.content.decode()
+    assert (
+        refused.status_code == 200 and "包装工" not in text and list(fair.jobs.all()) == [world["local_job"]]
+    )
+    emptied = client.post(reverse("fairs:edit", args=[fair.pk]), data)
+    assert emptied.status_code == 302 and not fair.jobs.exists()

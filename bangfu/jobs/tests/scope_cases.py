@@ -24,6 +24,7 @@ OWN_OR_PUBLIC = {
     "jobs:create",
     "jobs:postings",
     "jobs:occupations",
+    "jobs:occupation_suggest",  # the classification only: what a title would be coded as
     "jobs:rules",
     "jobs:import_new",
     "job-postings",

@@ -37,9 +37,12 @@ def test_judge(education, skills, code, suits, reason):
 
 
 def test_the_deepest_region_in_force_decides(areas):
-    county, city = areas["county_a"], areas["city"]
-    SuitabilityRule.objects.create(region=city, effective_from=dt.date(2024, 1, 1), max_education="高中")
-    SuitabilityRule.objects.create(region=county, effective_from=dt.date(2030, 1, 1), max_education="大专")
+    SuitabilityRule.objects.create(
+        region_prefix="4331", effective_from=dt.date(2024, 1, 1), max_education="高中"
+    )
+    SuitabilityRule.objects.create(
+        region_prefix="433124", effective_from=dt.date(2030, 1, 1), max_education="大专"
+    )
     book = actions.RuleBook()
     village = areas["village_a"].code
     assert book.rule_for(village, dt.date(2025, 1, 1)).max_education == "高中"  # the county's is not yet

@@ -1,7 +1,10 @@
 """Both sides hear of a referral, but only once it commits; a failing gateway never undoes the referral."""
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from bangfu.notices.models import Notification, SmsMessage, SmsStatus
 from bangfu.referrals.actions import advance, create_referral
@@ -66,6 +69,35 @@ def test_employer_answer_notifies_the_referring_staff(world, users, captured):
     notice = Notification.objects.get(recipient=users["county_a"])
     assert "有意向" in notice.title and "广州海珠电子厂" in notice.body
     with captured():
-        advance(users["county_a"], referral, Status.INTERVIEW)
-    assert Notification.objects.filter(recipient=world["boss"], title__contains="面试").exists()
-    assert SmsMessage.objects.filter(phone="13900001111", body__contains="面试").exists()
+        advance(
+            users["county_a"], referral, Status.INTERVIEW, interview_at=timezone.now() + dt.timedelta(days=1),
+            online=True,
+        )  # fmt: skip
+    link = referral.interviews.get().meeting_url
+    boss_notice = Notification.objects.get(recipient=world["boss"], title__contains="面试")
+    assert link and link in boss_notice.body
+    assert SmsMessage.objects.filter(phone="13900001111", body__contains=link).exists()
+    # The staff member who took the step is not told of it; the employer's answer again reaches them.
+    assert Notification.objects.filter(recipient=users["county_a"]).count() == 1
+
+
+def test_automatic_referral_answers_reach_the_county_staff(world, users, captured):
+    """No referrer: the employer's answer goes to the staff accounts of the laborer's county."""
+    with captured():
+        referral = create_referral(None, world["long"], world["job"], auto=True)
+    with captured():
+        advance(world["boss"], referral, Status.REJECTED, channel=StepChannel.EMPLOYER, note="不合适")
+    told = Notification.objects.filter(title__contains="未录用").values_list("recipient__username", flat=True)
+    assert set(told) == {users["county_a"].username}
+    text = SmsMessage.objects.get(phone="13900001111", body__contains="未录用").body
+    assert "广州海珠电子厂" in text and "不合适" not in text  # the employer's note stays inside
+
+
+def test_withdrawal_tells_the_employer_with_the_reason(world, users, captured):
+    with captured():
+        referral = create_referral(users["county_a"], world["long"], world["job"])
+    with captured():
+        advance(users["county_a"], referral, Status.WITHDRAWN, reason="工作地点太远")
+    notice = Notification.objects.get(recipient=world["boss"], title__contains="放弃")
+    assert "原因：工作地点太远" in notice.body
+    assert not SmsMessage.objects.filter(phone="13900001111", body__contains="放弃").exists()

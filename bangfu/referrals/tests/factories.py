@@ -3,6 +3,7 @@ employer of Guangzhou with an enterprise account, an employer of county A, and t
 in the real database; `captured` runs on-commit callbacks (notices) as a commit would."""
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -16,7 +17,7 @@ from bangfu.registry.models import Household, Person
 
 VILLAGE_A = "433124102201"  # 土地村, county A
 VILLAGE_B = "433123109225"  # county B
-_seq = iter(range(100, 999, 2))
+_seq = itertools.cycle(range(100, 999, 2))  # unique within a test; tests roll back
 
 
 def make_person(

@@ -42,3 +42,22 @@ def test_api_outsider_gets_404(world, users, client_for):
 
 def test_api_refuses_enterprise_accounts(world, client_for):
     assert client_for(world["boss"]).get(reverse("referral-list")).status_code == 403
+
+
+def test_api_interview_and_withdrawal_need_their_details(world, users, client_for):
+    mine = create_referral(users["county_a"], world["long"], world["job"])
+    client = client_for(users["county_a"])
+    url = reverse("referral-step", args=[mine.pk])
+
+    def post(body):
+        return client.post(url, json.dumps(body), content_type="application/json")
+
+    no_time = post({"status": "面试", "online": True})
+    assert no_time.status_code == 400 and "请填写面试时间" in json.dumps(no_time.json(), ensure_ascii=False)
+    ok = post({"status": "面试", "interview_at": "2099-03-01T10:00:00+08:00", "online": True})
+    assert ok.status_code == 200 and ok.json()["steps"][-1]["note"].startswith("面试时间 2099-03-01 10:00")
+    assert mine.interviews.get().meeting_url
+    no_reason = post({"status": "放弃"})
+    assert no_reason.status_code == 400 and "放弃原因" in json.dumps(no_reason.json(), ensure_ascii=False)
+    done = post({"status": "放弃", "reason": "身体原因"})
+    assert done.status_code == 200 and done.json()["steps"][-1]["reason"] == "身体原因"

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bangfu.areas.models import Area
+from bangfu.audit.models import Action, AuditEvent
 from bangfu.referrals.actions import create_referral, record_services
 from bangfu.referrals.models import Referral, ServiceKind, ServiceNorm
 from bangfu.referrals.norms import behind, norm_table
@@ -126,3 +127,39 @@ def test_norm_page_query_count_is_fixed(served, users, client_for, django_assert
     client.get(reverse("referrals:norms"))
     with django_assert_max_num_queries(14):
         client.get(reverse("referrals:norms"))
+
+
+def test_drill_down_to_the_village_and_export_who_is_behind(served, users, client_for):
+    """County → township → village, each level's table linking to the next and to its list of who is
+    behind; the list's export holds the same people, masked, with their counts."""
+    client = client_for(users["county_a"])
+    county = client.get(reverse("referrals:norms")).content.decode()
+    assert 'href="?area=433124102000' in county  # the township row links one level down
+    township = client.get(reverse("referrals:norms"), {"area": "433124102000"})
+    rows = {r.area.name: (r.seekers, r.complete, r.behind) for r in township.context["rows"]}
+    assert rows["土地村"] == (3, 1, 2) and all(
+        r.area.code.startswith("433124102") for r in township.context["rows"]
+    )
+    assert [a.name for a in township.context["trail"]] == ["花垣县", "龙潭镇"]
+    village = client.get(reverse("referrals:norms"), {"area": "433124102201"})
+    assert [(r.area.name, r.behind) for r in village.context["rows"]] == [("土地村", 2)]
+    assert "norms/behind/?area=433124102201" in village.content.decode()
+    listed = client.get(reverse("referrals:norms_behind"), {"area": "433124102201"})
+    assert {p.name for p in listed.context["object_list"]} == {"只推荐", "去年达标"}
+    export = client.get(
+        reverse("referrals:norms_export"), {"what": "behind", "area": "433124102201", "format": "csv"}
+    )
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("区划代码,所在村,姓名,证件号码,联系电话,推荐次数")
+    by_name = {line.split(",")[2]: line.split(",") for line in lines[1:]}
+    assert set(by_name) == {"只推荐", "去年达标"}
+    assert by_name["只推荐"][5:] == ["3", "0", "0"] and "*" in by_name["只推荐"][3]
+    assert served["people"]["offered"].id_number not in export.content.decode("utf-8-sig")
+    assert AuditEvent.objects.filter(action=Action.EXPORT, actor=users["county_a"]).exists()
+    # Another county's user cannot drill into county A.
+    assert (
+        client_for(users["county_b"])
+        .get(reverse("referrals:norms_behind"), {"area": "433124102"})
+        .status_code
+        == 404
+    )

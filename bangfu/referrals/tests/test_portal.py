@@ -1,9 +1,13 @@
 """The enterprise portal: an enterprise account sees and answers referrals to its own jobs only; names
 shown, ID numbers masked, the phone only from 有意向 on (and each showing audited)."""
 
+import datetime as dt
+
 from django.urls import reverse
+from django.utils import timezone
 
 from bangfu.audit.models import Action, AuditEvent
+from bangfu.notices.models import Notification, SmsMessage
 from bangfu.referrals.actions import create_referral
 from bangfu.referrals.models import Status
 
@@ -62,3 +66,27 @@ def test_answer_and_phone_after_interest(world, users, client_for):
     referral.refresh_from_db()
     assert referral.status == Status.HIRED and referral.employment.started_on.isoformat() == "2026-12-01"
     assert referral.employment.created_by == world["boss"]
+
+
+def test_employer_sets_an_online_interview_seen_by_staff(world, users, client_for, captured):
+    with captured():
+        referral = create_referral(users["county_a"], world["long"], world["job"])
+    client = client_for(world["boss"])
+    url = reverse("referrals:portal_step", args=[referral.pk])
+    refused = client.post(url, {"status": "面试", "online": "1"})
+    assert refused.status_code == 400 and "请填写面试时间" in refused.content.decode()
+    when = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT14:30")
+    with captured():
+        client.post(url, {"status": "面试", "interview_at": when, "online": "1", "note": "请提前 5 分钟进入"})
+    interview = referral.interviews.get()
+    assert interview.online and interview.created_by == world["boss"]
+    assert (
+        interview.meeting_url
+        in client.get(reverse("referrals:portal_detail", args=[referral.pk])).content.decode()
+    )
+    staff_page = client_for(users["county_a"]).get(reverse("referrals:detail", args=[referral.pk]))
+    assert interview.meeting_url in staff_page.content.decode()
+    notice = Notification.objects.get(recipient=users["county_a"], title__contains="面试")
+    assert interview.meeting_url in notice.body and "请提前 5 分钟进入" in notice.body
+    sms = SmsMessage.objects.get(phone="13900001111", body__contains="面试")
+    assert interview.meeting_url in sms.body and "14:30" in sms.body
