@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -109,7 +109,7 @@ def create_run(
     else:
         run.original_name = name or path.name
         with open(path, "rb") as fh:
-            run.file.save(path.name, ContentFile(fh.read()), save=False)
+            run.file.save(path.name, File(fh), save=False)  # streamed: a province's file is gigabytes
     run.save()
     settings_text = f"阈值 {threshold}" + (
         f"，自动应用：{'、'.join(run.auto_apply_labels)}" if kinds else "，不自动应用任何变更"
@@ -509,7 +509,7 @@ def _write_results(con, run: ComparisonRun, diffs: dict[int, str]) -> None:
         for row in heapq.merge(linked(), iter(rejected), key=lambda r: r[0]):
             writer.writerow(row)
     with open(target, "rb") as fh:
-        run.results.save(f"{Path(run.original_name).stem}-results.csv", ContentFile(fh.read()), save=False)
+        run.results.save(f"{Path(run.original_name).stem}-results.csv", File(fh), save=False)
     target.unlink()
     ComparisonRun.objects.filter(pk=run.pk).update(results=run.results.name)
 
@@ -518,7 +518,7 @@ def _write_report(run: ComparisonRun, data: SourceFile) -> None:
     target = Path(run.file.path).with_suffix(".errors.xlsx")
     write_error_report(target, data.header, data.problems)
     with open(target, "rb") as fh:
-        run.report.save(f"{Path(run.original_name).stem}-错误报告.xlsx", ContentFile(fh.read()), save=False)
+        run.report.save(f"{Path(run.original_name).stem}-错误报告.xlsx", File(fh), save=False)
     target.unlink()
     ComparisonRun.objects.filter(pk=run.pk).update(report=run.report.name)
     # Rejected rows still get their line in results.csv.

@@ -102,16 +102,18 @@ class Finding(models.Model):
     lacks, or a conflict with the change it proposes. Findings with a proposal wait for a person to accept
     or reject them, unless the run's settings let that kind of change apply automatically."""
 
-    # A run writes millions of findings at once (a row per source row, plus conflicts): the area and person
-    # columns are copies of values the run just read from the registry, so the database does not check
-    # them row by row (deferred checks that also lock every referenced person) — Django still protects
-    # them on delete. run and area need no index of their own: the composite indexes below start with them.
+    # A run writes millions of findings at once (a row per source row, plus conflicts), all for itself and
+    # for people and villages it has just read from the registry: the database does not check these keys
+    # row by row (deferred checks that also lock every referenced row took longer than the rows' own
+    # writing); Django still cascades and protects on delete. run and area need no index of their own:
+    # the composite indexes below start with them.
     run = models.ForeignKey(
         ComparisonRun,
         verbose_name="比对批次",
         on_delete=models.CASCADE,
         related_name="findings",
         db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     change = models.CharField("变更类型", max_length=15, choices=ChangeKind.choices, blank=True)

@@ -98,18 +98,3 @@ class FairForm(StyledFormMixin, forms.ModelForm):
 
 class InviteForm(StyledFormMixin, forms.Form):
     per_job = forms.IntegerField(label="每个岗位邀请人数", min_value=1, max_value=200, initial=20)
-
-
-class FairInterviewForm(StyledFormMixin, forms.Form):
-    invitation = forms.ModelChoiceField(label="劳动力", queryset=None)
-    job = forms.ModelChoiceField(label="岗位", queryset=None)
-    scheduled_at = forms.DateTimeField(label="面试时间", widget=DATETIME)
-    note = forms.CharField(label="说明", max_length=200, required=False)
-
-    def __init__(self, *args, fair, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["invitation"].queryset = fair.invitations.select_related("person")
-        self.fields["invitation"].label_from_instance = lambda i: f"{i.person.name}（{i.person.masked_id}）"
-        self.fields["job"].queryset = fair.jobs.select_related("employer")
-        self.fields["job"].label_from_instance = lambda j: f"{j.employer.name} · {j.title}"
-        self.fields["scheduled_at"].initial = fair.starts_at

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from bangfu.areas.models import Area, normalize_code
 from bangfu.core.forms import StyledFormMixin
-from bangfu.core.rules import region_prefix_of
-from bangfu.jobs.models import Job, Occupation, SuitabilityRule
+from bangfu.jobs.models import Job, Occupation
 from bangfu.jobs.occupations import default_index
 
 IMPORT_EXTENSIONS = (".xlsx", ".xls", ".csv")
@@ -162,40 +161,3 @@ class JobImportForm(StyledFormMixin, forms.Form):
         if Path(upload.name).suffix.lower() not in IMPORT_EXTENSIONS:
             raise forms.ValidationError("只能上传 .xlsx、.xls 或 .csv 文件。")
         return upload
-
-
-class SuitabilityRuleForm(StyledFormMixin, forms.ModelForm):
-    region_code = forms.CharField(
-        label="适用区域代码", help_text="您辖区内的区划代码；留空为您的辖区。", required=False
-    )
-    occupation_groups_text = forms.CharField(
-        label="低门槛职业类别", help_text="职业代码前缀，用逗号分隔，如 4-02,4-03,6。"
-    )
-    demanding_words_text = forms.CharField(label="表示门槛高的词", required=False, help_text="逗号分隔。")
-    easy_words_text = forms.CharField(label="表示门槛低的词", required=False, help_text="逗号分隔。")
-
-    class Meta:
-        model = SuitabilityRule
-        fields = ["effective_from", "max_education", "max_skills_chars", "note"]
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
-
-    @staticmethod
-    def _words(text: str) -> list[str]:
-        return [w.strip() for w in text.replace("，", ",").replace("、", ",").split(",") if w.strip()]
-
-    def clean_occupation_groups_text(self):
-        groups = self._words(self.cleaned_data["occupation_groups_text"])
-        if not groups:
-            raise forms.ValidationError("至少填写一个职业类别。")
-        bad = [g for g in groups if not Occupation.objects.filter(pk=g).exists()]
-        if bad:
-            raise forms.ValidationError(f"不是职业分类大典的代码：{'、'.join(bad)}")
-        return groups
-
-    def apply(self, region) -> SuitabilityRule:
-        rule = self.instance
-        rule.region_prefix = region_prefix_of(region) if region is not None else ""
-        rule.occupation_groups = self.cleaned_data["occupation_groups_text"]
-        rule.demanding_words = self._words(self.cleaned_data["demanding_words_text"])
-        rule.easy_words = self._words(self.cleaned_data["easy_words_text"])
-        return rule

@@ -84,7 +84,7 @@ def _scoped_referral(request, pk: int) -> Referral:
     )
 
 
-def _detail(request, referral: Referral, step_form=None, interview_form=None, status=200):
+def _detail(request, referral: Referral, step_form=None, interview_form=None):
     return render(
         request,
         "referrals/referral_detail.html",
@@ -96,7 +96,6 @@ def _detail(request, referral: Referral, step_form=None, interview_form=None, st
             "interview_form": interview_form or InterviewForm(),
             "nav": "referrals",
         },
-        status=status,
     )
 
 
@@ -131,7 +130,7 @@ def referral_step(request, pk: int):
     form = StepForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请补全“" + form.cleaned_data.get("status", "") + "”所需的内容。")
-        return _detail(request, referral, step_form=form, status=400)
+        return _detail(request, referral, step_form=form)
     status = form.cleaned_data["status"]
     try:
         actions.advance(request.user, referral, status, **_step_options(form.cleaned_data))
@@ -149,7 +148,7 @@ def referral_interview(request, pk: int):
     referral = _scoped_referral(request, pk)
     form = InterviewForm(request.POST)
     if not form.is_valid():
-        return _detail(request, referral, interview_form=form, status=400)
+        return _detail(request, referral, interview_form=form)
     data = form.cleaned_data
     try:
         interview = actions.schedule_interview(
@@ -384,7 +383,7 @@ def portal(request):
     return render(request, "referrals/portal_list.html", context)
 
 
-def _portal_detail(request, referral: Referral, form=None, status=200):
+def _portal_detail(request, referral: Referral, form=None):
     return render(
         request,
         "referrals/portal_detail.html",
@@ -396,7 +395,6 @@ def _portal_detail(request, referral: Referral, form=None, status=200):
             "answers": [s for s in referral.next_statuses if s in EMPLOYER_ANSWERS],
             "nav": "portal",
         },
-        status=status,
     )
 
 
@@ -417,7 +415,7 @@ def portal_step(request, pk: int):
     form = EmployerAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "答复有误：" + "；".join(e for errs in form.errors.values() for e in errs))
-        return _portal_detail(request, referral, form=form, status=400)
+        return _portal_detail(request, referral, form=form)
     status = form.cleaned_data["status"]
     try:
         actions.advance(

@@ -52,6 +52,7 @@ def spark(tmp_path_factory):
             os.environ[key] = value
 
 
+@pytest.mark.spark
 def test_spark_backend_scores_like_duckdb(spark, monkeypatch):
     from splink import Linker, SparkAPI
 
