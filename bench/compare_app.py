@@ -175,34 +175,40 @@ def run(workdir: Path, out: Path) -> dict:
 
 
 def evaluate(workdir: Path, out: Path) -> dict:
-    """results.csv against the truth: a row's link is right when its 匹配证件号码 is the true person's."""
+    """results.csv against the truth: a row's link is right when its 匹配证件号码 is the true person's.
+    Scored over every row, and over the rows compared (the reader rejects exact duplicate rows: a second
+    record identical to the first, which the generator writes now and then)."""
     import duckdb
 
     con = duckdb.connect()
     row = con.execute(
         f"""WITH r AS (
-            SELECT CAST("源行号" AS BIGINT) AS row_no, nullif("匹配证件号码", '') AS matched
+            SELECT CAST("源行号" AS BIGINT) AS row_no, nullif("匹配证件号码", '') AS matched,
+                   starts_with(coalesce("差异", ''), '该行有错误') AS rejected
             FROM read_csv('{out / "results.csv"}', header = true, all_varchar = true)
         ), j AS (
-            SELECT t.person_id AS truth, g.person_id AS got, t.id_damage IS NOT NULL AS damaged
+            SELECT t.person_id AS truth, g.person_id AS got, t.id_damage IS NOT NULL AS damaged, r.rejected
             FROM read_parquet('{workdir / "truth.parquet"}') t
             JOIN r USING (row_no)
             LEFT JOIN read_parquet('{workdir / "registry.parquet"}') g ON g.id_number = r.matched
         )
-        SELECT count(*),
+        SELECT count(*), count(*) FILTER (WHERE rejected),
             count(*) FILTER (WHERE got = truth),
             count(*) FILTER (WHERE got IS NOT NULL AND got IS DISTINCT FROM truth),
             count(*) FILTER (WHERE truth IS NOT NULL AND got IS DISTINCT FROM truth),
+            count(*) FILTER (WHERE truth IS NOT NULL AND got IS DISTINCT FROM truth AND NOT rejected),
             count(*) FILTER (WHERE damaged AND got = truth),
             count(*) FILTER (WHERE damaged AND got IS NOT NULL AND got IS DISTINCT FROM truth),
             count(*) FILTER (WHERE damaged AND truth IS NOT NULL AND got IS DISTINCT FROM truth)
         FROM j"""
     ).fetchone()
-    rows, tp, fp, fn, d_tp, d_fp, d_fn = row
+    rows, rejected, tp, fp, fn, fn_compared, d_tp, d_fp, d_fn = row
     return {
         "rows_scored": rows,
+        "rows_rejected": rejected,
         "precision": round(tp / (tp + fp), 6) if tp + fp else 1.0,
         "recall": round(tp / (tp + fn), 6) if tp + fn else 1.0,
+        "recall_of_compared_rows": round(tp / (tp + fn_compared), 6) if tp + fn_compared else 1.0,
         "damaged_precision": round(d_tp / (d_tp + d_fp), 5) if d_tp + d_fp else 1.0,
         "damaged_recall": round(d_tp / (d_tp + d_fn), 5) if d_tp + d_fn else 1.0,
     }
