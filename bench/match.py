@@ -236,7 +236,7 @@ def main():
     parser.add_argument("--jobs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--pool", type=int, default=50)
+    parser.add_argument("--pool", type=int, default=0, help="候选列表长度；0 为按人数自动")
     parser.add_argument("--no-refill", action="store_true", help="不做二次匹配（无岗位者再匹配有余量的岗位）")
     parser.add_argument("--recall", type=int, default=0, help="抽样人数：与穷举结果比较")
     parser.add_argument("--designed", type=int, default=0, help="设计数据的劳动力人数（质量检查）")

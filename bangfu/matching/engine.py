@@ -171,7 +171,8 @@ class Settings:
     capacity: bool = True
     # Area runs: per group of alike laborers, the best `pool` jobs of each list (county, province,
     # outside) are scored exactly; groups short of feasible jobs are retried with `pool * 10`.
-    pool: int = 50
+    # 0: by the run's size (`auto_pool`): long lists where there are few laborers, 50 at a province.
+    pool: int = 0
     # Candidates kept per laborer for the capacity pass, as a multiple of top.
     candidates: int = 2
     max_rounds: int = 60
@@ -210,6 +211,18 @@ class Result:
 
 
 # --- the matcher -----------------------------------------------------------------------------------------
+
+
+POOL_WORK = 5_000_000  # laborers × list length an area run affords (1,000,000 laborers: lists of 50)
+POOL_MIN, POOL_MAX = 50, 400
+
+
+def auto_pool(laborers: int) -> int:
+    """List length for an area run of this many laborers. Longer lists let each laborer's own limits and
+    preferences (age, education, wage) reach jobs that a group's shared ranking put lower, e.g. behind
+    better-paid jobs that most of the group may not take; a county run can afford them, a province run
+    keeps the shortest."""
+    return int(min(max(POOL_WORK // max(laborers, 1), POOL_MIN), POOL_MAX))
 
 
 class Matcher:
@@ -345,10 +358,13 @@ class Matcher:
 
     def run(self) -> Result:
         """Top N for every laborer, capacity-aware (docs/matching.md, "An area run")."""
+        if not self.settings.pool:
+            self.settings = replace(self.settings, pool=auto_pool(len(self.L)))
         s = self.settings
         keep = s.top * (s.candidates if s.capacity else 1)
         n = len(self.L)
         self._stats = stats = {"laborers": n, "jobs": int(self.job_ok.sum()), "retried": 0, "pairs_scored": 0}
+        stats["pool"] = s.pool
         stats.update(seconds_lists=0.0, seconds_scoring=0.0)
         able = np.flatnonzero(self.L.ability != ABILITY_NONE)
         if not len(able) or not self.job_ok.any():
