@@ -15,7 +15,17 @@ from bangfu.core.masking import mask_id, mask_phone
 
 # Field names never copied into the audit log, whatever the model.
 SECRET_FIELDS = {"password", "key", "token"}
-MASKED_FIELDS = {"phone": mask_phone, "id_number": mask_id}
+HIDDEN = "******"
+# Health data are never written into the audit log in clear, whoever passes them (snapshots or the
+# before/after of an edit): only roles allowed to see them may, on the person's page, audited.
+HEALTH_FIELDS = {"health", "disability_category", "disability_grade"}
+MASKED_FIELDS = {"phone": mask_phone, "id_number": mask_id, **dict.fromkeys(HEALTH_FIELDS, lambda _: HIDDEN)}
+
+
+def _health_hidden(values):
+    if not isinstance(values, dict):
+        return values
+    return {k: HIDDEN if k in HEALTH_FIELDS and v not in (None, "") else v for k, v in values.items()}
 
 
 def _plain(value):
@@ -69,8 +79,8 @@ def record(
         object_repr=str(obj)[:200] if obj is not None else "",
         area_code=area_code or "",
         message=message,
-        before=before,
-        after=after,
+        before=_health_hidden(before),
+        after=_health_hidden(after),
     )
 
 

@@ -195,3 +195,15 @@ def test_export_columns_stay_the_public_contract(long, users, client_for):
     header = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
     assert header == list(EXPORT_COLUMNS)
     assert not {"死亡日期", "残疾类别", "残疾等级", "养老保险险种", "医保参保状态"} & set(header)
+
+
+def test_audit_log_never_holds_health_data_in_clear(long, users):
+    """The audit log is read by every member of staff of the area: saving a person and a comparison's
+    change both leave health and disability values out, as they do ID numbers and phones."""
+    update_person_fields(users["county_a"], long, {"disability_grade": "三级"}, source="比对")
+    events = AuditEvent.objects.filter(object_id=str(long.pk))
+    text = " ".join(str(e.before) + str(e.after) for e in events)
+    assert events.count() >= 3  # created, the comparison's fields, this change
+    for secret in ("患有大病", "肢体残疾", "二级", "三级"):
+        assert secret not in text
+    assert "******" in text
