@@ -44,7 +44,9 @@ SEPARATORS = "·•．. "
 
 @lru_cache(maxsize=65536)
 def _char_pinyin(char: str) -> str:
-    return lazy_pinyin(char, errors=lambda ch: "")[0] if char.strip() else ""
+    # A character pypinyin has no reading for (e.g. 嗧) comes back as nothing at all: it adds no syllable.
+    readings = lazy_pinyin(char, errors=lambda ch: "") if char.strip() else []
+    return readings[0] if readings else ""
 
 
 def pinyin_syllables(name: str) -> list[str]:
