@@ -8,10 +8,9 @@ import csv
 import datetime as dt
 import gc
 import heapq
-import json
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,10 +25,11 @@ from django.utils import timezone
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.compare import sources
+from bangfu.compare.judging import LINKAGE_COLUMNS, REGISTRY_COLUMNS, judge
 from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, RunStatus, Status, Unreachable
 from bangfu.compare.reader import SourceFile, read_source
-from bangfu.compare.rules import UNINSURED, Draft, Linked, Rules, employment_key
-from bangfu.core.bulk import insert_rows, select_by_keys
+from bangfu.compare.rules import employment_key
+from bangfu.core.bulk import select_by_keys
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
 from bangfu.registry.actions import SOURCE_COMPARE, update_household_fields, update_person_fields
@@ -39,7 +39,6 @@ logger = logging.getLogger(__name__)
 
 RESULT_COLUMNS = ("源行号", "源姓名", "源证件号码", "匹配结果", "匹配证件号码", "匹配概率", "差异")
 METHOD_NAMES = {"exact": "精确匹配", "fuzzy": "模糊匹配", "none": "未匹配"}
-RULE_CHUNK = 20_000  # linked rows judged at once
 FINDING_FIELDS = (
     "run", "kind", "change", "status", "area", "person", "row_no", "name", "method", "probability",
     "source", "registry", "proposal", "summary", "automatic", "outcome",
@@ -182,10 +181,10 @@ def _run(run: ComparisonRun, today: dt.date) -> ComparisonRun:
         with clock("linkage"):
             link(con, registry="registry", source="source", threshold=run.threshold, progress=linking)
         _progress(run, "生成比对结果", 72)
-        diffs = _record_findings(con, run, source_type, today, clock)
+        _record_findings(con, run, source_type, today, clock)
         _progress(run, "写出结果文件", 90)
         with clock("results_csv"):
-            _write_results(con, run, diffs)
+            _write_results(con, run)
     finally:
         con.close()
     if run.auto_apply:
@@ -222,31 +221,6 @@ def _load_source(con, data: SourceFile) -> None:
     con.unregister("source_arrow")
 
 
-# The registry of the run's area as the run reads it, in one scan: (DuckDB column, type, Person lookup).
-# The first seven are what the linkage reads (docs/linkage.md); the rest what the rules read.
-REGISTRY_COLUMNS = (
-    ("person_id", "BIGINT", "id"),
-    ("id_number", "VARCHAR", "id_number"),
-    ("name", "VARCHAR", "name"),
-    ("sex", "VARCHAR", "sex"),
-    ("birth_date", "DATE", "birth_date"),
-    ("phone", "VARCHAR", "phone"),
-    ("area_code", "VARCHAR", "area_id"),
-    *((name, "VARCHAR", name) for name in ("student_status", "employment_status")),
-    ("household_id", "BIGINT", "household_id"),
-    ("is_deceased", "BOOLEAN", "is_deceased"),
-    ("died_on", "DATE", "died_on"),
-    *((name, "VARCHAR", name) for name in ("health", "disability_category", "disability_grade")),
-    *((name, "VARCHAR", name) for name in ("pension_insurance", "pension_status")),
-    ("medical_insured_year", "INTEGER", "medical_insured_year"),
-    ("medical_status", "VARCHAR", "medical_status"),
-    ("is_dibao", "BOOLEAN", "household__is_dibao"),
-    ("is_tekun", "BOOLEAN", "household__is_tekun"),
-)
-LINKAGE_COLUMNS = [c[0] for c in REGISTRY_COLUMNS[:7]]
-# What the rules read about a registry person (and their household): the keys of a person's dict, in
-# REGISTRY_COLUMNS order (the columns under the rules' names).
-PERSON_VALUES = tuple({"person_id": "id", "area_code": "area_id"}.get(c[0], c[0]) for c in REGISTRY_COLUMNS)
 EXTRACT_BATCH = 100_000
 
 
@@ -304,50 +278,6 @@ def _extract_by_cursor(con, sql: str, params) -> None:
             con.unregister("registry_batch")
 
 
-class _Decoded(dict):
-    """A dict read from JSON text that keeps the text, so that a finding holding it as is (a source row's
-    cells) is written without encoding it again. Never changed after decoding: rules build new dicts."""
-
-    __slots__ = ("text",)
-
-
-def _decoded(text: str) -> _Decoded:
-    value = _Decoded(json.loads(text))
-    value.text = text
-    return value
-
-
-def _linked_rows(con) -> Iterator[tuple[Linked, dict | None]]:
-    """Linked rows ordered by person, so that each person's rows are judged together; each with the
-    registry values of its person (as the rules name them), or None for rows linked to nobody."""
-    values, keys = [c[0] for c in REGISTRY_COLUMNS], PERSON_VALUES
-    cursor = con.execute(
-        f"""
-        SELECT l.row_no, s.name, l.person_id, l.method, l.probability, l.id_problem, e.extra, e.cells,
-               {", ".join(f"r.{v}" for v in values)}
-        FROM links l JOIN source s USING (row_no) JOIN source_extra e USING (row_no)
-        LEFT JOIN registry_full r ON r.person_id = l.person_id
-        ORDER BY l.person_id NULLS LAST, l.row_no
-        """
-    )
-    loads = json.loads
-    last_id, last_values = None, None
-    while batch := cursor.fetchmany(10_000):
-        for row in batch:
-            row_no, name, person_id, method, probability, problem, extra, cells = row[:8]
-            if person_id is None or row[8] is None:
-                person = None
-            elif person_id == last_id:
-                person = last_values
-            else:
-                person = dict(zip(keys, row[8:], strict=True))
-                last_id, last_values = person_id, person
-            yield (
-                Linked(row_no, name, person_id, method, probability, loads(extra), _decoded(cells), problem),
-                person,
-            )
-
-
 def _employment_keys(ids: Iterable[int]) -> dict[int, set]:
     from bangfu.employment.models import EmploymentRecord
 
@@ -359,138 +289,120 @@ def _employment_keys(ids: Iterable[int]) -> dict[int, set]:
     return keys
 
 
-def _chunks_by_person(rows: Iterator[tuple[Linked, dict | None]], size: int) -> Iterator[list]:
-    chunk: list[tuple[Linked, dict | None]] = []
-    for item in rows:
-        row = item[0]
-        if len(chunk) >= size and (row.person_id is None or row.person_id != chunk[-1][0].person_id):
-            yield chunk
-            chunk = []
-        chunk.append(item)
-    if chunk:
-        yield chunk
-
-
-def _record_findings(con, run: ComparisonRun, source_type, today: dt.date, clock=None) -> dict[int, str]:
-    """Findings for every source row and conflict; returns the 差异 text per source row for results.csv."""
+def _record_findings(con, run: ComparisonRun, source_type, today: dt.date, clock=None) -> None:
+    """Judge the linked rows (judging.py: SQL for most, the per-person rules for the rest) into DuckDB's
+    `findings` and `row_diffs`, then write the findings to the database. Rows matched exactly by ID are
+    counted on the run, not kept one finding each (docs/linkage.md, "What a run keeps")."""
     clock = clock or PhaseClock()
     started, cpu = time.perf_counter(), time.process_time()
-    inner = clock.total("registry_values", "write_findings")
-    diffs: dict[int, str] = {}
-    rules = Rules(run.source_type, run.area_id, today, {}, {})
-    total = con.execute("SELECT count(*) FROM links").fetchone()[0] or 1
-    done = 0
-    pension_rows = False
-    for items in _chunks_by_person(_linked_rows(con), RULE_CHUNK):
-        chunk = [row for row, _ in items]
-        rules.people = {values["id"]: values for _, values in items if values is not None}
-        if run.source_type in (sources.EMPLOYMENT, sources.SOCIAL):
-            with clock("registry_values"):
-                rules.employments = _employment_keys(rules.people)
-        drafts = [rules.match_finding(row) for row in chunk]
-        conflicts = rules.conflicts(chunk)
-        for draft in conflicts:
-            rows = draft.source.get("rows") if isinstance(draft.source.get("rows"), list) else None
-            for number in [r["源行号"] for r in rows] if rows else [draft.row_no]:
-                diffs[number] = "；".join(filter(None, [diffs.get(number), draft.summary]))
-        for draft in drafts:
-            if draft.kind == Kind.UNMATCHED:
-                diffs.setdefault(draft.row_no, draft.summary)
-            elif draft.kind == Kind.FUZZY and draft.row_no not in diffs:
-                diffs[draft.row_no] = draft.summary
-        with clock("write_findings"):
-            _insert(run, drafts + conflicts)
-        if run.source_type == sources.SOCIAL:
-            pension_rows = pension_rows or any(r.extra.get("险种") in sources.PENSION_KINDS for r in chunk)
-        done += len(chunk)
-        _progress(run, f"生成比对结果（{done}/{total}）", 72 + int(15 * done / total))
-    medical_year = None
-    if run.source_type == sources.MEDICAL:
-        medical_year = con.execute(
-            "SELECT max(CAST(json_extract(extra, '$.参保年度') AS INTEGER)) FROM source_extra"
-        ).fetchone()[0]
-    _record_missing(con, run, rules, pension_rows, medical_year, today, clock)
-    # What is left of this function's time is reading linked rows back from DuckDB and the rules.
-    after = clock.total("registry_values", "write_findings")
+    inner = clock.total("registry_values")
+
+    def progress(done: int, total: int) -> None:
+        _progress(run, f"生成比对结果（{done}/{total}）", 72 + int(10 * done / total))
+
+    run.matched_exact = judge(
+        con,
+        source_type=run.source_type,
+        area_id=run.area_id,
+        today=today,
+        employments=_employment_keys,
+        progress=progress,
+        clock=clock,
+    )
+    after = clock.total("registry_values")
     clock.add(
         "judge",
         time.perf_counter() - started - (after[0] - inner[0]),
         time.process_time() - cpu - (after[1] - inner[1]),
     )
-    return diffs
+    ComparisonRun.objects.filter(pk=run.pk).update(matched_exact=run.matched_exact)
+    _progress(run, "写入比对结果", 84)
+    con.execute("DROP TABLE source_extra")  # judged: memory back for what follows
+    with clock("write_findings"):
+        _write_findings(con, run)
+    con.execute("DROP TABLE findings")
 
 
-STUDENTS = ("小学", "七年级", "八年级", "九年级", "高中", "中职", "高职", "大专", "本科及以上")
+# Rows per piece of the findings table written at once: DuckDB writes the next piece while the database
+# takes this one (PostgreSQL), or while SQLite inserts it.
+WRITE_PIECE = 200_000
 
 
-def _record_missing(con, run, rules: Rules, pension_rows: bool, medical_year, today, clock=None) -> None:
-    """Registry people an insurance file should hold but lacks (未参保): alive people of the run's area
-    that no row of the file links to; read from the run's extract of the registry."""
-    clock = clock or PhaseClock()
-    conditions = ["NOT r.is_deceased", "NOT EXISTS (SELECT 1 FROM links l WHERE l.person_id = r.person_id)"]
-    params: list = []
-    if run.source_type == sources.SOCIAL and pension_rows:
-        # 城乡居民养老保险 is for residents aged 16 and over who are not at school.
-        sixteen = today.replace(year=today.year - 16, day=min(today.day, 28))
-        conditions += ["r.birth_date <= ?", f"r.student_status NOT IN ({', '.join('?' * len(STUDENTS))})"]
-        params += [sixteen, *STUDENTS]
-        change, proposal, what = (
-            ChangeKind.PENSION,
-            {"pension_status": UNINSURED, "pension_insurance": ""},
-            "养老保险",
-        )
-    elif run.source_type == sources.MEDICAL and medical_year:
-        change, what = ChangeKind.MEDICAL, "医保"
-        proposal = {"medical_status": UNINSURED, "medical_insured_year": medical_year}
-    else:
-        return
-    values, keys = [c[0] for c in REGISTRY_COLUMNS], PERSON_VALUES
-    cursor = con.execute(
-        f"SELECT {', '.join(f'r.{v}' for v in values)} FROM registry_full r "
-        f"WHERE {' AND '.join(conditions)} ORDER BY r.person_id",
-        params,
+def _write_findings(con, run: ComparisonRun) -> None:
+    """DuckDB's `findings` into the database in one transaction: on PostgreSQL as CSV that DuckDB writes
+    (in pieces, the next written while the server takes the last) and COPY reads; on SQLite with
+    executemany over the tuples DuckDB hands out. No Python object per finding."""
+    meta = Finding._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in FINDING_FIELDS)
+    table = quote(meta.db_table)
+    select = (
+        f"SELECT {int(run.pk)} AS run_id, kind, change, status, area_id, person_id, row_no, name, method, "
+        "probability, source, registry, proposal, summary, false AS automatic, '' AS outcome FROM findings"
     )
-    while batch := cursor.fetchmany(5000):
-        drafts = rules.missing(
-            (dict(zip(keys, row, strict=True)) for row in batch), set(), change, proposal, what
-        )
-        with clock("write_findings"):
-            _insert(run, drafts)
-
-
-# One encoder for every finding: json.dumps with options builds a new one per call.
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _insert(run: ComparisonRun, drafts: list[Draft]) -> None:
-    dumps = _dumps
-    rows = (
-        (
-            run.pk, d.kind, d.change, d.status, d.area_id, d.person_id, d.row_no, d.name[:50], d.method,
-            d.probability, d.source.text if type(d.source) is _Decoded else dumps(d.source),
-            dumps(d.registry), dumps(d.proposal), d.summary[:500], False, "",
-        )
-        for d in drafts
-    )  # fmt: skip
+    total = con.execute("SELECT count(*) FROM findings").fetchall()[0][0]
     with transaction.atomic():
-        insert_rows(Finding, FINDING_FIELDS, rows)
+        if connection.vendor == "postgresql":
+            _copy_findings(con, select, total, f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)")
+        else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(FINDING_FIELDS))})"
+            cursor = con.execute(select)
+            with connection.cursor() as db:
+                while batch := cursor.fetchmany(10_000):
+                    db.executemany(sql, batch)
 
 
-def _write_results(con, run: ComparisonRun, diffs: dict[int, str]) -> None:
+def _copy_findings(con, select: str, total: int, copy_sql: str) -> None:
+    import queue
+    import tempfile
+    import threading
+
+    pieces: queue.Queue = queue.Queue(maxsize=1)
+    with tempfile.TemporaryDirectory(prefix="bangfu-findings-") as folder:
+
+        def produce() -> None:
+            try:
+                for number, start in enumerate(range(0, total, WRITE_PIECE)):
+                    target = Path(folder) / f"{number}.csv"
+                    con.cursor().execute(
+                        f"COPY ({select} WHERE rowid >= {start} AND rowid < {start + WRITE_PIECE}) "
+                        f"TO '{target}' (HEADER false)"
+                    )
+                    pieces.put(target)
+            except BaseException as exc:  # handed to the writing side, which raises it
+                pieces.put(exc)
+            else:
+                pieces.put(None)
+
+        producer = threading.Thread(target=produce, name="findings-csv", daemon=True)
+        producer.start()
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+            while (piece := pieces.get()) is not None:
+                if isinstance(piece, BaseException):
+                    raise piece
+                with open(piece, "rb") as handle:
+                    while block := handle.read(1 << 20):
+                        copy.write(block)
+                piece.unlink()
+        producer.join()
+
+
+def _write_results(con, run: ComparisonRun) -> None:
     """results.csv (EXCHANGE.md §4): one row per source row, rejected rows included as 未匹配."""
     target = Path(run.file.path).with_suffix(".results.csv")
     rejected = getattr(run, "_rejected", [])
     cursor = con.execute(
         """
-        SELECT l.row_no, s.name, s.id_number, l.method, r.id_number, l.probability
+        SELECT l.row_no, s.name, s.id_number, l.method, r.id_number, l.probability, d.diff
         FROM links l JOIN source s USING (row_no) LEFT JOIN registry r ON r.person_id = l.person_id
+        LEFT JOIN row_diffs d USING (row_no)
         ORDER BY l.row_no
         """
     )
 
     def linked():
         while batch := cursor.fetchmany(10_000):
-            for row_no, name, id_raw, method, matched_id, probability in batch:
+            for row_no, name, id_raw, method, matched_id, probability, diff in batch:
                 method = method if matched_id else "none"
                 shown = "" if method == "none" or probability is None else f"{probability:.4f}"
                 yield (
@@ -500,7 +412,7 @@ def _write_results(con, run: ComparisonRun, diffs: dict[int, str]) -> None:
                     METHOD_NAMES[method],
                     matched_id or "",
                     shown,
-                    diffs.get(row_no, ""),
+                    diff or "",
                 )
 
     with open(target, "w", encoding="utf-8-sig", newline="") as handle:
@@ -546,7 +458,8 @@ def _raw_cell(data: SourceFile, problem, column: str) -> str:
 
 
 def run_counts(run: ComparisonRun) -> dict:
-    """Findings per kind, per change kind and per status."""
+    """Findings per kind, per change kind and per status; exact matches that propose nothing are counted
+    on the run (`matched_exact`), not kept one finding each."""
     counts: dict = {"kind": {}, "change": {}, "open": 0, "accepted": 0, "rejected": 0}
     rows = (
         Finding.objects.filter(run=run)
@@ -554,6 +467,8 @@ def run_counts(run: ComparisonRun) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
+    if run.matched_exact:  # not kept one finding each
+        counts["kind"][Kind.EXACT.value] = run.matched_exact
     for kind, change, status, n in rows:
         counts["kind"][kind] = counts["kind"].get(kind, 0) + n
         if change:

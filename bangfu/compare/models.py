@@ -69,6 +69,9 @@ class ComparisonRun(models.Model):
     percent = models.PositiveSmallIntegerField("进度", default=0)
     total_rows = models.PositiveIntegerField("数据行", default=0)
     error_rows = models.PositiveIntegerField("错误行", default=0)
+    # Rows matched exactly by ID that propose nothing are not kept one finding each (results.csv lists
+    # every row with its result): only their number, here. Conflicts of those rows are findings.
+    matched_exact = models.PositiveIntegerField("精确匹配行数", default=0)
     counts = models.JSONField("结果统计", default=dict, blank=True)
     message = models.TextField("说明", blank=True)
     report = models.FileField("错误报告", upload_to="compare-reports/%Y/%m/", max_length=300, blank=True)

@@ -126,6 +126,9 @@ def run_detail(request, pk: int):
         context["open_count"] = counts.get("open", 0)
         context["accepted_count"] = counts.get("accepted", 0)
         context["rejected_count"] = counts.get("rejected", 0)
+        # Rows matched exactly that propose nothing are counted, not listed: their lines are in results.csv.
+        context["exact_unlisted"] = run.matched_exact
+        context["may_download"] = run.user_id == request.user.pk or request.user.can_view_sensitive
     if request.headers.get("HX-Request"):
         return render(request, "compare/_run_progress.html", context)
     return render(request, "compare/run_detail.html", context)

@@ -5,7 +5,8 @@ inserting; imports of a million rows insert tuples here instead. No model instan
 pass complete, already validated rows and write their own history and audit.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 
 from django.db import connection
@@ -50,6 +51,53 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
     return count
 
 
+def insert_frame(model, frame, constants: dict | None = None) -> int:
+    """Insert every row of a polars frame whose columns are `model` field names (foreign keys as ids),
+    plus `constants` (field → one value for every row, such as a timestamp). Rows go to the database
+    without a Python object per value: PostgreSQL gets them as CSV through COPY, SQLite as tuples the
+    driver binds in C."""
+    import polars as pl
+
+    constants = constants or {}
+    if frame.is_empty():
+        return 0
+    meta = model._meta
+    quote = connection.ops.quote_name
+    names = [*frame.columns, *constants]
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    table = quote(meta.db_table)
+    if connection.vendor == "postgresql":
+        values = {
+            name: pl.lit(str(value) if value is not None else None) for name, value in constants.items()
+        }
+        data = frame.with_columns(**values) if values else frame
+        with connection.cursor() as cursor:
+            for part in data.iter_slices(100_000):
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                    copy.write(
+                        part.write_csv(include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%:z")
+                    )
+        return frame.height
+    adapted = {}
+    for name, value in constants.items():
+        adapt = _adapter(meta.get_field(name))
+        adapted[name] = pl.lit(adapt(value) if adapt and value is not None else value)
+    data = frame.with_columns(
+        **{
+            name: pl.col(name).cast(pl.String)
+            for name, dtype in frame.schema.items()
+            if dtype == pl.Date or isinstance(dtype, pl.Decimal)
+        },
+        **adapted,
+    )
+    placeholders = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    with connection.cursor() as cursor:
+        for part in data.iter_slices(20_000):
+            cursor.executemany(sql, part.iter_rows())
+    return frame.height
+
+
 def _adapter(field):
     """How SQLite wants a field's values, or None when the driver takes them as they are."""
     kind = field.get_internal_type()
@@ -91,16 +139,26 @@ def select_by_keys(
     with connection.cursor() as cursor:
         for start in range(0, len(keys), 5000):
             part = keys[start : start + 5000]
-            if (
-                connection.vendor == "postgresql"
-            ):  # one array parameter: psycopg parses 5,000 placeholders slowly
-                condition, values = f"{key_column} = ANY(%s)", [part]
+            if connection.vendor == "postgresql":  # one array literal: 5,000 placeholders parse slowly
+                condition, values = f"{key_column} = ANY(%s::{_array_type(part)})", [_array_literal(part)]
             else:
                 condition, values = f"{key_column} IN ({', '.join(['%s'] * len(part))})", part
             sql = f"SELECT {columns} FROM {table} WHERE {condition}" + (f" AND ({where})" if where else "")
             cursor.execute(sql, [*values, *params])
             found.extend(cursor.fetchall())
     return found
+
+
+def _array_type(keys: Sequence) -> str:
+    return "bigint[]" if isinstance(keys[0], int) and not isinstance(keys[0], bool) else "text[]"
+
+
+def _array_literal(keys: Sequence) -> str:
+    """A PostgreSQL array literal, written here in one join: psycopg's list adapter examines every
+    element in Python, which at a million keys took seconds."""
+    if _array_type(keys) == "bigint[]":
+        return "{" + ",".join(map(str, map(int, keys))) + "}"
+    return "{" + ",".join(['"' + k.replace("\\", "\\\\").replace('"', '\\"') + '"' for k in keys]) + "}"
 
 
 def refresh_statistics(*models) -> None:
@@ -111,3 +169,65 @@ def refresh_statistics(*models) -> None:
             cursor.execute("PRAGMA analysis_limit=1000")
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def secondary_indexes(model) -> list[tuple[str, str]]:
+    """(name, definition) of `model`'s indexes that are neither its primary key nor a unique constraint."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+                " JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass"
+                " AND NOT x.indisunique AND NOT x.indisprimary ORDER BY 1",
+                [connection.ops.quote_name(table)],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
+                " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%' ORDER BY 1",
+                [table],
+            )
+        return cursor.fetchall()
+
+
+def foreign_keys(model) -> list[tuple[str, str]]:
+    """(name, definition) of the foreign-key constraints on `model`'s table (PostgreSQL only: SQLite's
+    key checks are plain lookups, cheap enough row by row)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1",
+            [connection.ops.quote_name(model._meta.db_table)],
+        )
+        return cursor.fetchall()
+
+
+@contextmanager
+def indexes_built_after(model) -> Iterator[None]:
+    """Inside a transaction: drop `model`'s secondary indexes (and, on PostgreSQL, its foreign-key
+    constraints), and build each again, once, when the block ends. For a first load into an empty table
+    a sorted index build, and a key check by one join, are several times cheaper than keeping every
+    index up to date and checking every key row by row (PostgreSQL's "Populating a Database" advice).
+    Both databases change their schema transactionally: if the block fails, the rollback restores the
+    indexes with the data. On PostgreSQL the table is locked against readers until the commit, so this
+    is only for a table nobody is using yet."""
+    assert connection.in_atomic_block, "indexes_built_after() needs a transaction"
+    indexes, keys = secondary_indexes(model), foreign_keys(model)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")

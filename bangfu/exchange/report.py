@@ -43,7 +43,7 @@ class RowProblem:
     """A rejected source row: its Excel row number, its original cells and every reason."""
 
     row_number: int
-    raw_cells: Sequence[object]
+    raw_cells: Sequence[object] | None  # None until filled in, for rows rejected after cleaning
     errors: list[CellError] = field(default_factory=list)
 
     def reasons(self) -> str:

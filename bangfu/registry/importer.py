@@ -2,19 +2,27 @@
 
 Nothing is written here: `actions.save_import` saves the valid rows in short transactions, and
 `actions.run_registry_import` runs both phases for one batch.
+
+A large CSV file is read by polars and checked column-wise (`columnar.check_cells`); spreadsheets and
+small files row by row (`rows.clean_row`). Either way the accepted rows become one frame of records, and
+the checks across rows — within the file, then against the registry — run on that frame.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+import polars as pl
+
 from bangfu.areas.models import Area
 from bangfu.core.bulk import select_by_keys
+from bangfu.exchange.frames import can_read_fast, raw_cells, read_csv_frame
 from bangfu.exchange.report import CellError, RowProblem
 from bangfu.exchange.spreadsheet import SpreadsheetError, open_sheet
+from bangfu.registry.columnar import check_cells, frame_records, records_frame
 from bangfu.registry.models import Household, Person
 from bangfu.registry.rows import (
     AREA_CODE,
@@ -28,18 +36,22 @@ from bangfu.registry.rows import (
     clean_row,
 )
 
-CHECK_CHUNK = 5000
 # The column a household field is read from, to name it in messages.
 HOUSEHOLD_COLUMNS = {name: FIELD_COLUMNS[name] for name in ("village_code", *HOUSEHOLD_FIELDS)}
+HOUSEHOLD_KEY = ("village_code", *HOUSEHOLD_FIELDS)  # what members of one household share
 
 
 @dataclass
 class Validation:
     header: list[str]
-    records: list[PersonRecord]
+    records: pl.DataFrame
+    """The accepted rows, one column per PersonRecord field (columnar.RECORD_SCHEMA), in file order."""
     problems: list[RowProblem]
     total_rows: int = 0
     warnings: list[str] = field(default_factory=list)
+
+    def record_list(self) -> list[PersonRecord]:
+        return frame_records(self.records)
 
 
 def area_lookup(area: Area) -> AreaLookup:
@@ -53,7 +65,7 @@ def area_lookup(area: Area) -> AreaLookup:
     return AreaLookup(area.code, area.level, rows.iterator(chunk_size=10000), outside)
 
 
-_household_key = attrgetter("village_code", *HOUSEHOLD_FIELDS)  # what members of one household share
+_household_key = attrgetter(*HOUSEHOLD_KEY)
 
 
 def open_registry_sheet(path):
@@ -75,126 +87,152 @@ def sheet_warnings(sheet) -> list[str]:
     return warnings
 
 
-def check_rows(
-    rows: Iterable,
-    area: Area,
-    problems: list[RowProblem],
-    *,
-    today: dt.date | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Iterator[list[PersonRecord]]:
-    """Check rows in file order; yield the accepted records every CHECK_CHUNK rows, and append every
-    rejected row to `problems`. Checks within the file (a person twice, a household that disagrees with
-    itself) and against the registry (people and households registered outside the area) included."""
-    lookup = area_lookup(area)
-    today = today or dt.date.today()
-    row_of_id: dict[str, int] = {}
-    households: dict[str, tuple[int, tuple]] = {}
-    pending: list[tuple[PersonRecord, list]] = []  # rows still to check against the registry
-    for total, row in enumerate(rows, start=1):
-        record, errors = clean_row(row.cells, lookup, row_number=row.number, today=today)
-        if record is not None:
-            errors = _file_conflicts(record, row.cells, row_of_id, households)
-        if errors:
-            problems.append(RowProblem(row.number, row.raw, errors))
-        else:
-            pending.append((record, row.raw))
-            row_of_id[record.id_number] = row.number
-            households.setdefault(record.household_number, (row.number, _household_key(record)))
-        if len(pending) >= CHECK_CHUNK:
-            yield _check_registry(pending, area, problems)
-        if progress and total % 10000 == 0:
-            progress(total)
-    if pending:
-        yield _check_registry(pending, area, problems)
-
-
 def validate_file(
     path,
     area: Area,
     *,
     today: dt.date | None = None,
-    progress: Callable[[int], None] | None = None,
-    accept: Callable[[list[PersonRecord]], None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Validation:
-    """Every row checked; raises SpreadsheetError when the file as a whole cannot be used.
-
-    With `accept`, accepted rows are handed over chunk by chunk as they pass (in file order, each final:
-    later rows never reject earlier ones) instead of being collected in `Validation.records`. The whole
-    file is then proven readable first, so that a file which breaks half-way is refused before any row
-    is handed over."""
+    """Every row checked; raises SpreadsheetError when the file as a whole cannot be used (unreadable,
+    no header, a part in another encoding), before any row is accepted."""
+    today = today or dt.date.today()
     sheet = open_registry_sheet(path)
-    if accept is not None:
-        sheet.check_readable()
+    lookup = area_lookup(area)
     problems: list[RowProblem] = []
-    records: list[PersonRecord] = []
-    accepted = 0
-    for chunk in check_rows(sheet.rows(), area, problems, today=today, progress=progress):
-        accepted += len(chunk)
-        if accept is None:
-            records.extend(chunk)
-        elif chunk:
-            accept(chunk)
+    if can_read_fast(sheet):
+        raw, cells = read_csv_frame(sheet, [c.name for c in COLUMNS])
+        if progress:
+            progress(f"校验（共 {cells.height} 行）")
+        records, rejected = check_cells(cells, lookup, today)
+        problems.extend(RowProblem(number, None, errors) for number, errors in rejected)
+        total = cells.height
+    else:
+        accepted: list[PersonRecord] = []
+        total = 0
+        for total, row in enumerate(sheet.rows(), start=1):
+            record, errors = clean_row(row.cells, lookup, row_number=row.number, today=today)
+            if errors:
+                problems.append(RowProblem(row.number, row.raw, errors))
+            else:
+                accepted.append(record)
+            if progress and total % 10000 == 0:
+                progress(f"校验（已读 {total} 行）")
+        records = records_frame(accepted)
+        raw = None
+    records = _without_file_conflicts(records, problems)
+    records = _without_outsiders(records, area, problems)
+    _fill_raw_cells(problems, sheet, raw)
     problems.sort(key=lambda p: p.row_number)
-    total = accepted + len(problems)
     return Validation(list(sheet.header), records, problems, total, sheet_warnings(sheet))
 
 
-def _file_conflicts(record, cells, row_of_id, households) -> list[CellError]:
+def _fill_raw_cells(problems: list[RowProblem], sheet, raw) -> None:
+    """Rows rejected after cleaning carry no cells yet: the report shows them as uploaded."""
+    missing = {p.row_number: p for p in problems if p.raw_cells is None}
+    if not missing:
+        return
+    if raw is not None:
+        found = raw_cells(raw, missing)
+    else:
+        found = {row.number: row.raw for row in sheet.rows() if row.number in missing}
+    for number, problem in missing.items():
+        problem.raw_cells = found.get(number, [])
+
+
+def _without_file_conflicts(records: pl.DataFrame, problems: list[RowProblem]) -> pl.DataFrame:
+    """Within the file, the first row of a person wins (a later row with the same ID is reported), and
+    every row of a household must carry the household's values as its first row does.
+
+    Decided in file order, row by row, for the rows that take part in a conflict: rows whose ID is
+    repeated or whose household disagrees with itself. Every other row is certainly accepted."""
+    involved = pl.col("id_number").is_duplicated() | pl.any_horizontal(
+        pl.col(name).n_unique().over("household_number") > 1 for name in HOUSEHOLD_KEY
+    )
+    flagged = records.with_columns(involved.alias("involved"))
+    if not flagged["involved"].any():
+        return records
+    row_of_id: dict[str, int] = {}
+    households: dict[str, tuple[int, tuple]] = {}
+    rejected = set()
+    for record in frame_records(flagged.filter("involved")):
+        errors = _file_conflicts(record, row_of_id, households)
+        if errors:
+            problems.append(RowProblem(record.row_number, None, errors))
+            rejected.add(record.row_number)
+        else:
+            row_of_id[record.id_number] = record.row_number
+            households.setdefault(record.household_number, (record.row_number, _household_key(record)))
+    return records.filter(~pl.col("row_number").is_in(list(rejected)))
+
+
+def _file_conflicts(record: PersonRecord, row_of_id, households) -> list[CellError]:
     if (first := row_of_id.get(record.id_number)) is not None:
-        return [
-            CellError("证件号码", cells.get("证件号码"), f"与第 {first} 行重复：同一人在文件中只能出现一次")
-        ]
+        return [CellError("证件号码", record.id_number, f"与第 {first} 行重复：同一人在文件中只能出现一次")]
     if (seen := households.get(record.household_number)) is not None:
         first_row, key = seen
         mine = _household_key(record)
         if mine != key:
-            names = ("village_code", *HOUSEHOLD_FIELDS)
-            columns = [HOUSEHOLD_COLUMNS[n] for n, a, b in zip(names, key, mine, strict=True) if a != b]
+            names = [n for n, a, b in zip(HOUSEHOLD_KEY, key, mine, strict=True) if a != b]
+            columns = [HOUSEHOLD_COLUMNS[n] for n in names]
             return [
                 CellError(
                     columns[0],
-                    cells.get(columns[0]),
+                    getattr(record, names[0]),
                     f"同一户编号的{'、'.join(columns)}与第 {first_row} 行不一致：一户的户信息应相同",
                 )
             ]
     return []
 
 
-def _check_registry(pending, area: Area, problems: list) -> list[PersonRecord]:
-    """Move pending rows to `records`, except people or households registered outside the importer's
-    subtree: those are reported, never moved."""
+def _without_outsiders(records: pl.DataFrame, area: Area, problems: list[RowProblem]) -> pl.DataFrame:
+    """People and households registered outside the importer's subtree are reported, never moved."""
+    if records.is_empty():
+        return records
     low, high = area.code_range
-    ids = [record.id_number for record, _ in pending]
-    numbers = list({record.household_number for record, _ in pending})
     outside = "area_id < %s OR area_id > %s"
     people = dict(
-        select_by_keys(Person, "id_number", ids, ["id_number", "area"], where=outside, params=(low, high))
+        select_by_keys(
+            Person,
+            "id_number",
+            records["id_number"].to_list(),
+            ["id_number", "area"],
+            where=outside,
+            params=(low, high),
+        )
     )
     homes = dict(
-        select_by_keys(Household, "number", numbers, ["number", "area"], where=outside, params=(low, high))
+        select_by_keys(
+            Household,
+            "number",
+            records["household_number"].unique().to_list(),
+            ["number", "area"],
+            where=outside,
+            params=(low, high),
+        )
     )
-    counties = _county_names(set(people.values()) | set(homes.values())) if people or homes else {}
-    records = []
-    for record, raw in pending:
-        if (code := people.get(record.id_number)) is not None:
+    if not people and not homes:
+        return records
+    counties = _county_names(set(people.values()) | set(homes.values()))
+    rejected = set()
+    concerned = records.filter(
+        pl.col("id_number").is_in(list(people)) | pl.col("household_number").is_in(list(homes))
+    )
+    for number, id_number, household_number in concerned.select(
+        "row_number", "id_number", "household_number"
+    ).iter_rows():
+        if (code := people.get(id_number)) is not None:
             where = counties.get(code[:6].ljust(12, "0"), code[:6])
             message = (
                 f"此人已在{where}登记，不在您的管辖区域内，未导入也未迁移；如确已迁入，请与原登记地核实后办理"
             )
-            problems.append(
-                RowProblem(record.row_number, raw, [CellError("证件号码", record.id_number, message)])
-            )
-        elif (code := homes.get(record.household_number)) is not None:
-            where = counties.get(code[:6].ljust(12, "0"), code[:6])
-            message = f"户编号已被{where}的家庭使用，不在您的管辖区域内"
-            problems.append(
-                RowProblem(record.row_number, raw, [CellError("户编号", record.household_number, message)])
-            )
+            problems.append(RowProblem(number, None, [CellError("证件号码", id_number, message)]))
         else:
-            records.append(record)
-    pending.clear()
-    return records
+            where = counties.get(homes[household_number][:6].ljust(12, "0"), homes[household_number][:6])
+            message = f"户编号已被{where}的家庭使用，不在您的管辖区域内"
+            problems.append(RowProblem(number, None, [CellError("户编号", household_number, message)]))
+        rejected.add(number)
+    return records.filter(~pl.col("row_number").is_in(list(rejected)))
 
 
 def _county_names(codes: set[str]) -> dict[str, str]:

@@ -32,8 +32,12 @@ def test_death_file_proposes_deceased_and_changes_nothing_yet(users, people, tmp
     assert found[0].proposal == {"person": {"is_deceased": True, "died_on": "2025-03-01"}}
     assert "2025-03-01" in found[0].summary
     assert not fresh(people["long"]).is_deceased  # nothing applied without acceptance
+    # The row matched by ID is a finding only through its conflict: counted on the run, listed in
+    # results.csv; the unmatched row is a finding of its own.
     kinds = {f.row_no: f.kind for f in Finding.objects.filter(run=run, kind__in=[Kind.EXACT, Kind.UNMATCHED])}
-    assert kinds == {3: Kind.EXACT, 4: Kind.UNMATCHED}
+    assert kinds == {4: Kind.UNMATCHED}
+    assert run.matched_exact == 1 and run.counts["kind"][Kind.EXACT] == 1
+    assert [(r["源行号"], r["匹配结果"]) for r in lines(run)] == [("3", "精确匹配"), ("4", "未匹配")]
 
 
 def test_employment_file_proposes_record_and_status_by_place(users, people, tmp_path):
@@ -170,4 +174,7 @@ def test_registry_already_true_gives_no_conflict(users, people, tmp_path):
     path = write_source(tmp_path / "死亡.xlsx", [row("龙春生", LONG, 死亡日期="2025-03-01")])
     run = compare(users["county_a"], "death", path)
     assert not conflicts(run)
-    assert Finding.objects.get(run=run).kind == Kind.EXACT
+    # Matched by ID, nothing to do: no finding is kept, the run counts it and results.csv lists it.
+    assert not Finding.objects.filter(run=run).exists()
+    assert run.matched_exact == 1 and run.counts["kind"] == {Kind.EXACT: 1}
+    assert [(r["匹配结果"], r["差异"]) for r in lines(run)] == [("精确匹配", "")]

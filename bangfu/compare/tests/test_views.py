@@ -50,6 +50,9 @@ def test_upload_a_run_and_see_its_counts(users, people, client_for, tmp_path):
     assert run.status == RunStatus.DONE and run.user == users["county_a"] and run.auto_apply == []
     page = client.get(response.url).content.decode()
     assert "精确匹配" in page and "死亡（标记已故）" in page and "下载 results.csv" in page
+    # The exact match is counted with a pointer to results.csv, not a link to an empty list.
+    assert 'id="exact-matches"' in page and f"?run={run.pk}&amp;kind=exact" not in page
+    assert "不逐条列出" in client.get(reverse("compare:finding_list") + "?kind=exact").content.decode()
     assert (
         "龙春生"
         in client.get(reverse("compare:finding_list") + f"?run={run.pk}&kind=conflict").content.decode()

@@ -3,6 +3,7 @@ one with its reason, re-imports without change, and never half-writes a batch.""
 
 import io
 
+import polars as pl
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError
@@ -118,17 +119,20 @@ def test_wrong_file_fails_cleanly(areas, users, tmp_path):
 def test_failure_mid_way_leaves_no_half_written_chunk_and_rerun_completes(areas, users, messy_file):
     path, _ = messy_file
     validation = validate_file(path, areas["county_a"])
-    assert len(validation.records) == 5
-    broken = validation.records[-1]
-    good_village = broken.village_code
-    broken.village_code = "433124102999"  # no such village: the database refuses the chunk
+    assert validation.records.height == 5
+    good = validation.records
+    broken = validation.record_list()[-1]
+    last = pl.col("row_number") == broken.row_number
+    validation.records = good.with_columns(  # no such village: the database refuses the chunk
+        pl.when(last).then(pl.lit("433124102999")).otherwise(pl.col("village_code")).alias("village_code")
+    )
     batch = create_import_batch(area=areas["county_a"], user=None, path=path)
     with pytest.raises(IntegrityError):
         save_import(batch, validation, actor=None, chunk_size=1)
     saved = set(Person.objects.values_list("id_number", flat=True))
     assert broken.id_number not in saved and len(saved) == 4  # earlier chunks committed, the failing one not
     assert not Household.objects.filter(number=broken.household_number).exists()
-    broken.village_code = good_village
+    validation.records = good
     counts = save_import(batch, validation, actor=None, chunk_size=1)
     assert (counts.created, counts.unchanged) == (1, 4) and Person.objects.count() == 5
 

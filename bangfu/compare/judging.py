@@ -1,0 +1,521 @@
+"""Judging a linked source file column-wise: the rules of `rules.py` as DuckDB SQL over the run's linked rows,
+for the many rows they are simple for, and the rules themselves (plain Python, per person) for the others.
+
+Input, in one DuckDB connection: `links` (the linkage's result), `source`, `source_extra` and
+`registry_full` (actions.py). Output: the table `findings` (one row per finding to keep, every value as the
+database column takes it, JSON as text) and the table `row_diffs` (the 差异 text of results.csv per source
+row). Both paths give the same findings for the same rows: tests/test_judging.py holds them to that on
+random data, against the per-row rules alone (`columnar=False`).
+
+What goes where (docs/linkage.md, "Judging"):
+- match findings (模糊匹配, 未匹配) and 未参保 (registry people an insurance file lacks): SQL, every row;
+- rows matched exactly by ID: no finding of their own (counted; results.csv lists them);
+- conflicts of 死亡, 残疾人, 医保参保 files and the 养老保险 part of 社保 files: SQL, every person;
+- the rest in Python, per person: 就业 and 低保特困 files (existing employment records, a household's
+  members judged together), and the people of a 社保 file with a row an employer pays (a job to propose).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator
+
+import pyarrow as pa
+
+from bangfu.compare import sources
+from bangfu.compare.rules import (
+    ACTIVE_INSURANCE,
+    EMPLOYER_INSURANCE,
+    LABELS,
+    SHOWN,
+    UNINSURED,
+    Draft,
+    Linked,
+    Rules,
+)
+from bangfu.compare.sources import PENSION_KINDS
+
+# The registry of the run's area as the run reads it, in one scan: (DuckDB column, type, Person lookup).
+# The first seven are what the linkage reads (docs/linkage.md); the rest what the rules read.
+REGISTRY_COLUMNS = (
+    ("person_id", "BIGINT", "id"),
+    ("id_number", "VARCHAR", "id_number"),
+    ("name", "VARCHAR", "name"),
+    ("sex", "VARCHAR", "sex"),
+    ("birth_date", "DATE", "birth_date"),
+    ("phone", "VARCHAR", "phone"),
+    ("area_code", "VARCHAR", "area_id"),
+    *((name, "VARCHAR", name) for name in ("student_status", "employment_status")),
+    ("household_id", "BIGINT", "household_id"),
+    ("is_deceased", "BOOLEAN", "is_deceased"),
+    ("died_on", "DATE", "died_on"),
+    *((name, "VARCHAR", name) for name in ("health", "disability_category", "disability_grade")),
+    *((name, "VARCHAR", name) for name in ("pension_insurance", "pension_status")),
+    ("medical_insured_year", "INTEGER", "medical_insured_year"),
+    ("medical_status", "VARCHAR", "medical_status"),
+    ("is_dibao", "BOOLEAN", "household__is_dibao"),
+    ("is_tekun", "BOOLEAN", "household__is_tekun"),
+)
+LINKAGE_COLUMNS = [c[0] for c in REGISTRY_COLUMNS[:7]]
+# What the rules read about a registry person (and their household): the keys of a person's dict, in
+# REGISTRY_COLUMNS order (the columns under the rules' names).
+PERSON_VALUES = tuple({"person_id": "id", "area_code": "area_id"}.get(c[0], c[0]) for c in REGISTRY_COLUMNS)
+COLUMN_TYPES = {name: kind for name, kind, _ in REGISTRY_COLUMNS}
+
+FINDINGS_TABLE = """CREATE OR REPLACE TABLE findings (
+    kind VARCHAR, change VARCHAR, status VARCHAR, area_id VARCHAR, person_id BIGINT, row_no BIGINT,
+    name VARCHAR, method VARCHAR, probability DOUBLE, source VARCHAR, registry VARCHAR, proposal VARCHAR,
+    summary VARCHAR, covers BIGINT[], seq BIGINT)"""
+FINDING_COLUMNS = (
+    "kind", "change", "status", "area_id", "person_id", "row_no", "name", "method", "probability", "source",
+    "registry", "proposal", "summary",
+)  # fmt: skip
+# The registry values a person change compares and proposes, per source type (Rules._person_change).
+CHANGED = {
+    sources.DEATH: ("death", ("is_deceased", "died_on")),
+    sources.DISABILITY: ("disability", ("health", "disability_category", "disability_grade")),
+    sources.MEDICAL: ("medical", ("medical_insured_year", "medical_status")),
+    sources.SOCIAL: ("pension", ("pension_insurance", "pension_status")),
+}
+PYTHON_CHUNK = 20_000  # linked rows judged in Python at once
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _quoted(values: Iterable[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _extra(name: str) -> str:
+    return f"json_extract_string(extra, '$.{name}')"
+
+
+def _shown(expression: str, kind: str) -> str:
+    """rules.shown() in SQL: '' for NULL and '', 是/否, ISO dates, numbers as text."""
+    if kind == "BOOLEAN":
+        return f"CASE WHEN {expression} THEN '是' WHEN NOT {expression} THEN '否' ELSE '' END"
+    return f"coalesce(CAST({expression} AS VARCHAR), '')"
+
+
+def _registry_json(fields: Iterable[str], alias: str = "r") -> str:
+    """Rules.registry_values() in SQL, as JSON text."""
+    parts = [
+        f"'姓名', {alias}.name",
+        f"'证件号码', {alias}.id_number",
+        f"'性别', {alias}.sex",
+        f"'出生日期', {_shown(f'{alias}.birth_date', 'DATE')}",
+        f"'联系电话', coalesce({alias}.phone, '')",
+        f"'所在村', {alias}.area_code",
+    ]
+    parts += [f"{_text(LABELS[f])}, {_shown(f'{alias}.{f}', COLUMN_TYPES[f])}" for f in fields]
+    return f"CAST(json_object({', '.join(parts)}) AS VARCHAR)"
+
+
+def _source_json() -> str:
+    """A finding's source (Rules._draft): the row's cells, or {"rows": [{"源行号": n, …cells}, …]}, from
+    the rows' aggregates in the table `covered` (first_cells, rows_json)."""
+    return "CASE WHEN len(covers) = 1 THEN first_cells ELSE '{\"rows\": [' || rows_json || ']}' END"
+
+
+def judge(
+    con,
+    *,
+    source_type: str,
+    area_id: str,
+    today: dt.date,
+    employments: Callable[[Iterable[int]], dict],
+    columnar: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    clock=None,
+) -> int:
+    """Fill `findings` and `row_diffs`; return how many rows matched exactly by ID (no finding of their
+    own). `employments(person ids)` gives existing employment records' keys (Rules.employments)."""
+    con.execute(FINDINGS_TABLE)
+    con.execute(
+        # The rows' cells stay in source_extra: joined only for the rows a finding shows.
+        """CREATE OR REPLACE TABLE lk AS
+        SELECT l.row_no, r.person_id, l.method, l.probability, l.id_problem, s.name AS row_name, e.extra
+        FROM links l JOIN source s USING (row_no) JOIN source_extra e USING (row_no)
+        LEFT JOIN registry_full r ON r.person_id = l.person_id"""
+    )
+    exact = con.execute(
+        "SELECT count(*) FROM lk WHERE person_id IS NOT NULL AND method = 'exact'"
+    ).fetchall()[0]
+    python_people = _python_people(source_type) if columnar else "SELECT DISTINCT person_id FROM lk"
+    con.execute(
+        f"CREATE OR REPLACE TABLE py_people AS SELECT person_id FROM ({python_people}) "
+        "WHERE person_id IS NOT NULL"
+    )
+    rules = Rules(source_type, area_id, today, {}, {})
+    if columnar:
+        _match_findings(con, area_id)
+        if source_type in CHANGED:
+            _columnar_conflicts(con, source_type)
+    _python_findings(con, rules, columnar, employments, progress, clock)
+    _missing(con, source_type, rules, today, columnar)
+    _row_diffs(con)
+    for table in ("lk", "py_people", "decisions", "covered"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return exact[0]
+
+
+# -- which people the rules judge in Python -----------------------------------------------------------
+
+
+def _python_people(source_type: str) -> str:
+    if source_type not in CHANGED:  # 就业, 低保特困: every person
+        return "SELECT DISTINCT person_id FROM lk"
+    if source_type == sources.SOCIAL:  # people with a row an employer pays: a job to propose
+        return f"""SELECT DISTINCT person_id FROM lk
+            WHERE {_extra("险种")} IN ({_quoted(EMPLOYER_INSURANCE)}) AND {_extra("参保状态")} = '参保缴费'
+              AND coalesce({_extra("参保单位")}, '') <> ''"""
+    return "SELECT NULL::BIGINT AS person_id WHERE false"
+
+
+# -- match findings -----------------------------------------------------------------------------------
+
+
+def _match_findings(con, area_id: str) -> None:
+    """Rules.match_finding for rows linked fuzzily or to nobody; rows linked exactly get none."""
+    con.execute(
+        f"""INSERT INTO findings
+        SELECT 'unmatched', '', 'info', {_text(area_id)}, NULL, row_no, left(row_name, 50), 'none', NULL,
+            e.cells, '{{}}', '{{}}',
+            left('名册中未找到此人' || coalesce('；证件号码：' || id_problem, ''), 500), [row_no], 0
+        FROM lk JOIN source_extra e USING (row_no) WHERE person_id IS NULL"""
+    )
+    con.execute(
+        f"""INSERT INTO findings
+        SELECT 'fuzzy', '', 'info', r.area_code, l.person_id, l.row_no, left(l.row_name, 50), l.method,
+            l.probability, e.cells, {_registry_json(())}, '{{}}',
+            left('证件号码不一致或缺失，按姓名、出生日期等模糊匹配（概率 ' || printf('%.3f', l.probability)
+                 || '）' || coalesce('；证件号码：' || l.id_problem, ''), 500), [l.row_no], 0
+        FROM lk l JOIN registry_full r USING (person_id) JOIN source_extra e USING (row_no)
+        WHERE l.method <> 'exact'"""
+    )
+
+
+# -- conflicts in SQL ---------------------------------------------------------------------------------
+
+
+def _decisions(source_type: str) -> str:
+    """Per person judged here: the rows a finding covers (`covers`, by row number), whether the rows
+    contradict each other (`what` names the value) and the values they want (`w_<field>`), with the
+    summary's opening (`said`)."""
+    mine = "FROM lk WHERE person_id IS NOT NULL AND person_id NOT IN (SELECT person_id FROM py_people)"
+    if source_type == sources.DEATH:
+        return f"""
+        WITH x AS (SELECT person_id, row_no, CAST({_extra("死亡日期")} AS DATE) AS died {mine})
+        SELECT person_id, list(row_no ORDER BY row_no) AS covers,
+            CASE WHEN count(DISTINCT died) > 1 THEN '死亡日期' END AS what, '' AS shown,
+            true AS w_is_deceased, min(died) AS w_died_on,
+            '来源：' || CAST(min(died) AS VARCHAR) || ' 死亡' AS said
+        FROM x GROUP BY person_id"""
+    if source_type == sources.DISABILITY:
+        return f"""
+        WITH x AS (SELECT person_id, row_no, {_extra("残疾类别")} AS category, {_extra("残疾等级")} AS grade
+                   {mine})
+        SELECT person_id, list(row_no ORDER BY row_no) AS covers,
+            CASE WHEN count(DISTINCT (coalesce(category, chr(0)), coalesce(grade, chr(0)))) > 1
+                 THEN '残疾类别、等级' END AS what, '' AS shown,
+            '残疾' AS w_health, min(category) AS w_disability_category, min(grade) AS w_disability_grade,
+            '来源：' || min(category) || min(grade) AS said
+        FROM x GROUP BY person_id"""
+    if source_type == sources.MEDICAL:
+        return f"""
+        WITH x AS (SELECT person_id, row_no, CAST({_extra("参保年度")} AS INTEGER) AS year,
+                          {_extra("参保状态")} AS status {mine}),
+        current AS (SELECT * FROM x QUALIFY year = max(year) OVER (PARTITION BY person_id)),
+        g AS (SELECT person_id, list(row_no ORDER BY row_no) AS covers, max(year) AS year,
+                     count(DISTINCT coalesce(status, chr(0))) AS statuses, min(status) AS status
+              FROM current GROUP BY person_id)
+        SELECT g.person_id, covers,
+            CASE WHEN statuses > 1 THEN CAST(g.year AS VARCHAR) || '年度医保参保状态' END AS what,
+            '' AS shown,
+            g.year AS w_medical_insured_year, status AS w_medical_status,
+            '来源：' || CAST(g.year AS VARCHAR) || '年度' || coalesce(status, '') AS said
+        FROM g JOIN registry_full r USING (person_id)
+        -- the registry already knows a later year: nothing to propose (a contradiction still stands)
+        WHERE statuses > 1 OR coalesce(r.medical_insured_year, 0) <= g.year"""
+    # 社保: the pension rows of a person; contradiction when one pension kind has two statuses.
+    return f"""
+        WITH x AS (SELECT person_id, row_no, {_extra("险种")} AS kind, {_extra("参保状态")} AS status {mine}
+                   AND {_extra("险种")} IN ({_quoted(PENSION_KINDS)})),
+        kinds AS (SELECT person_id, kind, min(row_no) AS first_row,
+                         count(DISTINCT coalesce(status, chr(0))) AS statuses
+                  FROM x GROUP BY person_id, kind),
+        torn AS (SELECT person_id, arg_min(kind, first_row) AS kind FROM kinds WHERE statuses > 1
+                 GROUP BY person_id),
+        best AS (SELECT person_id, list(row_no ORDER BY row_no) AS all_rows,
+                        first(row_no ORDER BY coalesce(status NOT IN ({_quoted(ACTIVE_INSURANCE)}), true),
+                              row_no) AS row_no
+                 FROM x GROUP BY person_id)
+        SELECT b.person_id, CASE WHEN t.kind IS NULL THEN [b.row_no] ELSE b.all_rows END AS covers,
+            t.kind || '参保状态' AS what, 'pension' AS shown,
+            x.kind AS w_pension_insurance, x.status AS w_pension_status,
+            '来源：' || coalesce(x.kind, '') || coalesce(x.status, '') AS said
+        FROM best b JOIN x USING (person_id, row_no) LEFT JOIN torn t USING (person_id)"""
+
+
+def _columnar_conflicts(con, source_type: str) -> None:
+    """Rules._person_change and Rules._contradiction, for the people _decisions judges."""
+    change, fields = CHANGED[source_type]
+    con.execute(f"CREATE OR REPLACE TABLE decisions AS {_decisions(source_type)}")
+    # What the covered rows give a finding: one row (most) by a plain join, several by ordered aggregates
+    # (slow in DuckDB: only for the few that need them).
+    con.execute(
+        """CREATE OR REPLACE TABLE covered AS
+        SELECT d.person_id, l.method, coalesce(l.probability, 0) AS probability, e.cells AS first_cells,
+            NULL AS rows_json, '第' || l.row_no || '行' AS numbers
+        FROM decisions d JOIN lk l ON l.row_no = d.covers[1] JOIN source_extra e ON e.row_no = d.covers[1]
+        WHERE len(d.covers) = 1
+        UNION ALL
+        SELECT d.person_id, first(l.method ORDER BY l.row_no) AS method,
+            min(coalesce(l.probability, 0)) AS probability, first(e.cells ORDER BY l.row_no) AS first_cells,
+            string_agg('{"源行号": ' || l.row_no || CASE WHEN e.cells = '{}' THEN '}'
+                       ELSE ', ' || substr(e.cells, 2) END, ', ' ORDER BY l.row_no) AS rows_json,
+            string_agg('第' || l.row_no || '行', '、' ORDER BY l.row_no) AS numbers
+        FROM (SELECT person_id, unnest(covers) AS row_no FROM decisions WHERE len(covers) > 1) d
+            JOIN lk l USING (row_no) JOIN source_extra e USING (row_no)
+        GROUP BY d.person_id"""
+    )
+    differs = {f: f"(r.{f} IS DISTINCT FROM d.w_{f})" for f in fields}
+    parts = [
+        f"CASE WHEN {differs[f]} THEN '\"{f}\": ' || CAST(to_json(d.w_{f}) AS VARCHAR) END" for f in fields
+    ]
+    proposal = "'{\"person\": {' || concat_ws(', ', " + ", ".join(parts) + ") || '}}'"
+    advice = [
+        f"CASE WHEN {differs[f]} THEN {_text(LABELS[f] + '：')} || "
+        f"coalesce(nullif({_shown(f'r.{f}', COLUMN_TYPES[f])}, ''), '（空）') || ' → ' || "
+        f"{_shown(f'd.w_{f}', COLUMN_TYPES[f])} END"
+        for f in fields
+    ]
+    registry = {"pension": _registry_json(SHOWN["pension"]), "": _registry_json(())}
+    con.execute(
+        f"""INSERT INTO findings
+        SELECT 'conflict', CASE WHEN d.what IS NULL THEN {_text(change)} ELSE 'contradiction' END,
+            CASE WHEN d.what IS NULL THEN 'open' ELSE 'info' END, r.area_code, d.person_id, d.covers[1],
+            left(r.name, 50), c.method, c.probability, {_source_json()},
+            CASE WHEN d.what IS NULL THEN {_registry_json(SHOWN[change])}
+                 WHEN d.shown = 'pension' THEN {registry["pension"]} ELSE {registry[""]} END,
+            CASE WHEN d.what IS NULL THEN {proposal} ELSE '{{}}' END,
+            left(CASE WHEN d.what IS NULL THEN d.said || '。建议：' || concat_ws('；', {", ".join(advice)})
+                 ELSE c.numbers || '对此人的' || d.what || '相互矛盾，请核实' END, 500),
+            d.covers, 0
+        FROM decisions d JOIN covered c USING (person_id) JOIN registry_full r USING (person_id)
+        WHERE d.what IS NOT NULL OR {" OR ".join(differs.values())}"""
+    )
+
+
+# -- the rest in Python -------------------------------------------------------------------------------
+
+
+class _Decoded(dict):
+    """A dict read from JSON text that keeps the text, so that a finding holding it as is (a source row's
+    cells) is written without encoding it again. Never changed after decoding: rules build new dicts."""
+
+    __slots__ = ("text",)
+
+
+def _decoded(text: str) -> _Decoded:
+    value = _Decoded(json.loads(text))
+    value.text = text
+    return value
+
+
+def _linked_rows(con, only_python: bool) -> Iterator[tuple[Linked, dict | None]]:
+    """Linked rows ordered by person, so that each person's rows are judged together; each with the
+    registry values of its person (as the rules name them), or None for rows linked to nobody."""
+    values, keys = [c[0] for c in REGISTRY_COLUMNS], PERSON_VALUES
+    where = "WHERE l.person_id IN (SELECT person_id FROM py_people)" if only_python else ""
+    cursor = con.cursor().execute(  # its own cursor: findings are added on `con` meanwhile
+        f"""
+        SELECT l.row_no, l.row_name, l.person_id, l.method, l.probability, l.id_problem, l.extra, e.cells,
+               {", ".join(f"r.{v}" for v in values)}
+        FROM lk l JOIN source_extra e USING (row_no) LEFT JOIN registry_full r ON r.person_id = l.person_id
+        {where}
+        ORDER BY l.person_id NULLS LAST, l.row_no
+        """
+    )
+    loads = json.loads
+    last_id, last_values = None, None
+    while batch := cursor.fetchmany(10_000):
+        for row in batch:
+            row_no, name, person_id, method, probability, problem, extra, cells = row[:8]
+            if person_id is None:
+                person = None
+            elif person_id == last_id:
+                person = last_values
+            else:
+                person = dict(zip(keys, row[8:], strict=True))
+                last_id, last_values = person_id, person
+            yield (
+                Linked(row_no, name, person_id, method, probability, loads(extra), _decoded(cells), problem),
+                person,
+            )
+
+
+def _chunks_by_person(rows: Iterator[tuple[Linked, dict | None]], size: int) -> Iterator[list]:
+    chunk: list[tuple[Linked, dict | None]] = []
+    for item in rows:
+        row = item[0]
+        if len(chunk) >= size and (row.person_id is None or row.person_id != chunk[-1][0].person_id):
+            yield chunk
+            chunk = []
+        chunk.append(item)
+    if chunk:
+        yield chunk
+
+
+def _python_findings(con, rules: Rules, columnar: bool, employments, progress, clock) -> None:
+    """The per-person rules for the people of `py_people` (and, without `columnar`, match findings)."""
+    total = con.execute("SELECT count(*) FROM lk").fetchall()[0][0] or 1
+    done = 0
+    for items in _chunks_by_person(_linked_rows(con, only_python=columnar), PYTHON_CHUNK):
+        chunk = [row for row, _ in items]
+        rules.people = {values["id"]: values for _, values in items if values is not None}
+        if rules.source_type in (sources.EMPLOYMENT, sources.SOCIAL):
+            if clock is None:
+                rules.employments = employments(rules.people)
+            else:
+                with clock("registry_values"):
+                    rules.employments = employments(rules.people)
+        drafts = [] if columnar else [d for d in map(rules.match_finding, chunk) if d.kind != "exact"]
+        _add(con, drafts + rules.conflicts(chunk))
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+
+
+def _add(con, drafts: list[Draft]) -> None:
+    if not drafts:
+        return
+    dumps = _dumps
+    columns: dict[str, list] = {name: [] for name in (*FINDING_COLUMNS, "covers", "seq")}
+    for seq, d in enumerate(drafts):
+        rows = d.source.get("rows") if isinstance(d.source.get("rows"), list) else None
+        values = (
+            d.kind, d.change, d.status, d.area_id, d.person_id, d.row_no, d.name[:50], d.method,
+            d.probability, d.source.text if type(d.source) is _Decoded else dumps(d.source),
+            dumps(d.registry), dumps(d.proposal), d.summary[:500],
+            [r["源行号"] for r in rows] if rows else [d.row_no], seq,
+        )  # fmt: skip
+        for column, value in zip(columns.values(), values, strict=True):
+            column.append(value)
+    batch = pa.table(
+        {
+            **{k: pa.array(v, pa.string()) for k, v in columns.items() if k not in _TYPED},
+            **{k: pa.array(columns[k], kind) for k, kind in _TYPED.items()},
+        }
+    )
+    con.register("python_findings", batch)
+    con.execute(
+        f"INSERT INTO findings SELECT {', '.join((*FINDING_COLUMNS, 'covers', 'seq'))} FROM python_findings"
+    )
+    con.unregister("python_findings")
+
+
+_TYPED = {
+    "person_id": pa.int64(),
+    "row_no": pa.int64(),
+    "probability": pa.float64(),
+    "covers": pa.list_(pa.int64()),
+    "seq": pa.int64(),
+}
+
+
+# -- 未参保 --------------------------------------------------------------------------------------------
+
+STUDENTS = ("小学", "七年级", "八年级", "九年级", "高中", "中职", "高职", "大专", "本科及以上")
+
+
+def _missing(con, source_type: str, rules: Rules, today: dt.date, columnar: bool) -> None:
+    """Registry people an insurance file should hold but lacks (未参保): alive people of the run's area
+    that no row of the file links to."""
+    conditions = ["NOT r.is_deceased", "NOT EXISTS (SELECT 1 FROM links l WHERE l.person_id = r.person_id)"]
+    params: list = []
+    if source_type == sources.SOCIAL:
+        pension_rows = con.execute(
+            f"SELECT count(*) FROM source_extra WHERE {_extra('险种')} IN ({_quoted(PENSION_KINDS)})"
+        ).fetchall()[0][0]
+        if not pension_rows:
+            return
+        # 城乡居民养老保险 is for residents aged 16 and over who are not at school.
+        sixteen = today.replace(year=today.year - 16, day=min(today.day, 28))
+        conditions += ["r.birth_date <= ?", f"r.student_status NOT IN ({', '.join('?' * len(STUDENTS))})"]
+        params += [sixteen, *STUDENTS]
+        change, proposal, what = "pension", {"pension_status": UNINSURED, "pension_insurance": ""}, "养老保险"
+    elif source_type == sources.MEDICAL:
+        year = con.execute(f"SELECT max(CAST({_extra('参保年度')} AS INTEGER)) FROM source_extra").fetchall()[
+            0
+        ][0]
+        if not year:
+            return
+        change, what = "medical", "医保"
+        proposal = {"medical_status": UNINSURED, "medical_insured_year": year}
+    else:
+        return
+    where = " AND ".join(conditions)
+    summary = f"名册有此人，{what}数据中没有：{UNINSURED}"
+    if not columnar:
+        values, keys = [c[0] for c in REGISTRY_COLUMNS], PERSON_VALUES
+        cursor = con.cursor().execute(
+            f"SELECT {', '.join(f'r.{v}' for v in values)} FROM registry_full r WHERE {where} "
+            "ORDER BY r.person_id",
+            params,
+        )
+        while batch := cursor.fetchmany(5000):
+            people = (dict(zip(keys, row, strict=True)) for row in batch)
+            _add(con, rules.missing(people, set(), change, proposal, what))
+        return
+    differs = {f: f"(r.{f} IS DISTINCT FROM {_sql_value(v)})" for f, v in proposal.items()}
+    parts = [
+        f"CASE WHEN {differs[f]} THEN {_text(json.dumps(f) + ': ' + _dumps(v))} END"
+        for f, v in proposal.items()
+    ]
+    wanted = " OR ".join(differs.values())
+    con.execute(
+        f"""INSERT INTO findings
+        SELECT 'missing', {_text(change)}, CASE WHEN {wanted} THEN 'open' ELSE 'info' END, r.area_code,
+            r.person_id, NULL, left(r.name, 50), '', NULL, '{{}}', {_registry_json(SHOWN[change])},
+            CASE WHEN {wanted} THEN '{{"person": {{' || concat_ws(', ', {", ".join(parts)}) || '}}}}'
+                 ELSE '{{}}' END,
+            {_text(summary)}, [], 0
+        FROM registry_full r WHERE {where}""",
+        params,
+    )
+
+
+def _sql_value(value) -> str:
+    if isinstance(value, str):
+        return _text(value)
+    return str(int(value))
+
+
+# -- results.csv's 差异 ------------------------------------------------------------------------------
+
+
+def _row_diffs(con) -> None:
+    """Per source row, as the rules' drafts said it: its conflicts' summaries (in the order they were
+    made), else why it matched nobody or only fuzzily."""
+    con.execute(
+        """CREATE OR REPLACE TABLE row_diffs AS
+        WITH u AS (
+            SELECT unnest(covers) AS row_no, summary, seq FROM findings
+            WHERE kind = 'conflict' AND summary <> ''
+        ), several AS (SELECT row_no FROM u GROUP BY row_no HAVING count(*) > 1),
+        c AS (  -- ordered aggregates are slow in DuckDB: only for rows with several conflicts
+            SELECT row_no, summary AS diff FROM u ANTI JOIN several USING (row_no)
+            UNION ALL
+            SELECT row_no, string_agg(summary, '；' ORDER BY seq) FROM u SEMI JOIN several USING (row_no)
+            GROUP BY row_no
+        )
+        SELECT coalesce(c.row_no, m.row_no) AS row_no, coalesce(c.diff, m.summary) AS diff
+        FROM c FULL JOIN (SELECT row_no, summary FROM findings WHERE kind IN ('unmatched', 'fuzzy')) m
+            USING (row_no)"""
+    )

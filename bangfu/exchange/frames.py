@@ -1,0 +1,102 @@
+"""Large CSV files read whole into a polars frame, for imports that check rows column-wise.
+
+Everything the row-by-row reader (`spreadsheet.Sheet.rows`) decides stays decided by it: the header
+found under title rows, the columns, the encoding and delimiter. This module only reads the data rows
+below the header, as text, at the speed of polars (Rust, all cores), and numbers them as that reader does.
+"""
+
+from __future__ import annotations
+
+import codecs
+import tempfile
+from pathlib import Path
+
+from bangfu.exchange.spreadsheet import Sheet, SpreadsheetError, _encoding_name, _first_undecodable_line
+
+# Below this size the row-by-row reader is as quick and a frame is not worth building.
+FAST_CSV_BYTES = 256 * 1024
+
+
+def can_read_fast(sheet: Sheet) -> bool:
+    return sheet.format == "csv" and sheet.path.stat().st_size >= FAST_CSV_BYTES
+
+
+def utf8_copy(path: Path, encoding: str) -> Path:
+    """polars reads UTF-8 only: the file is transcoded (and so checked) into a temporary copy, 1 MiB at a
+    time. A part in another encoding is the same whole-file error the row-by-row reader gives."""
+    if encoding in ("utf-8", "utf-8-sig"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:  # already UTF-8: only proven decodable, no copy needed
+            with open(path, "rb") as source:
+                while chunk := source.read(1 << 22):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            raise _not_encoded(path, encoding) from error
+        return path
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as target, open(path, "rb") as source:
+        try:
+            while chunk := source.read(1 << 20):
+                target.write(decoder.decode(chunk).encode("utf-8"))
+            target.write(decoder.decode(b"", final=True).encode("utf-8"))
+        except UnicodeDecodeError as error:
+            Path(target.name).unlink(missing_ok=True)
+            raise _not_encoded(path, encoding) from error
+    return Path(target.name)
+
+
+def _not_encoded(path: Path, encoding: str) -> SpreadsheetError:
+    line = _first_undecodable_line(path, encoding)
+    return SpreadsheetError(
+        f"文件第{line}行附近的内容不是 {_encoding_name(encoding)} 编码，文件编码不一致。"
+        "请用 Excel 或记事本打开后另存为“UTF-8”编码的 CSV 文件再导入。"
+    )
+
+
+def read_csv_frame(sheet: Sheet, names: list[str]):
+    """(raw, cells): `raw` holds every data row as read (all columns, text, null for empty) with its
+    Excel-style row number in `row_no`; `cells` holds the non-blank rows with `row_no` and one column
+    per name in `names` (stripped, empty as null; a column the file lacks is all null).
+
+    Blank rows (every cell empty or spaces) are dropped from `cells` and keep their numbers, as
+    `Sheet.rows` does."""
+    import polars as pl
+
+    path = utf8_copy(sheet.path, sheet.encoding)
+    try:
+        frame = pl.read_csv(
+            path,
+            has_header=False,
+            skip_rows=sheet.first_data_row - 1,
+            infer_schema=False,
+            separator=sheet.delimiter,
+            truncate_ragged_lines=True,
+        )
+    except pl.exceptions.ComputeError as error:
+        raise SpreadsheetError(f"CSV 文件格式有误，无法读取（{error}）。") from error
+    finally:
+        if path != sheet.path:
+            path.unlink(missing_ok=True)
+    first = sheet.first_data_row
+    raw = frame.with_row_index("row_no").with_columns(pl.col("row_no").cast(pl.Int64) + first)
+    originals = frame.columns
+    width = len(originals)
+
+    def cell(name: str):
+        index = sheet.columns.get(name)
+        if index is None or index >= width:
+            return pl.lit(None, dtype=pl.String).alias(name)
+        return pl.col(originals[index]).str.strip_chars().replace("", None).alias(name)
+
+    blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in originals)
+    cells = raw.filter(~blank).select("row_no", *(cell(name) for name in names))
+    return raw, cells
+
+
+def raw_cells(raw, row_numbers) -> dict[int, list[str]]:
+    """Row number → the row's cells as read (empty for null), for error reports."""
+    import polars as pl
+
+    wanted = raw.filter(pl.col("row_no").is_in(list(row_numbers)))
+    return {row[0]: ["" if v is None else v for v in row[1:]] for row in wanted.iter_rows()}
