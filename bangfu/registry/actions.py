@@ -585,6 +585,34 @@ def save_household(actor, *, number: str, area, values: dict, source: str = SOUR
 SOURCE_COMPARE = "比对"
 
 
+def _apply_fields(actor, obj, values: dict, *, source: str, message: str) -> dict:
+    """Set some fields of a locked Person or Household: the row saved, one history entry per changed
+    field and one UPDATE audit event. {field: (before, after)} of what changed."""
+    diff = {f: (getattr(obj, f), v) for f, v in values.items() if getattr(obj, f) != v}
+    if not diff:
+        return {}
+    for name, (_, after) in diff.items():
+        setattr(obj, name, after)
+    obj.save(update_fields=[*diff, "updated_at"])
+    who = actor if getattr(actor, "pk", None) else None
+    owner = {"person": obj} if isinstance(obj, Person) else {"household": obj}
+    Change.objects.bulk_create(
+        Change(
+            actor=who, source=source, field=_label(type(obj), n), before=display(b), after=display(a), **owner
+        )
+        for n, (b, a) in diff.items()
+    )
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=obj,
+        message=message,
+        before={k: display(b) for k, (b, _) in diff.items()},
+        after={k: display(a) for k, (_, a) in diff.items()},
+    )
+    return diff
+
+
 @transaction.atomic
 def update_person_fields(actor, person: Person, values: dict, *, source: str, message: str = "") -> dict:
     """Set some of one person's own fields (not the §1 row: status fields such as 已故, 务工状态, 残疾,
@@ -595,33 +623,9 @@ def update_person_fields(actor, person: Person, values: dict, *, source: str, me
     from bangfu.registry.signals import person_deceased
 
     person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
-    diff = {f: (getattr(person, f), v) for f, v in values.items() if getattr(person, f) != v}
-    if not diff:
-        return {}
-    for name, (_, after) in diff.items():
-        setattr(person, name, after)
-    person.save(update_fields=[*diff, "updated_at"])
-    who = actor if getattr(actor, "pk", None) else None
-    Change.objects.bulk_create(
-        Change(
-            actor=who,
-            source=source,
-            person=person,
-            field=_label(Person, n),
-            before=display(b),
-            after=display(a),
-        )
-        for n, (b, a) in diff.items()
-    )
-    audit(
-        Action.UPDATE,
-        actor=actor,
-        obj=person,
-        message=message or "修改人员信息",
-        before={k: display(b) for k, (b, _) in diff.items()},
-        after={k: display(a) for k, (_, a) in diff.items()},
-    )
+    diff = _apply_fields(actor, person, values, source=source, message=message or "修改人员信息")
     if diff.get("is_deceased", (None, None))[1] is True:
+        who = actor if getattr(actor, "pk", None) else None
         transaction.on_commit(lambda: person_deceased.send(sender=Person, person=person, actor=who))
     return diff
 
@@ -632,30 +636,4 @@ def update_household_fields(
 ) -> dict:
     """Like update_person_fields, for a household's own fields (是否低保, 是否特困 …)."""
     household = Household.objects.select_for_update().get(pk=household.pk)
-    diff = {f: (getattr(household, f), v) for f, v in values.items() if getattr(household, f) != v}
-    if not diff:
-        return {}
-    for name, (_, after) in diff.items():
-        setattr(household, name, after)
-    household.save(update_fields=[*diff, "updated_at"])
-    who = actor if getattr(actor, "pk", None) else None
-    Change.objects.bulk_create(
-        Change(
-            actor=who,
-            source=source,
-            household=household,
-            field=_label(Household, n),
-            before=display(b),
-            after=display(a),
-        )
-        for n, (b, a) in diff.items()
-    )
-    audit(
-        Action.UPDATE,
-        actor=actor,
-        obj=household,
-        message=message or "修改户信息",
-        before={k: display(b) for k, (b, _) in diff.items()},
-        after={k: display(a) for k, (_, a) in diff.items()},
-    )
-    return diff
+    return _apply_fields(actor, household, values, source=source, message=message or "修改户信息")
