@@ -183,6 +183,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]  # strings Django does not translate to zh-hans yet
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -66,7 +66,7 @@ class JobForm(StyledFormMixin, forms.ModelForm):
                  "suitability", "skills_required"]  # fmt: skip
         self.order_fields(order)
         for name in ("sex_required", "education_min"):
-            # Django's blank label is not translated ("- Select an option -"); blank means 不限 here.
+            # Blank means 不限 here, not the generic "- 请选择 -".
             field = self.fields[name]
             field.choices = [("", "不限"), *[(v, label) for v, label in field.choices if v != ""]]
         # Typing a title asks for the occupation it would be coded as (jobs/_occupation_suggest.html).
