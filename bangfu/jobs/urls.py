@@ -12,7 +12,6 @@ urlpatterns = [
     path("<int:pk>/status/", views.job_status, name="status"),
     path("occupations/", views.occupations, name="occupations"),
     path("occupations/suggest/", views.occupation_suggest, name="occupation_suggest"),
-    path("rules/", views.rules, name="rules"),
     path("imports/", views.import_list, name="import_list"),
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),

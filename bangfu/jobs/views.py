@@ -19,13 +19,12 @@ from bangfu.accounts.models import Kind
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.access import is_area_staff, staff_required
-from bangfu.core.rules import with_regions
 from bangfu.core.views import paginate
 from bangfu.employers.models import Employer
 from bangfu.jobs import actions
 from bangfu.jobs.filters import JobFilter
 from bangfu.jobs.forms import JobForm, JobImportForm
-from bangfu.jobs.models import Job, JobImport, Occupation, SuitabilityRule
+from bangfu.jobs.models import Job, JobImport, Occupation
 from bangfu.jobs.occupations import default_index
 from bangfu.jobs.rows import COLUMN_NAMES
 from bangfu.jobs.tasks import run_job_import_task
@@ -185,20 +184,6 @@ def occupation_suggest(request):
         similar = [s for s in index.similar(title, top=5) if guess is None or s.code != guess.code][:4]
     return render(
         request, "jobs/_occupation_suggest.html", {"title": title, "guess": guess, "similar": similar}
-    )
-
-
-@staff_required
-def rules(request):
-    """The suitability rules in force for the user's area, and those of its sub-areas (rules are data)."""
-    area = request.user.area
-    book = actions.RuleBook()
-    current = book.rule_for(area.code, timezone.localdate())
-    related = with_regions(SuitabilityRule.objects.related_to(area))
-    return render(
-        request,
-        "jobs/rules.html",
-        {"rules": related, "current": current, "nav": "jobs", "tab": "rules"},
     )
 
 

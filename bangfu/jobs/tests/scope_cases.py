@@ -25,7 +25,6 @@ OWN_OR_PUBLIC = {
     "jobs:postings",
     "jobs:occupations",
     "jobs:occupation_suggest",  # the classification only: what a title would be coded as
-    "jobs:rules",
     "jobs:import_new",
     "job-postings",
 }
