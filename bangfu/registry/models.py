@@ -286,7 +286,7 @@ class ImportBatch(models.Model):
     def percent(self) -> int:
         if self.status == ImportStatus.DONE:
             return 100
-        expected = self.valid_rows or self.total_rows  # checking and saving at once: valid rows not yet known
+        expected = self.valid_rows or self.total_rows  # valid rows are known once checking is done
         return min(100, int(100 * self.processed_rows / expected)) if expected else 0
 
     @property
