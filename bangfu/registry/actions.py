@@ -13,6 +13,7 @@ import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from bangfu.areas.models import Area
@@ -230,26 +231,38 @@ def save_records(
     return counts
 
 
-def save_frame(frame: pl.DataFrame, *, actor, source: str, batch: ImportBatch | None = None) -> SaveCounts:
+def save_frame(
+    frame: pl.DataFrame,
+    *,
+    actor,
+    source: str,
+    batch: ImportBatch | None = None,
+    known: tuple[set, set] | None = None,
+) -> SaveCounts:
     """Save imported records (a frame, columnar.RECORD_SCHEMA); call inside a transaction.
 
     Households that are new, with members all new, are inserted column-wise (core.bulk.insert_frame),
     which is what makes a million-row first import fit in a minute. A household already registered, or
-    with a member already registered, goes through `save_records`: compared field by field, with history."""
+    with a member already registered, goes through `save_records`: compared field by field, with history.
+    `known` is (registered 户编号, registered ID numbers) when the caller already knows them."""
     if frame.is_empty():
         return SaveCounts()
-    numbers = frame["household_number"].unique().to_list()
-    known_households = [n for (n,) in select_by_keys(Household, "number", numbers, ["number"])]
-    known_people = [
-        n for (n,) in select_by_keys(Person, "id_number", frame["id_number"].to_list(), ["id_number"])
-    ]
-    known = (
-        (pl.col("household_number").is_in(known_households) | pl.col("id_number").is_in(known_people))
-        .any()
-        .over("household_number")
+    if known is None:
+        numbers = frame["household_number"].unique().to_list()
+        ids = frame["id_number"].to_list()
+        known = (
+            {n for (n,) in select_by_keys(Household, "number", numbers, ["number"])},
+            {n for (n,) in select_by_keys(Person, "id_number", ids, ["id_number"])},
+        )
+    known_households, known_people = known
+    registered = pl.col("household_number").is_in(list(known_households)) | pl.col("id_number").is_in(
+        list(known_people)
     )
+    known = registered.any().over("household_number")
     frame = frame.with_columns(known.alias("known"))
-    counts = save_records(frame_records(frame.filter("known")), actor=actor, source=source, batch=batch)
+    counts = SaveCounts()
+    if known_households or known_people:
+        counts = save_records(frame_records(frame.filter("known")), actor=actor, source=source, batch=batch)
     fresh = frame.filter(~pl.col("known"))
     if fresh.is_empty():
         return counts
@@ -258,13 +271,17 @@ def save_frame(frame: pl.DataFrame, *, actor, source: str, batch: ImportBatch | 
         pl.col("household_number").alias("number"), pl.col("village_code").alias("area"), *HOUSEHOLD_FIELDS
     )
     stamps = {"created_at": now, "updated_at": now}
+    last = Household.objects.aggregate(last=Max("id"))["last"] or 0
     insert_frame(
         Household,
         households,
         {"poverty_causes": "", "risk_identified_on": None, "risk_eliminated_on": None, **stamps},
     )
+    numbers = households["number"].to_list()
     ids = pl.DataFrame(
-        select_by_keys(Household, "number", households["number"].to_list(), ["number", "id"]),
+        # Only rows just inserted: a key lookup over a table growing inside one long first load can be
+        # planned as a scan of the whole table (its statistics still say empty).
+        select_by_keys(Household, "number", numbers, ["number", "id"], where="id > %s", params=[last]),
         schema={"household_number": pl.String, "household": pl.Int64},
         orient="row",
     )
@@ -310,9 +327,12 @@ def save_import(
     if not batch.dry_run and validation.records.height >= BULK_LOAD_ROWS and not Person.objects.exists():
         ImportBatch.objects.filter(pk=batch.pk).update(phase="首次载入：保存全部行并建立索引")
         with transaction.atomic(), indexes_built_after(Person):
+            # Looked up once, before the tables grow: nobody is registered yet, a household may be.
+            numbers = validation.records["household_number"].unique().to_list()
+            known = ({n for (n,) in select_by_keys(Household, "number", numbers, ["number"])}, set())
             counts = SaveCounts()
             for chunk in _household_chunks(validation.records, chunk_size or SAVE_CHUNK):
-                counts.add(save_frame(chunk, actor=actor, source=SOURCE_IMPORT, batch=batch))
+                counts.add(save_frame(chunk, actor=actor, source=SOURCE_IMPORT, batch=batch, known=known))
         ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=validation.records.height)
         if progress:
             progress(validation.records.height)
