@@ -1,5 +1,6 @@
 """Loading the shipped division codes into the database."""
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -61,7 +62,12 @@ def load_areas(
         )
         batch.clear()
 
-    for division in dataset.iter_divisions(province):
+    if prefixes and province is None:  # only the provinces the subtrees lie in are read
+        provinces = sorted({p[:2] for p in prefixes})
+        divisions = itertools.chain.from_iterable(dataset.iter_divisions(p) for p in provinces)
+    else:
+        divisions = dataset.iter_divisions(province)
+    for division in divisions:
         if prefixes and not _wanted(division, prefixes):
             continue
         parent = division.parent_code or nation.code

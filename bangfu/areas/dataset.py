@@ -113,14 +113,14 @@ def _iter(prefix: str | None) -> Iterator[Division]:
     lines = _open()
     try:
         for line in lines:
+            if prefix is not None and not line.startswith(prefix):  # cheap skip of other provinces
+                if line[2] != "\t" and line[: len(prefix)] > prefix:  # a province line ("43\t…") is not data
+                    break
+                continue
             code, _, name = line.rstrip("\n").partition("\t")
             digits = len(code)
             if digits == 2:
                 continue  # the provinces come first; they are yielded from `pending` in order
-            if prefix is not None and not code.startswith(prefix):
-                if code > prefix:
-                    break
-                continue
             while pending and pending[-1].code[:2] <= code[:2]:
                 yield pending.pop()
             if digits == 12:
