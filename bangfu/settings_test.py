@@ -16,6 +16,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file in WAL mode, as in production, not Django's shared-cache memory database: the live server's
-    # threads and the import's saver thread open connections of their own, and shared-cache memory
+    # threads open connections of their own, and shared-cache memory
     # databases lock whole tables between connections ("database table is locked") instead of waiting.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
