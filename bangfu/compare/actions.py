@@ -8,7 +8,9 @@ import csv
 import datetime as dt
 import gc
 import logging
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -168,7 +170,8 @@ def _run(run: ComparisonRun, today: dt.date) -> ComparisonRun:
             run, RunStatus.FAILED, "文件中所有数据行都有错误，未比对，名册未作任何修改。请下载错误报告。"
         )
 
-    con = duckdb.connect()
+    work = tempfile.TemporaryDirectory(prefix=f"bangfu-compare-{run.pk}-")
+    con = duckdb_connection(Path(work.name))
     try:
         _progress(run, "读取名册", 10)
         _load(con, run, data, clock)
@@ -187,6 +190,7 @@ def _run(run: ComparisonRun, today: dt.date) -> ComparisonRun:
             _write_results(con, run)
     finally:
         con.close()
+        work.cleanup()
     if run.auto_apply:
         _progress(run, "自动应用变更", 95)
         with clock("auto_apply"):
@@ -199,6 +203,17 @@ def _run(run: ComparisonRun, today: dt.date) -> ComparisonRun:
         ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in clock.seconds.items()),
     )
     return run
+
+
+# DuckDB's memory for one run, unless BANGFU_COMPARE_MEMORY says otherwise (docs/operations.md): beyond
+# it DuckDB spills to the run's work folder instead of taking up to 80 % of the machine's memory.
+DUCKDB_MEMORY = "6GB"
+
+
+def duckdb_connection(work: Path):
+    """The run's DuckDB: its memory limited (BANGFU_COMPARE_MEMORY, e.g. 6GB), spilling to `work`/duckdb."""
+    limit = os.environ.get("BANGFU_COMPARE_MEMORY", "").strip() or DUCKDB_MEMORY
+    return duckdb.connect(config={"memory_limit": limit, "temp_directory": str(work / "duckdb")})
 
 
 def _load(con, run: ComparisonRun, data: SourceFile, clock: PhaseClock) -> None:
@@ -245,8 +260,6 @@ def _extract_registry(con, area) -> None:
 
 
 def _extract_by_copy(con, sql: str, params) -> None:
-    import tempfile
-
     columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind, _ in REGISTRY_COLUMNS) + "}"
     with tempfile.TemporaryDirectory(prefix="bangfu-compare-") as folder:
         target = Path(folder) / "registry.csv"
@@ -364,7 +377,6 @@ def _copy_findings(con, run: ComparisonRun, select: str, total: int, copy_sql: s
     deletes what it wrote (a run's findings were never written in one transaction: runs of millions
     would hold one open for minutes)."""
     import queue
-    import tempfile
     import threading
 
     from django.db import DEFAULT_DB_ALIAS, connections

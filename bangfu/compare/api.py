@@ -64,6 +64,8 @@ class FindingSerializer(serializers.ModelSerializer):
     change_name = serializers.CharField(source="get_change_display", read_only=True)
     status_name = serializers.CharField(source="get_status_display", read_only=True)
     decided_by = serializers.CharField(source="decided_by.username", read_only=True, default="")
+    # Who the person is comes from the person; the run keeps only what it compared (Finding.registry_shown).
+    registry = serializers.JSONField(source="registry_shown", read_only=True)
 
     class Meta:
         model = Finding
@@ -124,7 +126,7 @@ class FindingViewSet(ScopedReadOnlyViewSet):
     filterset_class = FindingFilter
 
     def refine_queryset(self, queryset):
-        return queryset.select_related("decided_by").order_by("-run_id", "kind", "row_no", "id")
+        return queryset.select_related("decided_by", "person").order_by("-run_id", "kind", "row_no", "id")
 
     @extend_schema(summary="接受：按建议修改名册", request=None, responses=FindingSerializer)
     @action(detail=True, methods=["post"])

@@ -103,16 +103,11 @@ def _shown(expression: str, kind: str) -> str:
 
 
 def _registry_json(fields: Iterable[str], alias: str = "r") -> str:
-    """Rules.registry_values() in SQL, as JSON text."""
-    parts = [
-        f"'姓名', {alias}.name",
-        f"'证件号码', {alias}.id_number",
-        f"'性别', {alias}.sex",
-        f"'出生日期', {_shown(f'{alias}.birth_date', 'DATE')}",
-        f"'联系电话', coalesce({alias}.phone, '')",
-        f"'所在村', {alias}.area_code",
-    ]
-    parts += [f"{_text(LABELS[f])}, {_shown(f'{alias}.{f}', COLUMN_TYPES[f])}" for f in fields]
+    """Rules.registry_values() in SQL, as JSON text: only the values the finding compares (who the person
+    is comes from the person when shown)."""
+    parts = [f"{_text(LABELS[f])}, {_shown(f'{alias}.{f}', COLUMN_TYPES[f])}" for f in fields]
+    if not parts:
+        return "'{}'"
     return f"CAST(json_object({', '.join(parts)}) AS VARCHAR)"
 
 

@@ -144,7 +144,9 @@ class Finding(models.Model):
     method = models.CharField("匹配方式", max_length=10, blank=True)
     probability = models.FloatField("匹配概率", null=True, blank=True)
     source = models.JSONField("来源记录", default=dict, blank=True)  # {column: text}, or {"rows": [...]}
-    registry = models.JSONField("名册记录", default=dict, blank=True)  # {label: value} when found
+    # {label: value} of what the finding's change compares, as the registry held it when the run judged
+    # it; who the person is (姓名, 证件号码 …) is read from the person (registry_shown), not repeated here.
+    registry = models.JSONField("名册记录", default=dict, blank=True)
     proposal = models.JSONField("建议变更", default=dict, blank=True)
     summary = models.CharField("差异", max_length=500, blank=True)
     automatic = models.BooleanField("自动应用", default=False)
@@ -180,6 +182,14 @@ class Finding(models.Model):
         return {"exact": "精确匹配", "fuzzy": "模糊匹配", "none": "未匹配"}.get(self.method, self.method)
 
     @property
+    def registry_shown(self) -> dict:
+        """The registry side of the finding: who the person is, from the person (a run keeps only what it
+        compares, as it was then; findings of earlier runs kept everything and keep showing it)."""
+        if self.person_id is None:
+            return self.registry
+        return {**identity(self.person), **self.registry}
+
+    @property
     def decidable(self) -> bool:
         return self.status == Status.OPEN
 
@@ -190,6 +200,18 @@ class Finding(models.Model):
         if self.change == ChangeKind.DISABILITY:
             return "残疾信息与名册不一致（健康信息，仅有敏感信息查看权限的用户可以查看详情）"
         return self.summary
+
+
+def identity(person: Person) -> dict:
+    """Who a registry person is, as a finding shows it (rules.IDENTITY, in the rules' form of values)."""
+    return {
+        "姓名": person.name,
+        "证件号码": person.id_number,
+        "性别": person.sex,
+        "出生日期": person.birth_date.isoformat() if person.birth_date else "",
+        "联系电话": person.phone or "",
+        "所在村": person.area_id,
+    }
 
 
 class Unreachable(models.Model):

@@ -169,17 +169,10 @@ class Rules:
         return drafts
 
     def registry_values(self, person: dict, fields: Iterable[str]) -> dict:
-        values = {
-            "姓名": person["name"],
-            "证件号码": person["id_number"],
-            "性别": person["sex"],
-            "出生日期": shown(person["birth_date"]),
-            "联系电话": person.get("phone") or "",
-            "所在村": person["area_id"],
-        }
-        for name in fields:
-            values[LABELS[name]] = shown(person.get(name))
-        return values
+        """The registry values a finding keeps: those its change compares, as they are now. Who the person
+        is (姓名, 证件号码 …) is not repeated in every finding: Finding.registry_shown reads it from the
+        person."""
+        return {LABELS[name]: shown(person.get(name)) for name in fields}
 
     # -- helpers -----------------------------------------------------------------------------------
     def _draft(

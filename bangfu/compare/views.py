@@ -227,8 +227,10 @@ def finding_detail(request, pk: int):
     source = finding.source
     rows = source["rows"] if isinstance(source.get("rows"), list) else [source]
     rows = [_masked(r, request.user) for r in rows]
-    registry = _masked(finding.registry, request.user)
-    if request.user.can_view_sensitive and (finding.source or finding.registry):
+    registry = finding.registry_shown
+    sensitive = request.user.can_view_sensitive and (finding.source or registry)
+    registry = _masked(registry, request.user)
+    if sensitive:
         audit(
             Action.VIEW_SENSITIVE, actor=request.user, obj=finding, message="查看比对结果（含完整证件号码）"
         )
@@ -304,11 +306,13 @@ def finding_export(request):
         messages.error(request, "筛选条件有误，请先改正后再导出。")
         return redirect(reverse("compare:finding_list"))
     sensitive = request.user.can_view_sensitive
-    queryset = filterset.qs.select_related("run", "decided_by").order_by("run_id", "kind", "row_no", "id")
+    queryset = filterset.qs.select_related("run", "decided_by", "person").order_by(
+        "run_id", "kind", "row_no", "id"
+    )
 
     def rows():
         for f in queryset.iterator(chunk_size=2000):
-            id_number = (f.registry or {}).get("证件号码") or (f.source or {}).get("证件号码") or ""
+            id_number = f.registry_shown.get("证件号码") or (f.source or {}).get("证件号码") or ""
             yield (
                 f.run_id,
                 f.run.get_source_type_display(),

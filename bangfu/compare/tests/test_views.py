@@ -92,6 +92,23 @@ def test_finding_detail_shows_source_beside_registry_masked(users, people, medic
     assert AuditEvent.objects.filter(action=Action.VIEW_SENSITIVE, object_type="compare.finding").count() == 1
 
 
+def test_registry_side_reads_who_the_person_is_from_the_person(users, people, medical_run, client_for):
+    """A finding keeps only the registry values it compares; name, ID number … come from the person."""
+    finding = Finding.objects.get(run=medical_run, person=people["long"], kind=Kind.CONFLICT)
+    assert "证件号码" not in finding.registry and "医保参保状态" in finding.registry
+    assert (
+        finding.registry_shown["证件号码"] == LONG and finding.registry_shown["姓名"] == people["long"].name
+    )
+    finding.source = {}  # the registry side alone: the ID shown must come from the person
+    finding.save(update_fields=["source"])
+    page = client_for(users["county_a"]).get(reverse("compare:finding_detail", kwargs={"pk": finding.pk}))
+    text = page.content.decode()
+    assert LONG in text and people["long"].name in text and "医保参保状态" in text
+    data = client_for(users["county_a"]).get(reverse("comparison-finding-detail", kwargs={"pk": finding.pk}))
+    registry = data.json()["registry"]
+    assert registry["证件号码"] == LONG[:6] + "********" + LONG[-4:] and "医保参保状态" in registry
+
+
 def test_accept_and_reject_on_the_detail_page(users, people, medical_run, client_for):
     client = client_for(users["county_a"])
     long = Finding.objects.get(run=medical_run, person=people["long"], kind=Kind.CONFLICT)
