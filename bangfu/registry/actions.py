@@ -258,8 +258,7 @@ def save_frame(
     registered = pl.col("household_number").is_in(list(known_households)) | pl.col("id_number").is_in(
         list(known_people)
     )
-    known = registered.any().over("household_number")
-    frame = frame.with_columns(known.alias("known"))
+    frame = frame.with_columns(registered.any().over("household_number").alias("known"))
     counts = SaveCounts()
     if known_households or known_people:
         counts = save_records(frame_records(frame.filter("known")), actor=actor, source=source, batch=batch)
