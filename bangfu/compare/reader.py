@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from bangfu.compare.sources import SourceType, all_columns, clean_source_row, wrong_type_message
+from bangfu.exchange.frames import can_read_fast, raw_cells, read_csv_frame
 from bangfu.exchange.report import CellError, RowProblem
 from bangfu.exchange.spreadsheet import SpreadsheetError, as_text, open_sheet
 
@@ -102,7 +103,7 @@ def read_source(
     if others:
         result.warnings.append(f"以下列不属于「{source_type.name}」数据，已忽略：{'、'.join(others)}。")
     names = result.columns
-    if sheet.format == "csv" and sheet.path.stat().st_size >= FAST_CSV_BYTES:
+    if can_read_fast(sheet):
         read_csv_fast(sheet, source_type, today, result)
         if result.total_rows == 0:
             raise SpreadsheetError("文件中表头以下没有数据行。")
@@ -141,7 +142,6 @@ def read_source(
 # (an unusual date or phone form, a bad value, …) go through `clean_source_row` like any other row, so
 # both paths accept the same rows and give the same messages.
 
-FAST_CSV_BYTES = 256 * 1024
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _MOBILE = r"^1[3-9]\d{9}$"
 _AREA_CODE = r"^\d{6}(\d{3}(\d{3})?)?$"
@@ -149,30 +149,6 @@ _CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 _COMPACT_MONTH = r"^\d{4}(0[1-9]|1[0-2])$"
 TEXT_EXTRAS = ("地址", "参保单位", "统一社会信用代码", "单位名称")
-
-
-def _utf8_copy(path: Path, encoding: str) -> Path:
-    """polars reads UTF-8 only: the file is transcoded (and so checked) into a temporary copy, 1 MiB at a
-    time. A part in another encoding is the same whole-file error the row-by-row reader gives."""
-    import codecs
-    import tempfile
-
-    from bangfu.exchange.spreadsheet import _encoding_name, _first_undecodable_line
-
-    decoder = codecs.getincrementaldecoder(encoding)()
-    with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as target, open(path, "rb") as source:
-        try:
-            while chunk := source.read(1 << 20):
-                target.write(decoder.decode(chunk).encode("utf-8"))
-            target.write(decoder.decode(b"", final=True).encode("utf-8"))
-        except UnicodeDecodeError as error:
-            Path(target.name).unlink(missing_ok=True)
-            line = _first_undecodable_line(path, encoding)
-            raise SpreadsheetError(
-                f"文件第{line}行附近的内容不是 {_encoding_name(encoding)} 编码，文件编码不一致。"
-                "请用 Excel 或记事本打开后另存为“UTF-8”编码的 CSV 文件再导入。"
-            ) from error
-    return Path(target.name)
 
 
 def _fast_checks(code: str, today: dt.date):
@@ -255,36 +231,7 @@ def read_csv_fast(sheet, source_type: SourceType, today: dt.date, result: Source
     import polars as pl
 
     names = result.columns
-    path = _utf8_copy(sheet.path, sheet.encoding)
-    try:
-        frame = pl.read_csv(
-            path,
-            has_header=False,
-            skip_rows=sheet.first_data_row - 1,
-            infer_schema=False,
-            separator=sheet.delimiter,
-            truncate_ragged_lines=True,
-        )
-    finally:
-        path.unlink(missing_ok=True)
-    width = frame.width
-    first = sheet.first_data_row
-    all_names = [c.name for c in source_type.columns]
-    cells = {
-        name: (
-            pl.col(f"column_{sheet.columns[name]}").str.strip_chars().replace("", None)
-            if name in names and sheet.columns[name] < width
-            else pl.lit(None, dtype=pl.String)
-        )
-        for name in all_names
-    }
-    raw_blank = pl.all_horizontal(
-        pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in frame.columns
-    )
-    data = frame.with_row_index("idx").select(
-        (pl.col("idx").cast(pl.Int64) + first).alias("row_no"), raw_blank.alias("blank"), **cells
-    )
-    data = data.filter(~pl.col("blank")).drop("blank")
+    raw, data = read_csv_frame(sheet, [c.name for c in source_type.columns])
     result.total_rows = data.height
     own = list(names)
     # Exact duplicates: rows with the same cells (by a 64-bit hash of them) after the first.
@@ -344,8 +291,6 @@ def read_csv_fast(sheet, source_type: SourceType, today: dt.date, result: Source
     if len(builder):
         result.batches.append(builder.flush())
     if result.problems:  # the report shows rejected rows as uploaded: all their columns
-        wanted = {p.row_number - first for p in result.problems}
-        raw = frame.with_row_index("idx").filter(pl.col("idx").is_in(list(wanted)))
-        by_index = {r[0]: ["" if v is None else v for v in r[1:]] for r in raw.iter_rows()}
+        found = raw_cells(raw, {p.row_number for p in result.problems})
         for problem in result.problems:
-            problem.raw_cells = by_index.get(problem.row_number - first, [])
+            problem.raw_cells = found.get(problem.row_number, [])

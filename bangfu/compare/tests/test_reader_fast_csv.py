@@ -9,6 +9,7 @@ import pytest
 from bangfu.compare import reader
 from bangfu.compare.sources import TYPES
 from bangfu.compare.tests.conftest import LONG, MA, SHI, WU, write_source
+from bangfu.exchange import frames
 
 TODAY = dt.date(2025, 6, 30)
 
@@ -114,7 +115,7 @@ FILES = {
 
 
 def _read(path, code, monkeypatch, fast: bool):
-    monkeypatch.setattr(reader, "FAST_CSV_BYTES", 0 if fast else 1 << 40)
+    monkeypatch.setattr(frames, "FAST_CSV_BYTES", 0 if fast else 1 << 40)
     result = reader.read_source(path, TYPES[code], today=TODAY)
     rows = sorted(result.table().to_pylist(), key=lambda r: r["row_no"])
     for row in rows:
@@ -142,7 +143,7 @@ def test_a_part_in_another_encoding_is_a_whole_file_error(tmp_path, monkeypatch)
     head = "姓名,证件号码,死亡日期\n" + f"龙春生,{LONG},2025-01-01\n" * 40000  # beyond the sniffed first MiB
     path = tmp_path / "死亡.csv"
     path.write_bytes(head.encode("utf-8") + f"石秀英,{SHI},2025-01-01\n".encode("gbk"))
-    monkeypatch.setattr(reader, "FAST_CSV_BYTES", 0)
+    monkeypatch.setattr(frames, "FAST_CSV_BYTES", 0)
     with pytest.raises(SpreadsheetError, match="第40002行附近的内容不是 UTF-8 编码"):
         reader.read_source(path, TYPES["death"], today=TODAY)
 
@@ -166,7 +167,7 @@ def test_compact_months_take_the_fast_path(tmp_path, monkeypatch):
     monkeypatch.setattr(
         reader, "clean_source_row", lambda t, n, *a: slow_rows.append(n) or original(t, n, *a)
     )
-    monkeypatch.setattr(reader, "FAST_CSV_BYTES", 0)
+    monkeypatch.setattr(frames, "FAST_CSV_BYTES", 0)
     result = reader.read_source(path, TYPES["social-insurance"], today=TODAY)
     assert sorted(slow_rows) == [5, 6]  # the header is row 2 (a title row above it)
     months = {r["row_no"]: json.loads(r["extra"])["最近缴费年月"] for r in result.table().to_pylist()}

@@ -35,6 +35,20 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(actions, "SAVE_CHUNK", 7)  # many chunks from a small file
 
 
+def fail_third_chunk(monkeypatch) -> list[int]:
+    """Make the third saved chunk fail as a dropped connection would; the sizes of chunks tried."""
+    real_save, calls = actions.save_frame, []
+
+    def failing(frame, **kwargs):
+        calls.append(frame.height)
+        if len(calls) == 3:
+            raise IntegrityError("连接中断（测试注入）")
+        return real_save(frame, **kwargs)
+
+    monkeypatch.setattr(actions, "save_frame", failing)
+    return calls
+
+
 def run(path, area):
     return run_registry_import(create_import_batch(area=area, user=None, path=path))
 
@@ -76,16 +90,7 @@ def test_database_failure_keeps_committed_chunks_and_rerun_completes(
     areas, small_chunks, tmp_path, monkeypatch
 ):
     path = write_csv(tmp_path / "名单.csv", family_rows(20))
-    real_save = actions.save_frame
-    calls = []
-
-    def failing_third_chunk(frame, **kwargs):
-        calls.append(frame.height)
-        if len(calls) == 3:
-            raise IntegrityError("连接中断（测试注入）")
-        return real_save(frame, **kwargs)
-
-    monkeypatch.setattr(actions, "save_frame", failing_third_chunk)
+    real_save, calls = actions.save_frame, fail_third_chunk(monkeypatch)
     with pytest.raises(IntegrityError):
         run(path, areas["county_a"])
     saved = Person.objects.count()
@@ -107,15 +112,7 @@ def test_first_load_into_an_empty_registry_is_all_or_nothing_with_indexes_rebuil
 
     indexes = secondary_indexes(Person)
     path = write_csv(tmp_path / "名单.csv", family_rows(20))
-    real_save, calls = actions.save_frame, []
-
-    def failing_third_chunk(frame, **kwargs):
-        calls.append(frame.height)
-        if len(calls) == 3:
-            raise IntegrityError("连接中断（测试注入）")
-        return real_save(frame, **kwargs)
-
-    monkeypatch.setattr(actions, "save_frame", failing_third_chunk)
+    real_save, calls = actions.save_frame, fail_third_chunk(monkeypatch)
     with pytest.raises(IntegrityError):
         run(path, areas["county_a"])
     assert len(calls) == 3 and Person.objects.count() == 0 and Household.objects.count() == 0
