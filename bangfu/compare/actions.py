@@ -30,6 +30,7 @@ from bangfu.compare import sources
 from bangfu.compare.judging import LINKAGE_COLUMNS, REGISTRY_COLUMNS, judge
 from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, RunStatus, Status, Unreachable
 from bangfu.compare.reader import SourceFile, read_source
+from bangfu.compare.rowsfile import write_rows
 from bangfu.compare.rules import employment_key
 from bangfu.core.bulk import select_by_keys
 from bangfu.exchange.report import write_error_report
@@ -174,7 +175,7 @@ def _run(run: ComparisonRun, today: dt.date) -> ComparisonRun:
     con = duckdb_connection(Path(work.name))
     try:
         _progress(run, "读取名册", 10)
-        _load(con, run, data, clock)
+        _load(con, run, data, clock, Path(work.name))
         del data
         from bangfu.compare.linkage import link  # the engine; imported late, it loads Splink
 
@@ -216,15 +217,16 @@ def duckdb_connection(work: Path):
     return duckdb.connect(config={"memory_limit": limit, "temp_directory": str(work / "duckdb")})
 
 
-def _load(con, run: ComparisonRun, data: SourceFile, clock: PhaseClock) -> None:
-    """The registry of the run's area and the checked source rows, as DuckDB tables."""
+def _load(con, run: ComparisonRun, data: SourceFile, clock: PhaseClock, work: Path) -> None:
+    """The registry of the run's area and the checked source rows, as DuckDB tables; the rows' cells as
+    uploaded to the run's rows file (rowsfile.py), not into DuckDB."""
     with clock("extract_registry"):
         _extract_registry(con, run.area)
     with clock("read_source"):
-        _load_source(con, data)
+        _load_source(con, data, run, work)
 
 
-def _load_source(con, data: SourceFile) -> None:
+def _load_source(con, data: SourceFile, run: ComparisonRun, work: Path) -> None:
     table = data.table()
     data.batches.clear()
     con.register("source_arrow", table)
@@ -232,8 +234,15 @@ def _load_source(con, data: SourceFile) -> None:
         "CREATE TABLE source AS "
         "SELECT row_no, id_number, name, sex, birth_date, phone, area_code FROM source_arrow"
     )
-    con.execute("CREATE TABLE source_extra AS SELECT row_no, extra, cells FROM source_arrow")
+    con.execute("CREATE TABLE source_extra AS SELECT row_no, extra FROM source_arrow")
+    target = work / "rows.parquet"
+    write_rows(con, "source_arrow", target)
     con.unregister("source_arrow")
+    del table
+    with open(target, "rb") as fh:
+        run.rows.save(f"{Path(run.original_name).stem}-rows.parquet", File(fh), save=False)
+    target.unlink()
+    ComparisonRun.objects.filter(pk=run.pk).update(rows=run.rows.name)
 
 
 EXTRACT_BATCH = 100_000
@@ -336,6 +345,12 @@ def _record_findings(con, run: ComparisonRun, source_type, today: dt.date, clock
     con.execute("DROP TABLE findings")
 
 
+# What a finding keeps of its source rows: their numbers when several (the cells are in the run's rows
+# file; rowsfile.py), nothing when it covers its own row_no only or none.
+SOURCE_REFERENCE = (
+    "CASE WHEN len(covers) > 1 THEN '{\"rows\": [' || array_to_string(covers, ', ') || ']}' ELSE '{}' END"
+)
+
 # Rows per piece of the findings table written at once: DuckDB writes the next piece while the database
 # takes this one (PostgreSQL), or while SQLite inserts it.
 WRITE_PIECE = 200_000
@@ -351,7 +366,8 @@ def _write_findings(con, run: ComparisonRun) -> None:
     table = quote(meta.db_table)
     select = (
         f"SELECT {int(run.pk)} AS run_id, kind, change, status, area_id, person_id, row_no, name, method, "
-        "probability, source, registry, proposal, summary, false AS automatic, '' AS outcome FROM findings"
+        f"probability, {SOURCE_REFERENCE} AS source, registry, proposal, summary, false AS automatic, "
+        "'' AS outcome FROM findings"
     )
     total = con.execute("SELECT count(*) FROM findings").fetchall()[0][0]
     if connection.vendor == "postgresql":

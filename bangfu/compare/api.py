@@ -3,7 +3,8 @@ finding. ID numbers and phones in findings are always masked here, health data (
 whole values go out only by the audited pages and exports."""
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from bangfu.compare import actions
 from bangfu.compare.filters import FindingFilter
 from bangfu.compare.models import ComparisonRun, Finding
+from bangfu.compare.rowsfile import covered_rows
 from bangfu.core.api import ScopedReadOnlyViewSet
 from bangfu.core.masking import mask_id, mask_phone
 
@@ -59,6 +61,15 @@ class RunSerializer(serializers.ModelSerializer):
         ]
 
 
+class FindingListSerializer(serializers.ListSerializer):
+    """A page of findings reads the source rows of all of them at once (rowsfile.covered_rows)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["source_rows"] = covered_rows(items)
+        return super().to_representation(items)
+
+
 class FindingSerializer(serializers.ModelSerializer):
     kind_name = serializers.CharField(source="get_kind_display", read_only=True)
     change_name = serializers.CharField(source="get_change_display", read_only=True)
@@ -66,9 +77,11 @@ class FindingSerializer(serializers.ModelSerializer):
     decided_by = serializers.CharField(source="decided_by.username", read_only=True, default="")
     # Who the person is comes from the person; the run keeps only what it compared (Finding.registry_shown).
     registry = serializers.JSONField(source="registry_shown", read_only=True)
+    source = serializers.SerializerMethodField(help_text="来源记录：一行为 {列名: 值}，多行为 {rows: [...]}")
 
     class Meta:
         model = Finding
+        list_serializer_class = FindingListSerializer
         fields = [
             "id",
             "run",
@@ -93,6 +106,13 @@ class FindingSerializer(serializers.ModelSerializer):
             "decided_at",
             "outcome",
         ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_source(self, instance) -> dict:
+        rows = self.context.get("source_rows", {}).get(instance.pk)
+        if rows is None:
+            rows = instance.source_rows()
+        return rows[0] if len(rows) == 1 else {"rows": rows}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -3,7 +3,8 @@ for the many rows they are simple for, and the rules themselves (plain Python, p
 
 Input, in one DuckDB connection: `links` (the linkage's result), `source`, `source_extra` and
 `registry_full` (actions.py). Output: the table `findings` (one row per finding to keep, every value as the
-database column takes it, JSON as text) and the table `row_diffs` (the 差异 text of results.csv per source
+database column takes it, JSON as text; `covers` the source rows it covers, whose cells the run's rows
+file keeps, so `source` is left NULL here) and the table `row_diffs` (the 差异 text of results.csv per source
 row). Both paths give the same findings for the same rows: tests/test_judging.py holds them to that on
 random data, against the per-row rules alone (`columnar=False`).
 
@@ -111,12 +112,6 @@ def _registry_json(fields: Iterable[str], alias: str = "r") -> str:
     return f"CAST(json_object({', '.join(parts)}) AS VARCHAR)"
 
 
-def _source_json() -> str:
-    """A finding's source (Rules._draft): the row's cells, or {"rows": [{"源行号": n, …cells}, …]}, from
-    the rows' aggregates in the table `covered` (first_cells, rows_json)."""
-    return "CASE WHEN len(covers) = 1 THEN first_cells ELSE '{\"rows\": [' || rows_json || ']}' END"
-
-
 def judge(
     con,
     *,
@@ -132,7 +127,6 @@ def judge(
     own). `employments(person ids)` gives existing employment records' keys (Rules.employments)."""
     con.execute(FINDINGS_TABLE)
     con.execute(
-        # The rows' cells stay in source_extra: joined only for the rows a finding shows.
         """CREATE OR REPLACE TABLE lk AS
         SELECT l.row_no, r.person_id, l.method, l.probability, l.id_problem, s.name AS row_name, e.extra
         FROM links l JOIN source s USING (row_no) JOIN source_extra e USING (row_no)
@@ -180,17 +174,17 @@ def _match_findings(con, area_id: str) -> None:
     con.execute(
         f"""INSERT INTO findings
         SELECT 'unmatched', '', 'info', {_text(area_id)}, NULL, row_no, left(row_name, 50), 'none', NULL,
-            e.cells, '{{}}', '{{}}',
+            NULL, '{{}}', '{{}}',
             left('名册中未找到此人' || coalesce('；证件号码：' || id_problem, ''), 500), [row_no], 0
-        FROM lk JOIN source_extra e USING (row_no) WHERE person_id IS NULL"""
+        FROM lk WHERE person_id IS NULL"""
     )
     con.execute(
         f"""INSERT INTO findings
         SELECT 'fuzzy', '', 'info', r.area_code, l.person_id, l.row_no, left(l.row_name, 50), l.method,
-            l.probability, e.cells, {_registry_json(())}, '{{}}',
+            l.probability, NULL, {_registry_json(())}, '{{}}',
             left('证件号码不一致或缺失，按姓名、出生日期等模糊匹配（概率 ' || printf('%.3f', l.probability)
                  || '）' || coalesce('；证件号码：' || l.id_problem, ''), 500), [l.row_no], 0
-        FROM lk l JOIN registry_full r USING (person_id) JOIN source_extra e USING (row_no)
+        FROM lk l JOIN registry_full r USING (person_id)
         WHERE l.method <> 'exact'"""
     )
 
@@ -265,18 +259,16 @@ def _columnar_conflicts(con, source_type: str) -> None:
     # (slow in DuckDB: only for the few that need them).
     con.execute(
         """CREATE OR REPLACE TABLE covered AS
-        SELECT d.person_id, l.method, coalesce(l.probability, 0) AS probability, e.cells AS first_cells,
-            NULL AS rows_json, '第' || l.row_no || '行' AS numbers
-        FROM decisions d JOIN lk l ON l.row_no = d.covers[1] JOIN source_extra e ON e.row_no = d.covers[1]
+        SELECT d.person_id, l.method, coalesce(l.probability, 0) AS probability,
+            '第' || l.row_no || '行' AS numbers
+        FROM decisions d JOIN lk l ON l.row_no = d.covers[1]
         WHERE len(d.covers) = 1
         UNION ALL
         SELECT d.person_id, first(l.method ORDER BY l.row_no) AS method,
-            min(coalesce(l.probability, 0)) AS probability, first(e.cells ORDER BY l.row_no) AS first_cells,
-            string_agg('{"源行号": ' || l.row_no || CASE WHEN e.cells = '{}' THEN '}'
-                       ELSE ', ' || substr(e.cells, 2) END, ', ' ORDER BY l.row_no) AS rows_json,
+            min(coalesce(l.probability, 0)) AS probability,
             string_agg('第' || l.row_no || '行', '、' ORDER BY l.row_no) AS numbers
         FROM (SELECT person_id, unnest(covers) AS row_no FROM decisions WHERE len(covers) > 1) d
-            JOIN lk l USING (row_no) JOIN source_extra e USING (row_no)
+            JOIN lk l USING (row_no)
         GROUP BY d.person_id"""
     )
     differs = {f: f"(r.{f} IS DISTINCT FROM d.w_{f})" for f in fields}
@@ -295,7 +287,7 @@ def _columnar_conflicts(con, source_type: str) -> None:
         f"""INSERT INTO findings
         SELECT 'conflict', CASE WHEN d.what IS NULL THEN {_text(change)} ELSE 'contradiction' END,
             CASE WHEN d.what IS NULL THEN 'open' ELSE 'info' END, r.area_code, d.person_id, d.covers[1],
-            left(r.name, 50), c.method, c.probability, {_source_json()},
+            left(r.name, 50), c.method, c.probability, NULL,
             CASE WHEN d.what IS NULL THEN {_registry_json(SHOWN[change])}
                  WHEN d.shown = 'pension' THEN {registry["pension"]} ELSE {registry[""]} END,
             CASE WHEN d.what IS NULL THEN {proposal} ELSE '{{}}' END,
@@ -310,19 +302,6 @@ def _columnar_conflicts(con, source_type: str) -> None:
 # -- the rest in Python -------------------------------------------------------------------------------
 
 
-class _Decoded(dict):
-    """A dict read from JSON text that keeps the text, so that a finding holding it as is (a source row's
-    cells) is written without encoding it again. Never changed after decoding: rules build new dicts."""
-
-    __slots__ = ("text",)
-
-
-def _decoded(text: str) -> _Decoded:
-    value = _Decoded(json.loads(text))
-    value.text = text
-    return value
-
-
 def _linked_rows(con, only_python: bool) -> Iterator[tuple[Linked, dict | None]]:
     """Linked rows ordered by person, so that each person's rows are judged together; each with the
     registry values of its person (as the rules name them), or None for rows linked to nobody."""
@@ -330,9 +309,9 @@ def _linked_rows(con, only_python: bool) -> Iterator[tuple[Linked, dict | None]]
     where = "WHERE l.person_id IN (SELECT person_id FROM py_people)" if only_python else ""
     cursor = con.cursor().execute(  # its own cursor: findings are added on `con` meanwhile
         f"""
-        SELECT l.row_no, l.row_name, l.person_id, l.method, l.probability, l.id_problem, l.extra, e.cells,
+        SELECT l.row_no, l.row_name, l.person_id, l.method, l.probability, l.id_problem, l.extra,
                {", ".join(f"r.{v}" for v in values)}
-        FROM lk l JOIN source_extra e USING (row_no) LEFT JOIN registry_full r ON r.person_id = l.person_id
+        FROM lk l LEFT JOIN registry_full r ON r.person_id = l.person_id
         {where}
         ORDER BY l.person_id NULLS LAST, l.row_no
         """
@@ -341,18 +320,16 @@ def _linked_rows(con, only_python: bool) -> Iterator[tuple[Linked, dict | None]]
     last_id, last_values = None, None
     while batch := cursor.fetchmany(10_000):
         for row in batch:
-            row_no, name, person_id, method, probability, problem, extra, cells = row[:8]
+            row_no, name, person_id, method, probability, problem, extra = row[:7]
             if person_id is None:
                 person = None
             elif person_id == last_id:
                 person = last_values
             else:
-                person = dict(zip(keys, row[8:], strict=True))
+                person = dict(zip(keys, row[7:], strict=True))
                 last_id, last_values = person_id, person
-            yield (
-                Linked(row_no, name, person_id, method, probability, loads(extra), _decoded(cells), problem),
-                person,
-            )
+            # No cells: a finding keeps the numbers of its rows (covers), the rows file their cells.
+            yield Linked(row_no, name, person_id, method, probability, loads(extra), {}, problem), person
 
 
 def _chunks_by_person(rows: Iterator[tuple[Linked, dict | None]], size: int) -> Iterator[list]:
@@ -396,9 +373,8 @@ def _add(con, drafts: list[Draft]) -> None:
         rows = d.source.get("rows") if isinstance(d.source.get("rows"), list) else None
         values = (
             d.kind, d.change, d.status, d.area_id, d.person_id, d.row_no, d.name[:50], d.method,
-            d.probability, d.source.text if type(d.source) is _Decoded else dumps(d.source),
-            dumps(d.registry), dumps(d.proposal), d.summary[:500],
-            [r["源行号"] for r in rows] if rows else [d.row_no], seq,
+            d.probability, None, dumps(d.registry), dumps(d.proposal), d.summary[:500],
+            [r["源行号"] for r in rows] if rows else [d.row_no] if d.row_no is not None else [], seq,
         )  # fmt: skip
         for column, value in zip(columns.values(), values, strict=True):
             column.append(value)

@@ -76,6 +76,9 @@ class ComparisonRun(models.Model):
     message = models.TextField("说明", blank=True)
     report = models.FileField("错误报告", upload_to="compare-reports/%Y/%m/", max_length=300, blank=True)
     results = models.FileField("比对结果", upload_to="compare-results/%Y/%m/", max_length=300, blank=True)
+    # The checked source rows as uploaded (Parquet: row_no, cells as JSON text), read by row number when a
+    # finding is shown or exported; findings themselves keep only the numbers of the rows they cover.
+    rows = models.FileField("来源行", upload_to="compare-rows/%Y/%m/", max_length=300, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
@@ -143,13 +146,18 @@ class Finding(models.Model):
     name = models.CharField("姓名", max_length=50, blank=True)
     method = models.CharField("匹配方式", max_length=10, blank=True)
     probability = models.FloatField("匹配概率", null=True, blank=True)
-    source = models.JSONField("来源记录", default=dict, blank=True)  # {column: text}, or {"rows": [...]}
+    # Since migration 0004: {} for the one row `row_no`, or {"rows": [row numbers]} for several; the rows'
+    # cells are read from the run's rows file (source_rows). Findings of earlier runs hold the cells
+    # themselves: {column: text}, or {"rows": [{"源行号": n, column: text, …}, …]}.
+    source = models.JSONField("来源记录", default=dict, blank=True)
     # {label: value} of what the finding's change compares, as the registry held it when the run judged
     # it; who the person is (姓名, 证件号码 …) is read from the person (registry_shown), not repeated here.
     registry = models.JSONField("名册记录", default=dict, blank=True)
     proposal = models.JSONField("建议变更", default=dict, blank=True)
     summary = models.CharField("差异", max_length=500, blank=True)
     automatic = models.BooleanField("自动应用", default=False)
+    # No index: nothing looks findings up by who decided them (users are deactivated, never deleted), and
+    # an index entry per finding, NULL at first, cost a run of millions about a tenth of its writing.
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="处理人",
@@ -157,6 +165,7 @@ class Finding(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     outcome = models.CharField("处理结果", max_length=500, blank=True)
@@ -180,6 +189,13 @@ class Finding(models.Model):
     @property
     def method_label(self) -> str:
         return {"exact": "精确匹配", "fuzzy": "模糊匹配", "none": "未匹配"}.get(self.method, self.method)
+
+    def source_rows(self) -> list[dict]:
+        """The source rows the finding covers, each {column: text} as uploaded (with 源行号 when several):
+        read from the run's rows file, or held by the finding itself (runs before the rows file)."""
+        from bangfu.compare.rowsfile import covered_rows
+
+        return covered_rows([self])[self.pk]
 
     @property
     def registry_shown(self) -> dict:

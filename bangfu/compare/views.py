@@ -3,6 +3,7 @@ decisions, a finding's source row beside the registry, exports, and the 联系�
 
 import logging
 import tempfile
+from itertools import batched
 from pathlib import Path
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from bangfu.compare import actions
 from bangfu.compare.filters import FindingFilter
 from bangfu.compare.forms import FlagForm, RunForm
 from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, Unreachable
+from bangfu.compare.rowsfile import covered_rows
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
 from bangfu.core.masking import mask_id, mask_phone
@@ -224,11 +226,10 @@ def _scoped_finding(request, pk: int) -> Finding:
 @staff_required
 def finding_detail(request, pk: int):
     finding = _scoped_finding(request, pk)
-    source = finding.source
-    rows = source["rows"] if isinstance(source.get("rows"), list) else [source]
-    rows = [_masked(r, request.user) for r in rows]
+    rows = finding.source_rows()
     registry = finding.registry_shown
-    sensitive = request.user.can_view_sensitive and (finding.source or registry)
+    sensitive = request.user.can_view_sensitive and (any(rows) or registry)
+    rows = [_masked(r, request.user) for r in rows]
     registry = _masked(registry, request.user)
     if sensitive:
         audit(
@@ -310,9 +311,16 @@ def finding_export(request):
         "run_id", "kind", "row_no", "id"
     )
 
+    def findings():
+        """With the source rows of findings that have no person (their ID is the source's)."""
+        for chunk in batched(queryset.iterator(chunk_size=2000), 2000):
+            cells = covered_rows(f for f in chunk if f.person_id is None)
+            for f in chunk:
+                yield f, cells.get(f.pk, [{}])[0]
+
     def rows():
-        for f in queryset.iterator(chunk_size=2000):
-            id_number = f.registry_shown.get("证件号码") or (f.source or {}).get("证件号码") or ""
+        for f, cells in findings():
+            id_number = f.registry_shown.get("证件号码") or cells.get("证件号码") or ""
             yield (
                 f.run_id,
                 f.run.get_source_type_display(),

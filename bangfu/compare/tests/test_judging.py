@@ -109,17 +109,16 @@ def _connection(people, rows):
         "CREATE TABLE source (row_no BIGINT, id_number VARCHAR, name VARCHAR, sex VARCHAR, birth_date DATE, "
         "phone VARCHAR, area_code VARCHAR)"
     )
-    con.execute("CREATE TABLE source_extra (row_no BIGINT, extra VARCHAR, cells VARCHAR)")
+    con.execute("CREATE TABLE source_extra (row_no BIGINT, extra VARCHAR)")
     con.execute(
         "CREATE TABLE links (row_no BIGINT, person_id BIGINT, method VARCHAR, probability DOUBLE, "
         "id_normalised VARCHAR, id_problem VARCHAR)"
     )
     for r in rows:
-        cells = {"姓名": r["name"], "证件号码": "x", **{k: str(v) for k, v in r["extra"].items() if v}}
         con.execute("INSERT INTO source VALUES (?, 'x', ?, NULL, NULL, '', NULL)", [r["row_no"], r["name"]])
         con.execute(
-            "INSERT INTO source_extra VALUES (?, ?, ?)",
-            [r["row_no"], json.dumps(r["extra"], ensure_ascii=False), json.dumps(cells, ensure_ascii=False)],
+            "INSERT INTO source_extra VALUES (?, ?)",
+            [r["row_no"], json.dumps(r["extra"], ensure_ascii=False)],
         )
         person = r["person_id"] if r["method"] != "none" else None
         con.execute(
@@ -153,11 +152,11 @@ def _judged(source_type, people, rows, columnar):
         (
             kind, change, status, area, person, row_no, name, method,
             None if probability is None else round(probability, 12),
-            _same_form(source), _same_form(registry), _same_form(proposal), summary,
+            tuple(covers), _same_form(registry), _same_form(proposal), summary,
         )
-        for kind, change, status, area, person, row_no, name, method, probability, source, registry, proposal,
+        for kind, change, status, area, person, row_no, name, method, probability, covers, registry, proposal,
         summary in con.execute(
-            "SELECT kind, change, status, area_id, person_id, row_no, name, method, probability, source, "
+            "SELECT kind, change, status, area_id, person_id, row_no, name, method, probability, covers, "
             "registry, proposal, summary FROM findings"
         ).fetchall()
     )  # fmt: skip

@@ -99,8 +99,8 @@ def test_registry_side_reads_who_the_person_is_from_the_person(users, people, me
     assert (
         finding.registry_shown["证件号码"] == LONG and finding.registry_shown["姓名"] == people["long"].name
     )
-    finding.source = {}  # the registry side alone: the ID shown must come from the person
-    finding.save(update_fields=["source"])
+    finding.row_no = None  # no source row: the ID shown must come from the person
+    finding.save(update_fields=["row_no"])
     page = client_for(users["county_a"]).get(reverse("compare:finding_detail", kwargs={"pk": finding.pk}))
     text = page.content.decode()
     assert LONG in text and people["long"].name in text and "医保参保状态" in text

@@ -1,0 +1,119 @@
+"""A run keeps its checked source rows in one Parquet file; findings keep only their row numbers, and the
+rows' cells are read back from the file for the detail page, the API and the export."""
+
+import pyarrow.parquet as pq
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from bangfu.compare.models import ChangeKind, Finding, Kind
+from bangfu.compare.rowsfile import covered_rows, read_rows
+from bangfu.compare.tests.conftest import LONG, SHI, compare, write_source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pension_run(users, people, tmp_path):
+    """龙春生 twice with two statuses of one pension kind (a contradiction over two rows); 石秀英 once;
+    a stranger nobody in the registry is."""
+    path = write_source(
+        tmp_path / "社保.xlsx",
+        [
+            {
+                "姓名": "龙春生",
+                "证件号码": LONG,
+                "险种": "城乡居民养老保险",
+                "参保状态": "参保缴费",
+                "参保单位": "",
+            },
+            {
+                "姓名": "石秀英",
+                "证件号码": SHI,
+                "险种": "城乡居民养老保险",
+                "参保状态": "参保缴费",
+                "参保单位": "",
+            },
+            {
+                "姓名": "龙春生",
+                "证件号码": LONG,
+                "险种": "城乡居民养老保险",
+                "参保状态": "暂停缴费",
+                "参保单位": "",
+            },
+            {
+                "姓名": "陌生人",
+                "证件号码": "",
+                "险种": "城乡居民养老保险",
+                "参保状态": "参保缴费",
+                "参保单位": "",
+            },
+        ],
+    )
+    return compare(users["county_a"], "social-insurance", path)
+
+
+def test_the_run_keeps_its_rows_in_row_order(pension_run):
+    table = pq.read_table(pension_run.rows.path)
+    assert table.column("row_no").to_pylist() == [3, 4, 5, 6]  # a title row, then the header
+    rows = read_rows(pension_run.rows.path, [6, 4, 99])
+    assert rows[4]["姓名"] == "石秀英" and rows[4]["参保状态"] == "参保缴费"
+    assert rows[6] == {"姓名": "陌生人", "险种": "城乡居民养老保险", "参保状态": "参保缴费"}  # no empty cells
+    assert 99 not in rows
+
+
+def test_findings_keep_row_numbers_and_show_the_cells(pension_run, people):
+    contradiction = Finding.objects.get(run=pension_run, change=ChangeKind.CONTRADICTION)
+    assert contradiction.source == {"rows": [3, 5]}
+    assert [(r["源行号"], r["参保状态"]) for r in contradiction.source_rows()] == [
+        (3, "参保缴费"),
+        (5, "暂停缴费"),
+    ]
+    change = Finding.objects.get(run=pension_run, person=people["shi"], change=ChangeKind.PENSION)
+    assert change.source == {} and change.row_no == 4
+    assert change.source_rows() == [read_rows(pension_run.rows.path, [4])[4]]
+    stranger = Finding.objects.get(run=pension_run, kind=Kind.UNMATCHED)
+    assert stranger.source_rows()[0]["姓名"] == "陌生人"
+    missing = Finding.objects.filter(run=pension_run, kind=Kind.MISSING).first()
+    assert missing.source_rows() == [{}]
+    many = covered_rows([contradiction, change, stranger])  # one read per run
+    assert many[change.pk][0]["姓名"] == "石秀英" and len(many[contradiction.pk]) == 2
+
+
+def test_findings_of_earlier_runs_keep_showing_their_own_cells(pension_run, people):
+    finding = Finding.objects.get(run=pension_run, person=people["shi"], change=ChangeKind.PENSION)
+    finding.source = {"姓名": "石秀英", "险种": "旧值"}
+    finding.save(update_fields=["source"])
+    assert finding.source_rows() == [{"姓名": "石秀英", "险种": "旧值"}]
+    finding.source = {"rows": [{"源行号": 4, "姓名": "石秀英"}, {"源行号": 9, "姓名": "石秀英"}]}
+    assert finding.source_rows() == finding.source["rows"]
+
+
+def test_detail_page_and_api_read_the_rows_file(pension_run, users, client_for):
+    client = client_for(users["county_a"])
+    contradiction = Finding.objects.get(run=pension_run, change=ChangeKind.CONTRADICTION)
+    page = client.get(reverse("compare:finding_detail", kwargs={"pk": contradiction.pk})).content.decode()
+    assert "来源（第3行）" in page and "来源（第5行）" in page and "暂停缴费" in page
+    data = client.get(reverse("comparison-finding-detail", kwargs={"pk": contradiction.pk})).json()
+    assert [r["参保状态"] for r in data["source"]["rows"]] == ["参保缴费", "暂停缴费"]
+    listed = client.get(
+        reverse("comparison-finding-list"), {"run": pension_run.pk, "kind": "unmatched"}
+    ).json()
+    (stranger,) = listed["results"]
+    assert stranger["source"]["姓名"] == "陌生人"
+
+
+def test_export_gives_unmatched_rows_the_source_id(users, people, tmp_path, client_for):
+    other = "110101199001011237"
+    path = write_source(
+        tmp_path / "医保.xlsx",
+        [{"姓名": "外省人", "证件号码": other, "参保年度": "2025", "参保状态": "参保"}],
+    )
+    run = compare(users["county_a"], "medical-insurance", path)
+    response = client_for(users["county_a"]).get(
+        reverse("compare:finding_export"), {"run": run.pk, "kind": "unmatched"}
+    )
+    target = tmp_path / "export.xlsx"
+    target.write_bytes(b"".join(response.streaming_content))
+    header, *rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
+    assert [r[header.index("证件号码")] for r in rows] == [other]
