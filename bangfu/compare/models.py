@@ -133,6 +133,8 @@ class Finding(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # No index either: no page looks findings up by person, and people are never deleted (an index
+    # entry per finding cost a province's run about a seventh of its writing).
     person = models.ForeignKey(
         Person,
         verbose_name="人员",
@@ -140,6 +142,7 @@ class Finding(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         db_constraint=False,
     )
     row_no = models.PositiveIntegerField("源行号", null=True, blank=True)
