@@ -246,9 +246,9 @@ def report(label: str, result: dict) -> None:
         f"{label}: bangfu compare {result['seconds']} s end to end ({result['cpu_seconds']} s CPU in this "
         f"process), peak RSS {result['peak_rss_gb']} GB"
     )
-    print("  phase                   wall s    CPU s (this process)")
-    for key, (seconds, cpu) in phases.items():
-        print(f"  {PHASES.get(key, key):<16}\t{seconds:7.1f}\t{cpu:7.1f}")
+    print("  phase                   wall s    CPU s (this process)    peak memory GB (end of phase)")
+    for key, (seconds, cpu, peak) in phases.items():
+        print(f"  {PHASES.get(key, key):<16}\t{seconds:7.1f}\t{cpu:7.1f}\t{peak:5.2f}")
     print("  " + json.dumps(result, ensure_ascii=False))
 
 
@@ -297,7 +297,14 @@ def run_with_phases(workdir: Path, out: Path) -> dict:
     def capturing(comparison, **kwargs):
         done = original(comparison, **kwargs)
         captured.update(
-            {k: (round(v, 1), round(done.timings.cpu[k], 1)) for k, v in done.timings.seconds.items()}
+            {
+                k: (round(v, 1), round(done.timings.cpu[k], 1), round(done.timings.peak.get(k, 0), 2))
+                for k, v in done.timings.seconds.items()
+            }
+        )
+        # Files written on another thread meanwhile: their own wall seconds (not added to the total).
+        captured.update(
+            {f"{k} (background)": (round(v, 1), 0.0, 0.0) for k, v in done.timings.background.items()}
         )
         return done
 

@@ -9,10 +9,12 @@ import datetime as dt
 import gc
 import logging
 import os
+import resource
 import shutil
 import tempfile
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,6 +58,8 @@ class PhaseClock:
     def __init__(self):
         self.seconds: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
+        self.background: dict[str, float] = {}  # wall seconds of work done on another thread meanwhile
+        self.peak: dict[str, float] = {}  # the process's peak resident memory (GB) at the end of a phase
 
     def add(self, phase: str, seconds: float, cpu: float) -> None:
         self.seconds[phase] = self.seconds.get(phase, 0.0) + seconds
@@ -68,6 +72,7 @@ class PhaseClock:
             yield
         finally:
             self.add(phase, time.perf_counter() - started, time.process_time() - cpu)
+            self.peak[phase] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
     def total(self, *phases: str) -> tuple[float, float]:
         return sum(self.seconds.get(p, 0.0) for p in phases), sum(self.cpu.get(p, 0.0) for p in phases)
@@ -163,19 +168,28 @@ def _run(run: ComparisonRun, today: dt.date) -> ComparisonRun:
         return _finish(run, RunStatus.FAILED, exc.message + "（未比对，名册未作任何修改）")
     run.total_rows, run.error_rows = data.total_rows, len(data.problems)
     ComparisonRun.objects.filter(pk=run.pk).update(total_rows=run.total_rows, error_rows=run.error_rows)
-    if data.problems:
-        with clock("error_report"):
-            _write_report(run, data)
+    run._rejected = _rejected_lines(data)
     if not data.valid_rows:
+        with clock("error_report"):
+            _save_report(run, data)
         return _finish(
             run, RunStatus.FAILED, "文件中所有数据行都有错误，未比对，名册未作任何修改。请下载错误报告。"
         )
 
     work = tempfile.TemporaryDirectory(prefix=f"bangfu-compare-{run.pk}-")
-    con = duckdb_connection(Path(work.name))
+    folder = Path(work.name)
+    con = duckdb_connection(folder)
+    # Files written beside the main line of work, on threads of their own: the error report while the
+    # registry is read and linked (DuckDB and the database hold the cores, not the interpreter), and
+    # results.csv while the database takes the findings. Their phases time the wait for them.
+    background = ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"compare-{run.pk}")
     try:
+        report = None
+        if data.problems:
+            report = background.submit(_timed, write_error_report, folder / "errors.xlsx", data.header,
+                                       data.problems)  # fmt: skip
         _progress(run, "读取名册", 10)
-        _load(con, run, data, clock, Path(work.name))
+        _load(con, run, data, clock, folder)
         del data
         from bangfu.compare.linkage import link  # the engine; imported late, it loads Splink
 
@@ -185,17 +199,31 @@ def _run(run: ComparisonRun, today: dt.date) -> ComparisonRun:
         with clock("linkage"):
             link(con, registry="registry", source="source", threshold=run.threshold, progress=linking)
         _progress(run, "生成比对结果", 72)
-        _record_findings(con, run, source_type, today, clock)
+        _judge(con, run, today, clock)
+        results = background.submit(_timed, _results_csv, con.cursor(), run._rejected, folder / "results.csv")
+        _progress(run, "写入比对结果", 84)
+        with clock("write_findings"):
+            _write_findings(con, run)
+        con.execute("DROP TABLE findings")
         _progress(run, "写出结果文件", 90)
         with clock("results_csv"):
-            _write_results(con, run)
+            clock.background["results_csv"] = results.result()
+            _keep_file(run, "results", folder / "results.csv", f"{Path(run.original_name).stem}-results.csv")
+        if report is not None:
+            with clock("error_report"):
+                clock.background["error_report"] = report.result()
+                _keep_file(
+                    run, "report", folder / "errors.xlsx", f"{Path(run.original_name).stem}-错误报告.xlsx"
+                )
     finally:
+        background.shutdown(wait=True)
         con.close()
         work.cleanup()
     if run.auto_apply:
         _progress(run, "自动应用变更", 95)
         with clock("auto_apply"):
             _auto_apply(run)
+        run._counts = None  # statuses changed: counted again from the database
     with clock("finish"):
         run = _finish(run, RunStatus.DONE, "")
     logger.info(
@@ -311,11 +339,10 @@ def _employment_keys(ids: Iterable[int]) -> dict[int, set]:
     return keys
 
 
-def _record_findings(con, run: ComparisonRun, source_type, today: dt.date, clock=None) -> None:
+def _judge(con, run: ComparisonRun, today: dt.date, clock: PhaseClock) -> None:
     """Judge the linked rows (judging.py: SQL for most, the per-person rules for the rest) into DuckDB's
-    `findings` and `row_diffs`, then write the findings to the database. Rows matched exactly by ID are
-    counted on the run, not kept one finding each (docs/linkage.md, "What a run keeps")."""
-    clock = clock or PhaseClock()
+    `findings` and `row_diffs`, and count them for the run. Rows matched exactly by ID are counted on the
+    run, not kept one finding each (docs/linkage.md, "What a run keeps")."""
     started, cpu = time.perf_counter(), time.process_time()
     inner = clock.total("registry_values")
 
@@ -331,6 +358,11 @@ def _record_findings(con, run: ComparisonRun, source_type, today: dt.date, clock
         progress=progress,
         clock=clock,
     )
+    con.execute("DROP TABLE source_extra")  # judged: memory back for what follows
+    run._counts = _tally(
+        con.execute("SELECT kind, change, status, count(*) FROM findings GROUP BY ALL").fetchall(),
+        run.matched_exact,
+    )
     after = clock.total("registry_values")
     clock.add(
         "judge",
@@ -338,11 +370,21 @@ def _record_findings(con, run: ComparisonRun, source_type, today: dt.date, clock
         time.process_time() - cpu - (after[1] - inner[1]),
     )
     ComparisonRun.objects.filter(pk=run.pk).update(matched_exact=run.matched_exact)
-    _progress(run, "写入比对结果", 84)
-    con.execute("DROP TABLE source_extra")  # judged: memory back for what follows
-    with clock("write_findings"):
-        _write_findings(con, run)
-    con.execute("DROP TABLE findings")
+
+
+def _timed(function, *args) -> float:
+    """Run `function(*args)`; its wall seconds (for a file written on another thread)."""
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
+
+
+def _keep_file(run: ComparisonRun, field: str, path: Path, name: str) -> None:
+    """Move a file the run wrote into its storage field."""
+    with open(path, "rb") as fh:
+        getattr(run, field).save(name, File(fh), save=False)
+    path.unlink()
+    ComparisonRun.objects.filter(pk=run.pk).update(**{field: getattr(run, field).name})
 
 
 # What a finding keeps of its source rows: their numbers when several (the cells are in the run's rows
@@ -469,16 +511,6 @@ def _copy_findings(con, run: ComparisonRun, select: str, total: int, copy_sql: s
         raise errors[0]
 
 
-def _write_results(con, run: ComparisonRun) -> None:
-    """results.csv (EXCHANGE.md §4): one row per source row, rejected rows included as 未匹配."""
-    target = Path(run.file.path).with_suffix(".results.csv")
-    _results_csv(con, getattr(run, "_rejected", []), target)
-    with open(target, "rb") as fh:
-        run.results.save(f"{Path(run.original_name).stem}-results.csv", File(fh), save=False)
-    target.unlink()
-    ComparisonRun.objects.filter(pk=run.pk).update(results=run.results.name)
-
-
 def _results_csv(con, rejected: list[tuple], target: Path) -> None:
     """Written by DuckDB, as Python's csv module writes it (UTF-8 with BOM, CRLF, quotes only where
     needed, nothing between the commas of an empty value), linked rows and rejected ones in row order."""
@@ -516,15 +548,16 @@ def _results_csv(con, rejected: list[tuple], target: Path) -> None:
     part.unlink()
 
 
-def _write_report(run: ComparisonRun, data: SourceFile) -> None:
+def _save_report(run: ComparisonRun, data: SourceFile) -> None:
+    """The error report, written now (a run none of whose rows can be compared)."""
     target = Path(run.file.path).with_suffix(".errors.xlsx")
     write_error_report(target, data.header, data.problems)
-    with open(target, "rb") as fh:
-        run.report.save(f"{Path(run.original_name).stem}-错误报告.xlsx", File(fh), save=False)
-    target.unlink()
-    ComparisonRun.objects.filter(pk=run.pk).update(report=run.report.name)
-    # Rejected rows still get their line in results.csv.
-    run._rejected = sorted(
+    _keep_file(run, "report", target, f"{Path(run.original_name).stem}-错误报告.xlsx")
+
+
+def _rejected_lines(data: SourceFile) -> list[tuple]:
+    """Rejected rows still get their line in results.csv."""
+    return sorted(
         (
             p.row_number,
             _raw_cell(data, p, "姓名"),
@@ -550,15 +583,21 @@ def _raw_cell(data: SourceFile, problem, column: str) -> str:
 def run_counts(run: ComparisonRun) -> dict:
     """Findings per kind, per change kind and per status; exact matches that propose nothing are counted
     on the run (`matched_exact`), not kept one finding each."""
-    counts: dict = {"kind": {}, "change": {}, "open": 0, "accepted": 0, "rejected": 0}
     rows = (
         Finding.objects.filter(run=run)
         .values_list("kind", "change", "status")
         .annotate(n=Count("id"))
         .order_by()
     )
-    if run.matched_exact:  # not kept one finding each
-        counts["kind"][Kind.EXACT.value] = run.matched_exact
+    return _tally(rows, run.matched_exact)
+
+
+def _tally(rows: Iterable[tuple[str, str, str, int]], matched_exact: int) -> dict:
+    """run_counts from (kind, change, status, count) rows: of the database, or of the judged findings
+    before they are written (the same numbers, without reading millions of rows back)."""
+    counts: dict = {"kind": {}, "change": {}, "open": 0, "accepted": 0, "rejected": 0}
+    if matched_exact:  # not kept one finding each
+        counts["kind"][Kind.EXACT.value] = matched_exact
     for kind, change, status, n in rows:
         counts["kind"][kind] = counts["kind"].get(kind, 0) + n
         if change:
@@ -572,7 +611,7 @@ def run_counts(run: ComparisonRun) -> dict:
 def _finish(run: ComparisonRun, status: str, message: str) -> ComparisonRun:
     run.status, run.finished_at, run.phase = status, timezone.now(), ""
     if status == RunStatus.DONE:
-        run.counts = run_counts(run)
+        run.counts = getattr(run, "_counts", None) or run_counts(run)
         kinds = run.counts["kind"]
         summary = (
             f"共 {run.total_rows} 行，错误 {run.error_rows} 行；精确匹配 {kinds.get('exact', 0)}，"

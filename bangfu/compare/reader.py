@@ -18,17 +18,18 @@ from bangfu.exchange.spreadsheet import SpreadsheetError, as_text, open_sheet
 
 BATCH_ROWS = 100_000
 
+# Text as large_string, as polars hands it over: a province's file is not copied once more to convert.
 SCHEMA = pa.schema(
     [
         ("row_no", pa.int64()),
-        ("id_number", pa.string()),
-        ("name", pa.string()),
-        ("sex", pa.string()),
+        ("id_number", pa.large_string()),
+        ("name", pa.large_string()),
+        ("sex", pa.large_string()),
         ("birth_date", pa.date32()),
-        ("phone", pa.string()),
-        ("area_code", pa.string()),
-        ("extra", pa.string()),  # the type's own values, JSON
-        ("cells", pa.string()),  # the row as uploaded, JSON {column: text}, for display
+        ("phone", pa.large_string()),
+        ("area_code", pa.large_string()),
+        ("extra", pa.large_string()),  # the type's own values, JSON
+        ("cells", pa.large_string()),  # the row as uploaded, JSON {column: text}, for display
     ]
 )
 
@@ -253,19 +254,23 @@ def read_csv_fast(sheet, source_type: SourceType, today: dt.date, result: Source
         (pl.col("first_row") != pl.col("row_no")).alias("duplicate"),
         (common_ok & ok).fill_null(False).alias("ok"),
     )
+    # Memory: a province's file is gigabytes as text. Of the rows as read, keep only those that may be
+    # reported (duplicates, rows the vectorised checks do not vouch for); build the accepted rows' table
+    # lazily, without a filtered copy of every column first.
+    maybe_reported = data.filter(pl.col("duplicate") | ~pl.col("ok"))["row_no"]
+    raw = raw.filter(pl.col("row_no").is_in(maybe_reported.implode()))
     for number, first_row in data.filter(pl.col("duplicate")).select("row_no", "first_row").iter_rows():
         result.problems.append(
             RowProblem(number, [], [CellError(None, "", f"与第{first_row}行完全相同（重复行）")])
         )
-    good = data.filter(~pl.col("duplicate") & pl.col("ok"))
-    if good.height:
+    if data.height > maybe_reported.len():
         extra_struct = pl.struct([pl.col("地址").fill_null("").alias("地址"), *extra]).struct.json_encode()
         cells_struct = pl.struct([pl.col(n) for n in names]).struct.json_encode()
         area_hint = pl.col("户籍地区划代码")
         if source_type.code == "social-insurance":  # residents enrol where they live
             resident = pl.when(pl.col("险种") == "城乡居民养老保险").then(pl.col("参保地区划代码"))
             area_hint = pl.coalesce(area_hint, resident)
-        table = good.select(
+        accepted = [
             pl.col("row_no"),
             pl.col("证件号码").alias("id_number"),
             pl.col("姓名").alias("name"),
@@ -275,11 +280,16 @@ def read_csv_fast(sheet, source_type: SourceType, today: dt.date, result: Source
             area_hint.alias("area_code"),
             extra_struct.alias("extra"),
             cells_struct.alias("cells"),
-        ).to_arrow()
-        result.batches.extend(table.cast(SCHEMA).to_batches(BATCH_ROWS))
+        ]
+        # A slice at a time: built whole, the JSON and Arrow copies of a 5-million-row file took 5 GB.
+        for start in range(0, data.height, BATCH_ROWS):
+            piece = data.slice(start, BATCH_ROWS).lazy().filter(~pl.col("duplicate") & pl.col("ok"))
+            table = piece.select(accepted).collect().to_arrow().cast(SCHEMA)
+            result.batches.extend(table.to_batches())
     # The rest row by row, with the same checks and messages as any other row.
     builder = _Builder()
     slow = data.filter(~pl.col("duplicate") & ~pl.col("ok")).select("row_no", *names)
+    del data
     for row in slow.iter_rows(named=True):
         number = row.pop("row_no")
         shown = {k: v for k, v in row.items() if v is not None}
