@@ -146,7 +146,7 @@ class FindingViewSet(ScopedReadOnlyViewSet):
     filterset_class = FindingFilter
 
     def refine_queryset(self, queryset):
-        return queryset.select_related("decided_by", "person").order_by("-run_id", "kind", "row_no", "id")
+        return queryset.select_related("decided_by", "person").order_by(*Finding._meta.ordering)
 
     @extend_schema(summary="接受：按建议修改名册", request=None, responses=FindingSerializer)
     @action(detail=True, methods=["post"])

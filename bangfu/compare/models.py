@@ -179,9 +179,13 @@ class Finding(models.Model):
     class Meta:
         verbose_name = "比对结果"
         verbose_name_plural = "比对结果"
-        ordering = ["run_id", "kind", "row_no", "id"]
+        # Newest run first; within a run by kind and status, then as written: by village (actions.
+        # WRITE_ORDER). The first index serves that order as it is, so a province's list of millions
+        # opens at once (it sorted every finding before: 21 s at 4.4 million); the second serves people
+        # of a small area, whose findings are few.
+        ordering = ["-run_id", "kind", "status", "id"]
         indexes = [
-            models.Index(fields=["run", "kind", "status"]),
+            models.Index(fields=["-run", "kind", "status", "id"], name="compare_finding_run_order"),
             models.Index(fields=["area", "kind", "status"]),
         ]
 

@@ -176,7 +176,7 @@ def _findings(request, data=None):
 def finding_list(request):
     filterset = _findings(request)
     _styled(filterset.form)
-    context = paginate(request, filterset.qs.order_by("-run_id", "kind", "row_no", "id"))
+    context = paginate(request, filterset.qs.order_by(*Finding._meta.ordering))
     run = None
     if run_id := request.GET.get("run"):
         run = (
@@ -307,9 +307,7 @@ def finding_export(request):
         messages.error(request, "筛选条件有误，请先改正后再导出。")
         return redirect(reverse("compare:finding_list"))
     sensitive = request.user.can_view_sensitive
-    queryset = filterset.qs.select_related("run", "decided_by", "person").order_by(
-        "run_id", "kind", "row_no", "id"
-    )
+    queryset = filterset.qs.select_related("run", "decided_by", "person").order_by(*Finding._meta.ordering)
 
     def findings():
         """With the source rows of findings that have no person (their ID is the source's)."""

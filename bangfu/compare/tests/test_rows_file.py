@@ -117,3 +117,27 @@ def test_export_gives_unmatched_rows_the_source_id(users, people, tmp_path, clie
     target.write_bytes(b"".join(response.streaming_content))
     header, *rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
     assert [r[header.index("证件号码")] for r in rows] == [other]
+
+
+def test_findings_are_listed_newest_run_first_then_village_by_village(users, people, tmp_path, client_for):
+    """Within a run, a kind and a status, findings are written (and so listed) village by village: here
+    county B's 田大山 (433123…) before county A's people (433124…), though his row comes last."""
+    from bangfu.compare.tests.conftest import LONG, MA, TIAN, WU
+
+    rows = [
+        {"姓名": name, "证件号码": number, "参保年度": "2025", "参保状态": "参保"}
+        for name, number in (("吴建国", WU), ("龙春生", LONG), ("麻老三", MA), ("田大山", TIAN))
+    ]
+    first = compare(users["province"], "medical-insurance", write_source(tmp_path / "一.xlsx", rows))
+    second = compare(users["province"], "medical-insurance", write_source(tmp_path / "二.xlsx", rows[-1:]))
+    listed = list(Finding.objects.for_user(users["province"]).order_by(*Finding._meta.ordering))
+    assert [f.run_id for f in listed][:1] == [second.pk] and {f.run_id for f in listed} == {
+        first.pk,
+        second.pk,
+    }
+    changes = [f for f in listed if f.run_id == first.pk and f.kind == Kind.CONFLICT]
+    assert changes[0].name == "田大山" and len(changes) == 4
+    assert [f.area_id for f in changes] == sorted(f.area_id for f in changes)
+    page = client_for(users["province"]).get(reverse("compare:finding_list")).content.decode()
+    newer, older = (reverse("compare:run_detail", kwargs={"pk": r.pk}) + '"' for r in (second, first))
+    assert page.index(newer) < page.index(older)
