@@ -92,8 +92,29 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+# The values of a row's `extra` (JSON) that the SQL below reads, per source type: taken out once, as
+# columns of `lk` (x_<name>), rather than parsed from the JSON again by every statement.
+EXTRACTED = {
+    sources.SOCIAL: ("险种", "参保状态", "参保单位"),
+    sources.MEDICAL: ("参保年度", "参保状态"),
+    sources.DEATH: ("死亡日期",),
+    sources.DISABILITY: ("残疾类别", "残疾等级"),
+}
+
+
 def _extra(name: str) -> str:
-    return f"json_extract_string(extra, '$.{name}')"
+    """A value of the row's extra, as a column of `lk` (EXTRACTED)."""
+    return f'"x_{name}"'
+
+
+def _extracted(source_type: str, extra: str) -> str:
+    """The select list of EXTRACTED values of `extra`: one JSON parse for them all."""
+    names = EXTRACTED.get(source_type, ())
+    if not names:
+        return ""
+    paths = ", ".join(f"'$.{name}'" for name in names)
+    values = f"json_extract_string({extra}, [{paths}])"
+    return "".join(f', {values}[{i}] AS "x_{name}"' for i, name in enumerate(names, start=1))
 
 
 def _shown(expression: str, kind: str) -> str:
@@ -127,8 +148,9 @@ def judge(
     own). `employments(person ids)` gives existing employment records' keys (Rules.employments)."""
     con.execute(FINDINGS_TABLE)
     con.execute(
-        """CREATE OR REPLACE TABLE lk AS
+        f"""CREATE OR REPLACE TABLE lk AS
         SELECT l.row_no, r.person_id, l.method, l.probability, l.id_problem, s.name AS row_name, e.extra
+            {_extracted(source_type, "e.extra")}
         FROM links l JOIN source s USING (row_no) JOIN source_extra e USING (row_no)
         LEFT JOIN registry_full r ON r.person_id = l.person_id"""
     )
@@ -240,15 +262,19 @@ def _decisions(source_type: str) -> str:
                   FROM x GROUP BY person_id, kind),
         torn AS (SELECT person_id, arg_min(kind, first_row) AS kind FROM kinds WHERE statuses > 1
                  GROUP BY person_id),
-        best AS (SELECT person_id, list(row_no ORDER BY row_no) AS all_rows,
-                        first(row_no ORDER BY coalesce(status NOT IN ({_quoted(ACTIVE_INSURANCE)}), true),
-                              row_no) AS row_no
-                 FROM x GROUP BY person_id)
-        SELECT b.person_id, CASE WHEN t.kind IS NULL THEN [b.row_no] ELSE b.all_rows END AS covers,
+        -- the row to follow: the first active one, else the first (ordered aggregates only where torn)
+        best AS (SELECT person_id,
+                        arg_min(row_no, (coalesce(status NOT IN ({_quoted(ACTIVE_INSURANCE)}), true), row_no))
+                            AS row_no
+                 FROM x GROUP BY person_id),
+        torn_rows AS (SELECT person_id, list(row_no ORDER BY row_no) AS all_rows
+                      FROM x SEMI JOIN torn USING (person_id) GROUP BY person_id)
+        SELECT b.person_id, CASE WHEN t.kind IS NULL THEN [b.row_no] ELSE tr.all_rows END AS covers,
             t.kind || '参保状态' AS what, 'pension' AS shown,
             x.kind AS w_pension_insurance, x.status AS w_pension_status,
             '来源：' || coalesce(x.kind, '') || coalesce(x.status, '') AS said
-        FROM best b JOIN x USING (person_id, row_no) LEFT JOIN torn t USING (person_id)"""
+        FROM best b JOIN x USING (person_id, row_no) LEFT JOIN torn t USING (person_id)
+            LEFT JOIN torn_rows tr USING (person_id)"""
 
 
 def _columnar_conflicts(con, source_type: str) -> None:
@@ -412,7 +438,7 @@ def _missing(con, source_type: str, rules: Rules, today: dt.date, columnar: bool
     params: list = []
     if source_type == sources.SOCIAL:
         pension_rows = con.execute(
-            f"SELECT count(*) FROM source_extra WHERE {_extra('险种')} IN ({_quoted(PENSION_KINDS)})"
+            f"SELECT count(*) FROM lk WHERE {_extra('险种')} IN ({_quoted(PENSION_KINDS)})"
         ).fetchall()[0][0]
         if not pension_rows:
             return
@@ -422,9 +448,7 @@ def _missing(con, source_type: str, rules: Rules, today: dt.date, columnar: bool
         params += [sixteen, *STUDENTS]
         change, proposal, what = "pension", {"pension_status": UNINSURED, "pension_insurance": ""}, "养老保险"
     elif source_type == sources.MEDICAL:
-        year = con.execute(f"SELECT max(CAST({_extra('参保年度')} AS INTEGER)) FROM source_extra").fetchall()[
-            0
-        ][0]
+        year = con.execute(f"SELECT max(CAST({_extra('参保年度')} AS INTEGER)) FROM lk").fetchall()[0][0]
         if not year:
             return
         change, what = "medical", "医保"

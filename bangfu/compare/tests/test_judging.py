@@ -220,3 +220,23 @@ def test_findings_written_in_pieces_all_arrive(users, people, tmp_path, monkeypa
         )
 
     assert len(values(whole)) == 4 + 5 and values(pieces) == values(whole)
+
+
+def test_pension_change_follows_the_active_row_of_several_kinds():
+    """Two pension kinds, not contradicting each other: the change follows the active one (参保缴费), not
+    the first row; both paths agree."""
+    people = [dict(dict.fromkeys(n for n, _, _ in REGISTRY_COLUMNS), person_id=1, id_number="1",
+                   name="龙春生", area_code=AREA, is_deceased=False, household_id=1, pension_insurance="",
+                   pension_status="")]  # fmt: skip
+    rows = [
+        {"row_no": row_no, "person_id": 1, "method": "exact", "probability": 1.0, "id_problem": None,
+         "name": "龙春生", "extra": {"险种": kind, "参保状态": status, "参保单位": "", "地址": ""}}
+        for row_no, kind, status in ((2, "企业职工养老保险", "终止参保"), (3, "城乡居民养老保险", "参保缴费"))
+    ]  # fmt: skip
+    exact, findings, diffs = _judged(sources.SOCIAL, people, rows, columnar=True)
+    assert (exact, findings, diffs) == _judged(sources.SOCIAL, people, rows, columnar=False)
+    (change,) = findings
+    assert change[5] == 3 and change[9] == (3,)
+    assert json.loads(change[11]) == {
+        "person": {"pension_insurance": "城乡居民养老保险", "pension_status": "参保缴费"}
+    }
