@@ -189,7 +189,7 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
     (finished) when the file cannot be compared, else still running, its findings and files written."""
     clock, stem = run.timings, Path(run.original_name).stem
     _progress(run, "读取文件", 2)
-    registry = _start_extraction(con, run.area, background)
+    registry = _start_extraction(con, run, folder, background)
     try:
         with clock("read_source"):
             data = read_source(
@@ -217,7 +217,7 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
     _progress(run, "读取名册", 10)
     with clock("extract_registry"):
         if registry is None:
-            _extract_registry(con, run.area)
+            _extract_registry(con, run.area, run.source_type, folder)
         else:
             clock.background["extract_registry"] = registry.result()
     with clock("read_source"):
@@ -235,7 +235,7 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
     results = background.submit(_timed, _results_csv, con.cursor(), run._rejected, folder / "results.csv")
     _progress(run, "写入比对结果", 84)
     with clock("write_findings"):
-        written = _write_findings(con, run)
+        written = _write_findings(con, run, folder)
         if written >= ANALYZE_AFTER:
             refresh_statistics(Finding)  # the lists' plans: 21 s → 4 ms for a province's first page
     con.execute("DROP TABLE findings_out")
@@ -250,7 +250,7 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
     return run
 
 
-def _start_extraction(con, area, background):
+def _start_extraction(con, run: ComparisonRun, folder: Path, background):
     """The registry's extraction on another thread, on a database connection of its own; None (extract
     later, on this thread) inside a transaction, whose rows another connection would not see."""
     if connection.in_atomic_block:
@@ -259,7 +259,7 @@ def _start_extraction(con, area, background):
     def extract() -> float:
         started = time.perf_counter()
         try:
-            _extract_registry(con.cursor(), area)
+            _extract_registry(con.cursor(), run.area, run.source_type, folder)
         finally:
             connection.close()  # this thread's own
         return time.perf_counter() - started
@@ -300,13 +300,15 @@ def _load_source(con, data: SourceFile, run: ComparisonRun, work: Path) -> None:
 EXTRACT_BATCH = 100_000
 
 
-def _extract_registry(con, area) -> None:
+def _extract_registry(con, area, source_type: str, folder: Path) -> None:
     """The people of the area's subtree with every value the linkage and the rules read, as the DuckDB
     table `registry_full` (and the view `registry` the linkage reads), in one scan of the database.
     The ORM writes the query (the area scope lives there); rows then go straight to DuckDB: PostgreSQL
-    sends them with COPY, SQLite through a plain cursor into Arrow batches. No model objects, no per-value
-    conversion in Django: at 4 million people that conversion alone took minutes."""
-    queryset = Person.objects.for_area(area).order_by().values_list(*(c[2] for c in REGISTRY_COLUMNS))
+    sends them with COPY (a CSV file in the run's work `folder`), SQLite through a plain cursor into Arrow
+    batches. No model objects, no per-value conversion in Django: at 4 million people that conversion
+    alone took minutes. The household's values (a join) only for the files whose rules read them."""
+    wanted = [c for c in REGISTRY_COLUMNS if source_type == sources.CIVIL or c[0] not in HOUSEHOLD_VALUES]
+    queryset = Person.objects.for_area(area).order_by().values_list(*(c[2] for c in wanted))
     sql, params = queryset.query.sql_with_params()
     con.execute(
         "CREATE TABLE registry_full ("
@@ -314,41 +316,46 @@ def _extract_registry(con, area) -> None:
         + ")"
     )
     if connection.vendor == "postgresql":
-        _extract_by_copy(con, sql, params)
+        _extract_by_copy(con, sql, params, wanted, folder)
     else:
-        _extract_by_cursor(con, sql, params)
+        _extract_by_cursor(con, sql, params, wanted)
     con.execute(f"CREATE VIEW registry AS SELECT {', '.join(LINKAGE_COLUMNS)} FROM registry_full")
 
 
-def _extract_by_copy(con, sql: str, params) -> None:
-    columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind, _ in REGISTRY_COLUMNS) + "}"
-    with tempfile.TemporaryDirectory(prefix="bangfu-compare-") as folder:
-        target = Path(folder) / "registry.csv"
-        with (
-            connection.cursor() as cursor,
-            open(target, "wb") as out,
-            cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
-        ):
-            for block in copy:
-                out.write(block)
-        # PostgreSQL writes NULL as an empty field and an empty text as "": keep them apart.
-        con.execute(
-            f"""INSERT INTO registry_full SELECT * FROM read_csv('{target}', header = false,
-            delim = ',', quote = '"', escape = '"', columns = {columns}, allow_quoted_nulls = false,
-            auto_detect = false)"""
-        )
+# Values of the person's household: read by the rules of 低保/特困 files only.
+HOUSEHOLD_VALUES = {"is_dibao", "is_tekun"}
 
 
-def _extract_by_cursor(con, sql: str, params) -> None:
-    casts = ", ".join(f"CAST(c{i} AS {kind}) AS {name}" for i, (name, kind, _) in enumerate(REGISTRY_COLUMNS))
-    names = [f"c{i}" for i in range(len(REGISTRY_COLUMNS))]
+def _extract_by_copy(con, sql: str, params, wanted, folder: Path) -> None:
+    columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind, _ in wanted) + "}"
+    target = folder / "registry.csv"
+    with (
+        connection.cursor() as cursor,
+        open(target, "wb") as out,
+        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
+    ):
+        for block in copy:
+            out.write(block)
+    # PostgreSQL writes NULL as an empty field and an empty text as "": keep them apart.
+    con.execute(
+        f"""INSERT INTO registry_full ({", ".join(c[0] for c in wanted)}) SELECT * FROM read_csv('{target}',
+        header = false, delim = ',', quote = '"', escape = '"', columns = {columns},
+        allow_quoted_nulls = false, auto_detect = false)"""
+    )
+    target.unlink()
+
+
+def _extract_by_cursor(con, sql: str, params, wanted) -> None:
+    casts = ", ".join(f"CAST(c{i} AS {kind}) AS {name}" for i, (name, kind, _) in enumerate(wanted))
+    names = [f"c{i}" for i in range(len(wanted))]
+    into = f"registry_full ({', '.join(c[0] for c in wanted)})"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(EXTRACT_BATCH):
             # Types as the driver gives them (Arrow infers them); DuckDB casts to the table's.
             batch = pa.table([pa.array(values) for values in zip(*rows, strict=True)], names=names)
             con.register("registry_batch", batch)
-            con.execute(f"INSERT INTO registry_full SELECT {casts} FROM registry_batch")
+            con.execute(f"INSERT INTO {into} SELECT {casts} FROM registry_batch")
             con.unregister("registry_batch")
 
 
@@ -433,7 +440,7 @@ WRITE_PIECE = 200_000
 ANALYZE_AFTER = 100_000
 
 
-def _write_findings(con, run: ComparisonRun) -> int:
+def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
     """DuckDB's `findings` into the database. No Python object per finding: on SQLite executemany over
     the tuples DuckDB hands out, in one transaction; on PostgreSQL COPY of CSV that DuckDB writes in
     pieces on another thread (see _copy_findings)."""
@@ -451,7 +458,7 @@ def _write_findings(con, run: ComparisonRun) -> int:
     con.execute("DROP TABLE findings")
     total = con.execute("SELECT count(*) FROM findings_out").fetchall()[0][0]
     if connection.vendor == "postgresql":
-        _copy_findings(con, run, total, f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)")
+        _copy_findings(con, run, total, f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)", folder)
         return total
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(FINDING_FIELDS))})"
     cursor = con.execute("SELECT * FROM findings_out")
@@ -467,7 +474,7 @@ def _write_findings(con, run: ComparisonRun) -> int:
 PARALLEL_WRITERS = 2
 
 
-def _copy_findings(con, run: ComparisonRun, total: int, copy_sql: str) -> None:
+def _copy_findings(con, run: ComparisonRun, total: int, copy_sql: str, work: Path) -> None:
     """DuckDB writes pieces of WRITE_PIECE findings as CSV on one thread; COPY sends them. Up to one piece,
     or inside a transaction already open (tests), on this connection in one transaction; more, on
     PARALLEL_WRITERS connections of their own, a piece per transaction: a run that fails while writing
@@ -483,7 +490,7 @@ def _copy_findings(con, run: ComparisonRun, total: int, copy_sql: str) -> None:
     pieces: queue.Queue = queue.Queue(maxsize=writers)
     errors: list[BaseException] = []
 
-    with tempfile.TemporaryDirectory(prefix="bangfu-findings-") as folder:
+    with tempfile.TemporaryDirectory(prefix="findings-", dir=work) as folder:
 
         def produce() -> None:
             try:
