@@ -256,7 +256,7 @@ def read_csv_fast(sheet, source_type: SourceType, today: dt.date, result: Source
     )
     # Memory: a province's file is gigabytes as text. Of the rows as read, keep only those that may be
     # reported (duplicates, rows the vectorised checks do not vouch for); build the accepted rows' table
-    # lazily, without a filtered copy of every column first.
+    # a slice at a time, without a filtered copy of every column first.
     maybe_reported = data.filter(pl.col("duplicate") | ~pl.col("ok"))["row_no"]
     raw = raw.filter(pl.col("row_no").is_in(maybe_reported.implode()))
     for number, first_row in data.filter(pl.col("duplicate")).select("row_no", "first_row").iter_rows():
