@@ -11,9 +11,12 @@ a lookup of a few rows read only the groups that hold them.
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
 
 ROW_GROUP_ROWS = 32_768  # a lookup reads one group: about 6 MB of cells at most
 
@@ -70,8 +73,12 @@ def covered_rows(findings: Iterable) -> dict[int, list[dict]]:
 
         files = dict(ComparisonRun.objects.filter(pk__in=list(wanted)).values_list("pk", "rows"))
         for run_id, numbers in wanted.items():
-            name = files.get(run_id)
-            found[run_id] = read_rows(_path(name), numbers) if name else {}
+            path = _path(files[run_id]) if files.get(run_id) else None
+            if path is not None and not path.exists():
+                # Lost (not restored from a backup): the findings stay, without their rows' cells.
+                logger.warning("comparison run %s: rows file %s is missing", run_id, path)
+                path = None
+            found[run_id] = read_rows(path, numbers) if path else {}
     result = {}
     for finding in findings:
         numbers = _numbers(finding)

@@ -1,6 +1,8 @@
 """A run keeps its checked source rows in one Parquet file; findings keep only their row numbers, and the
 rows' cells are read back from the file for the detail page, the API and the export."""
 
+from pathlib import Path
+
 import pyarrow.parquet as pq
 import pytest
 from django.urls import reverse
@@ -158,3 +160,13 @@ def test_rows_out_of_order_across_groups_are_found(tmp_path, monkeypatch):
     assert pq.ParquetFile(tmp_path / "rows.parquet").metadata.num_row_groups >= 3
     found = rowsfile.read_rows(tmp_path / "rows.parquet", [5007, 3, 1007, 4000, 6001])
     assert found == {n: {"a": str(n)} for n in (3, 1007, 4000, 5007)}
+
+
+def test_a_lost_rows_file_leaves_the_findings_without_cells(pension_run, users, client_for):
+    Path(pension_run.rows.path).unlink()
+    contradiction = Finding.objects.get(run=pension_run, change=ChangeKind.CONTRADICTION)
+    assert contradiction.source_rows() == [{"源行号": 3}, {"源行号": 5}]
+    page = client_for(users["county_a"]).get(
+        reverse("compare:finding_detail", kwargs={"pk": contradiction.pk})
+    )
+    assert page.status_code == 200 and "来源（第3行）" in page.content.decode()
