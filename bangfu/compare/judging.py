@@ -3,8 +3,8 @@ for the many rows they are simple for, and the rules themselves (plain Python, p
 
 Input, in one DuckDB connection: `links` (the linkage's result), `source`, `source_extra` and
 `registry_full` (actions.py). Output: the table `findings` (one row per finding to keep, every value as the
-database column takes it, JSON as text; `covers` the source rows it covers, whose cells the run's rows
-file keeps, so `source` is left NULL here) and the table `row_diffs` (the 差异 text of results.csv per source
+database column takes it, JSON as text; `covers` the source rows it covers, by number: their cells are
+in the run's rows file) and the table `row_diffs` (the 差异 text of results.csv per source
 row). Both paths give the same findings for the same rows: tests/test_judging.py holds them to that on
 random data, against the per-row rules alone (`columnar=False`).
 
@@ -66,11 +66,11 @@ COLUMN_TYPES = {name: kind for name, kind, _ in REGISTRY_COLUMNS}
 
 FINDINGS_TABLE = """CREATE OR REPLACE TABLE findings (
     kind VARCHAR, change VARCHAR, status VARCHAR, area_id VARCHAR, person_id BIGINT, row_no BIGINT,
-    name VARCHAR, method VARCHAR, probability DOUBLE, source VARCHAR, registry VARCHAR, proposal VARCHAR,
-    summary VARCHAR, covers BIGINT[], seq BIGINT)"""
+    name VARCHAR, method VARCHAR, probability DOUBLE, registry VARCHAR, proposal VARCHAR, summary VARCHAR,
+    covers BIGINT[], seq BIGINT)"""
 FINDING_COLUMNS = (
-    "kind", "change", "status", "area_id", "person_id", "row_no", "name", "method", "probability", "source",
-    "registry", "proposal", "summary",
+    "kind", "change", "status", "area_id", "person_id", "row_no", "name", "method", "probability", "registry",
+    "proposal", "summary",
 )  # fmt: skip
 # The registry values a person change compares and proposes, per source type (Rules._person_change).
 CHANGED = {
@@ -196,14 +196,14 @@ def _match_findings(con, area_id: str) -> None:
     con.execute(
         f"""INSERT INTO findings
         SELECT 'unmatched', '', 'info', {_text(area_id)}, NULL, row_no, left(row_name, 50), 'none', NULL,
-            NULL, '{{}}', '{{}}',
+            '{{}}', '{{}}',
             left('名册中未找到此人' || coalesce('；证件号码：' || id_problem, ''), 500), [row_no], 0
         FROM lk WHERE person_id IS NULL"""
     )
     con.execute(
         f"""INSERT INTO findings
         SELECT 'fuzzy', '', 'info', r.area_code, l.person_id, l.row_no, left(l.row_name, 50), l.method,
-            l.probability, NULL, {_registry_json(())}, '{{}}',
+            l.probability, {_registry_json(())}, '{{}}',
             left('证件号码不一致或缺失，按姓名、出生日期等模糊匹配（概率 ' || printf('%.3f', l.probability)
                  || '）' || coalesce('；证件号码：' || l.id_problem, ''), 500), [l.row_no], 0
         FROM lk l JOIN registry_full r USING (person_id)
@@ -316,7 +316,7 @@ def _columnar_conflicts(con, source_type: str) -> None:
         f"""INSERT INTO findings
         SELECT 'conflict', CASE WHEN d.what IS NULL THEN {_text(change)} ELSE 'contradiction' END,
             CASE WHEN d.what IS NULL THEN 'open' ELSE 'info' END, r.area_code, d.person_id, d.covers[1],
-            left(r.name, 50), c.method, c.probability, NULL,
+            left(r.name, 50), c.method, c.probability,
             CASE WHEN d.what IS NULL THEN {_registry_json(SHOWN[change])}
                  WHEN d.shown = 'pension' THEN {registry["pension"]} ELSE {registry[""]} END,
             CASE WHEN d.what IS NULL THEN {proposal} ELSE '{{}}' END,
@@ -357,8 +357,7 @@ def _linked_rows(con, only_python: bool) -> Iterator[tuple[Linked, dict | None]]
             else:
                 person = dict(zip(keys, row[7:], strict=True))
                 last_id, last_values = person_id, person
-            # No cells: a finding keeps the numbers of its rows (covers), the rows file their cells.
-            yield Linked(row_no, name, person_id, method, probability, loads(extra), {}, problem), person
+            yield Linked(row_no, name, person_id, method, probability, loads(extra), problem), person
 
 
 def _chunks_by_person(rows: Iterator[tuple[Linked, dict | None]], size: int) -> Iterator[list]:
@@ -399,11 +398,9 @@ def _add(con, drafts: list[Draft]) -> None:
     dumps = _dumps
     columns: dict[str, list] = {name: [] for name in (*FINDING_COLUMNS, "covers", "seq")}
     for seq, d in enumerate(drafts):
-        rows = d.source.get("rows") if isinstance(d.source.get("rows"), list) else None
         values = (
             d.kind, d.change, d.status, d.area_id, d.person_id, d.row_no, d.name[:50], d.method,
-            d.probability, None, dumps(d.registry), dumps(d.proposal), d.summary[:500],
-            [r["源行号"] for r in rows] if rows else [d.row_no] if d.row_no is not None else [], seq,
+            d.probability, dumps(d.registry), dumps(d.proposal), d.summary[:500], d.covers, seq,
         )  # fmt: skip
         for column, value in zip(columns.values(), values, strict=True):
             column.append(value)
@@ -480,7 +477,7 @@ def _missing(con, source_type: str, rules: Rules, today: dt.date, columnar: bool
     con.execute(
         f"""INSERT INTO findings
         SELECT 'missing', {_text(change)}, CASE WHEN {wanted} THEN 'open' ELSE 'info' END, r.area_code,
-            r.person_id, NULL, left(r.name, 50), '', NULL, '{{}}', {_registry_json(SHOWN[change])},
+            r.person_id, NULL, left(r.name, 50), '', NULL, {_registry_json(SHOWN[change])},
             CASE WHEN {wanted} THEN '{{"person": {{' || concat_ws(', ', {", ".join(parts)}) || '}}}}'
                  ELSE '{{}}' END,
             {_text(summary)}, [], 0

@@ -64,7 +64,6 @@ class Linked:
     method: str  # exact, fuzzy, none
     probability: float | None
     extra: dict
-    cells: dict
     id_problem: str | None = None
 
 
@@ -78,7 +77,8 @@ class Draft:
     method: str = ""
     probability: float | None = None
     change: str = ""
-    source: dict = field(default_factory=dict)
+    # The source rows the finding covers, by number (their cells stay in the run's rows file).
+    covers: list[int] = field(default_factory=list)
     registry: dict = field(default_factory=dict)
     proposal: dict = field(default_factory=dict)
     summary: str = ""
@@ -119,7 +119,7 @@ class Rules:
             summary = "名册中未找到此人" + (f"；证件号码：{row.id_problem}" if row.id_problem else "")
             return Draft(
                 UNMATCHED, self.area_id, row_no=row.row_no, name=row.name, method="none",
-                source=row.cells, summary=summary,
+                covers=[row.row_no], summary=summary,
             )  # fmt: skip
         kind = EXACT if row.method == "exact" else FUZZY
         summary = (
@@ -131,7 +131,7 @@ class Rules:
             summary += f"；证件号码：{row.id_problem}"
         return Draft(
             kind, person["area_id"], person_id=row.person_id, row_no=row.row_no, name=row.name,
-            method=row.method, probability=row.probability, source=row.cells,
+            method=row.method, probability=row.probability, covers=[row.row_no],
             registry=self.registry_values(person, ()), summary=summary,
         )  # fmt: skip
 
@@ -179,11 +179,10 @@ class Rules:
         self, person, rows: list[Linked], change: str, proposal: dict, summary: str, fields=()
     ) -> Draft:
         first = rows[0]
-        source = first.cells if len(rows) == 1 else {"rows": [{"源行号": r.row_no, **r.cells} for r in rows]}
         return Draft(
             CONFLICT, person["area_id"], person_id=person["id"], row_no=first.row_no, name=person["name"],
             method=first.method, probability=min((r.probability or 0) for r in rows) if rows else None,
-            change=change, source=source,
+            change=change, covers=[r.row_no for r in rows],
             registry=self.registry_values(person, fields or SHOWN.get(change, ())),
             proposal=proposal, summary=summary[:500], status=OPEN if proposal else INFO,
         )  # fmt: skip
