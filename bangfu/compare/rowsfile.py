@@ -16,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from bangfu.compare.models import ComparisonRun
+
 logger = logging.getLogger(__name__)
 
 ROW_GROUP_ROWS = 32_768  # a lookup reads one group: about 6 MB of cells at most
@@ -69,8 +71,6 @@ def covered_rows(findings: Iterable) -> dict[int, list[dict]]:
             wanted[finding.run_id].update(numbers)
     found: dict[int, dict[int, dict]] = {}
     if wanted:
-        from bangfu.compare.models import ComparisonRun
-
         files = dict(ComparisonRun.objects.filter(pk__in=list(wanted)).values_list("pk", "rows"))
         for run_id, numbers in wanted.items():
             path = _path(files[run_id]) if files.get(run_id) else None
@@ -96,6 +96,4 @@ def covered_rows(findings: Iterable) -> dict[int, list[dict]]:
 
 
 def _path(name: str) -> Path:
-    from django.core.files.storage import default_storage
-
-    return Path(default_storage.path(name))
+    return Path(ComparisonRun._meta.get_field("rows").storage.path(name))  # the field's own storage
