@@ -4,13 +4,11 @@ cannot be reached."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import gc
 import logging
 import os
 import resource
-import shutil
 import tempfile
 import time
 from collections.abc import Iterable
@@ -35,6 +33,7 @@ from bangfu.compare.reader import SourceFile, read_source
 from bangfu.compare.rowsfile import write_rows
 from bangfu.compare.rules import employment_key
 from bangfu.core.bulk import refresh_statistics, select_by_keys
+from bangfu.core.files import move_into
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
 from bangfu.registry.actions import SOURCE_COMPARE, update_household_fields, update_person_fields
@@ -291,10 +290,7 @@ def _load_source(con, data: SourceFile, run: ComparisonRun, work: Path) -> None:
     write_rows(con, "source_arrow", target)
     con.unregister("source_arrow")
     del table
-    with open(target, "rb") as fh:
-        run.rows.save(f"{Path(run.original_name).stem}-rows.parquet", File(fh), save=False)
-    target.unlink()
-    ComparisonRun.objects.filter(pk=run.pk).update(rows=run.rows.name)
+    _keep_file(run, "rows", target, f"{Path(run.original_name).stem}-rows.parquet")
 
 
 EXTRACT_BATCH = 100_000
@@ -412,9 +408,7 @@ def _timed(function, *args) -> float:
 
 def _keep_file(run: ComparisonRun, field: str, path: Path, name: str) -> None:
     """Move a file the run wrote into its storage field."""
-    with open(path, "rb") as fh:
-        getattr(run, field).save(name, File(fh), save=False)
-    path.unlink()
+    move_into(getattr(run, field), path, name)
     ComparisonRun.objects.filter(pk=run.pk).update(**{field: getattr(run, field).name})
 
 
@@ -561,11 +555,14 @@ def _results_csv(con, rejected: list[tuple], target: Path) -> None:
         names=names,
     )
     con.register("rejected_rows", table)
-    part = target.with_suffix(".part.csv")
+    # The header as csv.writer writes it, the byte-order mark ahead of its first name: DuckDB writes the
+    # whole file where it is kept (a province's is a gigabyte; it was copied twice more).
+    header = ['"\ufeff' + RESULT_COLUMNS[0] + '"'] + [f'"{title}"' for title in RESULT_COLUMNS[1:]]
+    values = ["row_no"] + [f"nullif({n}, '')" for n in names[1:]]  # nothing between the commas
     try:
         con.execute(
             f"""COPY (
-            SELECT row_no, {", ".join(f"nullif({n}, '') AS {n}" for n in names[1:])} FROM (
+            SELECT {", ".join(f"{v} AS {h}" for v, h in zip(values, header, strict=True))} FROM (
                 SELECT l.row_no, s.name, s.id_number AS id_raw,
                     CASE WHEN r.id_number IS NULL OR l.method = 'none' THEN '{METHOD_NAMES["none"]}'
                          WHEN l.method = 'exact' THEN '{METHOD_NAMES["exact"]}'
@@ -578,15 +575,10 @@ def _results_csv(con, rejected: list[tuple], target: Path) -> None:
                 LEFT JOIN row_diffs d USING (row_no)
                 UNION ALL SELECT * FROM rejected_rows
             ) ORDER BY row_no
-        ) TO '{part}' (HEADER false, NEW_LINE '\r\n')"""
+        ) TO '{target}' (HEADER true, NEW_LINE '\r\n')"""
         )
     finally:
         con.unregister("rejected_rows")
-    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerow(RESULT_COLUMNS)
-    with open(target, "ab") as handle, open(part, "rb") as body:
-        shutil.copyfileobj(body, handle, 1 << 20)
-    part.unlink()
 
 
 def _save_report(run: ComparisonRun, data: SourceFile) -> None:

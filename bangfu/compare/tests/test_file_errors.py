@@ -1,6 +1,7 @@
 """Files that cannot be used fail the run with a clear Chinese message and change nothing; bad rows are
 reported by row and column while the others are compared; the command's exit codes and results.csv."""
 
+import csv
 import io
 
 import pytest
@@ -101,7 +102,13 @@ def test_command_writes_results_csv_and_exits_3_with_rejected_rows(users, people
             stderr=io.StringIO(),
         )
     assert info.value.code == 3
-    text = (out / "results.csv").read_bytes().decode("utf-8-sig")
+    data = (out / "results.csv").read_bytes()
+    # As Python's csv module writes it (EXCHANGE.md §4): a byte-order mark, CRLF, quotes only where needed.
+    again = io.StringIO(newline="")
+    csv.writer(again).writerows(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert data == b"\xef\xbb\xbf" + again.getvalue().encode("utf-8")
+    assert data.count(b"\r\n") == 4 and data.count(b"\n") == 4
+    text = data.decode("utf-8-sig")
     header, *body = text.splitlines()
     assert header == "源行号,源姓名,源证件号码,匹配结果,匹配证件号码,匹配概率,差异"
     assert body[0].startswith(f"3,龙春生,{LONG},精确匹配,{LONG},1.0000,")

@@ -4,7 +4,6 @@ DIR/results.csv has one row per source row; rejected rows also go to DIR/错误�
 3 done but some rows were rejected; 1 failed, nothing changed; 2 usage error.
 """
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from bangfu.areas.models import Area, normalize_code
 from bangfu.compare.actions import create_run, run_comparison
 from bangfu.compare.models import AUTO_APPLICABLE, RunStatus
 from bangfu.compare.sources import TYPE_NAMES
+from bangfu.core.files import copy_out
 
 
 class Command(BaseCommand):
@@ -66,12 +66,10 @@ class Command(BaseCommand):
             raise CommandError("；".join(exc.messages), returncode=2) from exc
         run = run_comparison(run)
         if run.report:
-            with run.report.open("rb") as src, open(out / "错误报告.xlsx", "wb") as dst:
-                shutil.copyfileobj(src, dst)
+            copy_out(run.report, out / "错误报告.xlsx")
         if run.status == RunStatus.FAILED:
             raise CommandError(run.message, returncode=1)
-        with run.results.open("rb") as src, open(out / "results.csv", "wb") as dst:
-            shutil.copyfileobj(src, dst)
+        copy_out(run.results, out / "results.csv")
         self.stdout.write(f"比对批次 {run.pk}：{run.message}")
         self.stdout.write(f"结果：{out / 'results.csv'}")
         if run.error_rows:
