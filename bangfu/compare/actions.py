@@ -31,7 +31,7 @@ from bangfu.compare.judging import LINKAGE_COLUMNS, REGISTRY_COLUMNS, judge
 from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, RunStatus, Status, Unreachable
 from bangfu.compare.reader import SourceFile, read_source
 from bangfu.compare.rowsfile import write_rows
-from bangfu.compare.rules import employment_key
+from bangfu.compare.rules import ADVICE, employment_key
 from bangfu.core.bulk import refresh_statistics, select_by_keys
 from bangfu.core.files import move_into
 from bangfu.exchange.report import write_error_report
@@ -418,6 +418,14 @@ SOURCE_REFERENCE = (
     "CASE WHEN len(covers) > 1 THEN '{\"rows\": [' || array_to_string(covers, ', ') || ']}' ELSE '{}' END"
 )
 
+# What a finding stores of its summary: for a change to the person's own values, what the source said
+# without the advice, which its registry values and proposal give again (Finding.difference; results.csv
+# keeps the whole text).
+STORED_SUMMARY = (
+    f"CASE WHEN kind = '{Kind.CONFLICT}' AND starts_with(proposal, '{{\"person\"') "
+    f"THEN split_part(summary, '{ADVICE}', 1) ELSE summary END"
+)
+
 # Findings reach the database in the order of its indexes on them (run, kind, status, id / area, kind,
 # status): each index then takes them as runs of neighbouring entries instead of scattered ones
 # (measured with PostgreSQL at 4.4 million findings: a fifth less time), two writers work on different
@@ -444,8 +452,8 @@ def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
     table = quote(meta.db_table)
     select = (
         f"SELECT {int(run.pk)} AS run_id, kind, change, status, area_id, person_id, row_no, name, method, "
-        f"probability, {SOURCE_REFERENCE} AS source, registry, proposal, summary, false AS automatic, "
-        "'' AS outcome FROM findings"
+        f"probability, {SOURCE_REFERENCE} AS source, registry, proposal, {STORED_SUMMARY} AS summary, "
+        "false AS automatic, '' AS outcome FROM findings"
     )
     # In the order written, as rows the database takes as they are; the judged table's memory back.
     con.execute(f"CREATE TABLE findings_out AS {select} ORDER BY {WRITE_ORDER}")
@@ -724,7 +732,7 @@ def accept(actor, finding: Finding, *, automatic: bool = False) -> Finding:
         actor=actor,
         obj=finding,
         message=("自动应用" if automatic else "接受")
-        + f"比对结果：{finding.summary}；{finding.outcome}"[:1000],
+        + f"比对结果：{finding.difference}；{finding.outcome}"[:1000],
     )
     return finding
 
@@ -785,7 +793,7 @@ def reject(actor, finding: Finding, note: str = "") -> Finding:
     finding.decided_at = timezone.now()
     finding.outcome = ("驳回：" + note.strip())[:500] if note.strip() else "驳回，名册未修改"
     finding.save(update_fields=["status", "decided_by", "decided_at", "outcome"])
-    audit(Action.UPDATE, actor=actor, obj=finding, message=f"驳回比对结果：{finding.summary}"[:1000])
+    audit(Action.UPDATE, actor=actor, obj=finding, message=f"驳回比对结果：{finding.difference}"[:1000])
     return finding
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from bangfu.areas.models import Area
+from bangfu.compare.rules import ADVICE, advice
 from bangfu.compare.sources import TYPE_NAMES
 from bangfu.core.scope import AreaScopedQuerySet
 from bangfu.registry.models import Person
@@ -157,6 +158,10 @@ class Finding(models.Model):
     # it; who the person is (姓名, 证件号码 …) is read from the person (registry_shown), not repeated here.
     registry = models.JSONField("名册记录", default=dict, blank=True)
     proposal = models.JSONField("建议变更", default=dict, blank=True)
+    # What differs, as a person reads it: show `difference`. A change to the person's own values (a
+    # conflict with proposal {"person": …}) stores only what the source said ("来源：…"); its advice
+    # is derived from registry and proposal, which hold it already (a province's first 社保 run wrote
+    # 0.5 GB of it). Findings written before kept the advice here.
     summary = models.CharField("差异", max_length=500, blank=True)
     automatic = models.BooleanField("自动应用", default=False)
     # No index: nothing looks findings up by who decided them (users are deactivated, never deleted), and
@@ -217,12 +222,22 @@ class Finding(models.Model):
         return self.status == Status.OPEN
 
     @property
+    def difference(self) -> str:
+        """What differs and what is proposed, in full: the stored summary, with the advice of a change to
+        the person derived again from the finding's registry values and proposal (rules.advice). Findings
+        written before kept the advice in their summary, and show it as it is."""
+        values = self.proposal.get("person") if isinstance(self.proposal, dict) else None
+        if self.kind != Kind.CONFLICT or not values or ADVICE in self.summary:
+            return self.summary
+        return f"{self.summary}{ADVICE}{advice(self.change, self.registry, values)}"[:500]
+
+    @property
     def summary_public(self) -> str:
-        """The summary for users who may not see health data: a disability change's summary names the
+        """The difference for users who may not see health data: a disability change's names the
         disability, so they get what kind of difference it is, not the values."""
         if self.change == ChangeKind.DISABILITY:
             return "残疾信息与名册不一致（健康信息，仅有敏感信息查看权限的用户可以查看详情）"
-        return self.summary
+        return self.difference
 
 
 def identity(person: Person) -> dict:

@@ -85,6 +85,22 @@ class Draft:
     status: str = INFO
 
 
+# Between what the source said and the advice, in a change to the person's own values.
+ADVICE = "。建议："
+
+
+def advice(change: str, registry: dict, values: dict) -> str:
+    """The advice of a change to the person's own values (death, disability, pension, medical): per field
+    changed, in the order SHOWN lists them, its registry value as the finding keeps it (`registry`, by
+    label) and the value proposed. A finding stores only what the source said; its advice is derived from
+    its registry and proposal again (Finding.difference)."""
+    return "；".join(
+        f"{LABELS[name]}：{registry.get(LABELS[name]) or '（空）'} → {shown(values[name])}"
+        for name in SHOWN[change]
+        if name in values
+    )
+
+
 def place_of_work(work_area: str | None, home_area: str) -> str | None:
     """县内/省内县外/省外务工 from the work place's code against the person's village."""
     if not work_area:
@@ -197,10 +213,8 @@ class Rules:
         diff = {k: v for k, v in wanted.items() if person.get(k) != v}
         if not diff:
             return []
-        text = "；".join(
-            f"{LABELS[k]}：{shown(person.get(k)) or '（空）'} → {shown(v)}" for k, v in diff.items()
-        )
-        return [self._draft(person, rows, change, {"person": _plain(diff)}, f"{summary}。建议：{text}")]
+        text = advice(change, self.registry_values(person, SHOWN[change]), diff)
+        return [self._draft(person, rows, change, {"person": _plain(diff)}, f"{summary}{ADVICE}{text}")]
 
     # -- per source type ---------------------------------------------------------------------------
     def _death(self, person, rows, _done):

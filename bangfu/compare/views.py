@@ -331,7 +331,7 @@ def finding_export(request):
                 f.area_id,
                 f.method,
                 "" if f.probability is None else round(f.probability, 4),
-                f.summary if sensitive else f.summary_public,
+                f.difference if sensitive else f.summary_public,
                 f.outcome,
                 f.decided_by.display_name if f.decided_by else "",
                 timezone.localtime(f.decided_at).strftime("%Y-%m-%d %H:%M") if f.decided_at else "",

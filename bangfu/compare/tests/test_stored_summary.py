@@ -1,0 +1,63 @@
+"""A change to a person's own values stores what the source said; the advice is derived again from the
+finding's registry values and proposal (Finding.difference), the same text results.csv holds."""
+
+import pytest
+from django.urls import reverse
+
+from bangfu.compare.models import ChangeKind, Finding, Kind
+from bangfu.compare.rules import ADVICE
+from bangfu.compare.tests.conftest import LONG, MA, SHI, compare, lines, write_source
+
+pytestmark = pytest.mark.django_db
+
+PENSION = "城乡居民养老保险"
+FILES = {
+    "death": [{"姓名": "龙春生", "证件号码": LONG, "死亡日期": "2025-03-01"}],
+    "disability": [{"姓名": "石秀英", "证件号码": SHI, "残疾类别": "肢体残疾", "残疾等级": "三级"}],
+    "medical-insurance": [{"姓名": "麻老三", "证件号码": MA, "参保年度": "2025", "参保状态": "参保"}],
+    "social-insurance": [{"姓名": "石秀英", "证件号码": SHI, "险种": PENSION, "参保状态": "参保缴费"}],
+}
+CHANGES = {
+    "death": ChangeKind.DEATH,
+    "disability": ChangeKind.DISABILITY,
+    "medical-insurance": ChangeKind.MEDICAL,
+    "social-insurance": ChangeKind.PENSION,
+}
+
+
+@pytest.mark.parametrize("source_type", sorted(FILES))
+def test_the_advice_is_derived_as_results_csv_says_it(source_type, users, people, tmp_path):
+    run = compare(users["county_a"], source_type, write_source(tmp_path / "来源.xlsx", FILES[source_type]))
+    finding = Finding.objects.get(run=run, kind=Kind.CONFLICT, change=CHANGES[source_type])
+    assert finding.summary.startswith("来源：") and ADVICE not in finding.summary  # what the source said
+    diff = {line["源行号"]: line["差异"] for line in lines(run)}[str(finding.row_no)]
+    assert ADVICE in diff and finding.difference == diff
+    assert finding.difference.startswith(finding.summary + ADVICE)
+
+
+def test_a_pension_change_shows_its_advice_everywhere(users, people, tmp_path, client_for):
+    run = compare(
+        users["county_a"], "social-insurance", write_source(tmp_path / "社保.xlsx", FILES["social-insurance"])
+    )
+    finding = Finding.objects.get(run=run, kind=Kind.CONFLICT, change=ChangeKind.PENSION)
+    assert finding.difference == (
+        "来源：城乡居民养老保险参保缴费。建议：养老保险险种：（空） → 城乡居民养老保险；"
+        "养老保险参保状态：（空） → 参保缴费"
+    )
+    client = client_for(users["county_a"])
+    detail = client.get(reverse("compare:finding_detail", kwargs={"pk": finding.pk})).content.decode()
+    listed = client.get(reverse("compare:finding_list") + f"?run={run.pk}").content.decode()
+    api = client.get(reverse("comparison-finding-detail", kwargs={"pk": finding.pk})).json()
+    for shown in (detail, listed, api["summary"]):
+        assert "养老保险参保状态：（空） → 参保缴费" in shown
+
+
+def test_findings_that_kept_their_advice_show_it_as_kept(users, people, tmp_path):
+    run = compare(
+        users["county_a"], "social-insurance", write_source(tmp_path / "社保.xlsx", FILES["social-insurance"])
+    )
+    finding = Finding.objects.get(run=run, kind=Kind.CONFLICT, change=ChangeKind.PENSION)
+    finding.summary = "来源：城乡居民养老保险参保缴费。建议：养老保险参保状态：（空） → 参保缴费（旧）"
+    assert finding.difference == finding.summary
+    unmatched = Finding(kind=Kind.UNMATCHED, summary="名册中未找到此人", proposal={})
+    assert unmatched.difference == "名册中未找到此人"
