@@ -21,18 +21,14 @@ def can_read_fast(sheet: Sheet) -> bool:
     return sheet.format == "csv" and sheet.path.stat().st_size >= FAST_CSV_BYTES
 
 
+UTF8 = ("utf-8", "utf-8-sig")
+
+
 def utf8_copy(path: Path, encoding: str) -> Path:
     """polars reads UTF-8 only: the file is transcoded (and so checked) into a temporary copy, 1 MiB at a
-    time. A part in another encoding is the same whole-file error the row-by-row reader gives."""
-    if encoding in ("utf-8", "utf-8-sig"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:  # already UTF-8: only proven decodable, no copy needed
-            with open(path, "rb") as source:
-                while chunk := source.read(1 << 22):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError as error:
-            raise _not_encoded(path, encoding) from error
+    time. A part in another encoding is the same whole-file error the row-by-row reader gives. A UTF-8
+    file is read as it is: polars checks every value itself (read_csv_frame)."""
+    if encoding in UTF8:
         return path
     decoder = codecs.getincrementaldecoder(encoding)()
     with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as target, open(path, "rb") as source:
@@ -74,6 +70,8 @@ def read_csv_frame(sheet: Sheet, names: list[str]):
             truncate_ragged_lines=True,
         )
     except pl.exceptions.ComputeError as error:
+        if "utf-8" in str(error) and sheet.encoding in UTF8:  # "invalid utf-8 sequence"
+            raise _not_encoded(sheet.path, sheet.encoding) from error
         raise SpreadsheetError(f"CSV 文件格式有误，无法读取（{error}）。") from error
     finally:
         if path != sheet.path:
