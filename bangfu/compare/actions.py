@@ -31,7 +31,7 @@ from bangfu.compare.judging import LINKAGE_COLUMNS, REGISTRY_COLUMNS, judge
 from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, RunStatus, Status, Unreachable
 from bangfu.compare.reader import SourceFile, read_source
 from bangfu.compare.rowsfile import write_rows
-from bangfu.compare.rules import ADVICE, employment_key
+from bangfu.compare.rules import ADVICE, PERSON_CHANGES, employment_key
 from bangfu.core.bulk import refresh_statistics, select_by_keys
 from bangfu.core.files import move_into
 from bangfu.exchange.report import write_error_report
@@ -422,7 +422,7 @@ SOURCE_REFERENCE = (
 # without the advice, which its registry values and proposal give again (Finding.difference; results.csv
 # keeps the whole text).
 STORED_SUMMARY = (
-    f"CASE WHEN kind = '{Kind.CONFLICT}' AND starts_with(proposal, '{{\"person\"') "
+    f"CASE WHEN kind = '{Kind.CONFLICT}' AND change IN ({', '.join(repr(c) for c in PERSON_CHANGES)}) "
     f"THEN split_part(summary, '{ADVICE}', 1) ELSE summary END"
 )
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from bangfu.areas.models import Area
-from bangfu.compare.rules import ADVICE, advice
+from bangfu.compare.rules import ADVICE, PERSON_CHANGES, advice
 from bangfu.compare.sources import TYPE_NAMES
 from bangfu.core.scope import AreaScopedQuerySet
 from bangfu.registry.models import Person
@@ -159,9 +159,9 @@ class Finding(models.Model):
     registry = models.JSONField("名册记录", default=dict, blank=True)
     proposal = models.JSONField("建议变更", default=dict, blank=True)
     # What differs, as a person reads it: show `difference`. A change to the person's own values (a
-    # conflict with proposal {"person": …}) stores only what the source said ("来源：…"); its advice
+    # conflict of rules.PERSON_CHANGES) stores only what the source said ("来源：…"); its advice
     # is derived from registry and proposal, which hold it already (a province's first 社保 run wrote
-    # 0.5 GB of it). Findings written before kept the advice here.
+    # 0.4 GB of it). Findings written before kept the advice here.
     summary = models.CharField("差异", max_length=500, blank=True)
     automatic = models.BooleanField("自动应用", default=False)
     # No index: nothing looks findings up by who decided them (users are deactivated, never deleted), and
@@ -226,9 +226,9 @@ class Finding(models.Model):
         """What differs and what is proposed, in full: the stored summary, with the advice of a change to
         the person derived again from the finding's registry values and proposal (rules.advice). Findings
         written before kept the advice in their summary, and show it as it is."""
-        values = self.proposal.get("person") if isinstance(self.proposal, dict) else None
-        if self.kind != Kind.CONFLICT or not values or ADVICE in self.summary:
+        if self.kind != Kind.CONFLICT or self.change not in PERSON_CHANGES or ADVICE in self.summary:
             return self.summary
+        values = self.proposal.get("person") or {}
         return f"{self.summary}{ADVICE}{advice(self.change, self.registry, values)}"[:500]
 
     @property

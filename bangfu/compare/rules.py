@@ -85,8 +85,10 @@ class Draft:
     status: str = INFO
 
 
-# Between what the source said and the advice, in a change to the person's own values.
+# Between what the source said and the advice, in a change to the person's own values: the changes
+# Rules._person_change makes, whose advice `advice` writes out.
 ADVICE = "。建议："
+PERSON_CHANGES = ("death", "disability", "pension", "medical")
 
 
 def advice(change: str, registry: dict, values: dict) -> str:

@@ -61,3 +61,18 @@ def test_findings_that_kept_their_advice_show_it_as_kept(users, people, tmp_path
     assert finding.difference == finding.summary
     unmatched = Finding(kind=Kind.UNMATCHED, summary="名册中未找到此人", proposal={})
     assert unmatched.difference == "名册中未找到此人"
+
+
+def test_other_changes_store_their_whole_summary(users, people, tmp_path):
+    """An employment change (新增就业记录, 务工状态) is not one rules.advice writes out: kept whole."""
+    row = {
+        "姓名": "麻老三",
+        "证件号码": MA,
+        "单位名称": "广州电子厂",
+        "工作地区划代码": "440105",
+        "入职日期": "2025-01-05",
+    }
+    run = compare(users["county_a"], "employment", write_source(tmp_path / "用工备案.xlsx", [row]))
+    finding = Finding.objects.get(run=run, kind=Kind.CONFLICT, change=ChangeKind.EMPLOYMENT)
+    assert "。建议：新增就业记录；务工状态：未务工 → 省外" in finding.summary
+    assert finding.difference == finding.summary
