@@ -59,22 +59,29 @@ class PhaseClock:
         self.cpu: dict[str, float] = {}
         self.background: dict[str, float] = {}  # wall seconds of work done on another thread meanwhile
         self.peak: dict[str, float] = {}  # the process's peak resident memory (GB) at the end of a phase
+        # Of `cpu`, the seconds spent in the kernel (page faults, file writes): on some virtual machines
+        # a quarter of a province's run (docs/benchmarks.md).
+        self.kernel: dict[str, float] = {}
 
-    def add(self, phase: str, seconds: float, cpu: float) -> None:
+    def add(self, phase: str, seconds: float, cpu: float, kernel: float = 0.0) -> None:
         self.seconds[phase] = self.seconds.get(phase, 0.0) + seconds
         self.cpu[phase] = self.cpu.get(phase, 0.0) + cpu
+        self.kernel[phase] = self.kernel.get(phase, 0.0) + kernel
 
     @contextmanager
     def __call__(self, phase: str):
         started, cpu = time.perf_counter(), time.process_time()
+        kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime
         try:
             yield
         finally:
-            self.add(phase, time.perf_counter() - started, time.process_time() - cpu)
-            self.peak[phase] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            self.add(phase, time.perf_counter() - started, time.process_time() - cpu, usage.ru_stime - kernel)
+            self.peak[phase] = usage.ru_maxrss / 1024**2
 
-    def total(self, *phases: str) -> tuple[float, float]:
-        return sum(self.seconds.get(p, 0.0) for p in phases), sum(self.cpu.get(p, 0.0) for p in phases)
+    def total(self, *phases: str) -> tuple[float, float, float]:
+        """Wall, CPU and kernel seconds of `phases` together."""
+        return tuple(sum(part.get(p, 0.0) for p in phases) for part in (self.seconds, self.cpu, self.kernel))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -371,6 +378,7 @@ def _judge(con, run: ComparisonRun, today: dt.date, clock: PhaseClock) -> None:
     `findings` and `row_diffs`, and count them for the run. Rows matched exactly by ID are counted on the
     run, not kept one finding each (docs/linkage.md, "What a run keeps")."""
     started, cpu = time.perf_counter(), time.process_time()
+    kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime
     inner = clock.total("registry_values")
 
     def progress(done: int, total: int) -> None:
@@ -395,6 +403,7 @@ def _judge(con, run: ComparisonRun, today: dt.date, clock: PhaseClock) -> None:
         "judge",
         time.perf_counter() - started - (after[0] - inner[0]),
         time.process_time() - cpu - (after[1] - inner[1]),
+        resource.getrusage(resource.RUSAGE_SELF).ru_stime - kernel - (after[2] - inner[2]),
     )
     ComparisonRun.objects.filter(pk=run.pk).update(matched_exact=run.matched_exact)
 
