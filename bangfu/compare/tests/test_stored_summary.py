@@ -3,6 +3,7 @@ finding's registry values and proposal (Finding.difference), the same text resul
 
 import pytest
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from bangfu.compare.models import ChangeKind, Finding, Kind
 from bangfu.compare.rules import ADVICE
@@ -48,7 +49,12 @@ def test_a_pension_change_shows_its_advice_everywhere(users, people, tmp_path, c
     detail = client.get(reverse("compare:finding_detail", kwargs={"pk": finding.pk})).content.decode()
     listed = client.get(reverse("compare:finding_list") + f"?run={run.pk}").content.decode()
     api = client.get(reverse("comparison-finding-detail", kwargs={"pk": finding.pk})).json()
-    for shown in (detail, listed, api["summary"]):
+    response = client.get(reverse("compare:finding_export"), {"run": run.pk, "kind": "conflict"})
+    target = tmp_path / "export.xlsx"
+    target.write_bytes(b"".join(response.streaming_content))
+    header, *rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
+    exported = next(r for r in rows if r[header.index("姓名")] == "石秀英")
+    for shown in (detail, listed, api["summary"], " ".join(str(v) for v in exported)):
         assert "养老保险参保状态：（空） → 参保缴费" in shown
 
 
