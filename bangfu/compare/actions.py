@@ -211,15 +211,14 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
     run._rejected = _rejected_lines(data)
     if not data.valid_rows:
         with clock("error_report"):
-            _save_report(run, data)
+            write_error_report(folder / REPORT, data.header, data.problems)
+            _keep_report(run, folder)
         return _finish(
             run, RunStatus.FAILED, "文件中所有数据行都有错误，未比对，名册未作任何修改。请下载错误报告。"
         )
     report = None
     if data.problems:
-        report = background.submit(
-            _timed, write_error_report, folder / "errors.xlsx", data.header, data.problems
-        )
+        report = background.submit(_timed, write_error_report, folder / REPORT, data.header, data.problems)
     _progress(run, "读取名册", 10)
     with clock("extract_registry"):
         if registry is None:
@@ -252,7 +251,7 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
     if report is not None:
         with clock("error_report"):
             clock.background["error_report"] = report.result()
-            _keep_file(run, "report", folder / "errors.xlsx", f"{stem}-错误报告.xlsx")
+            _keep_report(run, folder)
     return run
 
 
@@ -598,11 +597,11 @@ def _results_csv(con, rejected: list[tuple], target: Path) -> None:
         con.unregister("rejected_rows")
 
 
-def _save_report(run: ComparisonRun, data: SourceFile) -> None:
-    """The error report, written now (a run none of whose rows can be compared)."""
-    target = Path(run.file.path).with_suffix(".errors.xlsx")
-    write_error_report(target, data.header, data.problems)
-    _keep_file(run, "report", target, f"{Path(run.original_name).stem}-错误报告.xlsx")
+REPORT = "errors.xlsx"  # the error report, as written in the run's work folder
+
+
+def _keep_report(run: ComparisonRun, folder: Path) -> None:
+    _keep_file(run, "report", folder / REPORT, f"{Path(run.original_name).stem}-错误报告.xlsx")
 
 
 def _rejected_lines(data: SourceFile) -> list[tuple]:

@@ -3,6 +3,7 @@ reported by row and column while the others are compared; the command's exit cod
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -69,6 +70,24 @@ def test_bad_rows_are_reported_and_the_rest_compared(users, people, tmp_path):
     assert results[0]["匹配结果"] == "精确匹配" and results[0]["匹配证件号码"] == LONG
     assert results[2]["匹配结果"] == "未匹配" and "该行有错误" in results[2]["差异"]
     assert Finding.objects.filter(run=run, status=Status.OPEN).count() == 1
+
+
+def test_a_file_of_only_bad_rows_fails_with_its_report_and_changes_nothing(users, people, tmp_path, settings):
+    rows = [
+        {"姓名": "龙春生", "证件号码": LONG, "死亡日期": "不详"},
+        {"姓名": "石秀英", "证件号码": SHI, "死亡日期": "2025-13-45"},
+    ]
+    run = compare(
+        users["county_a"], "death", write_source(tmp_path / "死亡.xlsx", rows), auto_apply=["death"]
+    )
+    assert run.status == RunStatus.FAILED and "所有数据行都有错误" in run.message, run.message
+    report = open_sheet(run.report.path, [Column("原行号", required=True), Column("错误原因")])
+    assert sorted(r.raw[0] for r in report.rows()) == [3, 4]
+    assert run.report.name.endswith("-错误报告.xlsx")
+    stored = sorted(p.name for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
+    assert stored == sorted([Path(run.file.name).name, Path(run.report.name).name])  # nothing else left
+    assert not Finding.objects.filter(run=run).exists() and not Change.objects.exists()
+    assert not fresh(people["long"]).is_deceased
 
 
 def test_utf8_bom_csv_and_title_rows(users, people, tmp_path):
