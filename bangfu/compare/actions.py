@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from itertools import batched
 from pathlib import Path
 
 import duckdb
@@ -27,8 +28,17 @@ from django.utils import timezone
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.compare import sources
-from bangfu.compare.judging import LINKAGE_COLUMNS, REGISTRY_COLUMNS, judge
-from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, RunStatus, Status, Unreachable
+from bangfu.compare.judging import FILL_PEOPLE_TABLE, LINKAGE_COLUMNS, REGISTRY_COLUMNS, group_fills, judge
+from bangfu.compare.models import (
+    ChangeKind,
+    ComparisonRun,
+    FillPerson,
+    Finding,
+    Kind,
+    RunStatus,
+    Status,
+    Unreachable,
+)
 from bangfu.compare.reader import SourceFile, read_source
 from bangfu.compare.rowsfile import write_rows
 from bangfu.compare.rules import ADVICE, PERSON_CHANGES, employment_key
@@ -47,6 +57,7 @@ FINDING_FIELDS = (
     "run", "kind", "change", "status", "area", "person", "row_no", "name", "method", "probability",
     "source", "registry", "proposal", "summary", "automatic", "outcome",
 )  # fmt: skip
+FILL_PERSON_FIELDS = ("finding", "person", "row_no", "values", "excluded", "outcome")
 DATE_FIELDS = {"died_on"}
 
 
@@ -243,7 +254,8 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
         written = _write_findings(con, run, folder)
         if written >= ANALYZE_AFTER:
             refresh_statistics(Finding)  # the lists' plans: 21 s → 4 ms for a province's first page
-    con.execute("DROP TABLE findings_out")
+        if sum(run._counts["fill_people"].values()) >= ANALYZE_AFTER:
+            refresh_statistics(FillPerson)
     _progress(run, "写出结果文件", 90)
     with clock("results_csv"):
         clock.background["results_csv"] = results.result()
@@ -393,9 +405,11 @@ def _judge(con, run: ComparisonRun, today: dt.date, clock: PhaseClock) -> None:
         clock=clock,
     )
     con.execute("DROP TABLE source_extra")  # judged: memory back for what follows
+    group_fills(con)
     run._counts = _tally(
         con.execute("SELECT kind, change, status, count(*) FROM findings GROUP BY ALL").fetchall(),
         run.matched_exact,
+        con.execute(f"SELECT change, count(*) FROM {FILL_PEOPLE_TABLE} GROUP BY ALL").fetchall(),
     )
     after = clock.total("registry_values")
     clock.add(
@@ -451,51 +465,90 @@ ANALYZE_AFTER = 100_000
 
 
 def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
-    """DuckDB's `findings` into the database. No Python object per finding: on SQLite executemany over
-    the tuples DuckDB hands out, in one transaction; on PostgreSQL COPY of CSV that DuckDB writes in
-    pieces on another thread (see _copy_findings)."""
-    meta = Finding._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in FINDING_FIELDS)
-    table = quote(meta.db_table)
+    """DuckDB's `findings` and `fill_people` into the database (see _write_tables). Fill findings go
+    first, on their own (a province has some tens of thousands): their people need their ids. Returns the
+    number of findings written."""
     select = (
         f"SELECT {int(run.pk)} AS run_id, kind, change, status, area_id, person_id, row_no, name, method, "
         f"probability, {SOURCE_REFERENCE} AS source, registry, proposal, {STORED_SUMMARY} AS summary, "
         "false AS automatic, '' AS outcome FROM findings"
     )
     # In the order written, as rows the database takes as they are; the judged table's memory back.
-    con.execute(f"CREATE TABLE findings_out AS {select} ORDER BY {WRITE_ORDER}")
+    con.execute(f"CREATE TABLE fills_out AS {select} WHERE kind = '{Kind.FILL}' ORDER BY area_id, change")
+    con.execute(f"CREATE TABLE findings_out AS {select} WHERE kind <> '{Kind.FILL}' ORDER BY {WRITE_ORDER}")
     con.execute("DROP TABLE findings")
-    total = con.execute("SELECT count(*) FROM findings_out").fetchall()[0][0]
+    findings = _copy_sql(Finding, FINDING_FIELDS)
+    fills = _write_tables(con, run, [("fills_out", findings)], folder)["fills_out"]
+    ids = list(Finding.objects.filter(run=run, kind=Kind.FILL).values_list("id", "area_id", "change"))
+    con.register(
+        "fill_ids",
+        pa.table(
+            [pa.array([i[n] for i in ids], kind) for n, kind in enumerate(FILL_ID_TYPES)],
+            names=["id", "area_id", "change"],
+        ),
+    )
+    con.execute(
+        f"""CREATE TABLE people_out AS
+        SELECT g.id AS finding_id, p.person_id, p.row_no, p.proposal AS "values", false AS excluded,
+            '' AS outcome
+        FROM {FILL_PEOPLE_TABLE} p JOIN fill_ids g USING (area_id, change) ORDER BY g.id, p.person_id"""
+    )
+    con.unregister("fill_ids")
+    con.execute(f"DROP TABLE {FILL_PEOPLE_TABLE}")
+    tables = [("findings_out", findings), ("people_out", _copy_sql(FillPerson, FILL_PERSON_FIELDS))]
+    written = _write_tables(con, run, tables, folder)
+    for table in ("fills_out", "findings_out", "people_out"):
+        con.execute(f"DROP TABLE {table}")
+    return fills + written["findings_out"]
+
+
+FILL_ID_TYPES = (pa.int64(), pa.string(), pa.string())  # a fill finding's id, village and change
+
+
+def _copy_sql(model, fields: tuple[str, ...]) -> str:
+    """The model's table and the columns of `fields`, as COPY … FROM STDIN names them."""
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    return f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN (FORMAT csv)"
+
+
+def _write_tables(con, run: ComparisonRun, tables: list[tuple[str, str]], work: Path) -> dict[str, int]:
+    """DuckDB tables, each [(name, its COPY statement)], into the database, their rows as they are, in
+    their order; returns {name: rows}. No Python object per row: on PostgreSQL COPY of CSV that DuckDB
+    writes in pieces on another thread (_copy_tables); on SQLite executemany over the tuples DuckDB hands
+    out, in one transaction."""
+    totals = {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name, _ in tables}
     if connection.vendor == "postgresql":
-        _copy_findings(con, run, total, f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)", folder)
-        return total
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(FINDING_FIELDS))})"
-    cursor = con.execute("SELECT * FROM findings_out")
+        _copy_tables(con, run, [(name, totals[name], sql) for name, sql in tables], work)
+        return totals
     with transaction.atomic(), connection.cursor() as db:
-        while batch := cursor.fetchmany(10_000):
-            db.executemany(sql, batch)
-    return total
+        for name, copy_sql in tables:
+            head = copy_sql.removeprefix("COPY ").removesuffix(" FROM STDIN (FORMAT csv)")
+            marks = ", ".join(["%s"] * len(con.execute(f"SELECT * FROM {name} LIMIT 0").description))
+            cursor = con.execute(f"SELECT * FROM {name}")
+            while batch := cursor.fetchmany(10_000):
+                db.executemany(f"INSERT INTO {head} VALUES ({marks})", batch)
+    return totals
 
 
-# Writers of findings at once on PostgreSQL, each on its own connection: the server parses JSON and
-# maintains indexes per row, on one core per connection (2 writers: 1,000,000 findings in about half
-# the time of one).
+# Writers at once on PostgreSQL, each on its own connection: the server parses JSON and maintains
+# indexes per row, on one core per connection (2 writers: 1,000,000 findings in about half the time of
+# one).
 PARALLEL_WRITERS = 2
 
 
-def _copy_findings(con, run: ComparisonRun, total: int, copy_sql: str, work: Path) -> None:
-    """DuckDB writes pieces of WRITE_PIECE findings as CSV on one thread; COPY sends them. Up to one piece,
-    or inside a transaction already open (tests), on this connection in one transaction; more, on
-    PARALLEL_WRITERS connections of their own, a piece per transaction: a run that fails while writing
-    deletes what it wrote (a run's findings were never written in one transaction: runs of millions
-    would hold one open for minutes)."""
+def _copy_tables(con, run: ComparisonRun, tables: list[tuple[str, int, str]], work: Path) -> None:
+    """DuckDB writes pieces of WRITE_PIECE rows of each table [(name, rows, COPY statement)] as CSV on one
+    thread; COPY sends them. Up to one piece in all, or inside a transaction already open (tests), on this
+    connection in one transaction; more, on PARALLEL_WRITERS connections of their own, a piece per
+    transaction: a run that fails while writing deletes what it wrote (a run's findings were never
+    written in one transaction: runs of millions would hold one open for minutes)."""
     import queue
     import threading
 
     from django.db import DEFAULT_DB_ALIAS, connections
 
-    parallel = total > WRITE_PIECE and not connection.in_atomic_block
+    parallel = sum(total for _, total, _ in tables) > WRITE_PIECE and not connection.in_atomic_block
     writers = PARALLEL_WRITERS if parallel else 1
     pieces: queue.Queue = queue.Queue(maxsize=writers)
     errors: list[BaseException] = []
@@ -504,15 +557,18 @@ def _copy_findings(con, run: ComparisonRun, total: int, copy_sql: str, work: Pat
 
         def produce() -> None:
             try:
-                for number, start in enumerate(range(0, total, WRITE_PIECE)):
-                    if errors:
-                        break
-                    target = Path(folder) / f"{number}.csv"
-                    con.cursor().execute(
-                        f"COPY (SELECT * FROM findings_out WHERE rowid >= {start} "
-                        f"AND rowid < {start + WRITE_PIECE}) TO '{target}' (HEADER false)"
-                    )
-                    pieces.put(target)
+                number = 0
+                for name, total, copy_sql in tables:
+                    for start in range(0, total, WRITE_PIECE):
+                        if errors:
+                            return
+                        target = Path(folder) / f"{number}.csv"
+                        con.cursor().execute(
+                            f"COPY (SELECT * FROM {name} WHERE rowid >= {start} "
+                            f"AND rowid < {start + WRITE_PIECE}) TO '{target}' (HEADER false)"
+                        )
+                        pieces.put((target, copy_sql))
+                        number += 1
             except BaseException as exc:  # raised by the caller once the writers have stopped
                 errors.append(exc)
             finally:
@@ -521,7 +577,8 @@ def _copy_findings(con, run: ComparisonRun, total: int, copy_sql: str, work: Pat
 
         def send(db) -> None:
             """COPY each piece until the producer is done; after an error only drain the queue."""
-            while (piece := pieces.get()) is not None:
+            while (item := pieces.get()) is not None:
+                piece, copy_sql = item
                 if not errors:
                     try:
                         with (
@@ -558,8 +615,15 @@ def _copy_findings(con, run: ComparisonRun, total: int, copy_sql: str, work: Pat
         producer.join()
     if errors:
         if parallel:
-            Finding.objects.filter(run_id=run.pk)._raw_delete(Finding.objects.db)
+            _delete_written(run)
         raise errors[0]
+
+
+def _delete_written(run: ComparisonRun) -> None:
+    """What a run wrote of its findings and their people (a failed write)."""
+    fills = Finding.objects.filter(run_id=run.pk, kind=Kind.FILL).values("id")
+    FillPerson.objects.filter(finding_id__in=fills)._raw_delete(FillPerson.objects.db)
+    Finding.objects.filter(run_id=run.pk)._raw_delete(Finding.objects.db)
 
 
 def _results_csv(con, rejected: list[tuple], target: Path) -> None:
@@ -630,21 +694,38 @@ def _raw_cell(data: SourceFile, problem, column: str) -> str:
 
 
 def run_counts(run: ComparisonRun) -> dict:
-    """Findings per kind, per change kind and per status; exact matches that propose nothing are counted
-    on the run (`matched_exact`), not kept one finding each."""
+    """Findings per kind, per change kind and per status, and the people of fill findings per change;
+    exact matches that propose nothing are counted on the run (`matched_exact`), not kept one finding
+    each."""
     rows = (
         Finding.objects.filter(run=run)
         .values_list("kind", "change", "status")
         .annotate(n=Count("id"))
         .order_by()
     )
-    return _tally(rows, run.matched_exact)
+    people = (
+        FillPerson.objects.filter(finding__run=run)
+        .values_list("finding__change")
+        .annotate(n=Count("row_no"))
+        .order_by()
+    )
+    return _tally(rows, run.matched_exact, people)
 
 
-def _tally(rows: Iterable[tuple[str, str, str, int]], matched_exact: int) -> dict:
-    """run_counts from (kind, change, status, count) rows: of the database, or of the judged findings
-    before they are written (the same numbers, without reading millions of rows back)."""
-    counts: dict = {"kind": {}, "change": {}, "open": 0, "accepted": 0, "rejected": 0}
+def _tally(
+    rows: Iterable[tuple[str, str, str, int]], matched_exact: int, fill_people: Iterable[tuple[str, int]]
+) -> dict:
+    """run_counts from (kind, change, status, count) rows and (change, people) of fills: of the database,
+    or of the judged findings before they are written (the same numbers, without reading millions of
+    rows back)."""
+    counts: dict = {
+        "kind": {},
+        "change": {},
+        "open": 0,
+        "accepted": 0,
+        "rejected": 0,
+        "fill_people": dict(fill_people),
+    }
     if matched_exact:  # not kept one finding each
         counts["kind"][Kind.EXACT.value] = matched_exact
     for kind, change, status, n in rows:
@@ -668,6 +749,8 @@ def _finish(run: ComparisonRun, status: str, message: str) -> ComparisonRun:
             f"来源缺少 {kinds.get('missing', 0)}，冲突 {kinds.get('conflict', 0)}；"
             f"待处理 {run.counts['open']}，已自动应用 {run.counts['accepted']}"
         )
+        if people := sum(run.counts.get("fill_people", {}).values()):
+            summary += f"；其中名册补录 {kinds.get('fill', 0)} 组（按村，共 {people} 人）"
         message = "；".join(filter(None, [summary, message]))
         run.percent = 100
     run.message = message
@@ -719,6 +802,8 @@ def accept(actor, finding: Finding, *, automatic: bool = False) -> Finding:
         "自动应用" if automatic else ""
     )
     parts = []
+    if finding.kind == Kind.FILL:
+        finding.outcome = _fill(actor, finding, label)
     if values := proposal.get("person"):
         diff = update_person_fields(actor, person, _typed(values), source=SOURCE_COMPARE, message=label)
         parts += [f"{k}" for k in diff]
@@ -731,9 +816,10 @@ def accept(actor, finding: Finding, *, automatic: bool = False) -> Finding:
     finding.automatic = automatic
     finding.decided_by = actor if getattr(actor, "pk", None) else None
     finding.decided_at = timezone.now()
-    finding.outcome = (
-        ("已修改：" + "、".join(_field_label(p) for p in parts)) if parts else "名册已是建议的值，未修改"
-    )
+    if finding.kind != Kind.FILL:
+        finding.outcome = (
+            ("已修改：" + "、".join(_field_label(p) for p in parts)) if parts else "名册已是建议的值，未修改"
+        )
     finding.save(update_fields=["status", "automatic", "decided_by", "decided_at", "outcome"])
     audit(
         Action.UPDATE,
@@ -743,6 +829,63 @@ def accept(actor, finding: Finding, *, automatic: bool = False) -> Finding:
         + f"比对结果：{finding.difference}；{finding.outcome}"[:1000],
     )
     return finding
+
+
+def _fill(actor, finding: Finding, label: str) -> str:
+    """Fill each person of a fill finding not left out, through the registry's write function (history
+    and audit per person, as a manual edit). A person whose registry has meanwhile got any of the values
+    is not overwritten. Returns the finding's outcome."""
+    from bangfu.compare.rules import SHOWN
+
+    fields = SHOWN[finding.change]
+    filled, kept, left_out = [], [], []
+    people = finding.people.select_related("person").order_by("row_no")
+    for member in people.iterator(chunk_size=2000):
+        person = member.person
+        if member.excluded:
+            left_out.append(person.pk)
+        elif any(getattr(person, name) not in (None, "") for name in fields):
+            kept.append(person.pk)
+        else:
+            update_person_fields(actor, person, _typed(member.values), source=SOURCE_COMPARE, message=label)
+            filled.append(person.pk)
+    outcomes = ((filled, "已补录"), (kept, "名册已有值，未覆盖"), (left_out, "未补录（审核时排除）"))
+    for ids, outcome in outcomes:
+        for chunk in batched(ids, 1000):
+            finding.people.filter(person_id__in=chunk).update(outcome=outcome)
+    return "；".join(
+        part
+        for part in (
+            f"已补录 {len(filled)} 人",
+            f"{len(kept)} 人名册已有值，未覆盖" if kept else "",
+            f"排除 {len(left_out)} 人" if left_out else "",
+        )
+        if part
+    )
+
+
+@transaction.atomic
+def exclude_people(actor, finding: Finding, person_ids: Iterable[int], *, excluded: bool = True) -> int:
+    """Leave people of an open fill finding out of it (or take them back in) before it is accepted.
+    Returns how many changed."""
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    _check_scope(actor, finding)
+    if finding.kind != Kind.FILL or finding.status != Status.OPEN:
+        return 0
+    wanted = finding.people.filter(person_id__in=list(person_ids)).exclude(excluded=excluded)
+    names = list(wanted.values_list("person__name", "row_no"))
+    changed = wanted.update(excluded=excluded)
+    if changed:
+        listed = "、".join(f"{name}（第{row}行）" for name, row in names[:50])
+        audit(
+            Action.UPDATE,
+            actor=actor,
+            obj=finding,
+            message=(f"名册补录排除 {changed} 人：" if excluded else f"名册补录恢复 {changed} 人：")
+            + listed
+            + ("等" if changed > 50 else ""),
+        )
+    return changed
 
 
 def _field_label(name: str) -> str:

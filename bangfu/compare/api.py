@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from bangfu.compare import actions
 from bangfu.compare.filters import FindingFilter
-from bangfu.compare.models import ComparisonRun, Finding
+from bangfu.compare.models import ComparisonRun, FillPerson, Finding
 from bangfu.compare.rowsfile import covered_rows
 from bangfu.core.api import ScopedReadOnlyViewSet
 from bangfu.core.masking import mask_id, mask_phone
@@ -121,6 +121,25 @@ class FindingSerializer(serializers.ModelSerializer):
         return data
 
 
+class FillPersonSerializer(serializers.ModelSerializer):
+    """A person of a fill finding; the ID number masked."""
+
+    name = serializers.CharField(source="person.name", read_only=True)
+    id_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FillPerson
+        fields = ["person", "row_no", "name", "id_number", "values", "excluded", "outcome"]
+
+    def get_id_number(self, member) -> str:
+        return mask_id(member.person.id_number)
+
+
+class ExcludeSerializer(serializers.Serializer):
+    people = serializers.ListField(child=serializers.IntegerField(), min_length=1, help_text="人员 id")
+    excluded = serializers.BooleanField(default=True, help_text="true 排除；false 恢复")
+
+
 class RejectSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="驳回理由")
 
@@ -152,6 +171,26 @@ class FindingViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         finding = actions.accept(request.user, self.get_object())
+        return Response(self.get_serializer(finding).data)
+
+    @extend_schema(summary="名册补录的人员（按源行号）", responses=FillPersonSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def people(self, request, pk=None):
+        finding = self.get_object()
+        page = self.paginate_queryset(finding.people.select_related("person").order_by("row_no"))
+        return self.get_paginated_response(FillPersonSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="名册补录：排除或恢复人员（接受前）", request=ExcludeSerializer, responses=FindingSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def exclude(self, request, pk=None):
+        body = ExcludeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        finding = self.get_object()
+        actions.exclude_people(
+            request.user, finding, body.validated_data["people"], excluded=body.validated_data["excluded"]
+        )
         return Response(self.get_serializer(finding).data)
 
     @extend_schema(summary="驳回：名册不作修改", request=RejectSerializer, responses=FindingSerializer)

@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     UNMATCHED = "unmatched", "未匹配"
     MISSING = "missing", "来源缺少（未参保）"
     CONFLICT = "conflict", "冲突"
+    FILL = "fill", "名册补录（按村）"
 
 
 class ChangeKind(models.TextChoices):
@@ -232,12 +233,57 @@ class Finding(models.Model):
         return f"{self.summary}{ADVICE}{advice(self.change, self.registry, values)}"[:500]
 
     @property
+    def is_fill(self) -> bool:
+        return self.kind == Kind.FILL
+
+    @property
     def summary_public(self) -> str:
         """The difference for users who may not see health data: a disability change's names the
         disability, so they get what kind of difference it is, not the values."""
         if self.change == ChangeKind.DISABILITY:
             return "残疾信息与名册不一致（健康信息，仅有敏感信息查看权限的用户可以查看详情）"
         return self.difference
+
+
+class FillPerson(models.Model):
+    """One person of a fill finding (Kind.FILL): a value the registry has never held that the source gives
+    them, proposed for them with the other people of their village (judging.group_fills). A reviewer may
+    leave people out before accepting; accepting fills the rest, each through the same action as a
+    manual edit."""
+
+    # Written by the million with the run's findings, for findings and people the run has just read:
+    # the database does not check the keys row by row (as Finding's); the composite key is the index.
+    pk = models.CompositePrimaryKey("finding_id", "person_id")
+    finding = models.ForeignKey(
+        Finding,
+        verbose_name="比对结果",
+        on_delete=models.CASCADE,
+        related_name="people",
+        db_index=False,
+        db_constraint=False,
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name="人员",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    row_no = models.PositiveIntegerField("源行号")
+    # The person's own fields and the values proposed for them ({field: value}, as Finding.proposal's
+    # "person" part).
+    values = models.JSONField("建议补录")
+    excluded = models.BooleanField("不补录", default=False)
+    outcome = models.CharField("处理结果", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "补录人员"
+        verbose_name_plural = "补录人员"
+        ordering = ["finding_id", "row_no"]
+
+    def __str__(self):
+        return f"补录：{self.person_id}（第{self.row_no}行）"
 
 
 def identity(person: Person) -> dict:

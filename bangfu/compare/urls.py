@@ -14,6 +14,7 @@ urlpatterns = [
     path("findings/export/", views.finding_export, name="finding_export"),
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),
+    path("findings/<int:pk>/people/", views.finding_people, name="finding_people"),
     path("unreachable/", views.unreachable_list, name="unreachable_list"),
     path("unreachable/export/", views.unreachable_export, name="unreachable_export"),
     path("unreachable/flag/<int:person_pk>/", views.unreachable_flag, name="unreachable_flag"),

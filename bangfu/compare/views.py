@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from bangfu.audit.models import Action
 from bangfu.compare import actions
 from bangfu.compare.filters import FindingFilter
 from bangfu.compare.forms import FlagForm, RunForm
-from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, Unreachable
+from bangfu.compare.models import ChangeKind, ComparisonRun, FillPerson, Finding, Kind, Unreachable
 from bangfu.compare.rowsfile import covered_rows
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
@@ -125,6 +126,7 @@ def run_detail(request, pk: int):
         counts = actions.run_counts(run) if run.status == "done" else {"kind": {}, "change": {}}
         context["kind_rows"] = [(k, counts["kind"].get(k.value, 0)) for k in Kind]
         context["change_rows"] = [(c, counts["change"].get(c.value, 0)) for c in ChangeKind]
+        context["fill_people"] = sum(counts.get("fill_people", {}).values())
         context["open_count"] = counts.get("open", 0)
         context["accepted_count"] = counts.get("accepted", 0)
         context["rejected_count"] = counts.get("rejected", 0)
@@ -226,6 +228,8 @@ def _scoped_finding(request, pk: int) -> Finding:
 @staff_required
 def finding_detail(request, pk: int):
     finding = _scoped_finding(request, pk)
+    if finding.is_fill:
+        return _fill_detail(request, finding)
     rows = finding.source_rows()
     registry = finding.registry_shown
     sensitive = request.user.can_view_sensitive and (any(rows) or registry)
@@ -263,6 +267,65 @@ def finding_detail(request, pk: int):
             "tab": "findings",
         },
     )
+
+
+def _fill_detail(request, finding: Finding):
+    """A fill finding: its people, a page at a time (by name or ID number if searched), each with the
+    values proposed for them; while open, people can be left out or taken back in."""
+    people = finding.people.select_related("person").order_by("row_no")
+    query = request.GET.get("q", "").strip()
+    if query:
+        people = people.filter(Q(person__name__contains=query) | Q(person__id_number=query.upper()))
+    context = paginate(request, people)
+    sensitive = request.user.can_view_sensitive
+    shown = [
+        (
+            member,
+            member.person.id_number if sensitive else mask_id(member.person.id_number),
+            "；".join(_proposal_lines({"person": member.values})).replace("人员 · ", ""),
+        )
+        for member in context["object_list"]
+    ]
+    if sensitive and shown:
+        audit(
+            Action.VIEW_SENSITIVE,
+            actor=request.user,
+            obj=finding,
+            message=f"查看名册补录人员（含完整证件号码，第{context['page_obj'].number}页）",
+        )
+    counted = finding.people.values("excluded").annotate(n=Count("row_no")).order_by()
+    totals = {row["excluded"]: row["n"] for row in counted}
+    context.update(
+        {
+            "finding": finding,
+            "people": shown,
+            "query": query,
+            "included": totals.get(False, 0),
+            "excluded": totals.get(True, 0),
+            "nav": "compare",
+            "tab": "findings",
+        }
+    )
+    return render(request, "compare/fill_detail.html", context)
+
+
+@staff_required
+@require_POST
+def finding_people(request, pk: int):
+    """Leave the selected people of an open fill finding out of it, or take them back in."""
+    finding = _scoped_finding(request, pk)
+    ids = [int(i) for i in request.POST.getlist("people") if i.isdigit()]
+    excluding = request.POST.get("do") != "include"
+    if not finding.is_fill or not finding.decidable:
+        messages.warning(request, "该结果已处理，不能再调整补录人员。")
+    elif not ids:
+        messages.warning(request, "请先勾选人员。")
+    else:
+        count = actions.exclude_people(request.user, finding, ids, excluded=excluding)
+        messages.success(request, f"已{'排除' if excluding else '恢复'} {count} 人。")
+    back = request.POST.get("next", "")
+    target = reverse("compare:finding_detail", kwargs={"pk": finding.pk})
+    return redirect(f"{target}?{back}" if back else target)
 
 
 def _proposal_lines(proposal: dict, *, hide_health: bool = False) -> list[str]:
@@ -310,33 +373,53 @@ def finding_export(request):
     queryset = filterset.qs.select_related("run", "decided_by", "person").order_by(*Finding._meta.ordering)
 
     def findings():
-        """With the source rows of findings that have no person (their ID is the source's)."""
+        """With the source rows of findings that have no person (their ID is the source's), and the people
+        of fill findings."""
         for chunk in batched(queryset.iterator(chunk_size=2000), 2000):
-            cells = covered_rows(f for f in chunk if f.person_id is None)
+            cells = covered_rows(f for f in chunk if f.person_id is None and not f.is_fill)
+            people: dict[int, list] = {}
+            fills = [f.pk for f in chunk if f.is_fill]
+            for member in (
+                FillPerson.objects.filter(finding_id__in=fills)
+                .select_related("person")
+                .order_by("finding_id", "row_no")
+            ):
+                people.setdefault(member.finding_id, []).append(member)
             for f in chunk:
-                yield f, cells.get(f.pk, [{}])[0]
+                yield f, cells.get(f.pk, [{}])[0], people.get(f.pk, ())
+
+    def row(f, row_no, name, id_number, difference, outcome):
+        return (
+            f.run_id,
+            f.run.get_source_type_display(),
+            f.get_kind_display(),
+            f.get_change_display(),
+            f.get_status_display(),
+            row_no or "",
+            name,
+            id_number if sensitive else mask_id(id_number),
+            f.area_id,
+            f.method,
+            "" if f.probability is None else round(f.probability, 4),
+            difference,
+            outcome,
+            f.decided_by.display_name if f.decided_by else "",
+            timezone.localtime(f.decided_at).strftime("%Y-%m-%d %H:%M") if f.decided_at else "",
+            "是" if f.automatic else "",
+        )
 
     def rows():
-        for f, cells in findings():
+        for f, cells, people in findings():
+            if f.is_fill:  # a line per person, with what is proposed for them
+                for member in people:
+                    values = "；".join(_proposal_lines({"person": member.values})).replace("人员 · ", "")
+                    outcome = member.outcome or ("审核时排除" if member.excluded else "")
+                    yield row(f, member.row_no, member.person.name, member.person.id_number,
+                              f"名册补录：{values}", outcome)  # fmt: skip
+                continue
             id_number = f.registry_shown.get("证件号码") or cells.get("证件号码") or ""
-            yield (
-                f.run_id,
-                f.run.get_source_type_display(),
-                f.get_kind_display(),
-                f.get_change_display(),
-                f.get_status_display(),
-                f.row_no or "",
-                f.name,
-                id_number if sensitive else mask_id(id_number),
-                f.area_id,
-                f.method,
-                "" if f.probability is None else round(f.probability, 4),
-                f.difference if sensitive else f.summary_public,
-                f.outcome,
-                f.decided_by.display_name if f.decided_by else "",
-                timezone.localtime(f.decided_at).strftime("%Y-%m-%d %H:%M") if f.decided_at else "",
-                "是" if f.automatic else "",
-            )
+            difference = f.difference if sensitive else f.summary_public
+            yield row(f, f.row_no, f.name, id_number, difference, f.outcome)
 
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:

@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 from bangfu.compare.models import ChangeKind, Finding, Kind
 from bangfu.compare.rowsfile import covered_rows, read_rows
 from bangfu.compare.tests.conftest import LONG, SHI, compare, write_source
+from bangfu.registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pension_run(users, people, tmp_path):
     """龙春生 twice with two statuses of one pension kind (a contradiction over two rows); 石秀英 once;
-    a stranger nobody in the registry is."""
+    a stranger nobody in the registry is. 石秀英's registry holds a status already: her change is a finding
+    of its own (a value never held is filled by village)."""
+    Person.objects.filter(pk=people["shi"].pk).update(
+        pension_insurance="城乡居民养老保险", pension_status="暂停缴费"
+    )
     path = write_source(
         tmp_path / "社保.xlsx",
         [
@@ -126,6 +131,7 @@ def test_findings_are_listed_newest_run_first_then_village_by_village(users, peo
     county B's 田大山 (433123…) before county A's people (433124…), though his row comes last."""
     from bangfu.compare.tests.conftest import LONG, MA, TIAN, WU
 
+    Person.objects.update(medical_insured_year=2024, medical_status="参保")  # changes, not fills
     rows = [
         {"姓名": name, "证件号码": number, "参保年度": "2025", "参保状态": "参保"}
         for name, number in (("吴建国", WU), ("龙春生", LONG), ("麻老三", MA), ("田大山", TIAN))

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from bangfu.compare.models import ChangeKind, Finding, Kind, RunStatus, Status
+from bangfu.compare.models import ChangeKind, FillPerson, Finding, Kind, RunStatus, Status
 from bangfu.compare.tests.conftest import LONG, MA, SHI, TIAN, WU, compare, fresh, lines, write_source
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,12 @@ def row(name, id_number, **extra):
 def conflicts(run, change=None):
     qs = Finding.objects.filter(run=run, kind=Kind.CONFLICT)
     return list(qs.filter(change=change) if change else qs)
+
+
+def filled(run, change) -> dict:
+    """{person id: the values proposed} of the people of the run's fill findings of `change`."""
+    people = FillPerson.objects.filter(finding__run=run, finding__kind=Kind.FILL, finding__change=change)
+    return {member.person_id: member.values for member in people}
 
 
 def test_death_file_proposes_deceased_and_changes_nothing_yet(users, people, tmp_path):
@@ -78,7 +84,10 @@ def test_social_insurance_pension_status_employer_and_uninsured(users, people, t
     )  # fmt: skip
     run = compare(users["county_a"], "social-insurance", path)
     assert run.status == RunStatus.DONE, run.message
-    pension = {f.person_id: f.proposal["person"] for f in conflicts(run, ChangeKind.PENSION)}
+    # The registry held no pension values: filled by village, not a finding per person.
+    assert conflicts(run, ChangeKind.PENSION) == []
+    pension = filled(run, ChangeKind.PENSION)
+    assert set(pension) == {people["long"].pk, people["ma"].pk}
     assert pension[people["long"].pk] == {
         "pension_insurance": "城乡居民养老保险",
         "pension_status": "参保缴费",
@@ -135,9 +144,12 @@ def test_medical_insurance_status_and_uninsured(users, people, tmp_path):
         ],
     )
     run = compare(users["county_a"], "medical-insurance", path)
-    found = {f.person_id: f.proposal["person"] for f in conflicts(run, ChangeKind.MEDICAL)}
-    assert found[people["long"].pk] == {"medical_insured_year": 2025, "medical_status": "参保"}
-    assert found[people["shi"].pk] == {"medical_insured_year": 2025, "medical_status": "未参保"}
+    # The registry held no medical values: filled by village; 石秀英's latest year counts.
+    assert conflicts(run, ChangeKind.MEDICAL) == []
+    assert filled(run, ChangeKind.MEDICAL) == {
+        people["long"].pk: {"medical_insured_year": 2025, "medical_status": "参保"},
+        people["shi"].pk: {"medical_insured_year": 2025, "medical_status": "未参保"},
+    }
     missing = {f.person_id for f in Finding.objects.filter(run=run, kind=Kind.MISSING)}
     assert missing == {people["wu"].pk, people["ma"].pk}
 

@@ -8,6 +8,7 @@ from python_calamine import CalamineWorkbook
 from bangfu.compare.models import ChangeKind, Finding, Kind
 from bangfu.compare.rules import ADVICE
 from bangfu.compare.tests.conftest import LONG, MA, SHI, compare, lines, write_source
+from bangfu.registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,16 @@ CHANGES = {
 }
 
 
+@pytest.fixture
+def held(people):
+    """The registry already holds insurance values (a value it never held is filled by village instead:
+    test_fills.py), so that the files' changes are findings of their own."""
+    Person.objects.filter(pk=people["ma"].pk).update(medical_insured_year=2024, medical_status="未参保")
+    Person.objects.filter(pk=people["shi"].pk).update(pension_insurance=PENSION, pension_status="暂停缴费")
+
+
 @pytest.mark.parametrize("source_type", sorted(FILES))
-def test_the_advice_is_derived_as_results_csv_says_it(source_type, users, people, tmp_path):
+def test_the_advice_is_derived_as_results_csv_says_it(source_type, users, people, held, tmp_path):
     run = compare(users["county_a"], source_type, write_source(tmp_path / "来源.xlsx", FILES[source_type]))
     finding = Finding.objects.get(run=run, kind=Kind.CONFLICT, change=CHANGES[source_type])
     assert finding.summary.startswith("来源：") and ADVICE not in finding.summary  # what the source said
@@ -36,15 +45,12 @@ def test_the_advice_is_derived_as_results_csv_says_it(source_type, users, people
     assert finding.difference.startswith(finding.summary + ADVICE)
 
 
-def test_a_pension_change_shows_its_advice_everywhere(users, people, tmp_path, client_for):
+def test_a_pension_change_shows_its_advice_everywhere(users, people, held, tmp_path, client_for):
     run = compare(
         users["county_a"], "social-insurance", write_source(tmp_path / "社保.xlsx", FILES["social-insurance"])
     )
     finding = Finding.objects.get(run=run, kind=Kind.CONFLICT, change=ChangeKind.PENSION)
-    assert finding.difference == (
-        "来源：城乡居民养老保险参保缴费。建议：养老保险险种：（空） → 城乡居民养老保险；"
-        "养老保险参保状态：（空） → 参保缴费"
-    )
+    assert finding.difference == "来源：城乡居民养老保险参保缴费。建议：养老保险参保状态：暂停缴费 → 参保缴费"
     client = client_for(users["county_a"])
     detail = client.get(reverse("compare:finding_detail", kwargs={"pk": finding.pk})).content.decode()
     listed = client.get(reverse("compare:finding_list") + f"?run={run.pk}").content.decode()
@@ -55,10 +61,10 @@ def test_a_pension_change_shows_its_advice_everywhere(users, people, tmp_path, c
     header, *rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
     exported = next(r for r in rows if r[header.index("姓名")] == "石秀英")
     for shown in (detail, listed, api["summary"], " ".join(str(v) for v in exported)):
-        assert "养老保险参保状态：（空） → 参保缴费" in shown
+        assert "养老保险参保状态：暂停缴费 → 参保缴费" in shown
 
 
-def test_findings_that_kept_their_advice_show_it_as_kept(users, people, tmp_path):
+def test_findings_that_kept_their_advice_show_it_as_kept(users, people, held, tmp_path):
     run = compare(
         users["county_a"], "social-insurance", write_source(tmp_path / "社保.xlsx", FILES["social-insurance"])
     )
