@@ -136,7 +136,7 @@ class FillPersonSerializer(serializers.ModelSerializer):
 
 
 class ExcludeSerializer(serializers.Serializer):
-    people = serializers.ListField(child=serializers.IntegerField(), min_length=1, help_text="人员 id")
+    people = serializers.ListField(child=serializers.IntegerField(), default=list, help_text="人员 id")
     excluded = serializers.BooleanField(default=True, help_text="true 排除；false 恢复")
 
 
@@ -185,9 +185,9 @@ class FindingViewSet(ScopedReadOnlyViewSet):
     )
     @action(detail=True, methods=["post"])
     def exclude(self, request, pk=None):
+        finding = self.get_object()  # outside the user's area: 404 before anything else
         body = ExcludeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        finding = self.get_object()
         actions.exclude_people(
             request.user, finding, body.validated_data["people"], excluded=body.validated_data["excluded"]
         )

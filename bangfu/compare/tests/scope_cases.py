@@ -11,12 +11,15 @@ OBJECT_VIEWS = {
     "compare:run_report": (lambda o: {"pk": o["run"].pk}, ["get"]),
     "compare:finding_detail": (lambda o: {"pk": o["finding"].pk}, ["get"]),
     "compare:finding_decide": (lambda o: {"pk": o["finding"].pk}, ["post"]),
+    "compare:finding_people": (lambda o: {"pk": o["fill"].pk}, ["post"]),
     "compare:unreachable_flag": (lambda o: {"person_pk": o["person"].pk}, ["post"]),
     "compare:unreachable_clear": (lambda o: {"pk": o["flag"].pk}, ["post"]),
     "comparison-run-detail": (lambda o: {"pk": o["run"].pk}, ["get"]),
     "comparison-finding-detail": (lambda o: {"pk": o["finding"].pk}, ["get"]),
     "comparison-finding-accept": (lambda o: {"pk": o["finding"].pk}, ["post"]),
     "comparison-finding-reject": (lambda o: {"pk": o["finding"].pk}, ["post"]),
+    "comparison-finding-people": (lambda o: {"pk": o["fill"].pk}, ["get"]),
+    "comparison-finding-exclude": (lambda o: {"pk": o["fill"].pk}, ["post"]),
 }
 LIST_VIEWS = {
     "compare:run_list": "",
@@ -34,8 +37,8 @@ A_MARKERS = {"marker-compare-A"}
 
 
 def objects(users, base):
-    """A death run of county A (one bad row, so it has an error report) proposing 龙春生's death, and a
-    联系不上 flag on him."""
+    """A death run of county A (one bad row, so it has an error report) proposing 龙春生's death, a 社保
+    run filling his pension status (a fill finding of his village), and a 联系不上 flag on him."""
     from bangfu.compare.actions import create_run, flag_unreachable, run_comparison
     from bangfu.compare.models import Finding
     from bangfu.compare.tests.conftest import write_source
@@ -50,6 +53,15 @@ def objects(users, base):
         )
         run = create_run(area=users["county_a"].area, user=users["county_a"], source_type="death", path=path)
         run = run_comparison(run)
+        path = write_source(
+            Path(tmp) / "marker-compare-A-社保.xlsx",
+            [{"姓名": "龙春生", "证件号码": HEAD_ID, "险种": "城乡居民养老保险", "参保状态": "参保缴费"}],
+        )
+        pension = create_run(
+            area=users["county_a"].area, user=users["county_a"], source_type="social-insurance", path=path
+        )
+        pension = run_comparison(pension)
     finding = Finding.objects.get(run=run, change="death")
+    fill = Finding.objects.get(run=pension, kind="fill")
     flag = flag_unreachable(users["county_a"], base["person"], "电话停机")
-    return {"run": run, "finding": finding, "flag": flag}
+    return {"run": run, "finding": finding, "fill": fill, "flag": flag}
