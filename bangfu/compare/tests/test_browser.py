@@ -5,7 +5,7 @@ history."""
 import pytest
 from playwright.sync_api import expect
 
-from bangfu.compare.tests.conftest import LONG, MA, write_source
+from bangfu.compare.tests.conftest import LONG, MA, SHI, write_source
 from bangfu.core.tests.browser import log_in, shot
 from bangfu.registry.models import Person
 
@@ -70,3 +70,30 @@ def test_upload_review_accept_reject_and_see_history(page, live_server, users, p
     _scenario(page, live_server.url, death, jobs, people["long"].pk)
     assert Person.objects.get(pk=people["long"].pk).is_deceased
     assert Person.objects.get(pk=people["ma"].pk).employment_status == "未务工"
+
+
+@pytest.mark.browser
+def test_fill_a_village_leaving_one_person_out(page, live_server, users, people, tmp_path):
+    """A first 社保 file: the registry held no pension values, so the village's people are one 名册补录;
+    the officer leaves 石秀英 out and fills the others."""
+    rows = [
+        {"姓名": name, "证件号码": number, "险种": "城乡居民养老保险", "参保状态": "参保缴费"}
+        for name, number in (("龙春生", LONG), ("石秀英", SHI), ("麻老三", MA))
+    ]
+    path = write_source(tmp_path / "社保参保.xlsx", rows)
+    log_in(page, live_server.url, "u_county_a")
+    upload(page, live_server.url, "社保参保", path)
+    expect(page.locator("#fill-people-count")).to_contain_text("共 3 人")
+    page.get_by_role("link", name="名册补录（按村）").click()
+    page.get_by_role("link", name="详情").first.click()
+    expect(page.locator("#fill-people")).to_contain_text("石秀英")
+    page.get_by_label("选择 石秀英").check()
+    page.get_by_role("button", name="排除所选").click()
+    expect(page.locator("#fill-counts")).to_contain_text("补录 2 人，已排除 1 人")
+    shot(page, "compare-fill")
+    page.get_by_role("button", name="接受并补录（2 人）").click()
+    expect(page.locator("#finding-status")).to_contain_text("已接受")
+    expect(page.locator("#fill-people")).to_contain_text("未补录（审核时排除）")
+    assert Person.objects.get(pk=people["long"].pk).pension_status == "参保缴费"
+    assert Person.objects.get(pk=people["ma"].pk).pension_status == "参保缴费"
+    assert Person.objects.get(pk=people["shi"].pk).pension_status == ""
