@@ -477,8 +477,23 @@ def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
     con.execute(f"CREATE TABLE fills_out AS {select} WHERE kind = '{Kind.FILL}' ORDER BY area_id, change")
     con.execute(f"CREATE TABLE findings_out AS {select} WHERE kind <> '{Kind.FILL}' ORDER BY {WRITE_ORDER}")
     con.execute("DROP TABLE findings")
-    findings = _copy_sql(Finding, FINDING_FIELDS)
-    fills = _write_tables(con, run, [("fills_out", findings)], folder)["fills_out"]
+    findings = (Finding, FINDING_FIELDS)
+    try:
+        return _write_all(con, run, findings, folder)
+    except BaseException:
+        # The fills are committed before their people, and above one piece each piece is committed on
+        # its own: a run that fails while writing deletes what it wrote (outside a transaction; inside
+        # one, the transaction's rollback does).
+        if not connection.in_atomic_block:
+            _delete_written(run)
+        raise
+    finally:
+        for table in ("fills_out", "findings_out", "people_out", FILL_PEOPLE_TABLE):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _write_all(con, run: ComparisonRun, findings: tuple, folder: Path) -> int:
+    fills = _write_tables(con, [("fills_out", *findings)], folder)["fills_out"]
     ids = list(Finding.objects.filter(run=run, kind=Kind.FILL).values_list("id", "area_id", "change"))
     con.register(
         "fill_ids",
@@ -494,40 +509,39 @@ def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
         FROM {FILL_PEOPLE_TABLE} p JOIN fill_ids g USING (area_id, change) ORDER BY g.id, p.person_id"""
     )
     con.unregister("fill_ids")
-    con.execute(f"DROP TABLE {FILL_PEOPLE_TABLE}")
-    tables = [("findings_out", findings), ("people_out", _copy_sql(FillPerson, FILL_PERSON_FIELDS))]
-    written = _write_tables(con, run, tables, folder)
-    for table in ("fills_out", "findings_out", "people_out"):
-        con.execute(f"DROP TABLE {table}")
-    return fills + written["findings_out"]
+    tables = [("findings_out", *findings), ("people_out", FillPerson, FILL_PERSON_FIELDS)]
+    return fills + _write_tables(con, tables, folder)["findings_out"]
 
 
 FILL_ID_TYPES = (pa.int64(), pa.string(), pa.string())  # a fill finding's id, village and change
 
 
-def _copy_sql(model, fields: tuple[str, ...]) -> str:
-    """The model's table and the columns of `fields`, as COPY … FROM STDIN names them."""
+def _table_columns(model, fields: tuple[str, ...]) -> str:
+    """The model's table and the columns of `fields`, as COPY and INSERT name them."""
     meta, quote = model._meta, connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    return f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN (FORMAT csv)"
+    return f"{quote(meta.db_table)} ({columns})"
 
 
-def _write_tables(con, run: ComparisonRun, tables: list[tuple[str, str]], work: Path) -> dict[str, int]:
-    """DuckDB tables, each [(name, its COPY statement)], into the database, their rows as they are, in
-    their order; returns {name: rows}. No Python object per row: on PostgreSQL COPY of CSV that DuckDB
-    writes in pieces on another thread (_copy_tables); on SQLite executemany over the tuples DuckDB hands
-    out, in one transaction."""
-    totals = {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name, _ in tables}
+def _write_tables(con, tables: list[tuple], work: Path) -> dict[str, int]:
+    """DuckDB tables, each [(name, model, fields)] with its columns in the fields' order, into the model's
+    table, their rows as they are, in their order; returns {name: rows}. No Python object per row: on
+    PostgreSQL COPY of CSV that DuckDB writes in pieces on another thread (_copy_tables); on SQLite
+    executemany over the tuples DuckDB hands out, in one transaction."""
+    totals = {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name, _, _ in tables}
     if connection.vendor == "postgresql":
-        _copy_tables(con, run, [(name, totals[name], sql) for name, sql in tables], work)
+        copies = [
+            (name, totals[name], f"COPY {_table_columns(model, fields)} FROM STDIN (FORMAT csv)")
+            for name, model, fields in tables
+        ]
+        _copy_tables(con, copies, work)
         return totals
     with transaction.atomic(), connection.cursor() as db:
-        for name, copy_sql in tables:
-            head = copy_sql.removeprefix("COPY ").removesuffix(" FROM STDIN (FORMAT csv)")
-            marks = ", ".join(["%s"] * len(con.execute(f"SELECT * FROM {name} LIMIT 0").description))
+        for name, model, fields in tables:
+            sql = f"INSERT INTO {_table_columns(model, fields)} VALUES ({', '.join(['%s'] * len(fields))})"
             cursor = con.execute(f"SELECT * FROM {name}")
             while batch := cursor.fetchmany(10_000):
-                db.executemany(f"INSERT INTO {head} VALUES ({marks})", batch)
+                db.executemany(sql, batch)
     return totals
 
 
@@ -537,12 +551,12 @@ def _write_tables(con, run: ComparisonRun, tables: list[tuple[str, str]], work: 
 PARALLEL_WRITERS = 2
 
 
-def _copy_tables(con, run: ComparisonRun, tables: list[tuple[str, int, str]], work: Path) -> None:
+def _copy_tables(con, tables: list[tuple[str, int, str]], work: Path) -> None:
     """DuckDB writes pieces of WRITE_PIECE rows of each table [(name, rows, COPY statement)] as CSV on one
     thread; COPY sends them. Up to one piece in all, or inside a transaction already open (tests), on this
     connection in one transaction; more, on PARALLEL_WRITERS connections of their own, a piece per
-    transaction: a run that fails while writing deletes what it wrote (a run's findings were never
-    written in one transaction: runs of millions would hold one open for minutes)."""
+    transaction (runs of millions would hold one open for minutes; _write_findings deletes what a failed
+    run wrote)."""
     import queue
     import threading
 
@@ -614,9 +628,7 @@ def _copy_tables(con, run: ComparisonRun, tables: list[tuple[str, int, str]], wo
                     raise errors[0]
         producer.join()
     if errors:
-        if parallel:
-            _delete_written(run)
-        raise errors[0]
+        raise errors[0]  # what the writers committed is deleted by _write_findings
 
 
 def _delete_written(run: ComparisonRun) -> None:

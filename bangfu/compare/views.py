@@ -282,7 +282,7 @@ def _fill_detail(request, finding: Finding):
         (
             member,
             member.person.id_number if sensitive else mask_id(member.person.id_number),
-            "；".join(_proposal_lines({"person": member.values})).replace("人员 · ", ""),
+            _filled(member.values, finding.change),
         )
         for member in context["object_list"]
     ]
@@ -326,6 +326,16 @@ def finding_people(request, pk: int):
     back = request.POST.get("next", "")
     target = reverse("compare:finding_detail", kwargs={"pk": finding.pk})
     return redirect(f"{target}?{back}" if back else target)
+
+
+def _filled(values: dict, change: str) -> str:
+    """What a fill proposes for one person, in the order the rules show the fields (PostgreSQL's jsonb
+    keeps keys in an order of its own)."""
+    from bangfu.compare.rules import SHOWN
+
+    order = SHOWN.get(change, ())
+    ordered = dict(sorted(values.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99))
+    return "；".join(_proposal_lines({"person": ordered})).replace("人员 · ", "")
 
 
 def _proposal_lines(proposal: dict, *, hide_health: bool = False) -> list[str]:
@@ -412,7 +422,7 @@ def finding_export(request):
         for f, cells, people in findings():
             if f.is_fill:  # a line per person, with what is proposed for them
                 for member in people:
-                    values = "；".join(_proposal_lines({"person": member.values})).replace("人员 · ", "")
+                    values = _filled(member.values, f.change)
                     outcome = member.outcome or ("审核时排除" if member.excluded else "")
                     yield row(f, member.row_no, member.person.name, member.person.id_number,
                               f"名册补录：{values}", outcome)  # fmt: skip

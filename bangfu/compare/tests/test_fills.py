@@ -232,3 +232,28 @@ def test_api_lists_the_people_masked_and_leaves_them_out(fill_run, users, people
 def test_the_run_page_counts_the_people_of_fills(fill_run, users, client_for):
     page = client_for(users["county_a"]).get(reverse("compare:run_detail", kwargs={"pk": fill_run.pk}))
     assert "（按村成组，共 3 人）" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the fills are committed before their people, as in a run
+def test_a_run_failing_while_writing_people_leaves_no_finding(users, people, tmp_path, monkeypatch):
+    from bangfu.compare.models import ComparisonRun, RunStatus
+
+    rows = [
+        pension_row("龙春生", LONG),
+        pension_row("石秀英", SHI),
+        {"姓名": "陌生人", "证件号码": "", "险种": PENSION},
+    ]
+    monkeypatch.setattr(actions, "WRITE_PIECE", 1)  # PostgreSQL: several connections, a piece each
+    group_fills = actions.group_fills
+
+    def broken(con):  # people the database refuses (源行号 ≥ 0), written after the fills and findings
+        group_fills(con)
+        con.execute("UPDATE fill_people SET row_no = -row_no")
+
+    monkeypatch.setattr(actions, "group_fills", broken)
+    with pytest.raises(Exception, match=r"(?i)check|constraint|row_no"):
+        compare(users["county_a"], "social-insurance", write_source(tmp_path / "社保.xlsx", rows))
+    run = ComparisonRun.objects.get()
+    assert run.status == RunStatus.FAILED
+    assert not Finding.objects.filter(run=run).exists() and not FillPerson.objects.exists()
+    assert Person.objects.filter(pension_status="参保缴费").count() == 0
