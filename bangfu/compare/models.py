@@ -196,6 +196,8 @@ class Finding(models.Model):
         ]
 
     def __str__(self):
+        if self.kind == Kind.FILL:
+            return f"名册补录（{self.get_change_display()}）：{self.area_id}"
         what = self.get_change_display() if self.change else self.get_kind_display()
         return f"{what}：{self.name or '—'}" + (f"（第{self.row_no}行）" if self.row_no else "")
 
