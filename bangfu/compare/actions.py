@@ -404,7 +404,11 @@ def _judge(con, run: ComparisonRun, today: dt.date, clock: PhaseClock) -> None:
         progress=progress,
         clock=clock,
     )
-    con.execute("DROP TABLE source_extra")  # judged: memory back for what follows
+    # Judged: of the registry's values results.csv reads only each person's ID number (memory back for
+    # the writing, where DuckDB sorts the findings and writes results.csv at once).
+    con.execute("CREATE TABLE registry_ids AS SELECT person_id, id_number FROM registry_full")
+    con.execute("DROP VIEW registry")
+    con.execute("DROP TABLE registry_full")
     group_fills(con)
     run._counts = _tally(
         con.execute("SELECT kind, change, status, count(*) FROM findings GROUP BY ALL").fetchall(),
@@ -663,7 +667,8 @@ def _results_csv(con, rejected: list[tuple], target: Path) -> None:
                     CASE WHEN r.id_number IS NOT NULL AND l.method <> 'none'
                          THEN printf('%.4f', l.probability) END AS probability,
                     d.diff
-                FROM links l JOIN source s USING (row_no) LEFT JOIN registry r ON r.person_id = l.person_id
+                FROM links l JOIN source s USING (row_no)
+                LEFT JOIN registry_ids r ON r.person_id = l.person_id
                 LEFT JOIN row_diffs d USING (row_no)
                 UNION ALL SELECT * FROM rejected_rows
             ) ORDER BY row_no

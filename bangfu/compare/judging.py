@@ -1,12 +1,12 @@
 """Judging a linked source file column-wise: the rules of `rules.py` as DuckDB SQL over the run's linked rows,
 for the many rows they are simple for, and the rules themselves (plain Python, per person) for the others.
 
-Input, in one DuckDB connection: `links` (the linkage's result), `source`, `source_extra` and
-`registry_full` (actions.py). Output: the table `findings` (one row per finding to keep, every value as the
-database column takes it, JSON as text; `covers` the source rows it covers, by number: their cells are
-in the run's rows file) and the table `row_diffs` (the 差异 text of results.csv per source
-row). Both paths give the same findings for the same rows: tests/test_judging.py holds them to that on
-random data, against the per-row rules alone (`columnar=False`).
+Input, in one DuckDB connection: `links` (the linkage's result), `source`, `source_extra` (dropped once
+judged) and `registry_full` (actions.py). Output: the table `findings` (one row per finding to keep,
+every value as the database column takes it, JSON as text; `covers` the source rows it covers, by
+number: their cells are in the run's rows file) and the table `row_diffs` (the 差异 text of results.csv
+per source row). Both paths give the same findings for the same rows: tests/test_judging.py holds them
+to that on random data, against the per-row rules alone (`columnar=False`).
 
 What goes where (docs/linkage.md, "Judging"):
 - match findings (模糊匹配, 未匹配) and 未参保 (registry people an insurance file lacks): SQL, every row;
@@ -148,11 +148,13 @@ def judge(
     own). `employments(person ids)` gives existing employment records' keys (Rules.employments)."""
     con.execute(FINDINGS_TABLE)
     con.execute(
+        # The values the SQL reads of each row's extra, taken out once; the extra itself stays in
+        # source_extra (read again only for the rows judged in Python): at 5 million rows a copy of it
+        # here made DuckDB spill a gigabyte to disk.
         f"""CREATE OR REPLACE TABLE lk AS
-        SELECT l.row_no, r.person_id, l.method, l.probability, l.id_problem, s.name AS row_name, e.extra
+        SELECT l.row_no, l.person_id, l.method, l.probability, l.id_problem, s.name AS row_name
             {_extracted(source_type, "e.extra")}
-        FROM links l JOIN source s USING (row_no) JOIN source_extra e USING (row_no)
-        LEFT JOIN registry_full r ON r.person_id = l.person_id"""
+        FROM links l JOIN source s USING (row_no) JOIN source_extra e USING (row_no)"""
     )
     exact = con.execute(
         "SELECT count(*) FROM lk WHERE person_id IS NOT NULL AND method = 'exact'"
@@ -169,9 +171,11 @@ def judge(
             _columnar_conflicts(con, source_type)
     _python_findings(con, rules, columnar, employments, progress, clock)
     _missing(con, source_type, rules, today, columnar)
+    # Each table dropped once nothing reads it, the input's source_extra too: memory for what follows
+    # (beyond its limit DuckDB spills to disk: at 5 million rows it wrote a gigabyte while judging).
+    for table in ("lk", "py_people", "source_extra"):
+        con.execute(f"DROP TABLE {table}")
     _row_diffs(con)
-    for table in ("lk", "py_people", "decisions", "covered"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
     return exact[0]
 
 
@@ -326,6 +330,8 @@ def _columnar_conflicts(con, source_type: str) -> None:
         FROM decisions d JOIN covered c USING (person_id) JOIN registry_full r USING (person_id)
         WHERE d.what IS NOT NULL OR {" OR ".join(differs.values())}"""
     )
+    con.execute("DROP TABLE decisions")
+    con.execute("DROP TABLE covered")
 
 
 # -- the rest in Python -------------------------------------------------------------------------------
@@ -338,9 +344,9 @@ def _linked_rows(con, only_python: bool) -> Iterator[tuple[Linked, dict | None]]
     where = "WHERE l.person_id IN (SELECT person_id FROM py_people)" if only_python else ""
     cursor = con.cursor().execute(  # its own cursor: findings are added on `con` meanwhile
         f"""
-        SELECT l.row_no, l.row_name, l.person_id, l.method, l.probability, l.id_problem, l.extra,
+        SELECT l.row_no, l.row_name, l.person_id, l.method, l.probability, l.id_problem, e.extra,
                {", ".join(f"r.{v}" for v in values)}
-        FROM lk l LEFT JOIN registry_full r ON r.person_id = l.person_id
+        FROM lk l JOIN source_extra e USING (row_no) LEFT JOIN registry_full r ON r.person_id = l.person_id
         {where}
         ORDER BY l.person_id NULLS LAST, l.row_no
         """
