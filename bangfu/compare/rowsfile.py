@@ -21,6 +21,8 @@ from bangfu.compare.models import ComparisonRun
 logger = logging.getLogger(__name__)
 
 ROW_GROUP_ROWS = 32_768  # a lookup reads one group: about 6 MB of cells at most
+# zstd at level 1, not DuckDB's default 3: at 5 million rows 182 MB instead of 178, in 3.0 CPU-s instead of
+# 4.2 (lz4 and snappy: 1.8 times the size for no less time).
 
 
 def write_rows(con, relation: str, target: Path) -> None:
@@ -29,7 +31,7 @@ def write_rows(con, relation: str, target: Path) -> None:
     rows; a lookup reads their group as well)."""
     con.execute(
         f"COPY (SELECT row_no, cells FROM {relation}) TO '{target}' "
-        f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
+        f"(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
     )
 
 
