@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import batched
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -470,20 +471,45 @@ ANALYZE_AFTER = 100_000
 
 def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
     """DuckDB's `findings` and `fill_people` into the database (see _write_tables). Fill findings go
-    first, on their own (a province has some tens of thousands): their people need their ids. Returns the
-    number of findings written."""
+    first, on their own (a province has some tens of thousands): their people need their ids. Then the
+    other findings and the fills' people, each sorted in the order of the indexes it feeds (the people
+    while the findings' pieces are still being written). Returns the number of findings written."""
     select = (
         f"SELECT {int(run.pk)} AS run_id, kind, change, status, area_id, person_id, row_no, name, method, "
         f"probability, {SOURCE_REFERENCE} AS source, registry, proposal, {STORED_SUMMARY} AS summary, "
         "false AS automatic, '' AS outcome FROM findings"
     )
-    # In the order written, as rows the database takes as they are; the judged table's memory back.
     con.execute(f"CREATE TABLE fills_out AS {select} WHERE kind = '{Kind.FILL}' ORDER BY area_id, change")
-    con.execute(f"CREATE TABLE findings_out AS {select} WHERE kind <> '{Kind.FILL}' ORDER BY {WRITE_ORDER}")
-    con.execute("DROP TABLE findings")
-    findings = (Finding, FINDING_FIELDS)
     try:
-        return _write_all(con, run, findings, folder)
+        fills = _write_tables(con, [Table("fills_out", Finding, FINDING_FIELDS)], folder)["fills_out"]
+        ids = list(Finding.objects.filter(run=run, kind=Kind.FILL).values_list("id", "area_id", "change"))
+        arrays = [pa.array([i[n] for i in ids], kind) for n, kind in enumerate(FILL_ID_TYPES)]
+        con.register("fill_ids_arrow", pa.table(arrays, names=["id", "area_id", "change"]))
+        con.execute("CREATE TABLE fill_ids AS SELECT * FROM fill_ids_arrow")  # seen by other cursors
+        con.unregister("fill_ids_arrow")
+        count = "SELECT count(*) FROM {}".format
+        people = Table(
+            "people_out",
+            FillPerson,
+            FILL_PERSON_FIELDS,
+            total=con.execute(count(FILL_PEOPLE_TABLE)).fetchall()[0][0],
+            create=f"""CREATE TABLE people_out AS
+                SELECT g.id AS finding_id, p.person_id, p.row_no, p.proposal AS "values", false AS excluded,
+                    '' AS outcome
+                FROM {FILL_PEOPLE_TABLE} p JOIN fill_ids g USING (area_id, change)
+                ORDER BY g.id, p.person_id""",
+        )
+        # In the order written, as rows the database takes as they are.
+        others = Table(
+            "findings_out",
+            Finding,
+            FINDING_FIELDS,
+            total=con.execute(count(f"findings WHERE kind <> '{Kind.FILL}'")).fetchall()[0][0],
+            # the judged table's memory back once sorted
+            create=f"CREATE TABLE findings_out AS {select} WHERE kind <> '{Kind.FILL}' "
+            f"ORDER BY {WRITE_ORDER}; DROP TABLE findings",
+        )
+        return fills + _write_tables(con, [others, people], folder)["findings_out"]
     except BaseException:
         # The fills are committed before their people, and above one piece each piece is committed on
         # its own: a run that fails while writing deletes what it wrote (outside a transaction; inside
@@ -492,32 +518,22 @@ def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
             _delete_written(run)
         raise
     finally:
-        for table in ("fills_out", "findings_out", "people_out", FILL_PEOPLE_TABLE):
+        for table in ("fills_out", "fill_ids", "people_out", "findings_out", FILL_PEOPLE_TABLE, "findings"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _write_all(con, run: ComparisonRun, findings: tuple, folder: Path) -> int:
-    fills = _write_tables(con, [("fills_out", *findings)], folder)["fills_out"]
-    ids = list(Finding.objects.filter(run=run, kind=Kind.FILL).values_list("id", "area_id", "change"))
-    con.register(
-        "fill_ids",
-        pa.table(
-            [pa.array([i[n] for i in ids], kind) for n, kind in enumerate(FILL_ID_TYPES)],
-            names=["id", "area_id", "change"],
-        ),
-    )
-    con.execute(
-        f"""CREATE TABLE people_out AS
-        SELECT g.id AS finding_id, p.person_id, p.row_no, p.proposal AS "values", false AS excluded,
-            '' AS outcome
-        FROM {FILL_PEOPLE_TABLE} p JOIN fill_ids g USING (area_id, change) ORDER BY g.id, p.person_id"""
-    )
-    con.unregister("fill_ids")
-    tables = [("findings_out", *findings), ("people_out", FillPerson, FILL_PERSON_FIELDS)]
-    return fills + _write_tables(con, tables, folder)["findings_out"]
-
-
 FILL_ID_TYPES = (pa.int64(), pa.string(), pa.string())  # a fill finding's id, village and change
+
+
+class Table(NamedTuple):
+    """A DuckDB table to write into a model's table: its columns are `fields`, in that order. `create`
+    makes it, just before its rows are needed; then `total` is its number of rows, known before."""
+
+    name: str
+    model: type
+    fields: tuple[str, ...]
+    total: int | None = None
+    create: str | None = None
 
 
 def _table_columns(model, fields: tuple[str, ...]) -> str:
@@ -527,26 +543,29 @@ def _table_columns(model, fields: tuple[str, ...]) -> str:
     return f"{quote(meta.db_table)} ({columns})"
 
 
-def _write_tables(con, tables: list[tuple], work: Path) -> dict[str, int]:
-    """DuckDB tables, each [(name, model, fields)] with its columns in the fields' order, into the model's
-    table, their rows as they are, in their order; returns {name: rows}. No Python object per row: on
-    PostgreSQL COPY of CSV that DuckDB writes in pieces on another thread (_copy_tables); on SQLite
-    executemany over the tuples DuckDB hands out, in one transaction."""
-    totals = {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name, _, _ in tables}
+def _write_tables(con, tables: list[Table], work: Path) -> dict[str, int]:
+    """DuckDB tables into their models' tables, their rows as they are, in their order; returns {name:
+    rows}. No Python object per row: on PostgreSQL COPY of CSV that DuckDB writes in pieces on another
+    thread (_copy_tables); on SQLite executemany over the tuples DuckDB hands out, in one transaction."""
+    tables = [
+        t
+        if t.total is not None
+        else t._replace(total=con.execute(f"SELECT count(*) FROM {t.name}").fetchall()[0][0])
+        for t in tables
+    ]
     if connection.vendor == "postgresql":
-        copies = [
-            (name, totals[name], f"COPY {_table_columns(model, fields)} FROM STDIN (FORMAT csv)")
-            for name, model, fields in tables
-        ]
-        _copy_tables(con, copies, work)
-        return totals
+        _copy_tables(con, tables, work)
+        return {t.name: t.total for t in tables}
     with transaction.atomic(), connection.cursor() as db:
-        for name, model, fields in tables:
-            sql = f"INSERT INTO {_table_columns(model, fields)} VALUES ({', '.join(['%s'] * len(fields))})"
-            cursor = con.execute(f"SELECT * FROM {name}")
+        for table in tables:
+            if table.create:
+                con.execute(table.create)
+            marks = ", ".join(["%s"] * len(table.fields))
+            sql = f"INSERT INTO {_table_columns(table.model, table.fields)} VALUES ({marks})"
+            cursor = con.execute(f"SELECT * FROM {table.name}")
             while batch := cursor.fetchmany(10_000):
                 db.executemany(sql, batch)
-    return totals
+    return {t.name: t.total for t in tables}
 
 
 # Writers at once on PostgreSQL, each on its own connection: the server parses JSON and maintains
@@ -555,9 +574,9 @@ def _write_tables(con, tables: list[tuple], work: Path) -> dict[str, int]:
 PARALLEL_WRITERS = 2
 
 
-def _copy_tables(con, tables: list[tuple[str, int, str]], work: Path) -> None:
-    """DuckDB writes pieces of WRITE_PIECE rows of each table [(name, rows, COPY statement)] as CSV on one
-    thread; COPY sends them. Up to one piece in all, or inside a transaction already open (tests), on this
+def _copy_tables(con, tables: list[Table], work: Path) -> None:
+    """DuckDB makes each table (`create`) and writes pieces of WRITE_PIECE rows of it as CSV on one thread;
+    COPY sends them. Up to one piece in all, or inside a transaction already open (tests), on this
     connection in one transaction; more, on PARALLEL_WRITERS connections of their own, a piece per
     transaction (runs of millions would hold one open for minutes; _write_findings deletes what a failed
     run wrote)."""
@@ -566,7 +585,8 @@ def _copy_tables(con, tables: list[tuple[str, int, str]], work: Path) -> None:
 
     from django.db import DEFAULT_DB_ALIAS, connections
 
-    parallel = sum(total for _, total, _ in tables) > WRITE_PIECE and not connection.in_atomic_block
+    parallel = sum(t.total for t in tables) > WRITE_PIECE and not connection.in_atomic_block
+    copies = {t.name: f"COPY {_table_columns(t.model, t.fields)} FROM STDIN (FORMAT csv)" for t in tables}
     writers = PARALLEL_WRITERS if parallel else 1
     pieces: queue.Queue = queue.Queue(maxsize=writers)
     errors: list[BaseException] = []
@@ -575,17 +595,19 @@ def _copy_tables(con, tables: list[tuple[str, int, str]], work: Path) -> None:
 
         def produce() -> None:
             try:
-                number = 0
-                for name, total, copy_sql in tables:
-                    for start in range(0, total, WRITE_PIECE):
+                number, cursor = 0, con.cursor()
+                for table in tables:
+                    if table.create:
+                        cursor.execute(table.create)
+                    for start in range(0, table.total, WRITE_PIECE):
                         if errors:
                             return
                         target = Path(folder) / f"{number}.csv"
-                        con.cursor().execute(
-                            f"COPY (SELECT * FROM {name} WHERE rowid >= {start} "
+                        cursor.execute(
+                            f"COPY (SELECT * FROM {table.name} WHERE rowid >= {start} "
                             f"AND rowid < {start + WRITE_PIECE}) TO '{target}' (HEADER false)"
                         )
-                        pieces.put((target, copy_sql))
+                        pieces.put((target, copies[table.name]))
                         number += 1
             except BaseException as exc:  # raised by the caller once the writers have stopped
                 errors.append(exc)
