@@ -559,7 +559,12 @@ def group_fills(con) -> None:
             CAST(json_extract(proposal, '$.person') AS VARCHAR) AS proposal
         FROM findings WHERE {fillable}"""
     )
-    con.execute(f"DELETE FROM findings WHERE {fillable}")
+    # Found again by key, not by evaluating the JSON once more: (person, change, row) is one finding.
+    con.execute(
+        f"""DELETE FROM findings f WHERE kind = 'conflict' AND change IN ({_quoted(FILLS)})
+        AND EXISTS (SELECT 1 FROM {FILL_PEOPLE_TABLE} p
+                    WHERE p.person_id = f.person_id AND p.change = f.change AND p.row_no = f.row_no)"""
+    )
     labels = " ".join(f"WHEN {_text(c)} THEN {_text(LABELS_OF_CHANGE[c])}" for c in FILLS)
     con.execute(
         f"""INSERT INTO findings
