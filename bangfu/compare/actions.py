@@ -42,7 +42,7 @@ from bangfu.compare.models import (
 )
 from bangfu.compare.reader import SourceFile, read_source
 from bangfu.compare.rowsfile import write_rows
-from bangfu.compare.rules import ADVICE, PERSON_CHANGES, employment_key
+from bangfu.compare.rules import ADVICE, PERSON_CHANGES, SHOWN, employment_key
 from bangfu.core.bulk import refresh_statistics, select_by_keys
 from bangfu.core.files import move_into
 from bangfu.exchange.report import write_error_report
@@ -481,13 +481,14 @@ def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
     )
     con.execute(f"CREATE TABLE fills_out AS {select} WHERE kind = '{Kind.FILL}' ORDER BY area_id, change")
     try:
-        fills = _write_tables(con, [Table("fills_out", Finding, FINDING_FIELDS)], folder)["fills_out"]
+        count = "SELECT count(*) FROM {}".format
+        fills = con.execute(count("fills_out")).fetchone()[0]
+        _write_tables(con, [Table("fills_out", Finding, FINDING_FIELDS, fills)], folder)
         ids = list(Finding.objects.filter(run=run, kind=Kind.FILL).values_list("id", "area_id", "change"))
         arrays = [pa.array([i[n] for i in ids], kind) for n, kind in enumerate(FILL_ID_TYPES)]
         con.register("fill_ids_arrow", pa.table(arrays, names=["id", "area_id", "change"]))
         con.execute("CREATE TABLE fill_ids AS SELECT * FROM fill_ids_arrow")  # seen by other cursors
         con.unregister("fill_ids_arrow")
-        count = "SELECT count(*) FROM {}".format
         people = Table(
             "people_out",
             FillPerson,
@@ -526,13 +527,13 @@ FILL_ID_TYPES = (pa.int64(), pa.string(), pa.string())  # a fill finding's id, v
 
 
 class Table(NamedTuple):
-    """A DuckDB table to write into a model's table: its columns are `fields`, in that order. `create`
-    makes it, just before its rows are needed; then `total` is its number of rows, known before."""
+    """A DuckDB table to write into a model's table: its columns are `fields`, in that order; `total` its
+    rows. `create` makes it, if given, just before its rows are needed."""
 
     name: str
     model: type
     fields: tuple[str, ...]
-    total: int | None = None
+    total: int
     create: str | None = None
 
 
@@ -547,12 +548,6 @@ def _write_tables(con, tables: list[Table], work: Path) -> dict[str, int]:
     """DuckDB tables into their models' tables, their rows as they are, in their order; returns {name:
     rows}. No Python object per row: on PostgreSQL COPY of CSV that DuckDB writes in pieces on another
     thread (_copy_tables); on SQLite executemany over the tuples DuckDB hands out, in one transaction."""
-    tables = [
-        t
-        if t.total is not None
-        else t._replace(total=con.execute(f"SELECT count(*) FROM {t.name}").fetchall()[0][0])
-        for t in tables
-    ]
     if connection.vendor == "postgresql":
         _copy_tables(con, tables, work)
         return {t.name: t.total for t in tables}
@@ -842,29 +837,15 @@ def accept(actor, finding: Finding, *, automatic: bool = False) -> Finding:
     _check_scope(actor, finding)
     if finding.status != Status.OPEN:
         return finding
-    proposal, person = finding.proposal, finding.person
     label = f"数据比对（{finding.run.get_source_type_display()}，批次 {finding.run_id}）" + (
         "自动应用" if automatic else ""
     )
-    parts = []
-    if finding.kind == Kind.FILL:
-        finding.outcome = _fill(actor, finding, label)
-    if values := proposal.get("person"):
-        diff = update_person_fields(actor, person, _typed(values), source=SOURCE_COMPARE, message=label)
-        parts += [f"{k}" for k in diff]
-    if values := proposal.get("household"):
-        diff = update_household_fields(actor, person.household, values, source=SOURCE_COMPARE, message=label)
-        parts += [f"{k}" for k in diff]
-    if (job := proposal.get("employment")) and _create_employment(actor, person, job, finding):
-        parts.append("就业记录")
+    outcome = _fill(actor, finding, label) if finding.is_fill else _apply(actor, finding, label)
     finding.status = Status.ACCEPTED
     finding.automatic = automatic
     finding.decided_by = actor if getattr(actor, "pk", None) else None
     finding.decided_at = timezone.now()
-    if finding.kind != Kind.FILL:
-        finding.outcome = (
-            ("已修改：" + "、".join(_field_label(p) for p in parts)) if parts else "名册已是建议的值，未修改"
-        )
+    finding.outcome = outcome
     finding.save(update_fields=["status", "automatic", "decided_by", "decided_at", "outcome"])
     audit(
         Action.UPDATE,
@@ -876,12 +857,25 @@ def accept(actor, finding: Finding, *, automatic: bool = False) -> Finding:
     return finding
 
 
+def _apply(actor, finding: Finding, label: str) -> str:
+    """Apply one finding's proposal (the person's and household's fields, an employment record). Returns
+    the finding's outcome."""
+    proposal, person, parts = finding.proposal, finding.person, []
+    if values := proposal.get("person"):
+        diff = update_person_fields(actor, person, _typed(values), source=SOURCE_COMPARE, message=label)
+        parts += [f"{k}" for k in diff]
+    if values := proposal.get("household"):
+        diff = update_household_fields(actor, person.household, values, source=SOURCE_COMPARE, message=label)
+        parts += [f"{k}" for k in diff]
+    if (job := proposal.get("employment")) and _create_employment(actor, person, job, finding):
+        parts.append("就业记录")
+    return ("已修改：" + "、".join(_field_label(p) for p in parts)) if parts else "名册已是建议的值，未修改"
+
+
 def _fill(actor, finding: Finding, label: str) -> str:
     """Fill each person of a fill finding not left out, through the registry's write function (history
     and audit per person, as a manual edit). A person whose registry has meanwhile got any of the values
     is not overwritten. Returns the finding's outcome."""
-    from bangfu.compare.rules import SHOWN
-
     fields = SHOWN[finding.change]
     filled, kept, left_out = [], [], []
     people = finding.people.select_related("person").order_by("row_no")
@@ -915,7 +909,7 @@ def exclude_people(actor, finding: Finding, person_ids: Iterable[int], *, exclud
     Returns how many changed."""
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     _check_scope(actor, finding)
-    if finding.kind != Kind.FILL or finding.status != Status.OPEN:
+    if not finding.is_fill or finding.status != Status.OPEN:
         return 0
     wanted = finding.people.filter(person_id__in=list(person_ids)).exclude(excluded=excluded)
     names = list(wanted.values_list("person__name", "row_no"))

@@ -23,6 +23,7 @@ from bangfu.compare.filters import FindingFilter
 from bangfu.compare.forms import FlagForm, RunForm
 from bangfu.compare.models import ChangeKind, ComparisonRun, FillPerson, Finding, Kind, Unreachable
 from bangfu.compare.rowsfile import covered_rows
+from bangfu.compare.rules import advice
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
 from bangfu.core.masking import mask_id, mask_phone
@@ -282,7 +283,7 @@ def _fill_detail(request, finding: Finding):
         (
             member,
             member.person.id_number if sensitive else mask_id(member.person.id_number),
-            _filled(member.values, finding.change),
+            advice(finding.change, {}, member.values),  # what results.csv advises for the row
         )
         for member in context["object_list"]
     ]
@@ -317,7 +318,7 @@ def finding_people(request, pk: int):
     ids = [int(i) for i in request.POST.getlist("people") if i.isdigit()]
     excluding = request.POST.get("do") != "include"
     if not finding.is_fill or not finding.decidable:
-        messages.warning(request, "该结果已处理，不能再调整补录人员。")
+        messages.warning(request, "只有待处理的名册补录结果可以排除或恢复人员。")
     elif not ids:
         messages.warning(request, "请先勾选人员。")
     else:
@@ -326,16 +327,6 @@ def finding_people(request, pk: int):
     back = request.POST.get("next", "")
     target = reverse("compare:finding_detail", kwargs={"pk": finding.pk})
     return redirect(f"{target}?{back}" if back else target)
-
-
-def _filled(values: dict, change: str) -> str:
-    """What a fill proposes for one person, in the order the rules show the fields (PostgreSQL's jsonb
-    keeps keys in an order of its own)."""
-    from bangfu.compare.rules import SHOWN
-
-    order = SHOWN.get(change, ())
-    ordered = dict(sorted(values.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99))
-    return "；".join(_proposal_lines({"person": ordered})).replace("人员 · ", "")
 
 
 def _proposal_lines(proposal: dict, *, hide_health: bool = False) -> list[str]:
@@ -422,7 +413,7 @@ def finding_export(request):
         for f, cells, people in findings():
             if f.is_fill:  # a line per person, with what is proposed for them
                 for member in people:
-                    values = _filled(member.values, f.change)
+                    values = advice(f.change, {}, member.values)
                     outcome = member.outcome or ("审核时排除" if member.excluded else "")
                     yield row(f, member.row_no, member.person.name, member.person.id_number,
                               f"名册补录：{values}", outcome)  # fmt: skip

@@ -172,7 +172,7 @@ def test_detail_page_lists_people_masked_and_leaves_them_out(fill_run, users, pe
     plain = make_user("u_plain", users["county_a"].area, can_view_sensitive=False)
     page = client_for(plain).get(url).content.decode()
     assert "石秀英" in page and SHI not in page and SHI[:6] + "********" + SHI[-4:] in page
-    assert "养老保险参保状态 → 参保缴费" in page and "接受并补录（3 人）" in page
+    assert "养老保险参保状态：（空） → 参保缴费" in page and "接受并补录（3 人）" in page
     client = client_for(users["county_a"])
     before = AuditEvent.objects.filter(action=Action.VIEW_SENSITIVE).count()
     assert SHI in client.get(url).content.decode()  # whole, for a user who may see it: audited
@@ -190,6 +190,13 @@ def test_detail_page_lists_people_masked_and_leaves_them_out(fill_run, users, pe
     assert "补录 2 人，已排除 1 人" in page
     client.post(reverse("compare:finding_decide", kwargs={"pk": fill.pk}), {"decision": "accept"})
     assert fresh(people["wu"]).pension_status == "暂停缴费" and fresh(people["shi"]).pension_status == ""
+    # Decided, or not a fill: nobody is left out any more.
+    own = Finding.objects.get(run=fill_run, kind=Kind.CONFLICT, change=ChangeKind.PENSION)
+    for finding in (fill, own):
+        target = reverse("compare:finding_people", kwargs={"pk": finding.pk})
+        response = client.post(target, {"do": "exclude", "people": [people["long"].pk]}, follow=True)
+        assert "只有待处理的名册补录结果可以排除或恢复人员" in response.content.decode()
+    assert not fill.people.filter(person=people["long"], excluded=True).exists()
     # Another county's user reaches neither the page nor its people.
     other = client_for(users["county_b"])
     assert other.get(url).status_code == 404
@@ -206,8 +213,8 @@ def test_export_lists_each_person_of_a_fill(fill_run, users, people, client_for,
     assert set(by_name) == {"龙春生", "石秀英", "吴建国"}
     wu = by_name["吴建国"]
     assert wu[header.index("证件号码")] == WU[:6] + "********" + WU[-4:]
-    assert (
-        wu[header.index("差异")] == "名册补录：养老保险险种 → 城乡居民养老保险；养老保险参保状态 → 暂停缴费"
+    assert wu[header.index("差异")] == (
+        "名册补录：养老保险险种：（空） → 城乡居民养老保险；养老保险参保状态：（空） → 暂停缴费"
     )
     assert int(wu[header.index("源行号")]) == 5
     assert AuditEvent.objects.filter(action=Action.EXPORT, message__startswith="导出比对结果 3 条").exists()
