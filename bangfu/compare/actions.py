@@ -482,7 +482,7 @@ def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
     con.execute(f"CREATE TABLE fills_out AS {select} WHERE kind = '{Kind.FILL}' ORDER BY area_id, change")
     try:
         count = "SELECT count(*) FROM {}".format
-        fills = con.execute(count("fills_out")).fetchone()[0]
+        fills = con.execute(count("fills_out")).fetchall()[0][0]
         _write_tables(con, [Table("fills_out", Finding, FINDING_FIELDS, fills)], folder)
         ids = list(Finding.objects.filter(run=run, kind=Kind.FILL).values_list("id", "area_id", "change"))
         arrays = [pa.array([i[n] for i in ids], kind) for n, kind in enumerate(FILL_ID_TYPES)]
