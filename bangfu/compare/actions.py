@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import logging
 import os
 import resource
@@ -58,7 +59,7 @@ FINDING_FIELDS = (
     "run", "kind", "change", "status", "area", "person", "row_no", "name", "method", "probability",
     "source", "registry", "proposal", "summary", "automatic", "outcome",
 )  # fmt: skip
-FILL_PERSON_FIELDS = ("finding", "person", "row_no", "values", "excluded", "outcome")
+FILL_PERSON_FIELDS = ("finding", "person", "row_no", "excluded", "outcome")
 DATE_FIELDS = {"died_on"}
 
 
@@ -471,33 +472,29 @@ ANALYZE_AFTER = 100_000
 
 def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
     """DuckDB's `findings` and `fill_people` into the database (see _write_tables). Fill findings go
-    first, on their own (a province has some tens of thousands): their people need their ids. Then the
-    other findings and the fills' people, each sorted in the order of the indexes it feeds (the people
-    while the findings' pieces are still being written). Returns the number of findings written."""
+    first, on their own (a province has some tens of thousands): their people need their ids, found by
+    village, change and proposal (_fill_ids). Then the other findings and the fills' people, each sorted
+    in the order of the indexes it feeds (the people while the findings' pieces are still being
+    written). Returns the number of findings written."""
     select = (
         f"SELECT {int(run.pk)} AS run_id, kind, change, status, area_id, person_id, row_no, name, method, "
         f"probability, {SOURCE_REFERENCE} AS source, registry, proposal, {STORED_SUMMARY} AS summary, "
         "false AS automatic, '' AS outcome FROM findings"
     )
-    con.execute(f"CREATE TABLE fills_out AS {select} WHERE kind = '{Kind.FILL}' ORDER BY area_id, change")
+    con.execute(f"CREATE TABLE fills_out AS {select} WHERE kind = '{Kind.FILL}' ORDER BY ALL")
     try:
         count = "SELECT count(*) FROM {}".format
         fills = con.execute(count("fills_out")).fetchall()[0][0]
         _write_tables(con, [Table("fills_out", Finding, FINDING_FIELDS, fills)], folder)
-        ids = list(Finding.objects.filter(run=run, kind=Kind.FILL).values_list("id", "area_id", "change"))
-        arrays = [pa.array([i[n] for i in ids], kind) for n, kind in enumerate(FILL_ID_TYPES)]
-        con.register("fill_ids_arrow", pa.table(arrays, names=["id", "area_id", "change"]))
-        con.execute("CREATE TABLE fill_ids AS SELECT * FROM fill_ids_arrow")  # seen by other cursors
-        con.unregister("fill_ids_arrow")
+        _fill_ids(con, run)
         people = Table(
             "people_out",
             FillPerson,
             FILL_PERSON_FIELDS,
             total=con.execute(count(FILL_PEOPLE_TABLE)).fetchall()[0][0],
             create=f"""CREATE TABLE people_out AS
-                SELECT g.id AS finding_id, p.person_id, p.row_no, p.proposal AS "values", false AS excluded,
-                    '' AS outcome
-                FROM {FILL_PEOPLE_TABLE} p JOIN fill_ids g USING (area_id, change)
+                SELECT g.id AS finding_id, p.person_id, p.row_no, false AS excluded, '' AS outcome
+                FROM {FILL_PEOPLE_TABLE} p JOIN fill_ids g USING (area_id, change, proposal)
                 ORDER BY g.id, p.person_id""",
         )
         # In the order written, as rows the database takes as they are.
@@ -523,7 +520,30 @@ def _write_findings(con, run: ComparisonRun, folder: Path) -> int:
             con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-FILL_ID_TYPES = (pa.int64(), pa.string(), pa.string())  # a fill finding's id, village and change
+def _fill_ids(con, run: ComparisonRun) -> None:
+    """The DuckDB table `fill_ids` (id, area_id, change, proposal): each fill finding's id in the database
+    with its village, change and proposal as `fill_people` writes them (JSON text). The database gives a
+    proposal back as a dict (PostgreSQL's jsonb orders its keys its own way): both sides are matched by
+    their values."""
+
+    def key(change, values: dict) -> tuple:
+        return change, tuple(sorted(values.items()))
+
+    written = con.execute(f"SELECT DISTINCT change, proposal FROM {FILL_PEOPLE_TABLE}").fetchall()
+    as_written = {key(change, json.loads(text)): text for change, text in written}
+    fills = Finding.objects.filter(run=run, kind=Kind.FILL).values_list("id", "area_id", "change", "proposal")
+    rows = [
+        (pk, area, change, as_written[key(change, proposal["person"])])
+        for pk, area, change, proposal in fills
+    ]
+    names, kinds = (
+        ["id", "area_id", "change", "proposal"],
+        [pa.int64(), pa.string(), pa.string(), pa.string()],
+    )
+    arrays = [pa.array([row[n] for row in rows], kind) for n, kind in enumerate(kinds)]
+    con.register("fill_ids_arrow", pa.table(arrays, names=names))
+    con.execute("CREATE TABLE fill_ids AS SELECT * FROM fill_ids_arrow")  # seen by other cursors
+    con.unregister("fill_ids_arrow")
 
 
 class Table(NamedTuple):
@@ -876,7 +896,7 @@ def _fill(actor, finding: Finding, label: str) -> str:
     """Fill each person of a fill finding not left out, through the registry's write function (history
     and audit per person, as a manual edit). A person whose registry has meanwhile got any of the values
     is not overwritten. Returns the finding's outcome."""
-    fields = SHOWN[finding.change]
+    fields, values = SHOWN[finding.change], _typed(finding.proposal["person"])
     filled, kept, left_out = [], [], []
     people = finding.people.select_related("person").order_by("row_no")
     for member in people.iterator(chunk_size=2000):
@@ -886,7 +906,7 @@ def _fill(actor, finding: Finding, label: str) -> str:
         elif any(getattr(person, name) not in (None, "") for name in fields):
             kept.append(person.pk)
         else:
-            update_person_fields(actor, person, _typed(member.values), source=SOURCE_COMPARE, message=label)
+            update_person_fields(actor, person, values, source=SOURCE_COMPARE, message=label)
             filled.append(person.pk)
     outcomes = ((filled, "已补录"), (kept, "名册已有值，未覆盖"), (left_out, "未补录（审核时排除）"))
     for ids, outcome in outcomes:

@@ -122,10 +122,11 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FillPersonSerializer(serializers.ModelSerializer):
-    """A person of a fill finding; the ID number masked."""
+    """A person of a fill finding; the ID number masked; `values` the fill's proposal for them."""
 
     name = serializers.CharField(source="person.name", read_only=True)
     id_number = serializers.SerializerMethodField()
+    values = serializers.SerializerMethodField()
 
     class Meta:
         model = FillPerson
@@ -133,6 +134,10 @@ class FillPersonSerializer(serializers.ModelSerializer):
 
     def get_id_number(self, member) -> str:
         return mask_id(member.person.id_number)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_values(self, member) -> dict:
+        return self.context["finding"].proposal.get("person", {})
 
 
 class ExcludeSerializer(serializers.Serializer):
@@ -178,7 +183,9 @@ class FindingViewSet(ScopedReadOnlyViewSet):
     def people(self, request, pk=None):
         finding = self.get_object()
         page = self.paginate_queryset(finding.people.select_related("person").order_by("row_no"))
-        return self.get_paginated_response(FillPersonSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            FillPersonSerializer(page, many=True, context={"finding": finding}).data
+        )
 
     @extend_schema(
         summary="名册补录：排除或恢复人员（接受前）", request=ExcludeSerializer, responses=FindingSerializer

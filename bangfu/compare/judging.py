@@ -528,9 +528,10 @@ def _row_diffs(con) -> None:
 # status for nearly everyone (3.4 million people): one finding per person would make the review a list
 # nobody reads and the run's writing its slowest part. A person linked exactly by ID from one row, whose
 # registry holds none of the values the change compares, is instead one of the people of a fill
-# finding: one per village and change, which a village's officer reviews as a list, leaving out whom
-# they doubt. Every other change stays a finding of its own (deaths, disability and anything that would
-# overwrite a value always do).
+# finding: one per village, change and values proposed (城乡居民养老保险 参保缴费 for these people, 暂停缴费
+# for those), which a village's officer reviews as a list, leaving out whom they doubt. Every other
+# change stays a finding of its own (deaths, disability and anything that would overwrite a value always
+# do).
 FILLS = ("pension", "medical")
 FILL_PEOPLE_TABLE = "fill_people"
 # What a fill finding's summary calls the values it fills.
@@ -539,9 +540,10 @@ LABELS_OF_CHANGE = {"pension": "养老保险参保信息", "medical": "医保参
 
 def group_fills(con) -> None:
     """Move the judged findings that fill an empty field (FILLS) out of `findings` into `fill_people`
-    (area_id, change, person_id, row_no, name, proposal: the person's values as JSON text), and add one
-    open `fill` finding per village and change in their place. results.csv's 差异 is per row
-    (row_diffs, already written) and does not change."""
+    (area_id, change, person_id, row_no, name, proposal: the values proposed, as JSON text), and add one
+    open `fill` finding per village, change and proposal in their place: its proposal is theirs, its
+    summary counts them (Finding.difference adds the advice). results.csv's 差异 is per row (row_diffs,
+    already written) and does not change."""
     empty = " OR ".join(
         f"(change = {_text(change)} AND "
         + " AND ".join(
@@ -555,8 +557,8 @@ def group_fills(con) -> None:
         AND person_id IS NOT NULL AND ({empty})"""
     con.execute(
         f"""CREATE OR REPLACE TABLE {FILL_PEOPLE_TABLE} AS
-        SELECT area_id, change, person_id, row_no, name,
-            CAST(json_extract(proposal, '$.person') AS VARCHAR) AS proposal
+        SELECT area_id, change, CAST(json_extract(proposal, '$.person') AS VARCHAR) AS proposal, person_id,
+            row_no, name
         FROM findings WHERE {fillable}"""
     )
     # Found again by key, not by evaluating the JSON once more: (person, change, row) is one finding.
@@ -568,8 +570,8 @@ def group_fills(con) -> None:
     labels = " ".join(f"WHEN {_text(c)} THEN {_text(LABELS_OF_CHANGE[c])}" for c in FILLS)
     con.execute(
         f"""INSERT INTO findings
-        SELECT 'fill', change, 'open', area_id, NULL, NULL, '', 'exact', NULL, '{{}}', '{{}}',
-            '名册中没有' || CASE change {labels} END || '、来源中有的 ' || count(*) || ' 人：建议按来源补录',
-            [], 0
-        FROM {FILL_PEOPLE_TABLE} GROUP BY area_id, change"""
+        SELECT 'fill', change, 'open', area_id, NULL, NULL, '', 'exact', NULL, '{{}}',
+            '{{"person": ' || proposal || '}}',
+            '名册中没有' || CASE change {labels} END || '、来源中有的 ' || count(*) || ' 人', [], 0
+        FROM {FILL_PEOPLE_TABLE} GROUP BY area_id, change, proposal"""
     )

@@ -228,8 +228,10 @@ class Finding(models.Model):
     def difference(self) -> str:
         """What differs and what is proposed, in full: the stored summary, with the advice of a change to
         the person derived again from the finding's registry values and proposal (rules.advice). Findings
-        written before kept the advice in their summary, and show it as it is."""
-        if self.kind != Kind.CONFLICT or self.change not in PERSON_CHANGES or ADVICE in self.summary:
+        written before kept the advice in their summary, and show it as it is. A fill's advice is what it
+        proposes for each of its people, whose registry holds none of the values."""
+        derived = self.kind == Kind.FILL or (self.kind == Kind.CONFLICT and self.change in PERSON_CHANGES)
+        if not derived or ADVICE in self.summary:
             return self.summary
         values = self.proposal.get("person") or {}
         return f"{self.summary}{ADVICE}{advice(self.change, self.registry, values)}"[:500]
@@ -248,10 +250,10 @@ class Finding(models.Model):
 
 
 class FillPerson(models.Model):
-    """One person of a fill finding (Kind.FILL): a value the registry has never held that the source gives
-    them, proposed for them with the other people of their village (judging.group_fills). A reviewer may
-    leave people out before accepting; accepting fills the rest, each through the same action as a
-    manual edit."""
+    """One person of a fill finding (Kind.FILL): values the registry has never held that the source gives
+    them, proposed (the finding's proposal) for them with the other people of their village the source
+    gives the same values (judging.group_fills). A reviewer may leave people out before accepting;
+    accepting fills the rest, each through the same action as a manual edit."""
 
     # Written by the million with the run's findings, for findings and people the run has just read:
     # the database does not check the keys row by row (as Finding's); the composite key is the index.
@@ -273,9 +275,6 @@ class FillPerson(models.Model):
         db_constraint=False,
     )
     row_no = models.PositiveIntegerField("源行号")
-    # The person's own fields and the values proposed for them ({field: value}, as Finding.proposal's
-    # "person" part).
-    values = models.JSONField("建议补录")
     excluded = models.BooleanField("不补录", default=False)
     outcome = models.CharField("处理结果", max_length=100, blank=True)
 

@@ -271,8 +271,8 @@ def finding_detail(request, pk: int):
 
 
 def _fill_detail(request, finding: Finding):
-    """A fill finding: its people, a page at a time (by name or ID number if searched), each with the
-    values proposed for them; while open, people can be left out or taken back in."""
+    """A fill finding: the values it proposes, its people a page at a time (by name or ID number if
+    searched); while open, people can be left out or taken back in."""
     people = finding.people.select_related("person").order_by("row_no")
     query = request.GET.get("q", "").strip()
     if query:
@@ -280,11 +280,7 @@ def _fill_detail(request, finding: Finding):
     context = paginate(request, people)
     sensitive = request.user.can_view_sensitive
     shown = [
-        (
-            member,
-            member.person.id_number if sensitive else mask_id(member.person.id_number),
-            advice(finding.change, {}, member.values),  # what results.csv advises for the row
-        )
+        (member, member.person.id_number if sensitive else mask_id(member.person.id_number))
         for member in context["object_list"]
     ]
     if sensitive and shown:
@@ -300,6 +296,8 @@ def _fill_detail(request, finding: Finding):
         {
             "finding": finding,
             "people": shown,
+            # what results.csv advises for each of their rows
+            "proposed": advice(finding.change, {}, finding.proposal.get("person", {})),
             "query": query,
             "included": totals.get(False, 0),
             "excluded": totals.get(True, 0),
@@ -412,8 +410,8 @@ def finding_export(request):
     def rows():
         for f, cells, people in findings():
             if f.is_fill:  # a line per person, with what is proposed for them
+                values = advice(f.change, {}, f.proposal.get("person", {}))
                 for member in people:
-                    values = advice(f.change, {}, member.values)
                     outcome = member.outcome or ("审核时排除" if member.excluded else "")
                     yield row(f, member.row_no, member.person.name, member.person.id_number,
                               f"名册补录：{values}", outcome)  # fmt: skip

@@ -1,6 +1,6 @@
 """A value the registry has never held (pension, medical), given by one source row linked exactly by ID, is
-filled by village: one 名册补录 finding per village and change, its people listed with what is proposed for
-each (judging.group_fills). Review leaves people out, accepts the rest, each through the registry's write
+filled by village: one 名册补录 finding per village, change and values proposed, its people listed
+(judging.group_fills). Review leaves people out, accepts the rest, each through the registry's write
 function; results.csv still says per row what differs."""
 
 import pytest
@@ -27,7 +27,7 @@ def pension_row(name, number, status="参保缴费", **extra):
 def fill_run(users, people, tmp_path):
     """County A's four people in one file; 麻老三's registry already holds a status (a change of his own)."""
     Person.objects.filter(pk=people["ma"].pk).update(pension_insurance=PENSION, pension_status="暂停缴费")
-    rows = [pension_row("龙春生", LONG), pension_row("石秀英", SHI), pension_row("吴建国", WU, "暂停缴费")]
+    rows = [pension_row("龙春生", LONG), pension_row("石秀英", SHI), pension_row("吴建国", WU)]
     rows.append(pension_row("麻老三", MA))
     return compare(users["county_a"], "social-insurance", write_source(tmp_path / "社保.xlsx", rows))
 
@@ -36,13 +36,14 @@ def test_people_whose_registry_holds_nothing_are_one_finding_of_their_village(fi
     (fill,) = Finding.objects.filter(run=fill_run, kind=Kind.FILL)
     assert (fill.change, fill.status, fill.person_id) == (ChangeKind.PENSION, Status.OPEN, None)
     assert fill.area_id == people["long"].area_id
-    assert fill.summary == "名册中没有养老保险参保信息、来源中有的 3 人：建议按来源补录"
-    members = {m.person_id: (m.row_no, m.values) for m in fill.people.all()}
-    assert members == {
-        people["long"].pk: (3, {"pension_insurance": PENSION, "pension_status": "参保缴费"}),
-        people["shi"].pk: (4, {"pension_insurance": PENSION, "pension_status": "参保缴费"}),
-        people["wu"].pk: (5, {"pension_insurance": PENSION, "pension_status": "暂停缴费"}),
-    }
+    assert fill.summary == "名册中没有养老保险参保信息、来源中有的 3 人"
+    assert fill.proposal == {"person": {"pension_insurance": PENSION, "pension_status": "参保缴费"}}
+    assert fill.difference == (
+        "名册中没有养老保险参保信息、来源中有的 3 人。建议：养老保险险种：（空） → 城乡居民养老保险；"
+        "养老保险参保状态：（空） → 参保缴费"
+    )
+    members = dict(fill.people.values_list("person_id", "row_no"))
+    assert members == {people["long"].pk: 3, people["shi"].pk: 4, people["wu"].pk: 5}
     # A value held already is overwritten only by a finding of its own.
     (own,) = Finding.objects.filter(run=fill_run, kind=Kind.CONFLICT, change=ChangeKind.PENSION)
     assert own.person_id == people["ma"].pk and own.proposal == {"person": {"pension_status": "参保缴费"}}
@@ -68,19 +69,21 @@ def test_only_exact_one_row_changes_of_empty_values_are_grouped():
     empty = '{"养老保险险种": "", "养老保险参保状态": ""}'
     held = '{"养老保险险种": "城乡居民养老保险", "养老保险参保状态": ""}'
     medical = '{"医保参保年度": "", "医保参保状态": ""}'
-    proposal = '{"person": {"pension_status": "参保缴费"}}'
-    rows = [  # (change, status, area, person, method, registry, covers)
-        ("pension", "open", "V1", 1, "exact", empty, [3]),  # grouped
-        ("pension", "open", "V1", 2, "exact", empty, [4]),  # grouped
-        ("pension", "open", "V2", 3, "exact", empty, [5]),  # grouped, another village
-        ("medical", "open", "V1", 4, "exact", medical, [6]),  # grouped, another change
-        ("pension", "open", "V1", 5, "fuzzy", empty, [7]),
-        ("pension", "open", "V1", 6, "exact", empty, [8, 9]),
-        ("pension", "open", "V1", 7, "exact", held, [10]),
-        ("contradiction", "info", "V1", 8, "exact", empty, [11, 12]),
-        ("death", "open", "V1", 9, "exact", '{"已故": "否", "死亡日期": ""}', [13]),
+    paying = '{"person": {"pension_status": "参保缴费"}}'
+    paused = '{"person": {"pension_status": "暂停缴费"}}'
+    rows = [  # (change, status, area, person, method, registry, covers, proposal)
+        ("pension", "open", "V1", 1, "exact", empty, [3], paying),  # grouped
+        ("pension", "open", "V1", 2, "exact", empty, [4], paying),  # grouped
+        ("pension", "open", "V2", 3, "exact", empty, [5], paying),  # grouped, another village
+        ("medical", "open", "V1", 4, "exact", medical, [6], paying),  # grouped, another change
+        ("pension", "open", "V1", 10, "exact", empty, [14], paused),  # grouped, other values
+        ("pension", "open", "V1", 5, "fuzzy", empty, [7], paying),
+        ("pension", "open", "V1", 6, "exact", empty, [8, 9], paying),
+        ("pension", "open", "V1", 7, "exact", held, [10], paying),
+        ("contradiction", "info", "V1", 8, "exact", empty, [11, 12], paying),
+        ("death", "open", "V1", 9, "exact", '{"已故": "否", "死亡日期": ""}', [13], paying),
     ]
-    for change, status, area, person, method, registry, covers in rows:
+    for change, status, area, person, method, registry, covers, proposal in rows:
         con.execute(
             "INSERT INTO findings VALUES ('conflict', ?, ?, ?, ?, ?, '', ?, NULL, ?, ?, '来源：…', ?, 0)",
             [change, status, area, person, covers[0], method, registry, proposal, covers],
@@ -94,16 +97,19 @@ def test_only_exact_one_row_changes_of_empty_values_are_grouped():
         ("V1", "pension", 2, 4),
         ("V2", "pension", 3, 5),
         ("V1", "medical", 4, 6),
+        ("V1", "pension", 10, 14),
     ]
     kept = con.execute("SELECT person_id FROM findings WHERE kind = 'conflict' ORDER BY 1").fetchall()
     assert [p for (p,) in kept] == [5, 6, 7, 8, 9]
     fills = con.execute(
-        "SELECT area_id, change, status, person_id, summary FROM findings WHERE kind = 'fill' ORDER BY 1, 2"
+        "SELECT area_id, change, status, person_id, json_extract_string(proposal, '$.person.pension_status'),"
+        " summary FROM findings WHERE kind = 'fill' ORDER BY ALL"
     ).fetchall()
     assert fills == [
-        ("V1", "medical", "open", None, "名册中没有医保参保信息、来源中有的 1 人：建议按来源补录"),
-        ("V1", "pension", "open", None, "名册中没有养老保险参保信息、来源中有的 2 人：建议按来源补录"),
-        ("V2", "pension", "open", None, "名册中没有养老保险参保信息、来源中有的 1 人：建议按来源补录"),
+        ("V1", "medical", "open", None, "参保缴费", "名册中没有医保参保信息、来源中有的 1 人"),
+        ("V1", "pension", "open", None, "参保缴费", "名册中没有养老保险参保信息、来源中有的 2 人"),
+        ("V1", "pension", "open", None, "暂停缴费", "名册中没有养老保险参保信息、来源中有的 1 人"),
+        ("V2", "pension", "open", None, "参保缴费", "名册中没有养老保险参保信息、来源中有的 1 人"),
     ]
 
 
@@ -152,6 +158,27 @@ def test_a_run_allowed_to_fill_does_it_itself(users, people, tmp_path):
     assert run.counts["fill_people"] == {"pension": 2}
 
 
+def test_a_village_gets_a_fill_per_values_proposed(users, people, tmp_path):
+    rows = [pension_row("龙春生", LONG), pension_row("石秀英", SHI, "暂停缴费"), pension_row("吴建国", WU)]
+    run = compare(users["county_a"], "social-insurance", write_source(tmp_path / "社保.xlsx", rows))
+    fills = {
+        f.proposal["person"]["pension_status"]: f for f in Finding.objects.filter(run=run, kind=Kind.FILL)
+    }
+    assert {status: f.area_id for status, f in fills.items()} == {
+        "参保缴费": people["long"].area_id,
+        "暂停缴费": people["long"].area_id,
+    }
+    assert set(fills["参保缴费"].people.values_list("person_id", flat=True)) == {
+        people["long"].pk,
+        people["wu"].pk,
+    }
+    assert fills["暂停缴费"].summary == "名册中没有养老保险参保信息、来源中有的 1 人"
+    assert fills["暂停缴费"].difference.endswith("养老保险参保状态：（空） → 暂停缴费")
+    assert run.counts["kind"]["fill"] == 2 and run.counts["fill_people"] == {"pension": 3}
+    actions.accept(users["county_a"], fills["暂停缴费"])
+    assert fresh(people["shi"]).pension_status == "暂停缴费" and fresh(people["long"]).pension_status == ""
+
+
 def test_each_village_gets_its_own_fill(users, people, tmp_path):
     rows = [pension_row("龙春生", LONG), pension_row("田大山", TIAN)]
     run = compare(users["province"], "social-insurance", write_source(tmp_path / "社保.xlsx", rows))
@@ -173,6 +200,7 @@ def test_detail_page_lists_people_masked_and_leaves_them_out(fill_run, users, pe
     page = client_for(plain).get(url).content.decode()
     assert "石秀英" in page and SHI not in page and SHI[:6] + "********" + SHI[-4:] in page
     assert "养老保险参保状态：（空） → 参保缴费" in page and "接受并补录（3 人）" in page
+    assert page.count("（空） → 参保缴费") == 1  # the proposal once, not per person
     client = client_for(users["county_a"])
     before = AuditEvent.objects.filter(action=Action.VIEW_SENSITIVE).count()
     assert SHI in client.get(url).content.decode()  # whole, for a user who may see it: audited
@@ -189,7 +217,7 @@ def test_detail_page_lists_people_masked_and_leaves_them_out(fill_run, users, pe
     page = client.get(url).content.decode()
     assert "补录 2 人，已排除 1 人" in page
     client.post(reverse("compare:finding_decide", kwargs={"pk": fill.pk}), {"decision": "accept"})
-    assert fresh(people["wu"]).pension_status == "暂停缴费" and fresh(people["shi"]).pension_status == ""
+    assert fresh(people["wu"]).pension_status == "参保缴费" and fresh(people["shi"]).pension_status == ""
     # Decided, or not a fill: nobody is left out any more.
     own = Finding.objects.get(run=fill_run, kind=Kind.CONFLICT, change=ChangeKind.PENSION)
     for finding in (fill, own):
@@ -214,7 +242,7 @@ def test_export_lists_each_person_of_a_fill(fill_run, users, people, client_for,
     wu = by_name["吴建国"]
     assert wu[header.index("证件号码")] == WU[:6] + "********" + WU[-4:]
     assert wu[header.index("差异")] == (
-        "名册补录：养老保险险种：（空） → 城乡居民养老保险；养老保险参保状态：（空） → 暂停缴费"
+        "名册补录：养老保险险种：（空） → 城乡居民养老保险；养老保险参保状态：（空） → 参保缴费"
     )
     assert int(wu[header.index("源行号")]) == 5
     assert AuditEvent.objects.filter(action=Action.EXPORT, message__startswith="导出比对结果 3 条").exists()
@@ -226,6 +254,7 @@ def test_api_lists_the_people_masked_and_leaves_them_out(fill_run, users, people
     listed = client.get(reverse("comparison-finding-people", kwargs={"pk": fill.pk})).json()
     assert [p["name"] for p in listed["results"]] == ["龙春生", "石秀英", "吴建国"]
     assert listed["results"][0]["id_number"] == LONG[:6] + "********" + LONG[-4:]
+    assert listed["results"][0]["values"] == {"pension_insurance": PENSION, "pension_status": "参保缴费"}
     response = client.post(
         reverse("comparison-finding-exclude", kwargs={"pk": fill.pk}),
         {"people": [people["long"].pk]},
@@ -266,3 +295,47 @@ def test_a_run_failing_while_writing_people_leaves_no_finding(users, people, tmp
     assert run.status == RunStatus.FAILED
     assert not Finding.objects.filter(run=run).exists() and not FillPerson.objects.exists()
     assert Person.objects.filter(pension_status="参保缴费").count() == 0
+
+
+@pytest.mark.django_db(transaction=True)  # migrates the app back and forth
+def test_the_migration_splits_a_fill_by_its_peoples_values(users, people):
+    """Fills written before each proposed one set of values for all its people kept each person's own:
+    the migration gives each set of values a fill of its own, with the people it was proposed for."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("compare", "0005_fill_people")], [("compare", "0006_fill_by_proposal")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Run, Old, OldPerson = (apps.get_model("compare", m) for m in ("ComparisonRun", "Finding", "FillPerson"))
+    village = people["long"].area_id
+    run = Run.objects.create(source_type="social-insurance", area_id=village, file="x.csv", original_name="x")
+    summary = "名册中没有养老保险参保信息、来源中有的 3 人：建议按来源补录"
+    fill = Old.objects.create(
+        run=run, kind="fill", change="pension", status="open", area_id=village, name="", method="exact",
+        summary=summary, source={}, registry={}, proposal={},
+    )  # fmt: skip
+    paying = {"pension_insurance": PENSION, "pension_status": "参保缴费"}
+    paused = {"pension_status": "暂停缴费", "pension_insurance": PENSION}
+    for key, row_no, values in (
+        ("long", 3, paying),
+        ("shi", 4, paused),
+        ("wu", 5, dict(reversed(paying.items()))),
+    ):
+        OldPerson.objects.create(finding=fill, person_id=people[key].pk, row_no=row_no, values=values)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    fills = {f.proposal["person"]["pension_status"]: f for f in Finding.objects.filter(run_id=run.pk)}
+    assert fills["参保缴费"].pk == fill.pk and fills["参保缴费"].summary == (
+        "名册中没有养老保险参保信息、来源中有的 2 人"
+    )
+    assert set(fills["参保缴费"].people.values_list("person_id", flat=True)) == {
+        people["long"].pk,
+        people["wu"].pk,
+    }
+    assert list(fills["暂停缴费"].people.values_list("person_id", "row_no")) == [(people["shi"].pk, 4)]
+    assert fills["暂停缴费"].summary == "名册中没有养老保险参保信息、来源中有的 1 人"
+    assert fills["暂停缴费"].proposal == {"person": paused}

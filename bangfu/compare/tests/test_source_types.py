@@ -23,7 +23,9 @@ def conflicts(run, change=None):
 def filled(run, change) -> dict:
     """{person id: the values proposed} of the people of the run's fill findings of `change`."""
     people = FillPerson.objects.filter(finding__run=run, finding__kind=Kind.FILL, finding__change=change)
-    return {member.person_id: member.values for member in people}
+    return {
+        member.person_id: member.finding.proposal["person"] for member in people.select_related("finding")
+    }
 
 
 def test_death_file_proposes_deceased_and_changes_nothing_yet(users, people, tmp_path):
