@@ -42,7 +42,6 @@ from bangfu.compare.models import (
     Unreachable,
 )
 from bangfu.compare.reader import SourceFile, read_source
-from bangfu.compare.rowsfile import write_rows
 from bangfu.compare.rules import ADVICE, PERSON_CHANGES, SHOWN, employment_key
 from bangfu.core.bulk import refresh_statistics, select_by_keys
 from bangfu.core.files import move_into
@@ -216,6 +215,7 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
                 sources.TYPES[run.source_type],
                 today=today,
                 progress=lambda n: _progress(run, f"读取文件（已读 {n} 行）", 5),
+                rows_file=folder / ROWS_FILE,
             )
     except SpreadsheetError as exc:
         return _finish(run, RunStatus.FAILED, exc.message + "（未比对，名册未作任何修改）")
@@ -297,6 +297,9 @@ def duckdb_connection(work: Path):
     return duckdb.connect(config={"memory_limit": limit, "temp_directory": str(work / "duckdb")})
 
 
+ROWS_FILE = "rows.parquet"  # the rows as uploaded, as the reader writes them in the run's work folder
+
+
 def _load_source(con, data: SourceFile, run: ComparisonRun, work: Path) -> None:
     table = data.table()
     data.batches.clear()
@@ -306,11 +309,9 @@ def _load_source(con, data: SourceFile, run: ComparisonRun, work: Path) -> None:
         "SELECT row_no, id_number, name, sex, birth_date, phone, area_code FROM source_arrow"
     )
     con.execute("CREATE TABLE source_extra AS SELECT row_no, extra FROM source_arrow")
-    target = work / "rows.parquet"
-    write_rows(con, "source_arrow", target)
     con.unregister("source_arrow")
     del table
-    _keep_file(run, "rows", target, f"{Path(run.original_name).stem}-rows.parquet")
+    _keep_file(run, "rows", work / ROWS_FILE, f"{Path(run.original_name).stem}-rows.parquet")
 
 
 EXTRACT_BATCH = 100_000

@@ -78,8 +78,8 @@ class ComparisonRun(models.Model):
     message = models.TextField("说明", blank=True)
     report = models.FileField("错误报告", upload_to="compare-reports/%Y/%m/", max_length=300, blank=True)
     results = models.FileField("比对结果", upload_to="compare-results/%Y/%m/", max_length=300, blank=True)
-    # The checked source rows as uploaded (Parquet: row_no, cells as JSON text), read by row number when a
-    # finding is shown or exported; findings themselves keep only the numbers of the rows they cover.
+    # The source rows as uploaded (Parquet: row_no and a text column per source column; rowsfile.py), read
+    # by row number when a finding is shown or exported; findings keep only the numbers of their rows.
     rows = models.FileField("来源行", upload_to="compare-rows/%Y/%m/", max_length=300, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)

@@ -1,5 +1,6 @@
 """Read one source file into columnar batches for the linkage: every row checked, rejected rows kept with
-their reasons for the error report, a whole-file problem raised as SpreadsheetError. Plain Python."""
+their reasons for the error report, a whole-file problem raised as SpreadsheetError; the rows as uploaded
+written to the run's rows file (rowsfile.py). Plain Python."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from bangfu.compare.rowsfile import RowsWriter, write_frame
 from bangfu.compare.sources import SourceType, all_columns, clean_source_row, wrong_type_message
 from bangfu.exchange.frames import can_read_fast, raw_cells, read_csv_frame
 from bangfu.exchange.report import CellError, RowProblem
@@ -29,7 +31,6 @@ SCHEMA = pa.schema(
         ("phone", pa.large_string()),
         ("area_code", pa.large_string()),
         ("extra", pa.large_string()),  # the type's own values, JSON
-        ("cells", pa.large_string()),  # the row as uploaded, JSON {column: text}, for display
     ]
 )
 
@@ -58,8 +59,11 @@ class SourceFile:
 
 
 class _Builder:
-    def __init__(self):
+    """Rows checked one by one: their batches, and their cells for the rows file (`rows`, if kept)."""
+
+    def __init__(self, rows: RowsWriter | None = None):
         self.columns = {name: [] for name in SCHEMA.names}
+        self.rows, self.cells = rows, []
 
     def add(self, row, cells: dict) -> None:
         c = self.columns
@@ -71,14 +75,17 @@ class _Builder:
         c["phone"].append(row.phone or None)
         c["area_code"].append(row.area_code)
         c["extra"].append(json.dumps(row.extra, ensure_ascii=False, default=_json_default))
-        c["cells"].append(json.dumps(cells, ensure_ascii=False))
+        if self.rows is not None:
+            self.cells.append(cells)
 
     def __len__(self):
         return len(self.columns["row_no"])
 
     def flush(self) -> pa.RecordBatch:
         batch = pa.RecordBatch.from_pydict(self.columns, schema=SCHEMA)
-        self.columns = {name: [] for name in SCHEMA.names}
+        if self.rows is not None:
+            self.rows.write(self.columns["row_no"], self.cells)
+        self.columns, self.cells = {name: [] for name in SCHEMA.names}, []
         return batch
 
 
@@ -88,10 +95,12 @@ def read_source(
     *,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    rows_file: Path | None = None,
 ) -> SourceFile:
-    """Every row of the file checked against `source_type`. Raises SpreadsheetError (Chinese message) when
-    the file cannot be used as a whole: unreadable, a file of another type, a required column missing, no
-    data rows."""
+    """Every row of the file checked against `source_type`; the rows as uploaded written to `rows_file`
+    (rowsfile.py), if given: the rows kept (and, from a large CSV, every non-blank row). Raises
+    SpreadsheetError (Chinese message) when the file cannot be used as a whole: unreadable, a file of
+    another type, a required column missing, no data rows."""
     today = today or dt.date.today()
     sheet = open_sheet(path, all_columns())
     found = set(sheet.columns)
@@ -105,11 +114,24 @@ def read_source(
         result.warnings.append(f"以下列不属于「{source_type.name}」数据，已忽略：{'、'.join(others)}。")
     names = result.columns
     if can_read_fast(sheet):
-        read_csv_fast(sheet, source_type, today, result)
+        read_csv_fast(sheet, source_type, today, result, rows_file)
         if result.total_rows == 0:
             raise SpreadsheetError("文件中表头以下没有数据行。")
         return result
-    builder = _Builder()
+    rows = RowsWriter(rows_file, names) if rows_file else None
+    try:
+        _read_rows(sheet, source_type, today, result, _Builder(rows), progress)
+    finally:
+        if rows is not None:
+            rows.close()
+    if result.total_rows == 0:
+        raise SpreadsheetError("文件中表头以下没有数据行。")
+    return result
+
+
+def _read_rows(sheet, source_type: SourceType, today: dt.date, result: SourceFile, builder, progress) -> None:
+    """The row-by-row reader: every row through `clean_source_row`."""
+    names = result.columns
     seen: dict[int, int] = {}  # hash of a row's cells -> its first row number
     for row in sheet.rows():
         result.total_rows += 1
@@ -133,9 +155,6 @@ def read_source(
                 progress(result.total_rows)
     if len(builder):
         result.batches.append(builder.flush())
-    if result.total_rows == 0:
-        raise SpreadsheetError("文件中表头以下没有数据行。")
-    return result
 
 
 # --------------------------------------------------------------------------------------------------
@@ -228,12 +247,16 @@ def _fast_checks(code: str, today: dt.date):
     return extra, ok
 
 
-def read_csv_fast(sheet, source_type: SourceType, today: dt.date, result: SourceFile) -> None:
+def read_csv_fast(
+    sheet, source_type: SourceType, today: dt.date, result: SourceFile, rows_file: Path | None = None
+) -> None:
     import polars as pl
 
     names = result.columns
     raw, data = read_csv_frame(sheet, [c.name for c in source_type.columns])
     result.total_rows = data.height
+    if rows_file:  # every non-blank row as read, in row order (polars writes it on all cores)
+        write_frame(data.select("row_no", *names), rows_file)
     own = list(names)
     # Exact duplicates: rows with the same cells (by a 64-bit hash of them) after the first.
     key = pl.struct(own).hash(seed=7) if own else pl.col("row_no")
@@ -265,7 +288,6 @@ def read_csv_fast(sheet, source_type: SourceType, today: dt.date, result: Source
         )
     if data.height > maybe_reported.len():
         extra_struct = pl.struct([pl.col("地址").fill_null("").alias("地址"), *extra]).struct.json_encode()
-        cells_struct = pl.struct([pl.col(n) for n in names]).struct.json_encode()
         area_hint = pl.col("户籍地区划代码")
         if source_type.code == "social-insurance":  # residents enrol where they live
             resident = pl.when(pl.col("险种") == "城乡居民养老保险").then(pl.col("参保地区划代码"))
@@ -279,9 +301,9 @@ def read_csv_fast(sheet, source_type: SourceType, today: dt.date, result: Source
             pl.col("联系电话").alias("phone"),
             area_hint.alias("area_code"),
             extra_struct.alias("extra"),
-            cells_struct.alias("cells"),
         ]
         # A slice at a time: built whole, the JSON and Arrow copies of a 5-million-row file took 5 GB.
+        # (The rows as uploaded are in the rows file already.)
         for start in range(0, data.height, BATCH_ROWS):
             piece = data.slice(start, BATCH_ROWS).lazy().filter(~pl.col("duplicate") & pl.col("ok"))
             table = piece.select(accepted).collect().to_arrow().cast(SCHEMA)

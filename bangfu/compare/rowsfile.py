@@ -4,8 +4,10 @@ and read by row number when a finding is shown, exported or served by the API.
 A province's run has millions of findings; each used to carry its row's cells as JSON, which made the
 cells the larger part of what a run wrote to the database (docs/benchmarks.md). Now a finding keeps only
 the numbers of the rows it covers (`Finding.source`: {} for its own `row_no`, {"rows": [n, …]} for
-several) and the cells are written once, column-wise, nearly in row order: Parquet's row-group statistics let
-a lookup of a few rows read only the groups that hold them.
+several) and the reader writes the rows once (reader.read_source), in row order: `row_no` and one text
+column per column of the source type the file has, empty cells null. Parquet's row-group statistics let
+a lookup of a few rows read only the groups that hold them. Files of runs before 2026-12-04 hold
+`row_no` and `cells` (the row as JSON text), and are read as they are.
 """
 
 from __future__ import annotations
@@ -16,38 +18,60 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+import pyarrow as pa
+
 from bangfu.compare.models import ComparisonRun
 
 logger = logging.getLogger(__name__)
 
 ROW_GROUP_ROWS = 32_768  # a lookup reads one group: about 6 MB of cells at most
-# zstd at level 1, not DuckDB's default 3: at 5 million rows 182 MB instead of 178, in 3.0 CPU-s instead of
-# 4.2 (lz4 and snappy: 1.8 times the size for no less time).
+# zstd at level 1: at 5 million rows about as small as DuckDB's default level 3, in less time (lz4 and
+# snappy: 1.8 times the size for no less time).
+COMPRESSION = {"compression": "zstd", "compression_level": 1}
 
 
-def write_rows(con, relation: str, target: Path) -> None:
-    """`relation` (DuckDB: row_no, cells) to `target`, in the relation's order: the reader's, which is
-    row order but for the few rows it checked one by one, at the end (not sorted again: 2 s at 5 million
-    rows; a lookup reads their group as well)."""
-    con.execute(
-        f"COPY (SELECT row_no, cells FROM {relation}) TO '{target}' "
-        f"(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
-    )
+def write_frame(frame, target: Path) -> None:
+    """A polars frame of `row_no` and the cells' columns (text, null for empty) as the rows file."""
+    frame.write_parquet(target, row_group_size=ROW_GROUP_ROWS, statistics=True, **COMPRESSION)
+
+
+class RowsWriter:
+    """The rows file written a batch at a time, for rows checked one by one: `write` takes their numbers
+    and their cells ({column: text}, only the non-empty ones)."""
+
+    def __init__(self, target: Path, names: list[str]):
+        import pyarrow.parquet as pq
+
+        self.names = names
+        self.schema = pa.schema([("row_no", pa.int64()), *((name, pa.string()) for name in names)])
+        self.writer = pq.ParquetWriter(target, self.schema, **COMPRESSION)
+
+    def write(self, numbers: list[int], cells: list[dict]) -> None:
+        columns = [numbers, *([c.get(name) for c in cells] for name in self.names)]
+        self.writer.write_table(pa.table(columns, schema=self.schema), row_group_size=ROW_GROUP_ROWS)
+
+    def close(self) -> None:
+        self.writer.close()
 
 
 def read_rows(path: str | Path, numbers: Iterable[int]) -> dict[int, dict]:
-    """{row number: {column: text}} of the wanted rows that the file holds."""
+    """{row number: {column: text}} of the wanted rows that the file holds (non-empty cells only)."""
     import pyarrow.parquet as pq
 
     wanted = sorted({int(n) for n in numbers})
     if not wanted:
         return {}
-    table = pq.read_table(path, columns=["row_no", "cells"], filters=[("row_no", "in", wanted)])
+    table = pq.read_table(path, filters=[("row_no", "in", wanted)])
+    numbers = table.column("row_no").to_pylist()
+    if table.column_names == ["row_no", "cells"]:  # runs before 2026-12-04: the row as JSON text
+        return {
+            n: json.loads(cells) for n, cells in zip(numbers, table.column("cells").to_pylist(), strict=True)
+        }
+    names = table.column_names[1:]
+    rows = zip(*(table.column(name).to_pylist() for name in names), strict=True)
     return {
-        number: json.loads(cells)
-        for number, cells in zip(
-            table.column("row_no").to_pylist(), table.column("cells").to_pylist(), strict=True
-        )
+        n: {name: value for name, value in zip(names, row, strict=True) if value not in (None, "")}
+        for n, row in zip(numbers, rows, strict=True)
     }
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bangfu.compare import reader
+from bangfu.compare.rowsfile import read_rows
 from bangfu.compare.sources import TYPES
 from bangfu.compare.tests.conftest import LONG, MA, SHI, WU, write_source
 from bangfu.exchange import frames
@@ -115,12 +116,16 @@ FILES = {
 
 
 def _read(path, code, monkeypatch, fast: bool):
+    """What the reader keeps: (rows read, the rows kept with their cells as the rows file gives them,
+    the rows rejected)."""
     monkeypatch.setattr(frames, "FAST_CSV_BYTES", 0 if fast else 1 << 40)
-    result = reader.read_source(path, TYPES[code], today=TODAY)
+    rows_file = path.with_name(f"rows-{fast}.parquet")
+    result = reader.read_source(path, TYPES[code], today=TODAY, rows_file=rows_file)
     rows = sorted(result.table().to_pylist(), key=lambda r: r["row_no"])
+    cells = read_rows(rows_file, [row["row_no"] for row in rows])
     for row in rows:
         row["extra"] = {k: v for k, v in json.loads(row["extra"]).items() if v not in (None, "")}
-        row["cells"] = {k: v for k, v in json.loads(row["cells"]).items() if v not in (None, "")}
+        row["cells"] = cells[row["row_no"]]
     problems = sorted((p.row_number, p.reasons(), [str(c) for c in p.raw_cells]) for p in result.problems)
     return result.total_rows, rows, problems
 

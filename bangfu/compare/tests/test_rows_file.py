@@ -151,20 +151,35 @@ def test_findings_are_listed_newest_run_first_then_village_by_village(users, peo
     assert page.index(newer) < page.index(older)
 
 
-def test_rows_out_of_order_across_groups_are_found(tmp_path, monkeypatch):
-    """The reader's rows come in row order but for those it checked one by one, which come last."""
+def test_rows_are_found_across_groups_in_either_form(tmp_path, monkeypatch):
+    """A lookup reads the groups that hold the wanted rows, in the file as the reader writes it (a column
+    per source column) and as runs before 2026-12-04 wrote it (the row as JSON text)."""
     import duckdb
 
     from bangfu.compare import rowsfile
 
-    monkeypatch.setattr(rowsfile, "ROW_GROUP_ROWS", 2048)  # DuckDB's smallest
+    monkeypatch.setattr(rowsfile, "ROW_GROUP_ROWS", 2048)
+    numbers = list(range(3, 6000))
+    writer = rowsfile.RowsWriter(tmp_path / "rows.parquet", ["姓名", "地址"])
+    for start in range(0, len(numbers), 2500):
+        chunk = numbers[start : start + 2500]
+        writer.write(chunk, [{"姓名": str(n), **({"地址": "土地村"} if n % 2 else {})} for n in chunk])
+    writer.close()
+    assert pq.ParquetFile(tmp_path / "rows.parquet").metadata.num_row_groups >= 3
+    found = rowsfile.read_rows(tmp_path / "rows.parquet", [5007, 3, 1006, 4000, 6001])
+    assert found == {
+        3: {"姓名": "3", "地址": "土地村"},
+        1006: {"姓名": "1006"},  # no empty cells
+        4000: {"姓名": "4000"},
+        5007: {"姓名": "5007", "地址": "土地村"},
+    }
+
     con = duckdb.connect()
     cells = "'{\"a\": \"' || i || '\"}' AS cells"
     con.execute(f"CREATE TABLE r AS SELECT i AS row_no, {cells} FROM range(3, 6000) t(i) WHERE i % 1000 <> 7")
     con.execute(f"INSERT INTO r SELECT i, {cells} FROM range(3, 6000) t(i) WHERE i % 1000 = 7")
-    rowsfile.write_rows(con, "r", tmp_path / "rows.parquet")
-    assert pq.ParquetFile(tmp_path / "rows.parquet").metadata.num_row_groups >= 3
-    found = rowsfile.read_rows(tmp_path / "rows.parquet", [5007, 3, 1007, 4000, 6001])
+    con.execute(f"COPY r TO '{tmp_path / 'old.parquet'}' (FORMAT parquet, ROW_GROUP_SIZE 2048)")
+    found = rowsfile.read_rows(tmp_path / "old.parquet", [5007, 3, 1007, 4000, 6001])
     assert found == {n: {"a": str(n)} for n in (3, 1007, 4000, 5007)}
 
 
