@@ -41,7 +41,7 @@ from bangfu.compare.models import (
     Status,
     Unreachable,
 )
-from bangfu.compare.reader import SourceFile, read_source
+from bangfu.compare.reader import EXTRA_PREFIX, SourceFile, read_source
 from bangfu.compare.rules import ADVICE, PERSON_CHANGES, SHOWN, employment_key
 from bangfu.core.bulk import refresh_statistics, select_by_keys
 from bangfu.core.files import move_into
@@ -315,7 +315,8 @@ def _load_source(con, data: SourceFile, run: ComparisonRun, work: Path) -> None:
         "CREATE TABLE source AS "
         "SELECT row_no, id_number, name, sex, birth_date, phone, area_code FROM source_arrow"
     )
-    con.execute("CREATE TABLE source_extra AS SELECT row_no, extra FROM source_arrow")
+    extra = ", ".join(f'"{name}"' for name in table.schema.names if name.startswith(EXTRA_PREFIX))
+    con.execute(f"CREATE TABLE source_extra AS SELECT row_no, {extra} FROM source_arrow")
     con.unregister("source_arrow")
     del table
     _keep_file(run, "rows", work / ROWS_FILE, f"{Path(run.original_name).stem}-rows.parquet")

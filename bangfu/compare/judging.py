@@ -92,8 +92,8 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-# The values of a row's `extra` (JSON) that the SQL below reads, per source type: taken out once, as
-# columns of `lk` (x_<name>), rather than parsed from the JSON again by every statement.
+# The values of a row's `extra` (columns x_<name> of `source_extra`) that the SQL below reads, per source
+# type: columns of `lk` too.
 EXTRACTED = {
     sources.SOCIAL: ("险种", "参保状态", "参保单位"),
     sources.MEDICAL: ("参保年度", "参保状态"),
@@ -107,14 +107,9 @@ def _extra(name: str) -> str:
     return f'"x_{name}"'
 
 
-def _extracted(source_type: str, extra: str) -> str:
-    """The select list of EXTRACTED values of `extra`: one JSON parse for them all."""
-    names = EXTRACTED.get(source_type, ())
-    if not names:
-        return ""
-    paths = ", ".join(f"'$.{name}'" for name in names)
-    values = f"json_extract_string({extra}, [{paths}])"
-    return "".join(f', {values}[{i}] AS "x_{name}"' for i, name in enumerate(names, start=1))
+def _extracted(source_type: str, alias: str) -> str:
+    """The select list of EXTRACTED values, from the table `alias` names."""
+    return "".join(f", {alias}.{_extra(name)}" for name in EXTRACTED.get(source_type, ()))
 
 
 def _shown(expression: str, kind: str) -> str:
@@ -148,12 +143,12 @@ def judge(
     own). `employments(person ids)` gives existing employment records' keys (Rules.employments)."""
     con.execute(FINDINGS_TABLE)
     con.execute(
-        # The values the SQL reads of each row's extra, taken out once; the extra itself stays in
-        # source_extra (read again only for the rows judged in Python): at 5 million rows a copy of it
-        # here made DuckDB spill a gigabyte to disk.
+        # The values the SQL reads of each row's extra; the rest stays in source_extra (read again only
+        # for the rows judged in Python): at 5 million rows a copy of all here made DuckDB spill a
+        # gigabyte to disk.
         f"""CREATE OR REPLACE TABLE lk AS
         SELECT l.row_no, l.person_id, l.method, l.probability, l.id_problem, s.name AS row_name
-            {_extracted(source_type, "e.extra")}
+            {_extracted(source_type, "e")}
         FROM links l JOIN source s USING (row_no) JOIN source_extra e USING (row_no)"""
     )
     exact = con.execute(
@@ -337,33 +332,35 @@ def _columnar_conflicts(con, source_type: str) -> None:
 # -- the rest in Python -------------------------------------------------------------------------------
 
 
-def _linked_rows(con, only_python: bool) -> Iterator[tuple[Linked, dict | None]]:
+def _linked_rows(con, source_type: str, only_python: bool) -> Iterator[tuple[Linked, dict | None]]:
     """Linked rows ordered by person, so that each person's rows are judged together; each with the
     registry values of its person (as the rules name them), or None for rows linked to nobody."""
     values, keys = [c[0] for c in REGISTRY_COLUMNS], PERSON_VALUES
+    extra = [name for name, _ in sources.TYPES[source_type].extra_values]
+    first = 6 + len(extra)  # the registry's values follow the row's
     where = "WHERE l.person_id IN (SELECT person_id FROM py_people)" if only_python else ""
     cursor = con.cursor().execute(  # its own cursor: findings are added on `con` meanwhile
         f"""
-        SELECT l.row_no, l.row_name, l.person_id, l.method, l.probability, l.id_problem, e.extra,
-               {", ".join(f"r.{v}" for v in values)}
+        SELECT l.row_no, l.row_name, l.person_id, l.method, l.probability, l.id_problem,
+               {", ".join(f"e.{_extra(name)}" for name in extra)}, {", ".join(f"r.{v}" for v in values)}
         FROM lk l JOIN source_extra e USING (row_no) LEFT JOIN registry_full r ON r.person_id = l.person_id
         {where}
         ORDER BY l.person_id NULLS LAST, l.row_no
         """
     )
-    loads = json.loads
     last_id, last_values = None, None
     while batch := cursor.fetchmany(10_000):
         for row in batch:
-            row_no, name, person_id, method, probability, problem, extra = row[:7]
+            row_no, name, person_id, method, probability, problem = row[:6]
             if person_id is None:
                 person = None
             elif person_id == last_id:
                 person = last_values
             else:
-                person = dict(zip(keys, row[7:], strict=True))
+                person = dict(zip(keys, row[first:], strict=True))
                 last_id, last_values = person_id, person
-            yield Linked(row_no, name, person_id, method, probability, loads(extra), problem), person
+            values = dict(zip(extra, row[6:first], strict=True))
+            yield Linked(row_no, name, person_id, method, probability, values, problem), person
 
 
 def _chunks_by_person(rows: Iterator[tuple[Linked, dict | None]], size: int) -> Iterator[list]:
@@ -382,7 +379,7 @@ def _python_findings(con, rules: Rules, columnar: bool, employments, progress, c
     """The per-person rules for the people of `py_people` (and, without `columnar`, match findings)."""
     total = con.execute("SELECT count(*) FROM lk").fetchall()[0][0] or 1
     done = 0
-    for items in _chunks_by_person(_linked_rows(con, only_python=columnar), PYTHON_CHUNK):
+    for items in _chunks_by_person(_linked_rows(con, rules.source_type, only_python=columnar), PYTHON_CHUNK):
         chunk = [row for row, _ in items]
         rules.people = {values["id"]: values for _, values in items if values is not None}
         if rules.source_type in (sources.EMPLOYMENT, sources.SOCIAL):

@@ -68,6 +68,16 @@ class SourceType:
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
 
+    @property
+    def extra_values(self) -> list[tuple[str, str]]:
+        """The keys of a checked row's `extra` (地址 and the type's own columns) with their types as the
+        run's DuckDB holds them: whole numbers BIGINT, the rest (dates as ISO text) VARCHAR."""
+        return [("地址", "VARCHAR")] + [(c.name, NUMBERS.get(c.name, "VARCHAR")) for c in self.extra]
+
+
+# The type's own values that are whole numbers (SourceRow.extra holds them as int).
+NUMBERS = {"月工资": "BIGINT", "参保年度": "BIGINT"}
+
 
 TYPES = {
     SOCIAL: SourceType(

@@ -97,7 +97,7 @@ def linked_files(draw):
     return source_type, people, rows
 
 
-def _connection(people, rows):
+def _connection(source_type, people, rows):
     con = duckdb.connect()
     con.execute("CREATE TABLE registry_full (" + ", ".join(f"{n} {k}" for n, k, _ in REGISTRY_COLUMNS) + ")")
     names = [n for n, _, _ in REGISTRY_COLUMNS]
@@ -109,7 +109,12 @@ def _connection(people, rows):
         "CREATE TABLE source (row_no BIGINT, id_number VARCHAR, name VARCHAR, sex VARCHAR, birth_date DATE, "
         "phone VARCHAR, area_code VARCHAR)"
     )
-    con.execute("CREATE TABLE source_extra (row_no BIGINT, extra VARCHAR)")
+    extra = sources.TYPES[source_type].extra_values  # as the reader's batches hold them (x_<name>)
+    con.execute(
+        "CREATE TABLE source_extra (row_no BIGINT, "
+        + ", ".join(f'"x_{name}" {kind}' for name, kind in extra)
+        + ")"
+    )
     con.execute(
         "CREATE TABLE links (row_no BIGINT, person_id BIGINT, method VARCHAR, probability DOUBLE, "
         "id_normalised VARCHAR, id_problem VARCHAR)"
@@ -117,8 +122,8 @@ def _connection(people, rows):
     for r in rows:
         con.execute("INSERT INTO source VALUES (?, 'x', ?, NULL, NULL, '', NULL)", [r["row_no"], r["name"]])
         con.execute(
-            "INSERT INTO source_extra VALUES (?, ?)",
-            [r["row_no"], json.dumps(r["extra"], ensure_ascii=False)],
+            f"INSERT INTO source_extra VALUES (?{', ?' * len(extra)})",
+            [r["row_no"], *(r["extra"].get(name) for name, _ in extra)],
         )
         person = r["person_id"] if r["method"] != "none" else None
         con.execute(
@@ -139,7 +144,7 @@ def _same_form(text: str) -> str:
 
 
 def _judged(source_type, people, rows, columnar):
-    con = _connection(people, rows)
+    con = _connection(source_type, people, rows)
     exact = judge(
         con,
         source_type=source_type,
