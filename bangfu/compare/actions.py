@@ -30,7 +30,7 @@ from django.utils import timezone
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.compare import sources
-from bangfu.compare.judging import FILL_PEOPLE_TABLE, LINKAGE_COLUMNS, REGISTRY_COLUMNS, group_fills, judge
+from bangfu.compare.judging import FILL_PEOPLE_TABLE, LINKAGE_COLUMNS, REGISTRY_COLUMNS, judge
 from bangfu.compare.models import (
     ChangeKind,
     ComparisonRun,
@@ -420,7 +420,6 @@ def _judge(con, run: ComparisonRun, today: dt.date, clock: PhaseClock) -> None:
     con.execute("CREATE TABLE registry_ids AS SELECT person_id, id_number FROM registry_full")
     con.execute("DROP VIEW registry")
     con.execute("DROP TABLE registry_full")
-    group_fills(con)
     run._counts = _tally(
         con.execute("SELECT kind, change, status, count(*) FROM findings GROUP BY ALL").fetchall(),
         run.matched_exact,

@@ -4,9 +4,10 @@ for the many rows they are simple for, and the rules themselves (plain Python, p
 Input, in one DuckDB connection: `links` (the linkage's result), `source`, `source_extra` (dropped once
 judged) and `registry_full` (actions.py). Output: the table `findings` (one row per finding to keep,
 every value as the database column takes it, JSON as text; `covers` the source rows it covers, by
-number: their cells are in the run's rows file) and the table `row_diffs` (the 差异 text of results.csv
-per source row). Both paths give the same findings for the same rows: tests/test_judging.py holds them
-to that on random data, against the per-row rules alone (`columnar=False`).
+number: their cells are in the run's rows file), the table `fill_people` (the people of its fill
+findings, see group_fills) and the table `row_diffs` (the 差异 text of results.csv per source row). Both
+paths give the same findings, fills and 差异 for the same rows: tests/test_judging.py holds them to that
+on random data, against the per-row rules alone (`columnar=False`).
 
 What goes where (docs/linkage.md, "Judging"):
 - match findings (模糊匹配, 未匹配) and 未参保 (registry people an insurance file lacks): SQL, every row;
@@ -68,6 +69,11 @@ FINDINGS_TABLE = """CREATE OR REPLACE TABLE findings (
     kind VARCHAR, change VARCHAR, status VARCHAR, area_id VARCHAR, person_id BIGINT, row_no BIGINT,
     name VARCHAR, method VARCHAR, probability DOUBLE, registry VARCHAR, proposal VARCHAR, summary VARCHAR,
     covers BIGINT[], seq BIGINT)"""
+# The people of fill findings (group_fills), with what results.csv says of their rows (summary, in the
+# order seq gives it among a row's texts).
+FILL_PEOPLE = """CREATE TABLE IF NOT EXISTS fill_people (
+    area_id VARCHAR, change VARCHAR, proposal VARCHAR, person_id BIGINT, row_no BIGINT, name VARCHAR,
+    summary VARCHAR, seq BIGINT)"""
 FINDING_COLUMNS = (
     "kind", "change", "status", "area_id", "person_id", "row_no", "name", "method", "probability", "registry",
     "proposal", "summary",
@@ -142,6 +148,8 @@ def judge(
     """Fill `findings` and `row_diffs`; return how many rows matched exactly by ID (no finding of their
     own). `employments(person ids)` gives existing employment records' keys (Rules.employments)."""
     con.execute(FINDINGS_TABLE)
+    con.execute(f"DROP TABLE IF EXISTS {FILL_PEOPLE_TABLE}")
+    con.execute(FILL_PEOPLE)
     con.execute(
         # The values the SQL reads of each row's extra; the rest stays in source_extra (read again only
         # for the rows judged in Python): at 5 million rows a copy of all here made DuckDB spill a
@@ -170,7 +178,9 @@ def judge(
     # (beyond its limit DuckDB spills to disk: at 5 million rows it wrote a gigabyte while judging).
     for table in ("lk", "py_people", "source_extra"):
         con.execute(f"DROP TABLE {table}")
+    group_fills(con)
     _row_diffs(con)
+    con.execute(f"ALTER TABLE {FILL_PEOPLE_TABLE} DROP COLUMN summary")  # in row_diffs now: memory back
     return exact[0]
 
 
@@ -311,6 +321,24 @@ def _columnar_conflicts(con, source_type: str) -> None:
         for f in fields
     ]
     registry = {"pension": _registry_json(SHOWN["pension"]), "": _registry_json(())}
+    said = f"left(d.said || '。建议：' || concat_ws('；', {', '.join(advice)}), 500)"
+    direct = "false"
+    if change in FILLS:
+        # Fills (group_fills), straight into fill_people: open, one row linked exactly by ID, none of the
+        # change's values held, every value given. Their registry values and proposal as a finding's
+        # JSON would be built only to be taken apart again (3 million people in a province's 社保 run).
+        empty = " AND ".join(f"{_shown(f'r.{f}', COLUMN_TYPES[f])} = ''" for f in SHOWN[change])
+        given = " AND ".join(f"d.w_{f} IS NOT NULL" for f in fields)
+        direct = f"""(d.what IS NULL AND len(d.covers) = 1 AND c.method = 'exact' AND {empty} AND {given}
+            AND ({" OR ".join(differs.values())}))"""
+        values = ", ".join(f"{_text(f)}, d.w_{f}" for f in fields)
+        con.execute(
+            f"""INSERT INTO {FILL_PEOPLE_TABLE}
+            SELECT r.area_code, {_text(change)}, CAST(json_object({values}) AS VARCHAR), d.person_id,
+                d.covers[1], left(r.name, 50), {said}, 0
+            FROM decisions d JOIN covered c USING (person_id) JOIN registry_full r USING (person_id)
+            WHERE {direct}"""
+        )
     con.execute(
         f"""INSERT INTO findings
         SELECT 'conflict', CASE WHEN d.what IS NULL THEN {_text(change)} ELSE 'contradiction' END,
@@ -319,11 +347,11 @@ def _columnar_conflicts(con, source_type: str) -> None:
             CASE WHEN d.what IS NULL THEN {_registry_json(SHOWN[change])}
                  WHEN d.shown = 'pension' THEN {registry["pension"]} ELSE {registry[""]} END,
             CASE WHEN d.what IS NULL THEN {proposal} ELSE '{{}}' END,
-            left(CASE WHEN d.what IS NULL THEN d.said || '。建议：' || concat_ws('；', {", ".join(advice)})
-                 ELSE c.numbers || '对此人的' || d.what || '相互矛盾，请核实' END, 500),
+            CASE WHEN d.what IS NULL THEN {said}
+                 ELSE left(c.numbers || '对此人的' || d.what || '相互矛盾，请核实', 500) END,
             d.covers, 0
         FROM decisions d JOIN covered c USING (person_id) JOIN registry_full r USING (person_id)
-        WHERE d.what IS NOT NULL OR {" OR ".join(differs.values())}"""
+        WHERE (d.what IS NOT NULL OR {" OR ".join(differs.values())}) AND NOT {direct}"""
     )
     con.execute("DROP TABLE decisions")
     con.execute("DROP TABLE covered")
@@ -499,13 +527,14 @@ def _sql_value(value) -> str:
 
 
 def _row_diffs(con) -> None:
-    """Per source row, as the rules' drafts said it: its conflicts' summaries (in the order they were
-    made), else why it matched nobody or only fuzzily."""
+    """Per source row, as the rules' drafts said it: its conflicts' summaries (the fills' people's
+    included, in the order they were made), else why it matched nobody or only fuzzily."""
     con.execute(
-        """CREATE OR REPLACE TABLE row_diffs AS
+        f"""CREATE OR REPLACE TABLE row_diffs AS
         WITH u AS (
             SELECT unnest(covers) AS row_no, summary, seq FROM findings
             WHERE kind = 'conflict' AND summary <> ''
+            UNION ALL SELECT row_no, summary, seq FROM {FILL_PEOPLE_TABLE} WHERE summary <> ''
         ), several AS (SELECT row_no FROM u GROUP BY row_no HAVING count(*) > 1),
         c AS (  -- ordered aggregates are slow in DuckDB: only for rows with several conflicts
             SELECT row_no, summary AS diff FROM u ANTI JOIN several USING (row_no)
@@ -537,10 +566,10 @@ LABELS_OF_CHANGE = {"pension": "养老保险参保信息", "medical": "医保参
 
 def group_fills(con) -> None:
     """Move the judged findings that fill an empty field (FILLS) out of `findings` into `fill_people`
-    (area_id, change, person_id, row_no, name, proposal: the values proposed, as JSON text), and add one
-    open `fill` finding per village, change and proposal in their place: its proposal is theirs, its
-    summary counts them (Finding.difference adds the advice). results.csv's 差异 is per row (row_diffs,
-    already written) and does not change."""
+    (FILL_PEOPLE: proposal is the values proposed, as JSON text; summary what results.csv says of the
+    row), and add one open `fill` finding per village, change and proposal in their place: its proposal
+    is theirs, its summary counts them (Finding.difference adds the advice). The SQL judging puts most
+    fills into `fill_people` itself (_columnar_conflicts); this moves those the rules made in Python."""
     empty = " OR ".join(
         f"(change = {_text(change)} AND "
         + " AND ".join(
@@ -552,10 +581,11 @@ def group_fills(con) -> None:
     )
     fillable = f"""kind = 'conflict' AND status = 'open' AND method = 'exact' AND len(covers) = 1
         AND person_id IS NOT NULL AND ({empty})"""
+    con.execute(FILL_PEOPLE)
     con.execute(
-        f"""CREATE OR REPLACE TABLE {FILL_PEOPLE_TABLE} AS
-        SELECT area_id, change, CAST(json_extract(proposal, '$.person') AS VARCHAR) AS proposal, person_id,
-            row_no, name
+        f"""INSERT INTO {FILL_PEOPLE_TABLE}
+        SELECT area_id, change, CAST(json_extract(proposal, '$.person') AS VARCHAR), person_id, row_no, name,
+            summary, seq
         FROM findings WHERE {fillable}"""
     )
     # Found again by key, not by evaluating the JSON once more: (person, change, row) is one finding.

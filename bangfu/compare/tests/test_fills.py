@@ -281,14 +281,16 @@ def test_a_run_failing_while_writing_people_leaves_no_finding(users, people, tmp
         pension_row("石秀英", SHI),
         {"姓名": "陌生人", "证件号码": "", "险种": PENSION},
     ]
+    from bangfu.compare import judging
+
     monkeypatch.setattr(actions, "WRITE_PIECE", 1)  # PostgreSQL: several connections, a piece each
-    group_fills = actions.group_fills
+    group_fills = judging.group_fills
 
     def broken(con):  # people the database refuses (源行号 ≥ 0), written after the fills and findings
         group_fills(con)
         con.execute("UPDATE fill_people SET row_no = -row_no")
 
-    monkeypatch.setattr(actions, "group_fills", broken)
+    monkeypatch.setattr(judging, "group_fills", broken)
     with pytest.raises(Exception, match=r"(?i)check|constraint|row_no"):
         compare(users["county_a"], "social-insurance", write_source(tmp_path / "社保.xlsx", rows))
     run = ComparisonRun.objects.get()

@@ -166,7 +166,9 @@ def _judged(source_type, people, rows, columnar):
         ).fetchall()
     )  # fmt: skip
     diffs = dict(con.execute("SELECT row_no, diff FROM row_diffs").fetchall())
-    return exact, findings, diffs
+    # The people of fills: the SQL judging puts most there itself, group_fills those the rules made.
+    fills = sorted(con.execute("SELECT * EXCLUDE (seq) FROM fill_people").fetchall())  # summary: in diffs
+    return exact, findings + fills, diffs
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -240,8 +242,11 @@ def test_pension_change_follows_the_active_row_of_several_kinds():
     ]  # fmt: skip
     exact, findings, diffs = _judged(sources.SOCIAL, people, rows, columnar=True)
     assert (exact, findings, diffs) == _judged(sources.SOCIAL, people, rows, columnar=False)
-    (change,) = findings
-    assert change[5] == 3 and change[9] == (3,)
-    assert json.loads(change[11]) == {
+    # The registry held no pension values: the person is filled (by village), from row 3.
+    fill, person = findings
+    assert fill[0] == "fill" and json.loads(fill[11]) == {
         "person": {"pension_insurance": "城乡居民养老保险", "pension_status": "参保缴费"}
     }
+    assert person[:2] == (AREA, "pension") and person[3:5] == (1, 3)
+    assert json.loads(person[2]) == json.loads(fill[11])["person"]
+    assert diffs[3].endswith("养老保险参保状态：（空） → 参保缴费") and 2 not in diffs
