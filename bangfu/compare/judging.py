@@ -70,7 +70,7 @@ FINDINGS_TABLE = """CREATE OR REPLACE TABLE findings (
     name VARCHAR, method VARCHAR, probability DOUBLE, registry VARCHAR, proposal VARCHAR, summary VARCHAR,
     covers BIGINT[], seq BIGINT)"""
 # The people of fill findings (group_fills), with what results.csv says of their rows (summary, in the
-# order seq gives it among a row's texts).
+# order seq gives it among a row's texts; dropped once row_diffs holds it).
 FILL_PEOPLE = """CREATE TABLE IF NOT EXISTS fill_people (
     area_id VARCHAR, change VARCHAR, proposal VARCHAR, person_id BIGINT, row_no BIGINT, name VARCHAR,
     summary VARCHAR, seq BIGINT)"""
@@ -145,8 +145,9 @@ def judge(
     progress: Callable[[int, int], None] | None = None,
     clock=None,
 ) -> int:
-    """Fill `findings` and `row_diffs`; return how many rows matched exactly by ID (no finding of their
-    own). `employments(person ids)` gives existing employment records' keys (Rules.employments)."""
+    """Fill `findings`, `fill_people` and `row_diffs`; return how many rows matched exactly by ID (no
+    finding of their own). `employments(person ids)` gives existing employment records' keys
+    (Rules.employments)."""
     con.execute(FINDINGS_TABLE)
     con.execute(f"DROP TABLE IF EXISTS {FILL_PEOPLE_TABLE}")
     con.execute(FILL_PEOPLE)
