@@ -510,12 +510,7 @@ def _sniff_delimiter(text: str) -> str:
     except csv.Error:
         delimiter = ""
     if delimiter and delimiter in DELIMITERS:
-        # The Sniffer can be misled by a delimiter inside a quoted cell (a header cell holding a tab and a
-        # line break): a delimiter that splits more rows into the same number of columns, quotes
-        # respected, wins over its guess.
-        scores = {candidate: _parsed_score(lines, candidate) for candidate in DELIMITERS}
-        best = max(DELIMITERS, key=lambda candidate: scores[candidate])
-        return delimiter if scores[delimiter] >= scores[best] else best
+        return delimiter
     # Title rows without delimiters defeat the Sniffer: take the delimiter found on most lines.
     best, best_score = ",", (0, 0)
     for candidate in DELIMITERS:
@@ -524,15 +519,6 @@ def _sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = candidate, score
     return best
-
-
-def _parsed_score(lines: list[str], delimiter: str) -> tuple[int, int]:
-    """How well `delimiter` splits the sample, quotes respected: (rows of the commonest width above one
-    column, rows of more than one column)."""
-    widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if len(row) > 1]
-    if not widths:
-        return 0, 0
-    return max(widths.count(width) for width in set(widths)), len(widths)
 
 
 # --------------------------------------------------------------------------------------------------

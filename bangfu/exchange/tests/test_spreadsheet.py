@@ -601,24 +601,6 @@ def test_header_is_found_below_random_title_rows(data, encoding):
     assert [row.number for row in data_rows] == [header_record + 1, header_record + 3]
 
 
-def test_a_tab_inside_a_quoted_header_cell_does_not_make_it_the_delimiter(tmp_path):
-    """Found by the test above: the Sniffer took the tab of a header cell ("\t与户主\n关系", quoted) for
-    the delimiter; the delimiter that splits the rows into the same columns wins."""
-    path = tmp_path / "file.csv"
-    rows = [
-        [""],
-        ["户编号", "姓名", "证件号码", "备注", "序号", "\t与户主\n关系"],
-        ["值"] * 6,
-        [],
-        ["值2"] * 6,
-    ]
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(rows)
-    sheet = open_sheet(path, COLUMNS)
-    assert sheet.header_row == 2 and sheet.columns["与户主关系"] == 5
-    assert [row.number for row in rows_of(sheet)] == [3, 5]
-
-
 @settings(max_examples=150, deadline=None)
 @given(staff_file(), st.integers(0, 3))
 def test_header_finder_on_grids_with_blank_columns(data, offset):
