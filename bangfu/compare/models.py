@@ -233,8 +233,13 @@ class Finding(models.Model):
         derived = self.kind == Kind.FILL or (self.kind == Kind.CONFLICT and self.change in PERSON_CHANGES)
         if not derived or ADVICE in self.summary:
             return self.summary
-        values = self.proposal.get("person") or {}
-        return f"{self.summary}{ADVICE}{advice(self.change, self.registry, values)}"[:500]
+        return f"{self.summary}{ADVICE}{self.advice}"[:500]
+
+    @property
+    def advice(self) -> str:
+        """The change to the person's own values it proposes, field by field against its registry values
+        (rules.advice): for a fill, what each of its people gets, as results.csv advises for their rows."""
+        return advice(self.change, self.registry, self.proposal.get("person") or {})
 
     @property
     def is_fill(self) -> bool:

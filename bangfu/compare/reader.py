@@ -44,11 +44,11 @@ def schema(source_type: SourceType) -> pa.Schema:
 class SourceFile:
     header: list[str]
     columns: list[str]  # canonical names of the columns found
+    schema: pa.Schema  # of the batches: schema(source_type)
     batches: list[pa.RecordBatch] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     total_rows: int = 0
-    schema: pa.Schema = field(default_factory=lambda: pa.schema(COMMON_FIELDS))
 
     @property
     def valid_rows(self) -> int:

@@ -23,7 +23,6 @@ from bangfu.compare.filters import FindingFilter
 from bangfu.compare.forms import FlagForm, RunForm
 from bangfu.compare.models import ChangeKind, ComparisonRun, FillPerson, Finding, Kind, Unreachable
 from bangfu.compare.rowsfile import covered_rows
-from bangfu.compare.rules import advice
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
 from bangfu.core.masking import mask_id, mask_phone
@@ -297,7 +296,7 @@ def _fill_detail(request, finding: Finding):
             "finding": finding,
             "people": shown,
             # what results.csv advises for each of their rows
-            "proposed": advice(finding.change, {}, finding.proposal.get("person", {})),
+            "proposed": finding.advice,
             "query": query,
             "included": totals.get(False, 0),
             "excluded": totals.get(True, 0),
@@ -410,11 +409,10 @@ def finding_export(request):
     def rows():
         for f, cells, people in findings():
             if f.is_fill:  # a line per person, with what is proposed for them
-                values = advice(f.change, {}, f.proposal.get("person", {}))
                 for member in people:
                     outcome = member.outcome or ("审核时排除" if member.excluded else "")
                     yield row(f, member.row_no, member.person.name, member.person.id_number,
-                              f"名册补录：{values}", outcome)  # fmt: skip
+                              f"名册补录：{f.advice}", outcome)  # fmt: skip
                 continue
             id_number = f.registry_shown.get("证件号码") or cells.get("证件号码") or ""
             difference = f.difference if sensitive else f.summary_public

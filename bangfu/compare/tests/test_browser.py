@@ -87,6 +87,7 @@ def test_fill_a_village_leaving_one_person_out(page, live_server, users, people,
     page.get_by_role("link", name="名册补录（按村）").click()
     page.get_by_role("link", name="详情").first.click()
     expect(page.locator("#fill-people")).to_contain_text("石秀英")
+    expect(page.locator("#fill-proposal")).to_contain_text("养老保险参保状态：（空） → 参保缴费")
     page.get_by_label("选择 石秀英").check()
     page.get_by_role("button", name="排除所选").click()
     expect(page.locator("#fill-counts")).to_contain_text("补录 2 人，已排除 1 人")
