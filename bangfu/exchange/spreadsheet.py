@@ -364,15 +364,14 @@ def open_sheet(path: str | Path, columns: Sequence[Column], *, sheet: str | None
     if magic.startswith(_ZIP_MAGIC) or magic == _OLE_MAGIC:
         source, kind, sheet_name = _open_excel(path, magic, sheet)
         encoding = delimiter = None
+        found = _find_header(source.head(HEADER_SCAN_ROWS), columns, sheet_name, source.merged_rows)
     elif extension == ".csv":
         encoding, delimiter = _sniff_csv(path)
-        source, kind, sheet_name = _CsvSource(path, encoding, delimiter), "csv", None
+        source, found = _open_csv(path, encoding, delimiter, columns)
+        kind, sheet_name, delimiter = "csv", None, source.delimiter
     else:
         raise SpreadsheetError(_not_excel_message(path, extension))
 
-    head = source.head(HEADER_SCAN_ROWS)
-    merged_rows = source.merged_rows if isinstance(source, _ExcelSource) else frozenset()
-    found = _find_header(head, columns, sheet_name, merged_rows)
     return Sheet(
         path=path,
         format=kind,
@@ -387,6 +386,23 @@ def open_sheet(path: str | Path, columns: Sequence[Column], *, sheet: str | None
         delimiter=delimiter,
         _source=source,
     )
+
+
+def _open_csv(
+    path: Path, encoding: str, sniffed: str, columns: Sequence[Column]
+) -> tuple[_CsvSource, _Header]:
+    """The CSV file read with the delimiter sniffed, and its header; when no header is found that way,
+    with the first other delimiter that finds one (else the first error stands). The Sniffer guesses from
+    characters and quotes: tabs typed inside header cells ("姓<Tab>名", not quoted in a comma-separated
+    file) or a quoted cell over two lines can mislead it, and the columns the file must have decide."""
+    error = None
+    for delimiter in (sniffed, *(d for d in DELIMITERS if d != sniffed)):
+        source = _CsvSource(path, encoding, delimiter)
+        try:
+            return source, _find_header(source.head(HEADER_SCAN_ROWS), columns, None)
+        except SpreadsheetError as failed:
+            error = error or failed
+    raise error
 
 
 def _open_excel(path: Path, magic: bytes, sheet: str | None) -> tuple[_ExcelSource, str, str]:

@@ -601,6 +601,37 @@ def test_header_is_found_below_random_title_rows(data, encoding):
     assert [row.number for row in data_rows] == [header_record + 1, header_record + 3]
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["户编号", "姓名", "证件号码", "备注", "序号", "\t与户主\n关系"],  # a tab in a quoted cell
+        # bare tabs over several lines: a count of cells per record took the tab for the delimiter
+        ["户编号", "姓\t名", "证件号码", "与户主关系", "出\n生日期", "务工状\t态", "联系电\t话"],
+    ],
+)
+def test_tabs_typed_inside_header_cells_do_not_make_the_tab_the_delimiter(tmp_path, header):
+    """Found by the test above: the Sniffer took the tab of a header cell for the delimiter, and the header
+    was not found; the comma, under which the file has the columns it must have, is taken instead."""
+    path = tmp_path / "file.csv"
+    rows = [[""], header, ["值"] * len(header), [], ["值2"] * len(header)]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    sheet = open_sheet(path, COLUMNS)
+    assert sheet.delimiter == ","
+    assert sheet.header_row == 2 and sheet.columns["与户主关系"] == header.index(
+        next(cell for cell in header if fold(cell) == "与户主关系")
+    )
+    assert [row.number for row in rows_of(sheet)] == [3, 5]
+
+
+def test_a_file_without_its_columns_keeps_the_first_error(tmp_path):
+    """Trying the other delimiters does not change what a file lacking columns is told."""
+    path = tmp_path / "file.csv"
+    path.write_text("户编号;姓名;备注\nH1;张三;无\n", encoding="utf-8")
+    with pytest.raises(SpreadsheetError, match="缺少必填列：证件号码、与户主关系"):
+        open_sheet(path, COLUMNS)
+
+
 @settings(max_examples=150, deadline=None)
 @given(staff_file(), st.integers(0, 3))
 def test_header_finder_on_grids_with_blank_columns(data, offset):
