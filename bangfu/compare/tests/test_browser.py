@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bangfu.compare.tests.conftest import LONG, MA, SHI, write_source
-from bangfu.core.tests.browser import log_in, shot
+from bangfu.core.tests.browser import go_by_menu, log_in, shot
 from bangfu.registry.models import Person
 
 
@@ -20,11 +20,7 @@ def upload(page, base_url, label, path):
 
 def _scenario(page, base_url, death, jobs, long_pk):
     log_in(page, base_url, "u_county_a")
-    page.wait_for_load_state()  # Bootstrap's script (deferred) drives the menu
-    if page.device == "phone":
-        page.get_by_role("button", name="菜单").click()
-    page.get_by_role("button", name="名册", exact=True).click()
-    page.get_by_role("link", name="数据比对").click()
+    go_by_menu(page, "名册", "数据比对")
     expect(page.get_by_role("heading", name="数据比对")).to_be_visible()
 
     upload(page, base_url, "死亡", death)

@@ -1,4 +1,4 @@
-"""What every browser test shares: the Debian Chromium, page sizes, logging in, screenshots.
+"""What every browser test shares: the Debian Chromium, page sizes, logging in, the menu, screenshots.
 
 The session-wide `browser` and the per-device `page` fixtures live in `bangfu/conftest.py`, so every
 module drives one Playwright instance in the main thread (a second sync Playwright cannot start beside
@@ -7,6 +7,9 @@ it)."""
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urljoin
+
+from playwright.sync_api import expect
 
 from bangfu.conftest import PASSWORD
 
@@ -53,3 +56,22 @@ def log_in(page, base_url, username, password=PASSWORD):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+def go_by_menu(page, group, item, screenshot=None):
+    """Goes to `item` of the main menu's `group`, as a person would: on a phone the menu is collapsed, so
+    it is opened first, and the dropdown is used only once it is fully open; the click's page is waited
+    for (a click while the menu was still opening once left a test on the page it started from)."""
+    page.wait_for_load_state()  # Bootstrap's script (deferred) drives the menu
+    if page.device == "phone":
+        page.get_by_role("button", name="菜单").click()
+        expect(page.locator("#mainnav")).to_have_class("navbar-collapse collapse show")
+    menu = page.get_by_role("navigation", name="主菜单")
+    menu.get_by_role("button", name=group, exact=True).click()
+    link = menu.get_by_role("link", name=item, exact=True)
+    expect(link).to_be_visible()
+    if screenshot:
+        shot(page, screenshot)
+    target = urljoin(page.url, link.get_attribute("href"))
+    link.click()
+    page.wait_for_url(target)

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from bangfu.core.tests.browser import log_in, shot
+from bangfu.core.tests.browser import go_by_menu, log_in, shot
 
 
 @pytest.mark.browser
@@ -31,12 +31,7 @@ def test_wrong_password_shows_chinese_message(page, live_server, users):
 def test_menu_and_outsider_404(page, live_server, users):
     log_in(page, live_server.url, "u_county_a")
     expect(page.get_by_role("heading", name="工作台 · 花垣县")).to_be_visible()
-    page.wait_for_load_state()  # Bootstrap's script (deferred) drives the menu
-    if page.device == "phone":
-        page.get_by_role("button", name="菜单").click()
-        expect(page.locator("#mainnav")).to_have_class("navbar-collapse collapse show")
-    page.get_by_role("button", name="管理", exact=True).click()
-    page.get_by_role("link", name="审计日志").click()
+    go_by_menu(page, "管理", "审计日志")
     expect(page.get_by_role("heading", name="审计日志")).to_be_visible()
     response = page.goto(f"{live_server.url}/areas/433123/")
     assert response.status == 404

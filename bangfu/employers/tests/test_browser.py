@@ -12,27 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from bangfu.conftest import PASSWORD
-from bangfu.core.tests.browser import log_in, shot
+from bangfu.core.tests.browser import go_by_menu, log_in, shot
 from bangfu.employers import actions
 from bangfu.employers.creditcode import ALPHABET, make_credit_code
 from bangfu.employers.models import Employer
 from bangfu.employers.tests.conftest import employer_of
 from bangfu.jobs import actions as job_actions
 from bangfu.jobs.models import Job
-
-
-def _menu(page, group, item, screenshot=None):
-    """Opens the main menu (collapsed on a phone), then the group's dropdown, then the item."""
-    page.wait_for_load_state()  # Bootstrap's script (deferred) drives the menu
-    if page.device == "phone":
-        page.get_by_role("button", name="菜单").click()
-    menu = page.get_by_role("navigation", name="主菜单")
-    menu.get_by_role("button", name=group, exact=True).click()
-    link = menu.get_by_role("link", name=item, exact=True)
-    expect(link).to_be_visible()
-    if screenshot:
-        shot(page, screenshot)
-    link.click()
 
 
 @pytest.mark.browser
@@ -49,7 +35,7 @@ def test_county_clerk_registers_an_enterprise_and_posts_a_coded_job(page, live_s
 
     log_in(page, live_server.url, "u_county_a")
     expect(page.get_by_role("heading", name="工作台 · 花垣县")).to_be_visible()
-    _menu(page, "对接", "企业台帐", screenshot="staff-menu")
+    go_by_menu(page, "对接", "企业台帐", screenshot="staff-menu")
     expect(page.get_by_role("heading", name="企业台帐")).to_be_visible()
     page.get_by_role("link", name="登记单位").click()
     page.get_by_label("统一社会信用代码").fill(wrong)
@@ -79,7 +65,7 @@ def test_county_clerk_registers_an_enterprise_and_posts_a_coded_job(page, live_s
     job = Job.objects.get(title="电焊工")
     assert job.occupation_id == "6-18-02-04" and job.occupation_inferred and job.number
 
-    _menu(page, "对接", "岗位")
+    go_by_menu(page, "对接", "岗位")
     page.get_by_label("职业代码").fill("6-18")
     page.get_by_role("button", name="查询").click()
     rows = page.locator("table tbody tr")
