@@ -225,23 +225,29 @@ def _match_findings(con, area_id: str) -> None:
 
 
 def _decisions(source_type: str) -> str:
-    """Per person judged here: the rows a finding covers (`covers`, by row number), whether the rows
-    contradict each other (`what` names the value) and the values they want (`w_<field>`), with the
-    summary's opening (`said`)."""
-    mine = "FROM lk WHERE person_id IS NOT NULL AND person_id NOT IN (SELECT person_id FROM py_people)"
+    """Per person judged here: the rows a finding covers (`covers`, by row number), how the first of them
+    was linked and the lowest probability among them (`method`, `probability`: Rules._conflict's), whether
+    the rows contradict each other (`what` names the value) and the values they want (`w_<field>`), with
+    the summary's opening (`said`)."""
+    mine = (
+        "method, coalesce(probability, 0) AS probability FROM lk "
+        "WHERE person_id IS NOT NULL AND person_id NOT IN (SELECT person_id FROM py_people)"
+    )
+    # The link of the rows a person's group covers, when the group is all of them.
+    linked = "arg_min(method, row_no) AS method, min(probability) AS probability"
     if source_type == sources.DEATH:
         return f"""
-        WITH x AS (SELECT person_id, row_no, CAST({_extra("死亡日期")} AS DATE) AS died {mine})
-        SELECT person_id, list(row_no ORDER BY row_no) AS covers,
+        WITH x AS (SELECT person_id, row_no, CAST({_extra("死亡日期")} AS DATE) AS died, {mine})
+        SELECT person_id, list(row_no ORDER BY row_no) AS covers, {linked},
             CASE WHEN min(died) <> max(died) THEN '死亡日期' END AS what, '' AS shown,
             true AS w_is_deceased, min(died) AS w_died_on,
             '来源：' || CAST(min(died) AS VARCHAR) || ' 死亡' AS said
         FROM x GROUP BY person_id"""
     if source_type == sources.DISABILITY:
         return f"""
-        WITH x AS (SELECT person_id, row_no, {_extra("残疾类别")} AS category, {_extra("残疾等级")} AS grade
+        WITH x AS (SELECT person_id, row_no, {_extra("残疾类别")} AS category, {_extra("残疾等级")} AS grade,
                    {mine})
-        SELECT person_id, list(row_no ORDER BY row_no) AS covers,
+        SELECT person_id, list(row_no ORDER BY row_no) AS covers, {linked},
             CASE WHEN min((coalesce(category, chr(0)), coalesce(grade, chr(0))))
                  <> max((coalesce(category, chr(0)), coalesce(grade, chr(0))))
                  THEN '残疾类别、等级' END AS what, '' AS shown,
@@ -251,13 +257,13 @@ def _decisions(source_type: str) -> str:
     if source_type == sources.MEDICAL:
         return f"""
         WITH x AS (SELECT person_id, row_no, CAST({_extra("参保年度")} AS INTEGER) AS year,
-                          {_extra("参保状态")} AS status {mine}),
+                          {_extra("参保状态")} AS status, {mine}),
         current AS (SELECT * FROM x QUALIFY year = max(year) OVER (PARTITION BY person_id)),
-        g AS (SELECT person_id, list(row_no ORDER BY row_no) AS covers, max(year) AS year,
+        g AS (SELECT person_id, list(row_no ORDER BY row_no) AS covers, {linked}, max(year) AS year,
                      min(coalesce(status, chr(0))) <> max(coalesce(status, chr(0))) AS torn,
                      min(status) AS status
               FROM current GROUP BY person_id)
-        SELECT g.person_id, covers,
+        SELECT g.person_id, covers, method, probability,
             CASE WHEN torn THEN CAST(g.year AS VARCHAR) || '年度医保参保状态' END AS what,
             '' AS shown,
             g.year AS w_medical_insured_year, status AS w_medical_status,
@@ -267,7 +273,7 @@ def _decisions(source_type: str) -> str:
         WHERE torn OR coalesce(r.medical_insured_year, 0) <= g.year"""
     # 社保: the pension rows of a person; contradiction when one pension kind has two statuses.
     return f"""
-        WITH x AS (SELECT person_id, row_no, {_extra("险种")} AS kind, {_extra("参保状态")} AS status {mine}
+        WITH x AS (SELECT person_id, row_no, {_extra("险种")} AS kind, {_extra("参保状态")} AS status, {mine}
                    AND {_extra("险种")} IN ({_quoted(PENSION_KINDS)})),
         -- two statuses of one kind (min and max: a count of distinct values took twice the time)
         kinds AS (SELECT person_id, kind, min(row_no) AS first_row,
@@ -280,9 +286,11 @@ def _decisions(source_type: str) -> str:
                         arg_min(row_no, (coalesce(status NOT IN ({_quoted(ACTIVE_INSURANCE)}), true), row_no))
                             AS row_no
                  FROM x GROUP BY person_id),
-        torn_rows AS (SELECT person_id, list(row_no ORDER BY row_no) AS all_rows
+        torn_rows AS (SELECT person_id, list(row_no ORDER BY row_no) AS all_rows, {linked}
                       FROM x SEMI JOIN torn USING (person_id) GROUP BY person_id)
         SELECT b.person_id, CASE WHEN t.kind IS NULL THEN [b.row_no] ELSE tr.all_rows END AS covers,
+            CASE WHEN t.kind IS NULL THEN x.method ELSE tr.method END AS method,
+            CASE WHEN t.kind IS NULL THEN x.probability ELSE tr.probability END AS probability,
             t.kind || '参保状态' AS what, 'pension' AS shown,
             x.kind AS w_pension_insurance, x.status AS w_pension_status,
             '来源：' || coalesce(x.kind, '') || coalesce(x.status, '') AS said
@@ -294,22 +302,6 @@ def _columnar_conflicts(con, source_type: str) -> None:
     """Rules._person_change and Rules._contradiction, for the people _decisions judges."""
     change, fields = CHANGED[source_type]
     con.execute(f"CREATE OR REPLACE TABLE decisions AS {_decisions(source_type)}")
-    # What the covered rows give a finding: one row (most) by a plain join, several by ordered aggregates
-    # (slow in DuckDB: only for the few that need them).
-    con.execute(
-        """CREATE OR REPLACE TABLE covered AS
-        SELECT d.person_id, l.method, coalesce(l.probability, 0) AS probability,
-            '第' || l.row_no || '行' AS numbers
-        FROM decisions d JOIN lk l ON l.row_no = d.covers[1]
-        WHERE len(d.covers) = 1
-        UNION ALL
-        SELECT d.person_id, first(l.method ORDER BY l.row_no) AS method,
-            min(coalesce(l.probability, 0)) AS probability,
-            string_agg('第' || l.row_no || '行', '、' ORDER BY l.row_no) AS numbers
-        FROM (SELECT person_id, unnest(covers) AS row_no FROM decisions WHERE len(covers) > 1) d
-            JOIN lk l USING (row_no)
-        GROUP BY d.person_id"""
-    )
     differs = {f: f"(r.{f} IS DISTINCT FROM d.w_{f})" for f in fields}
     parts = [
         f"CASE WHEN {differs[f]} THEN '\"{f}\": ' || CAST(to_json(d.w_{f}) AS VARCHAR) END" for f in fields
@@ -330,32 +322,32 @@ def _columnar_conflicts(con, source_type: str) -> None:
         # JSON would be built only to be taken apart again (3 million people in a province's 社保 run).
         empty = " AND ".join(f"{_shown(f'r.{f}', COLUMN_TYPES[f])} = ''" for f in SHOWN[change])
         given = " AND ".join(f"d.w_{f} IS NOT NULL" for f in fields)
-        direct = f"""(d.what IS NULL AND len(d.covers) = 1 AND c.method = 'exact' AND {empty} AND {given}
+        direct = f"""(d.what IS NULL AND len(d.covers) = 1 AND d.method = 'exact' AND {empty} AND {given}
             AND ({" OR ".join(differs.values())}))"""
         values = ", ".join(f"{_text(f)}, d.w_{f}" for f in fields)
         con.execute(
             f"""INSERT INTO {FILL_PEOPLE_TABLE}
             SELECT r.area_code, {_text(change)}, CAST(json_object({values}) AS VARCHAR), d.person_id,
                 d.covers[1], left(r.name, 50), {said}, 0
-            FROM decisions d JOIN covered c USING (person_id) JOIN registry_full r USING (person_id)
+            FROM decisions d JOIN registry_full r USING (person_id)
             WHERE {direct}"""
         )
     con.execute(
         f"""INSERT INTO findings
         SELECT 'conflict', CASE WHEN d.what IS NULL THEN {_text(change)} ELSE 'contradiction' END,
             CASE WHEN d.what IS NULL THEN 'open' ELSE 'info' END, r.area_code, d.person_id, d.covers[1],
-            left(r.name, 50), c.method, c.probability,
+            left(r.name, 50), d.method, d.probability,
             CASE WHEN d.what IS NULL THEN {_registry_json(SHOWN[change])}
                  WHEN d.shown = 'pension' THEN {registry["pension"]} ELSE {registry[""]} END,
             CASE WHEN d.what IS NULL THEN {proposal} ELSE '{{}}' END,
             CASE WHEN d.what IS NULL THEN {said}
-                 ELSE left(c.numbers || '对此人的' || d.what || '相互矛盾，请核实', 500) END,
+                 ELSE left(array_to_string([('第' || n || '行') FOR n IN d.covers], '、') || '对此人的'
+                           || d.what || '相互矛盾，请核实', 500) END,
             d.covers, 0
-        FROM decisions d JOIN covered c USING (person_id) JOIN registry_full r USING (person_id)
+        FROM decisions d JOIN registry_full r USING (person_id)
         WHERE (d.what IS NOT NULL OR {" OR ".join(differs.values())}) AND NOT {direct}"""
     )
     con.execute("DROP TABLE decisions")
-    con.execute("DROP TABLE covered")
 
 
 # -- the rest in Python -------------------------------------------------------------------------------
