@@ -32,6 +32,7 @@ from bangfu.audit.models import Action
 from bangfu.compare import sources
 from bangfu.compare.judging import FILL_PEOPLE_TABLE, LINKAGE_COLUMNS, REGISTRY_COLUMNS, judge
 from bangfu.compare.models import (
+    BulkDecision,
     ChangeKind,
     ComparisonRun,
     FillPerson,
@@ -1020,12 +1021,115 @@ def decide_many(actor, findings, *, accepting: bool, note: str = "") -> int:
     transaction: one failure does not undo the others. Returns how many were decided."""
     count = 0
     for finding in findings.filter(status=Status.OPEN).order_by("id").iterator():
-        if accepting:
-            accept(actor, finding)
-        else:
-            reject(actor, finding, note)
+        _decide(actor, finding, accepting, note)
         count += 1
     return count
+
+
+def _decide(actor, finding: Finding, accepting: bool, note: str) -> None:
+    if accepting:
+        accept(actor, finding)
+    else:
+        reject(actor, finding, note)
+
+
+# Deciding at most this much in the request (open findings, and the people of their fills: a village's
+# fill is one finding for hundreds of people, each filled on their own); more goes to the background
+# (BulkDecision): a province's first 社保 run leaves some 380,000 open findings and 3 million fill people.
+BULK_IN_REQUEST = 300
+
+
+def bulk_work(findings) -> int:
+    """How much deciding the open findings of `findings` would be: the findings, their fills' people."""
+    pending = findings.filter(status=Status.OPEN)
+    fills = pending.filter(kind=Kind.FILL).values("pk")
+    return pending.count() + FillPerson.objects.filter(finding__in=fills, excluded=False).count()
+
+
+@transaction.atomic
+def queue_bulk_decision(actor, findings, *, accepting: bool, note: str = "", filters: dict) -> BulkDecision:
+    """Decide the open findings of `findings` (scoped to the actor, matched by the findings page's
+    `filters`) in the background; those of later runs are left out (`last_id`)."""
+    pending = findings.filter(status=Status.OPEN)
+    bulk = BulkDecision.objects.create(
+        area=actor.area,
+        user=actor,
+        accepting=accepting,
+        note=note.strip()[:200],
+        filters={k: v for k, v in filters.items() if v not in (None, "")},
+        last_id=pending.order_by("-id").values_list("id", flat=True).first() or 0,
+        total=pending.count(),
+    )
+    audit(
+        Action.CREATE,
+        actor=actor,
+        obj=bulk,
+        message=f"批量{bulk.verb}比对结果（后台处理）：{bulk.total} 条，筛选条件：{bulk.filters_shown}",
+    )
+    transaction.on_commit(lambda: _enqueue_bulk(bulk.pk))
+    return bulk
+
+
+def _enqueue_bulk(bulk_id: int) -> None:
+    from bangfu.compare.tasks import decide_bulk_task
+
+    decide_bulk_task.enqueue(bulk_id)
+
+
+def bulk_findings(bulk: BulkDecision):
+    """The findings a bulk decision still has to decide: open, matched by its filters, in its area and
+    still in its user's (one moved or deactivated meanwhile decides nothing more), up to its last id."""
+    from bangfu.compare.filters import FindingFilter
+
+    scoped = Finding.objects.for_user(bulk.user).for_area(bulk.area)
+    filterset = FindingFilter(bulk.filters, queryset=scoped)
+    if not filterset.is_valid():  # a filter that no longer reads (a kind renamed): not "every finding"
+        return Finding.objects.none()
+    return filterset.qs.filter(status=Status.OPEN, id__lte=bulk.last_id).order_by("id")
+
+
+BULK_PROGRESS_EVERY = 2.0  # seconds between progress writes
+
+
+def run_bulk_decision(bulk: BulkDecision) -> BulkDecision:
+    """Decide a queued bulk decision's findings one by one, its progress kept on it. A finding that fails
+    is logged and counted (the first reason kept for the page); the others go on. Run again after a crash,
+    it picks up the findings still open."""
+    bulk.status, bulk.started_at = RunStatus.RUNNING, timezone.now()
+    bulk.save(update_fields=["status", "started_at"])
+    actor, reasons, saved = bulk.user, [], time.monotonic()
+    for finding in bulk_findings(bulk).iterator(chunk_size=500):
+        try:
+            _decide(actor, finding, bulk.accepting, bulk.note)
+            bulk.done += 1
+        except Exception as exc:  # one finding's failure does not stop the others; the page says how many
+            logger.exception("bulk decision %s: finding %s failed", bulk.pk, finding.pk)
+            bulk.failed += 1
+            if len(reasons) < 5:
+                reasons.append(f"结果 {finding.pk}：{_reason(exc)}")
+        if time.monotonic() - saved >= BULK_PROGRESS_EVERY:
+            bulk.save(update_fields=["done", "failed"])
+            saved = time.monotonic()
+    bulk.status, bulk.finished_at = RunStatus.DONE, timezone.now()
+    bulk.message = (
+        f"已{bulk.verb} {bulk.done} 条"
+        + (
+            f"，{bulk.failed} 条未能处理（{'；'.join(reasons)}{'等' if bulk.failed > len(reasons) else ''}）"
+            if bulk.failed
+            else ""
+        )
+        + "。"
+    )
+    bulk.save(update_fields=["done", "failed", "status", "finished_at", "message"])
+    return bulk
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or "无权处理"
+    return "系统错误，请联系管理员查看日志"
 
 
 # --------------------------------------------------------------------------------------------------

@@ -292,6 +292,69 @@ class FillPerson(models.Model):
         return f"补录：{self.person_id}（第{self.row_no}行）"
 
 
+class BulkDecision(models.Model):
+    """Many findings accepted or rejected at once, in the background (`bangfu db_worker`): the open findings
+    that the findings page's filters (`filters`, as FindingFilter reads them) matched in `area` when it was
+    asked for (ids up to `last_id`: findings of later runs are not swept in). Each is decided in its own
+    transaction through the same action as one by one (history, audit); one that fails is counted and
+    the others go on. Progress and outcome are kept here for its page."""
+
+    area = models.ForeignKey(Area, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    accepting = models.BooleanField("接受")
+    note = models.CharField("驳回理由", max_length=200, blank=True)
+    filters = models.JSONField("筛选条件", default=dict, blank=True)
+    last_id = models.BigIntegerField("最大结果编号")
+    total = models.PositiveIntegerField("待处理数")
+    done = models.PositiveIntegerField("已处理", default=0)
+    failed = models.PositiveIntegerField("失败", default=0)
+    status = models.CharField("状态", max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    message = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "批量处理"
+        verbose_name_plural = "批量处理"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"批量{self.verb} {self.total} 条比对结果"
+
+    @property
+    def verb(self) -> str:
+        return "接受" if self.accepting else "驳回"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.finished else min(99, (self.done + self.failed) * 100 // max(self.total, 1))
+
+    @property
+    def filters_shown(self) -> str:
+        """The filters as the findings page names them (比对批次 12，类型 冲突, …)."""
+        from bangfu.compare.filters import FindingFilter
+
+        form = FindingFilter(self.filters).form
+        parts = []
+        for name, field in form.fields.items():
+            value = self.filters.get(name)
+            if value in (None, ""):
+                continue
+            choices = dict(getattr(field, "choices", ()) or ())
+            parts.append(f"{field.label} {choices.get(value, value)}")
+        return "，".join(parts) or "全部"
+
+
 def identity(person: Person) -> dict:
     """Who a registry person is, as a finding shows it (rules.IDENTITY, in the rules' form of values)."""
     return {

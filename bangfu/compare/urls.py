@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/report/", views.run_report, name="run_report"),
     path("findings/", views.finding_list, name="finding_list"),
     path("findings/decide/", views.finding_bulk, name="finding_bulk"),
+    path("findings/decide/<int:pk>/", views.bulk_detail, name="bulk_detail"),
     path("findings/export/", views.finding_export, name="finding_export"),
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),

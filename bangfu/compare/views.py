@@ -21,7 +21,16 @@ from bangfu.audit.models import Action
 from bangfu.compare import actions
 from bangfu.compare.filters import FindingFilter
 from bangfu.compare.forms import FlagForm, RunForm
-from bangfu.compare.models import ChangeKind, ComparisonRun, FillPerson, Finding, Kind, Unreachable
+from bangfu.compare.models import (
+    BulkDecision,
+    ChangeKind,
+    ComparisonRun,
+    FillPerson,
+    Finding,
+    Kind,
+    RunStatus,
+    Unreachable,
+)
 from bangfu.compare.rowsfile import covered_rows
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
@@ -188,6 +197,9 @@ def finding_list(request):
         {
             "filter": filterset,
             "run": run,
+            "bulks": BulkDecision.objects.for_user(request.user)
+            .filter(status__in=(RunStatus.PENDING, RunStatus.RUNNING))
+            .select_related("user")[:5],
             "query": context["querystring_base"].rstrip("&"),
             "nav": "compare",
             "tab": "findings",
@@ -208,15 +220,35 @@ def finding_bulk(request):
     else:
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         queryset = Finding.objects.for_user(request.user).filter(pk__in=ids)
-    count = actions.decide_many(
-        request.user, queryset, accepting=accepting, note=request.POST.get("note", "")
-    )
+    note = request.POST.get("note", "")
+    if scope == "all" and actions.bulk_work(queryset) > actions.BULK_IN_REQUEST:
+        bulk = actions.queue_bulk_decision(
+            request.user,
+            queryset,
+            accepting=accepting,
+            note=note,
+            filters={name: request.POST.get(name, "") for name in FindingFilter.base_filters},
+        )
+        messages.info(request, f"共 {bulk.total} 条待处理结果，已交给后台逐条{bulk.verb}，本页显示进度。")
+        return redirect("compare:bulk_detail", pk=bulk.pk)
+    count = actions.decide_many(request.user, queryset, accepting=accepting, note=note)
     if count:
         messages.success(request, f"已{'接受' if accepting else '驳回'} {count} 条比对结果。")
     else:
         messages.warning(request, "没有可处理的比对结果（只有“待处理”的结果可以接受或驳回）。")
     back = request.POST.get("next", "")
     return redirect(f"{reverse('compare:finding_list')}?{back}" if back else reverse("compare:finding_list"))
+
+
+@staff_required
+def bulk_detail(request, pk: int):
+    """A bulk decision's progress (htmx polls it while it runs) and outcome."""
+    bulks = BulkDecision.objects.for_user(request.user).select_related("user", "area")
+    bulk = get_object_or_404(bulks, pk=pk)
+    context = {"bulk": bulk, "nav": "compare", "tab": "findings"}
+    if request.headers.get("HX-Request"):
+        return render(request, "compare/_bulk_progress.html", context)
+    return render(request, "compare/bulk_detail.html", context)
 
 
 def _scoped_finding(request, pk: int) -> Finding:

@@ -12,6 +12,7 @@ OBJECT_VIEWS = {
     "compare:finding_detail": (lambda o: {"pk": o["finding"].pk}, ["get"]),
     "compare:finding_decide": (lambda o: {"pk": o["finding"].pk}, ["post"]),
     "compare:finding_people": (lambda o: {"pk": o["fill"].pk}, ["post"]),
+    "compare:bulk_detail": (lambda o: {"pk": o["bulk"].pk}, ["get"]),
     "compare:unreachable_flag": (lambda o: {"person_pk": o["person"].pk}, ["post"]),
     "compare:unreachable_clear": (lambda o: {"pk": o["flag"].pk}, ["post"]),
     "comparison-run-detail": (lambda o: {"pk": o["run"].pk}, ["get"]),
@@ -38,8 +39,9 @@ A_MARKERS = {"marker-compare-A"}
 
 def objects(users, base):
     """A death run of county A (one bad row, so it has an error report) proposing 龙春生's death, a 社保
-    run filling his pension status (a fill finding of his village), and a 联系不上 flag on him."""
-    from bangfu.compare.actions import create_run, flag_unreachable, run_comparison
+    run filling his pension status (a fill finding of his village), a bulk rejection of county A's
+    findings queued, and a 联系不上 flag on him."""
+    from bangfu.compare.actions import create_run, flag_unreachable, queue_bulk_decision, run_comparison
     from bangfu.compare.models import Finding
     from bangfu.compare.tests.conftest import write_source
 
@@ -64,4 +66,7 @@ def objects(users, base):
     finding = Finding.objects.get(run=run, change="death")
     fill = Finding.objects.get(run=pension, kind="fill")
     flag = flag_unreachable(users["county_a"], base["person"], "电话停机")
-    return {"run": run, "finding": finding, "fill": fill, "flag": flag}
+    bulk = queue_bulk_decision(
+        users["county_a"], Finding.objects.filter(run=run), accepting=False, filters={"run": str(run.pk)}
+    )
+    return {"run": run, "finding": finding, "fill": fill, "flag": flag, "bulk": bulk}

@@ -5,6 +5,9 @@ history."""
 import pytest
 from playwright.sync_api import expect
 
+from bangfu.compare import actions
+from bangfu.compare.models import BulkDecision, RunStatus
+from bangfu.compare.tasks import decide_bulk_task
 from bangfu.compare.tests.conftest import LONG, MA, SHI, write_source
 from bangfu.core.tests.browser import go_by_menu, log_in, shot
 from bangfu.registry.models import Person
@@ -94,3 +97,30 @@ def test_fill_a_village_leaving_one_person_out(page, live_server, users, people,
     assert Person.objects.get(pk=people["long"].pk).pension_status == "参保缴费"
     assert Person.objects.get(pk=people["ma"].pk).pension_status == "参保缴费"
     assert Person.objects.get(pk=people["shi"].pk).pension_status == ""
+
+
+@pytest.mark.browser
+def test_accept_all_in_the_background_and_watch_it_finish(
+    page, live_server, users, people, tmp_path, monkeypatch
+):
+    """More than a request should decide goes to the background: the page the officer lands on follows its
+    progress by itself until it is done."""
+    monkeypatch.setattr(actions, "BULK_IN_REQUEST", 1)
+    rows = [
+        {"姓名": name, "证件号码": number, "死亡日期": "2025-03-01"}
+        for name, number in (("龙春生", LONG), ("石秀英", SHI), ("麻老三", MA))
+    ]
+    log_in(page, live_server.url, "u_county_a")
+    upload(page, live_server.url, "死亡", write_source(tmp_path / "死亡名单.xlsx", rows))
+    page.get_by_role("link", name="死亡（标记已故）").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="全部接受（符合筛选条件）").click()
+    expect(page.get_by_role("heading", name="批量接受比对结果")).to_be_visible()
+    expect(page.locator("#bulk-progress")).to_contain_text("排队中")
+    expect(page.locator(".alert-info")).to_contain_text("共 3 条待处理结果，已交给后台逐条接受")
+    shot(page, "compare-bulk-queued")
+    assert decide_bulk_task.call(BulkDecision.objects.get().pk) == RunStatus.DONE  # the worker's part
+    expect(page.locator("#bulk-message")).to_have_text("已接受 3 条。", timeout=10_000)
+    expect(page.locator("#bulk-progress")).to_contain_text("已完成")
+    shot(page, "compare-bulk-done")
+    assert Person.objects.filter(pk__in=[p.pk for p in people.values()], is_deceased=True).count() == 3
