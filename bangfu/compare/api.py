@@ -2,6 +2,7 @@
 finding. ID numbers and phones in findings are always masked here, health data (健康状况, 残疾) hidden;
 whole values go out only by the audited pages and exports."""
 
+from django.db.models import Count, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -62,12 +63,27 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class FindingListSerializer(serializers.ListSerializer):
-    """A page of findings reads the source rows of all of them at once (rowsfile.covered_rows)."""
+    """A page of findings reads the source rows of all of them at once (rowsfile.covered_rows), and counts
+    the people of its fills in one query."""
 
     def to_representation(self, data):
         items = list(data.all() if hasattr(data, "all") else data)
         self.child.context["source_rows"] = covered_rows(items)
+        self.child.context["fill_people"] = fill_people_counts([f.pk for f in items if f.is_fill])
         return super().to_representation(items)
+
+
+def fill_people_counts(finding_ids: list[int]) -> dict[int, dict]:
+    """{fill finding id: {"total": its people, "excluded": those left out}}."""
+    if not finding_ids:
+        return {}
+    rows = (
+        FillPerson.objects.filter(finding_id__in=finding_ids)
+        .values("finding_id")
+        .annotate(total=Count("person_id"), excluded=Count("person_id", filter=Q(excluded=True)))
+        .order_by()
+    )
+    return {row["finding_id"]: {"total": row["total"], "excluded": row["excluded"]} for row in rows}
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -78,6 +94,9 @@ class FindingSerializer(serializers.ModelSerializer):
     # Who the person is comes from the person; the run keeps only what it compared (Finding.registry_shown).
     registry = serializers.JSONField(source="registry_shown", read_only=True)
     source = serializers.SerializerMethodField(help_text="来源记录：一行为 {列名: 值}，多行为 {rows: [...]}")
+    people = serializers.SerializerMethodField(
+        help_text="名册补录（按村）的人数：{total: 人数, excluded: 审核时排除的人数}；其他类型为 null"
+    )
 
     class Meta:
         model = Finding
@@ -100,6 +119,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "source",
             "registry",
             "proposal",
+            "people",
             "summary",
             "automatic",
             "decided_by",
@@ -113,6 +133,21 @@ class FindingSerializer(serializers.ModelSerializer):
         if rows is None:
             rows = instance.source_rows()
         return rows[0] if len(rows) == 1 else {"rows": rows}
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"total": {"type": "integer"}, "excluded": {"type": "integer"}},
+        }
+    )
+    def get_people(self, instance) -> dict | None:
+        if not instance.is_fill:
+            return None
+        counts = self.context.get("fill_people")
+        if counts is None or instance.pk not in counts:
+            counts = fill_people_counts([instance.pk])
+        return counts.get(instance.pk, {"total": 0, "excluded": 0})
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

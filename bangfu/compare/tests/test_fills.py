@@ -262,6 +262,10 @@ def test_api_lists_the_people_masked_and_leaves_them_out(fill_run, users, people
     )
     assert response.status_code == 200
     assert FillPerson.objects.get(finding=fill, person=people["long"]).excluded
+    page = client.get(reverse("comparison-finding-list"), {"run": fill_run.pk}).json()["results"]
+    assert {f["kind"]: f["people"] for f in page} == {"fill": {"total": 3, "excluded": 1}, "conflict": None}
+    detail = client.get(reverse("comparison-finding-detail", kwargs={"pk": fill.pk})).json()
+    assert detail["people"] == {"total": 3, "excluded": 1}
     body = client.post(reverse("comparison-finding-accept", kwargs={"pk": fill.pk})).json()
     assert body["status"] == "accepted" and body["outcome"] == "已补录 2 人；排除 1 人"
     assert fresh(people["long"]).pension_status == "" and fresh(people["shi"]).pension_status == "参保缴费"
