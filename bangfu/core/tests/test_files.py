@@ -49,3 +49,33 @@ def test_copy_out_leaves_the_stored_file(settings, tmp_path):
     assert (tmp_path / "out.xlsx").read_bytes() == b"x" * 100_000
     assert os.path.exists(run.report.path)
     assert os.stat(run.report.path).st_ino != (tmp_path / "out.xlsx").stat().st_ino
+
+
+def test_copy_out_from_a_storage_without_local_paths(tmp_path):
+    """An object store (Django's Storage without `path`, as S3's): the file is streamed out in blocks."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import Storage
+
+    class ObjectStore(Storage):
+        def __init__(self):
+            self.blobs = {}
+
+        def _save(self, name, content):
+            self.blobs[name] = content.read()
+            return name
+
+        def _open(self, name, mode="rb"):
+            return ContentFile(self.blobs[name], name=name)
+
+        def exists(self, name):
+            return name in self.blobs
+
+    content = bytes(range(256)) * 10_000  # 2.5 MB: more than one block of the copy
+    run = ComparisonRun()
+    run.results.storage = ObjectStore()
+    run.results.name = run.results.storage.save("results.csv", ContentFile(content))
+
+    copy_out(run.results, tmp_path / "results.csv")
+
+    assert (tmp_path / "results.csv").read_bytes() == content
+    assert run.results.storage.exists(run.results.name)
