@@ -30,6 +30,7 @@ from bangfu.compare.rules import (
     ACTIVE_INSURANCE,
     EMPLOYER_INSURANCE,
     LABELS,
+    PERSON_CHANGE_OF,
     SHOWN,
     UNINSURED,
     Draft,
@@ -78,13 +79,9 @@ FINDING_COLUMNS = (
     "kind", "change", "status", "area_id", "person_id", "row_no", "name", "method", "probability", "registry",
     "proposal", "summary",
 )  # fmt: skip
-# The registry values a person change compares and proposes, per source type (Rules._person_change).
-CHANGED = {
-    sources.DEATH: ("death", ("is_deceased", "died_on")),
-    sources.DISABILITY: ("disability", ("health", "disability_category", "disability_grade")),
-    sources.MEDICAL: ("medical", ("medical_insured_year", "medical_status")),
-    sources.SOCIAL: ("pension", ("pension_insurance", "pension_status")),
-}
+# The person change of a source type and the registry values it compares and proposes
+# (Rules._person_change).
+CHANGED = {source: (change, SHOWN[change]) for source, change in PERSON_CHANGE_OF.items()}
 PYTHON_CHUNK = 20_000  # linked rows judged in Python at once
 
 _dumps = json.JSONEncoder(ensure_ascii=False).encode

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from bangfu.compare import sources
 from bangfu.compare.sources import (
     ACTIVE_INSURANCE,
     PENSION_KINDS,
@@ -88,7 +89,14 @@ class Draft:
 # Between what the source said and the advice, in a change to the person's own values: the changes
 # Rules._person_change makes, whose advice `advice` writes out.
 ADVICE = "。建议："
-PERSON_CHANGES = ("death", "disability", "pension", "medical")
+# The change to the person's own values each source type makes (a 社保 file's 养老保险 part).
+PERSON_CHANGE_OF = {
+    sources.DEATH: "death",
+    sources.DISABILITY: "disability",
+    sources.SOCIAL: "pension",
+    sources.MEDICAL: "medical",
+}
+PERSON_CHANGES = tuple(PERSON_CHANGE_OF.values())
 
 
 def advice(change: str, registry: dict, values: dict) -> str:
