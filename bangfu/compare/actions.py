@@ -1093,8 +1093,8 @@ BULK_PROGRESS_EVERY = 2.0  # seconds between progress writes
 
 def run_bulk_decision(bulk: BulkDecision) -> BulkDecision:
     """Decide a queued bulk decision's findings one by one, its progress kept on it. A finding that fails
-    is logged and counted (the first reason kept for the page); the others go on. Run again after a crash,
-    it picks up the findings still open."""
+    is logged and counted (the first reasons kept for the page); the others go on. What a stopped one
+    (the worker killed) left open, a bulk decision submitted again takes."""
     bulk.status, bulk.started_at = RunStatus.RUNNING, timezone.now()
     bulk.save(update_fields=["status", "started_at"])
     actor, reasons, saved = bulk.user, [], time.monotonic()
