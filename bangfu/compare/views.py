@@ -36,7 +36,7 @@ from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
 from bangfu.core.masking import mask_id, mask_phone
 from bangfu.core.views import paginate
-from bangfu.exchange.report import write_table
+from bangfu.exchange.report import excel_overflow, write_table
 from bangfu.registry.idnumber import IdNumberError, parse_id_number
 from bangfu.registry.models import Person
 from bangfu.registry.views import _TemporaryDownload
@@ -451,6 +451,14 @@ def finding_export(request):
             yield row(f, f.row_no, f.name, id_number, difference, f.outcome)
 
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    if fmt == "xlsx":  # a fill is a line per person
+        people = FillPerson.objects.filter(finding__in=queryset.filter(kind=Kind.FILL).values("pk"))
+        lines = queryset.exclude(kind=Kind.FILL).count() + people.count()
+        if too_many := excel_overflow(lines):
+            messages.error(request, too_many)
+            params = request.GET.copy()
+            params.pop("format", None)
+            return redirect(f"{reverse('compare:finding_list')}?{params.urlencode()}")
     with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
         path = Path(handle.name)
     try:

@@ -117,6 +117,17 @@ def write_error_report(path: str | Path, header: Sequence[str], problems: Iterab
     return len(ordered)
 
 
+def excel_overflow(rows: int) -> str:
+    """Why `rows` data rows cannot be exported as one Excel sheet ('' when they can): export views check
+    it before writing, so that a user learns it at once instead of after a million rows."""
+    if rows < EXCEL_MAX_ROWS:
+        return ""
+    return (
+        f"共 {rows} 行，超过 Excel 工作表的行数上限（{EXCEL_MAX_ROWS - 1} 行）。"
+        "请导出 CSV，或缩小筛选范围后再导出 Excel。"
+    )
+
+
 def write_table(
     path: str | Path,
     header: Sequence[str],

@@ -23,6 +23,7 @@ from bangfu.audit.models import Action
 from bangfu.core.access import staff_required
 from bangfu.core.masking import mask_id, mask_phone
 from bangfu.core.views import paginate
+from bangfu.exchange.report import excel_overflow
 from bangfu.registry import actions
 from bangfu.registry.export import SOURCES, export_registry
 from bangfu.registry.filters import HouseholdFilter, PersonFilter
@@ -230,8 +231,9 @@ def person_export(request):
         raise PermissionDenied(EXPORT_DENIED)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     filterset = PersonFilter(request.GET, queryset=Person.objects.for_user(request.user))
-    if not filterset.is_valid():  # an ignored condition would export more than the list shows
-        messages.error(request, "筛选条件有误，请先改正后再导出。")
+    too_many = "" if not filterset.is_valid() or fmt == "csv" else excel_overflow(filterset.qs.count())
+    if not filterset.is_valid() or too_many:  # an ignored condition would export more than the list shows
+        messages.error(request, too_many or "筛选条件有误，请先改正后再导出。")
         params = request.GET.copy()
         params.pop("format", None)
         return redirect(f"{reverse('registry:person_list')}?{params.urlencode()}")

@@ -172,6 +172,39 @@ def test_export_findings_masked_unless_sensitive_and_audited(users, people, medi
     assert events.count() == 2 and any("已脱敏" in e.message for e in events)
 
 
+def test_export_beyond_an_excel_sheet_counts_the_people_of_fills(
+    users, people, client_for, tmp_path, monkeypatch
+):
+    from bangfu.exchange import report
+
+    path = write_source(
+        tmp_path / "社保.xlsx",
+        [
+            {"姓名": name, "证件号码": number, "险种": "城乡居民养老保险", "参保状态": "参保缴费"}
+            for name, number in (("龙春生", LONG), ("石秀英", SHI), ("吴建国", WU))
+        ],
+    )
+    run = compare(users["county_a"], "social-insurance", path)
+    client = client_for(users["county_a"])
+    url = reverse("compare:finding_export")
+    monkeypatch.setattr(report, "EXCEL_MAX_ROWS", 5)  # 4 lines fit: the fill's 3 people and 麻老三's 未参保
+    rows = (
+        CalamineWorkbook.from_filelike(
+            io.BytesIO(b"".join(client.get(url, {"run": run.pk}).streaming_content))
+        )
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert len(rows) == 5
+    monkeypatch.setattr(report, "EXCEL_MAX_ROWS", 4)
+    response = client.get(url, {"run": run.pk}, follow=True)
+    assert "共 4 行，超过 Excel 工作表的行数上限（3 行）" in response.content.decode()
+    assert response.redirect_chain[0][0] == reverse("compare:finding_list") + f"?run={run.pk}"
+    csv_lines = b"".join(client.get(url, {"run": run.pk, "format": "csv"}).streaming_content)
+    assert len(csv_lines.decode("utf-8-sig").splitlines()) == 5
+    assert AuditEvent.objects.filter(action=Action.EXPORT).count() == 2  # the refused one is not an export
+
+
 def test_results_csv_download_is_restricted_and_audited(users, people, medical_run, client_for):
     url = reverse("compare:run_results", kwargs={"pk": medical_run.pk})
     plain = make_user("u_plain", users["county_a"].area, can_view_sensitive=False)

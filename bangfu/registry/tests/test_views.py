@@ -355,6 +355,23 @@ def test_export_with_invalid_filter_is_refused(registry, users, client_for):
     assert response.status_code == 302 and not AuditEvent.objects.filter(action=Action.EXPORT).exists()
 
 
+def test_export_beyond_an_excel_sheet_says_so_at_once_and_csv_still_works(
+    registry, users, client_for, monkeypatch
+):
+    from bangfu.exchange import report
+
+    monkeypatch.setattr(report, "EXCEL_MAX_ROWS", 5)  # a sheet of a header and 4 people; the county has 5
+    client = client_for(users["county_a"])
+    response = client.get(reverse("registry:person_export"), {"q": "", "format": "xlsx"}, follow=True)
+    page = response.content.decode()
+    assert "共 5 行，超过 Excel 工作表的行数上限（4 行）" in page and "请导出 CSV" in page
+    assert response.redirect_chain[0][0] == reverse("registry:person_list") + "?q="
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+    assert "format=csv" in client.get(reverse("registry:person_list")).content.decode()
+    rows = export_rows(client.get(reverse("registry:person_export"), {"format": "csv"}), "csv")
+    assert len(rows) == 6
+
+
 # Imports
 
 
