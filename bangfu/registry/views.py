@@ -231,9 +231,13 @@ def person_export(request):
         raise PermissionDenied(EXPORT_DENIED)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     filterset = PersonFilter(request.GET, queryset=Person.objects.for_user(request.user))
-    too_many = "" if not filterset.is_valid() or fmt == "csv" else excel_overflow(filterset.qs.count())
-    if not filterset.is_valid() or too_many:  # an ignored condition would export more than the list shows
-        messages.error(request, too_many or "筛选条件有误，请先改正后再导出。")
+    refused = ""
+    if not filterset.is_valid():  # an ignored condition would export more than the list shows
+        refused = "筛选条件有误，请先改正后再导出。"
+    elif fmt == "xlsx":
+        refused = excel_overflow(filterset.qs.count())
+    if refused:
+        messages.error(request, refused)
         params = request.GET.copy()
         params.pop("format", None)
         return redirect(f"{reverse('registry:person_list')}?{params.urlencode()}")
