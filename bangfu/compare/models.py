@@ -53,7 +53,25 @@ class Status(models.TextChoices):
     REJECTED = "rejected", "已驳回"
 
 
-class ComparisonRun(models.Model):
+class BackgroundWork(models.Model):
+    """What work done in the background keeps for its page (a comparison run, a bulk decision): where it
+    stands, what it says, when it was asked for, started and finished."""
+
+    status = models.CharField("状态", max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    message = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class ComparisonRun(BackgroundWork):
     """One source file compared with the registry of one area: the file, who ran it, when, its settings,
     its progress and its outcome."""
 
@@ -66,7 +84,6 @@ class ComparisonRun(models.Model):
     original_name = models.CharField("原文件名", max_length=255)
     threshold = models.FloatField("模糊匹配阈值", default=0.9)
     auto_apply = models.JSONField("自动应用的变更", default=list, blank=True)
-    status = models.CharField("状态", max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
     phase = models.CharField("阶段", max_length=60, blank=True)
     percent = models.PositiveSmallIntegerField("进度", default=0)
     total_rows = models.PositiveIntegerField("数据行", default=0)
@@ -75,15 +92,11 @@ class ComparisonRun(models.Model):
     # every row with its result): only their number, here. Conflicts of those rows are findings.
     matched_exact = models.PositiveIntegerField("精确匹配行数", default=0)
     counts = models.JSONField("结果统计", default=dict, blank=True)
-    message = models.TextField("说明", blank=True)
     report = models.FileField("错误报告", upload_to="compare-reports/%Y/%m/", max_length=300, blank=True)
     results = models.FileField("比对结果", upload_to="compare-results/%Y/%m/", max_length=300, blank=True)
     # The source rows as uploaded (Parquet: row_no and a text column per source column; rowsfile.py), read
     # by row number when a finding is shown or exported; findings keep only the numbers of their rows.
     rows = models.FileField("来源行", upload_to="compare-rows/%Y/%m/", max_length=300, blank=True)
-    created_at = models.DateTimeField("提交时间", auto_now_add=True)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     scope_field = "area"
     objects = AreaScopedQuerySet.as_manager()
@@ -95,10 +108,6 @@ class ComparisonRun(models.Model):
 
     def __str__(self):
         return f"{self.get_source_type_display()}比对 {self.original_name}"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
     @property
     def auto_apply_labels(self) -> list[str]:
@@ -292,7 +301,7 @@ class FillPerson(models.Model):
         return f"补录：{self.person_id}（第{self.row_no}行）"
 
 
-class BulkDecision(models.Model):
+class BulkDecision(BackgroundWork):
     """Many findings accepted or rejected at once, in the background (`bangfu db_worker`): the open findings
     that the findings page's filters (`filters`, as FindingFilter reads them) matched in `area` when it was
     asked for (ids up to `last_id`: findings of later runs are not swept in). Each is decided in its own
@@ -310,11 +319,6 @@ class BulkDecision(models.Model):
     total = models.PositiveIntegerField("待处理数")
     done = models.PositiveIntegerField("已处理", default=0)
     failed = models.PositiveIntegerField("失败", default=0)
-    status = models.CharField("状态", max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
-    message = models.TextField("说明", blank=True)
-    created_at = models.DateTimeField("提交时间", auto_now_add=True)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     scope_field = "area"
     objects = AreaScopedQuerySet.as_manager()
@@ -330,10 +334,6 @@ class BulkDecision(models.Model):
     @property
     def verb(self) -> str:
         return "接受" if self.accepting else "驳回"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
     @property
     def percent(self) -> int:
