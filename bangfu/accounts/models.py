@@ -5,7 +5,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 
 from bangfu.areas.models import Area
-from bangfu.core.scope import AreaScopedQuerySet, code_range
+from bangfu.areas.scope import AreaScopedQuerySet, code_range
 
 
 class Kind(models.TextChoices):

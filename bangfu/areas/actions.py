@@ -8,9 +8,9 @@ from django.db import transaction
 
 from bangfu.areas import dataset
 from bangfu.areas.models import NATION_CODE, Area, AreaCodeChange, Level
+from bangfu.areas.scope import LEVEL_DIGITS
 from bangfu.audit.log import record
 from bangfu.audit.models import Action
-from bangfu.core.scope import LEVEL_DIGITS
 
 BATCH_SIZE = 5000
 

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from bangfu.core.scope import LEVEL_DIGITS, AreaScopedQuerySet, code_range
+from bangfu.areas.scope import LEVEL_DIGITS, AreaScopedQuerySet, code_range
 
 NATION_CODE = "000000000000"
 

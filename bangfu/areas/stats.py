@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 
 from bangfu.areas.models import Area
-from bangfu.core.scope import LEVEL_DIGITS
+from bangfu.areas.scope import LEVEL_DIGITS
 
 
 def rollup(children: Iterable[Area], queryset, code_field: str) -> dict[str, int]:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from bangfu.core.scope import AreaScopedQuerySet
+from bangfu.areas.scope import AreaScopedQuerySet
 
 
 class Action(models.TextChoices):

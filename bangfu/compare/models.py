@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import models
 
 from bangfu.areas.models import Area
+from bangfu.areas.scope import AreaScopedQuerySet
 from bangfu.compare.rules import ADVICE, PERSON_CHANGES, advice
 from bangfu.compare.sources import TYPE_NAMES
-from bangfu.core.scope import AreaScopedQuerySet
 from bangfu.registry.models import Person
 
 SOURCE_TYPE_CHOICES = list(TYPE_NAMES.items())

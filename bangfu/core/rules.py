@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from bangfu.core.scope import LEVEL_DIGITS
+from bangfu.areas.scope import LEVEL_DIGITS
 
 PREFIX_LENGTHS = frozenset(LEVEL_DIGITS.values())  # 0, 2, 4, 6, 9, 12 digits: nation … village
 

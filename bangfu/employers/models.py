@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 
 from bangfu.areas.models import Area
+from bangfu.areas.scope import AreaScopedQuerySet
 from bangfu.core.masking import mask_phone
-from bangfu.core.scope import AreaScopedQuerySet
 
 
 class EmployerKind(models.TextChoices):

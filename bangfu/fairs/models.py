@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from bangfu.areas.models import Area
-from bangfu.core.scope import AreaScopedQuerySet
+from bangfu.areas.scope import AreaScopedQuerySet
 
 
 class FairKind(models.TextChoices):

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from bangfu.areas.models import Area
+from bangfu.areas.scope import AreaScopedQuerySet
 from bangfu.core.rules import RegionalRule
-from bangfu.core.scope import AreaScopedQuerySet
 from bangfu.employers.models import Employer
 from bangfu.registry import vocab
 from bangfu.registry.vocab import choices

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bangfu.areas.models import Area
+from bangfu.areas.scope import AreaScopedQuerySet
 from bangfu.core.rules import RegionalRule
-from bangfu.core.scope import AreaScopedQuerySet
 
 
 class Status(models.TextChoices):

@@ -7,9 +7,9 @@ from django.db import models
 from django.utils import timezone
 
 from bangfu.areas.models import Area
+from bangfu.areas.scope import AreaScopedQuerySet
 from bangfu.core.masking import mask_id, mask_phone
 from bangfu.core.rules import RegionalRule
-from bangfu.core.scope import AreaScopedQuerySet
 from bangfu.registry import vocab
 from bangfu.registry.vocab import choices
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-# Digits of the significant code prefix per area level (bangfu.core.scope.LEVEL_DIGITS, frozen here).
+# Digits of the significant code prefix per area level (bangfu.areas.scope.LEVEL_DIGITS, frozen here).
 LEVEL_DIGITS = {0: 0, 1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
 
 

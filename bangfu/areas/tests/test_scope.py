@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from bangfu.accounts.models import Kind, User
 from bangfu.areas.models import Area
-from bangfu.core.scope import code_range
+from bangfu.areas.scope import code_range
 
 
 def test_code_range_covers_exactly_the_subtree():
