@@ -63,7 +63,7 @@ class UserSerializer(serializers.ModelSerializer):
             ) from exc
 
     def to_representation(self, instance):
-        from bangfu.core.masking import mask_phone
+        from bangfu.core.idnumber import mask_phone
 
         data = super().to_representation(instance)
         data["phone"] = mask_phone(instance.phone)

@@ -11,7 +11,7 @@ from django.db import models
 
 from bangfu.audit.context import current_origin
 from bangfu.audit.models import Action, AuditEvent
-from bangfu.core.masking import mask_id, mask_phone
+from bangfu.core.idnumber import mask_id, mask_phone
 
 # Field names never copied into the audit log, whatever the model.
 SECRET_FIELDS = {"password", "key", "token"}

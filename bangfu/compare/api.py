@@ -15,7 +15,7 @@ from bangfu.compare.filters import FindingFilter
 from bangfu.compare.models import ComparisonRun, FillPerson, Finding
 from bangfu.compare.rowsfile import covered_rows
 from bangfu.core.api import ScopedReadOnlyViewSet
-from bangfu.core.masking import mask_id, mask_phone
+from bangfu.core.idnumber import mask_id, mask_phone
 
 HIDDEN = "******"
 HEALTH = ("健康状况", "残疾类别", "残疾等级", "health", "disability_category", "disability_grade")

@@ -34,10 +34,9 @@ from bangfu.compare.models import (
 from bangfu.compare.rowsfile import covered_rows
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
-from bangfu.core.masking import mask_id, mask_phone
+from bangfu.core.idnumber import IdNumberError, mask_id, mask_phone, parse_id_number
 from bangfu.core.views import paginate
 from bangfu.exchange.report import excel_overflow, write_table
-from bangfu.registry.idnumber import IdNumberError, parse_id_number
 from bangfu.registry.models import Person
 from bangfu.registry.views import _TemporaryDownload
 

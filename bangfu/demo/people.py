@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from bangfu.core.idnumber import IdNumberError, check_against, make_id, parse_id_number
 from bangfu.registry import vocab
-from bangfu.registry.idnumber import IdNumberError, check_against, make_id, parse_id_number
 
 __all__ = ["REFERENCE_DATE", "REGISTRY_COLUMNS", "generate_households", "validate_row"]
 

@@ -41,7 +41,7 @@ def _check_staff(actor, area: Area, message: str) -> None:
 def _snapshot(employer: Employer) -> dict:
     values = snapshot(employer, EMPLOYER_FIELDS)
     # contact_phone is not in audit.log's masked names: the audit log is read by all staff of the area.
-    from bangfu.core.masking import mask_phone
+    from bangfu.core.idnumber import mask_phone
 
     if values.get("contact_phone"):
         values["contact_phone"] = mask_phone(values["contact_phone"])

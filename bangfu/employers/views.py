@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts.models import Kind, User
 from bangfu.core.access import staff_required
-from bangfu.core.masking import mask_id
+from bangfu.core.idnumber import mask_id
 from bangfu.core.views import paginate
 from bangfu.employers import actions
 from bangfu.employers.filters import EmployerFilter

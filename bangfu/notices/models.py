@@ -5,7 +5,7 @@ from django.db import models
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
-from bangfu.core.masking import mask_phone
+from bangfu.core.idnumber import mask_phone
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from bangfu.core.masking import mask_phone
+from bangfu.core.idnumber import mask_phone
 
 logger = logging.getLogger("bangfu.sms")
 

@@ -26,7 +26,7 @@ from bangfu.core.bulk import (
     refresh_statistics,
     select_by_keys,
 )
-from bangfu.core.masking import mask_id, mask_phone
+from bangfu.core.idnumber import mask_id, mask_phone
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
 from bangfu.registry.columnar import frame_records

@@ -17,8 +17,8 @@ from dataclasses import astuple, fields
 
 import polars as pl
 
+from bangfu.core.idnumber import PROVINCE_CODES
 from bangfu.exchange.report import CellError
-from bangfu.registry.idnumber import PROVINCE_CODES
 from bangfu.registry.rows import (
     AREA_CODE,
     ENUMS,

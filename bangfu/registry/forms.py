@@ -8,8 +8,8 @@ from django import forms
 
 from bangfu.compare import sources as compare_sources
 from bangfu.core.forms import StyledFormMixin
+from bangfu.core.idnumber import IdNumberError, parse_id_number
 from bangfu.registry import vocab
-from bangfu.registry.idnumber import IdNumberError, parse_id_number
 from bangfu.registry.importer import area_lookup
 from bangfu.registry.rows import COLUMN_FIELDS, COUNTY, FIELD_COLUMNS, TOWNSHIP, VILLAGE, clean_row
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
-from bangfu.core.masking import mask_id, mask_phone
+from bangfu.core.idnumber import mask_id, mask_phone
 from bangfu.core.rules import RegionalRule
 from bangfu.registry import vocab
 from bangfu.registry.vocab import choices

@@ -9,10 +9,10 @@ import unicodedata
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 
+from bangfu.core.idnumber import IdNumberError, check_against, parse_id_number
 from bangfu.exchange.report import CellError
 from bangfu.exchange.spreadsheet import Column
 from bangfu.registry import vocab
-from bangfu.registry.idnumber import IdNumberError, check_against, parse_id_number
 
 AREA_CODE, COUNTY, TOWNSHIP, VILLAGE = "行政区划代码", "县(市、区)", "乡(镇)", "行政村"
 

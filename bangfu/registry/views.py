@@ -21,7 +21,7 @@ from bangfu.areas.models import Area
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.access import staff_required
-from bangfu.core.masking import mask_id, mask_phone
+from bangfu.core.idnumber import mask_id, mask_phone
 from bangfu.core.views import paginate
 from bangfu.exchange.report import excel_overflow
 from bangfu.registry import actions

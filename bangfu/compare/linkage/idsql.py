@@ -1,6 +1,6 @@
 """ID-number normalisation and validation as one DuckDB query (5 million rows in seconds).
 
-Mirrors `bangfu.registry.idnumber.parse_id_number` check for check: the same normalisation (full-width
+Mirrors `bangfu.core.idnumber.parse_id_number` check for check: the same normalisation (full-width
 characters, lower-case x, spaces, invisible characters, leading apostrophes), the same order of checks
 and the same problem codes, so that a row is usable here exactly when the importer would accept it.
 The property test `test_linkage_idsql.py` holds the two together.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from bangfu.registry.idnumber import PROVINCE_CODES
+from bangfu.core.idnumber import PROVINCE_CODES
 
 __all__ = ["PROBLEM_TEXT", "id_normalisation_sql"]
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from bangfu.core.idnumber import check_char
 from bangfu.demo.people import _ETHNICITIES, _GIVEN_NAMES, _OTHER_SURNAME_TABLE, _SURNAMES
-from bangfu.registry.idnumber import check_char
 
 from .pinyin import char_pinyin
 

@@ -7,7 +7,7 @@ import polars as pl
 
 from bangfu.compare.linkage import LinkResult, link
 from bangfu.compare.linkage.synthetic import Damage, generate
-from bangfu.registry.idnumber import make_id
+from bangfu.core.idnumber import make_id
 
 REGISTRY_COLUMNS = "person_id BIGINT, id_number VARCHAR, name VARCHAR, sex VARCHAR, birth_date DATE, " \
     "phone VARCHAR, area_code VARCHAR"  # fmt: skip

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bangfu.compare.linkage.idsql import id_normalisation_sql
 from bangfu.compare.linkage.pinyin import add_char_table, name_pinyin, name_pinyin_sql
-from bangfu.registry.idnumber import IdNumberError, make_id, parse_id_number
+from bangfu.core.idnumber import IdNumberError, make_id, parse_id_number
 from bangfu.registry.names import full_pinyin
 
 TODAY = date(2026, 1, 1)

@@ -2,19 +2,19 @@
 
 from django import template
 
-from bangfu.core import masking
+from bangfu.core import idnumber
 
 register = template.Library()
 
 
 @register.filter
 def mask_phone(value):
-    return masking.mask_phone(value)
+    return idnumber.mask_phone(value)
 
 
 @register.filter
 def mask_id(value):
-    return masking.mask_id(value)
+    return idnumber.mask_id(value)
 
 
 @register.filter

@@ -56,6 +56,12 @@ def test_the_area_tree_is_the_ground():
     assert _offending(ground, ("bangfu.areas",)) == {}
 
 
+def test_core_stands_on_the_area_tree_only():
+    # The `bangfu demo` and `bangfu serve` commands start the whole platform: entry points, not plumbing.
+    plumbing = [m for m in SOURCES if _within(m, "bangfu.core") and ".management." not in m]
+    assert _offending(plumbing, ("bangfu.core", "bangfu.areas")) == {}
+
+
 def test_the_rules_see_every_module():
     # The walk above must not miss the modules it judges (a renamed folder would make every rule pass).
     assert {"bangfu.areas.scope", "bangfu.core.api", "bangfu.registry.forms"} <= set(SOURCES)

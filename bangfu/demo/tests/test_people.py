@@ -10,8 +10,8 @@ from statistics import mean
 import pytest
 
 from bangfu.areas.dataset import iter_divisions
+from bangfu.core.idnumber import check_char, parse_id_number
 from bangfu.demo.people import REFERENCE_DATE, REGISTRY_COLUMNS, generate_households, validate_row
-from bangfu.registry.idnumber import check_char, parse_id_number
 from bangfu.registry.rows import AreaLookup, clean_row
 
 # EXCHANGE.md §1, copied here on purpose (not taken from the generator or from registry.vocab).

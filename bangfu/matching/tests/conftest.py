@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 
 from bangfu.conftest import area
+from bangfu.core.idnumber import make_id
 from bangfu.employers.creditcode import make_credit_code
 from bangfu.employers.models import Employer
 from bangfu.employment.models import EmploymentRecord
 from bangfu.jobs.models import Job
 from bangfu.matching.tests import designed
-from bangfu.registry.idnumber import make_id
 from bangfu.registry.models import Household, Person
 
 

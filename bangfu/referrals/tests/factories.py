@@ -9,10 +9,10 @@ import pytest
 
 from bangfu.accounts.models import Kind, User
 from bangfu.conftest import PASSWORD, area
+from bangfu.core.idnumber import make_id
 from bangfu.employers.creditcode import make_credit_code
 from bangfu.employers.models import Employer
 from bangfu.jobs.models import Job
-from bangfu.registry.idnumber import make_id
 from bangfu.registry.models import Household, Person
 
 VILLAGE_A = "433124102201"  # 土地村, county A

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import xlsxwriter
 
-from bangfu.registry.idnumber import make_id
+from bangfu.core.idnumber import make_id
 
 VILLAGE = "433124102201"  # 土地村, 龙潭镇, 花垣县 (county A)
 VILLAGE_B = "433123109225"  # 龙潭村 in 凤凰县 (county B)

@@ -10,10 +10,10 @@ from python_calamine import CalamineWorkbook
 
 from bangfu.audit.models import Action, AuditEvent
 from bangfu.conftest import make_user
+from bangfu.core.idnumber import IdNumberError, parse_id_number
 from bangfu.registry import views
 from bangfu.registry.actions import create_import_batch, run_registry_import
 from bangfu.registry.forms import PersonForm
-from bangfu.registry.idnumber import IdNumberError, parse_id_number
 from bangfu.registry.models import Change, Household, ImportBatch, ImportStatus, Person
 from bangfu.registry.rows import EXPORT_COLUMNS
 from bangfu.registry.tests.conftest import (

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bangfu.registry.idnumber import (
+from bangfu.core.idnumber import (
     PROVINCE_CODES,
     IdNumber,
     IdNumberError,
