@@ -10,6 +10,13 @@ from dataclasses import dataclass, field
 from bangfu.exchange.report import CellError
 from bangfu.exchange.spreadsheet import Column, as_text, fold
 from bangfu.registry.rows import clean_phone, parse_date
+from bangfu.registry.vocab import (
+    DISABILITY_CATEGORIES,
+    DISABILITY_GRADES,
+    INSURANCE_STATUSES,
+    MEDICAL_STATUSES,
+    PENSION_KINDS,
+)
 
 SOCIAL, EMPLOYMENT, DEATH, CIVIL, DISABILITY, MEDICAL = (
     "social-insurance",
@@ -28,14 +35,10 @@ TYPE_NAMES = {
     MEDICAL: "医保参保",
 }
 
-PENSION_KINDS = ("城乡居民养老保险", "企业职工养老保险", "机关事业单位养老保险")
+# The values the registry stores are the registry's (registry/vocab.py); the rest are only files' values.
 INSURANCE_KINDS = (*PENSION_KINDS, "失业保险", "工伤保险")
-INSURANCE_STATUSES = ("参保缴费", "暂停缴费", "终止参保", "领取待遇")
 ACTIVE_INSURANCE = ("参保缴费", "领取待遇")
 ASSISTANCE_TYPES = ("低保", "特困")
-DISABILITY_CATEGORIES = ("视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾")
-DISABILITY_GRADES = ("一级", "二级", "三级", "四级")
-MEDICAL_STATUSES = ("参保", "未参保")
 
 COMMON = (
     Column("姓名", required=True),

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django import forms
 
-from bangfu.compare import sources as compare_sources
 from bangfu.core.forms import StyledFormMixin
 from bangfu.core.idnumber import IdNumberError, parse_id_number
 from bangfu.registry import vocab
@@ -20,14 +19,13 @@ STATUS_FIELDS = (
 )  # fmt: skip
 # Health data (个人敏感信息): hidden from users who may not see sensitive data.
 HEALTH_FIELDS = ("health", "disability_category", "disability_grade")
-UNINSURED = "未参保"
 # The values data comparison writes (EXCHANGE.md §3), offered for manual edits too.
 STATUS_CHOICES = {
-    "disability_category": compare_sources.DISABILITY_CATEGORIES,
-    "disability_grade": compare_sources.DISABILITY_GRADES,
-    "pension_insurance": compare_sources.PENSION_KINDS,
-    "pension_status": (*compare_sources.INSURANCE_STATUSES, UNINSURED),
-    "medical_status": compare_sources.MEDICAL_STATUSES,
+    "disability_category": vocab.DISABILITY_CATEGORIES,
+    "disability_grade": vocab.DISABILITY_GRADES,
+    "pension_insurance": vocab.PENSION_KINDS,
+    "pension_status": vocab.PENSION_STATUSES,
+    "medical_status": vocab.MEDICAL_STATUSES,
 }
 
 
@@ -195,7 +193,8 @@ class PersonForm(StyledFormMixin, forms.Form):
             self.add_error(
                 "disability_grade" if category else "disability_category", "残疾类别和等级应同时填写。"
             )
-        if data.get("pension_status") not in ("", None, UNINSURED) and not data.get("pension_insurance"):
+        insured = data.get("pension_status") not in ("", None, vocab.UNINSURED)
+        if insured and not data.get("pension_insurance"):
             self.add_error("pension_insurance", "填写了养老保险参保状态，请同时选择险种。")
         year = data.get("medical_insured_year")
         if year is not None and not 1990 <= year <= dt.date.today().year + 1:

@@ -123,5 +123,16 @@ POVERTY_CAUSES = (
 )
 
 
+# 社会保障与身份: not §1 columns. Data comparison keeps them true from other departments' files
+# (EXCHANGE.md §3 spells the values; compare/sources.py reads them from here); the person form offers them.
+PENSION_KINDS = ("城乡居民养老保险", "企业职工养老保险", "机关事业单位养老保险")
+INSURANCE_STATUSES = ("参保缴费", "暂停缴费", "终止参保", "领取待遇")
+UNINSURED = "未参保"
+PENSION_STATUSES = (*INSURANCE_STATUSES, UNINSURED)
+DISABILITY_CATEGORIES = ("视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾")
+DISABILITY_GRADES = ("一级", "二级", "三级", "四级")
+MEDICAL_STATUSES = ("参保", UNINSURED)
+
+
 def choices(values) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
