@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from bangfu.core import importers
+
 
 class JobsConfig(AppConfig):
     name = "bangfu.jobs"
@@ -8,6 +10,9 @@ class JobsConfig(AppConfig):
     verbose_name = "岗位"
 
     def ready(self):
+        from bangfu.jobs.command import IMPORTER
+
+        importers.register(IMPORTER)  # `bangfu import jobs`
         # After migrate, and after a test flush: the classification and the default rule are always there.
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="jobs-reference-data")
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from bangfu.core import importers
+
 
 class RegistryConfig(AppConfig):
     name = "bangfu.registry"
@@ -8,6 +10,9 @@ class RegistryConfig(AppConfig):
     verbose_name = "一库：帮扶对象名册"
 
     def ready(self):
+        from bangfu.registry.command import IMPORTER
+
+        importers.register(IMPORTER)  # `bangfu import registry`
         # After migrate, and after a test flush: the national working-age band (a rule, as data) is there.
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="registry-labor-age")
 

@@ -62,6 +62,20 @@ def test_core_stands_on_the_area_tree_only():
     assert _offending(plumbing, ("bangfu.core", "bangfu.areas")) == {}
 
 
+def test_the_registry_takes_nothing_from_the_apps_built_on_it():
+    # Comparison, jobs, matching and referrals read and write the registry; the registry owns its values
+    # and does not dispatch their work (`bangfu import` is core's, each app registers its importer).
+    below = (
+        "bangfu.registry",
+        "bangfu.areas",
+        "bangfu.accounts",
+        "bangfu.audit",
+        "bangfu.core",
+        "bangfu.exchange",
+    )
+    assert _offending([m for m in SOURCES if _within(m, "bangfu.registry")], below) == {}
+
+
 def test_the_rules_see_every_module():
     # The walk above must not miss the modules it judges (a renamed folder would make every rule pass).
     assert {"bangfu.areas.scope", "bangfu.core.api", "bangfu.registry.forms"} <= set(SOURCES)
