@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "bangfu.notices",
     "bangfu.fairs",
     "bangfu.rules",
+    "bangfu.formats",
 ]
 
 MIDDLEWARE = [

@@ -19,7 +19,7 @@ class RunForm(StyledFormMixin, forms.Form):
     )
     file = forms.FileField(
         label="数据文件",
-        help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK 编码）；列名见《数据交换说明》比对数据一节。",
+        help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK 编码）；列名见右侧说明中的《数据交换说明》。",
         error_messages={"required": "请选择要比对的文件。", "empty": "上传的文件是空的。"},
     )
     threshold = forms.FloatField(

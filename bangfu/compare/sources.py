@@ -16,6 +16,7 @@ from bangfu.registry.vocab import (
     INSURANCE_STATUSES,
     MEDICAL_STATUSES,
     PENSION_KINDS,
+    SEXES,
 )
 
 SOCIAL, EMPLOYMENT, DEATH, CIVIL, DISABILITY, MEDICAL = (
@@ -39,6 +40,18 @@ TYPE_NAMES = {
 INSURANCE_KINDS = (*PENSION_KINDS, "失业保险", "工伤保险")
 ACTIVE_INSURANCE = ("参保缴费", "领取待遇")
 ASSISTANCE_TYPES = ("低保", "特困")
+WAGE_MAX = 1_000_000  # 月工资, yuan
+FIRST_MEDICAL_YEAR = 1990  # 参保年度: from this year to next year
+
+# Enumerated columns of each type: column → the values accepted (the row check and the templates read these).
+VALUES = {
+    SOCIAL: {"险种": INSURANCE_KINDS, "参保状态": INSURANCE_STATUSES},
+    EMPLOYMENT: {},
+    DEATH: {},
+    CIVIL: {"救助类型": ASSISTANCE_TYPES},
+    DISABILITY: {"残疾类别": DISABILITY_CATEGORIES, "残疾等级": DISABILITY_GRADES},
+    MEDICAL: {"参保状态": MEDICAL_STATUSES},
+}
 
 COMMON = (
     Column("姓名", required=True),
@@ -279,7 +292,7 @@ def clean_source_row(
     if raw_sex := _text(cells.get("性别")):
         sex = _SEX.get(fold(raw_sex))
         if sex is None:
-            errors.append(CellError("性别", raw_sex, "只能填写：男、女"))
+            errors.append(CellError("性别", raw_sex, f"只能填写：{'、'.join(SEXES)}"))
     birth = _date(cells, "出生日期", errors, today)
     phone = ""
     if raw_phone := _text(cells.get("联系电话")):
@@ -290,10 +303,11 @@ def clean_source_row(
     extra: dict[str, object] = {"地址": _text(cells.get("地址"))}
     area_code = _area(cells, "户籍地区划代码", errors)
     code = source_type.code
+    values = VALUES[code]
     if code == SOCIAL:
-        kind = _enum(cells, "险种", INSURANCE_KINDS, errors)
+        kind = _enum(cells, "险种", values["险种"], errors)
         extra["险种"] = kind
-        extra["参保状态"] = _enum(cells, "参保状态", INSURANCE_STATUSES, errors)
+        extra["参保状态"] = _enum(cells, "参保状态", values["参保状态"], errors)
         extra["参保单位"] = _text(cells.get("参保单位"))
         extra["参保地区划代码"] = _area(cells, "参保地区划代码", errors)
         extra["最近缴费年月"] = _month(cells, "最近缴费年月", errors)
@@ -314,23 +328,23 @@ def clean_source_row(
         extra["离职日期"] = end = _date(cells, "离职日期", errors, today, future_ok=True)
         if start and end and end < start:
             errors.append(CellError("离职日期", end.isoformat(), "早于入职日期"))
-        extra["月工资"] = _int(cells, "月工资", errors, 0, 1_000_000)
+        extra["月工资"] = _int(cells, "月工资", errors, 0, WAGE_MAX)
     elif code == DEATH:
         extra["死亡日期"] = died = _date(cells, "死亡日期", errors, today, required=True)
         if died and birth and died < birth:
             errors.append(CellError("死亡日期", died.isoformat(), "早于出生日期"))
     elif code == CIVIL:
-        extra["救助类型"] = _enum(cells, "救助类型", ASSISTANCE_TYPES, errors)
+        extra["救助类型"] = _enum(cells, "救助类型", values["救助类型"], errors)
         extra["开始日期"] = start = _date(cells, "开始日期", errors, today, future_ok=True)
         extra["终止日期"] = end = _date(cells, "终止日期", errors, today, future_ok=True)
         if start and end and end < start:
             errors.append(CellError("终止日期", end.isoformat(), "早于开始日期"))
     elif code == DISABILITY:
-        extra["残疾类别"] = _enum(cells, "残疾类别", DISABILITY_CATEGORIES, errors)
-        extra["残疾等级"] = _enum(cells, "残疾等级", DISABILITY_GRADES, errors)
+        extra["残疾类别"] = _enum(cells, "残疾类别", values["残疾类别"], errors)
+        extra["残疾等级"] = _enum(cells, "残疾等级", values["残疾等级"], errors)
     elif code == MEDICAL:
-        extra["参保年度"] = _int(cells, "参保年度", errors, 1990, today.year + 1, required=True)
-        extra["参保状态"] = _enum(cells, "参保状态", MEDICAL_STATUSES, errors)
+        extra["参保年度"] = _int(cells, "参保年度", errors, FIRST_MEDICAL_YEAR, today.year + 1, required=True)
+        extra["参保状态"] = _enum(cells, "参保状态", values["参保状态"], errors)
     if errors:
         return None, errors
     return SourceRow(number, name, id_raw, sex, birth, phone, area_code, extra), []

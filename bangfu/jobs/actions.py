@@ -268,9 +268,7 @@ def validate_jobs_file(path: Path, area: Area, *, today: dt.date | None = None) 
     """Phase one: read and check every row, writing nothing. SpreadsheetError when the file is unusable."""
     today = today or timezone.localdate()
     sheet = open_sheet(path, COLUMNS)
-    validation = Validation(header=sheet.header, warnings=list(sheet.warnings))
-    if sheet.unknown_columns:
-        validation.warnings.append(f"以下列不认识，已忽略：{'、'.join(sheet.unknown_columns)}")
+    validation = Validation(header=sheet.header, warnings=list(sheet.warnings))  # unknown columns among them
     index = default_index()
     leaves = set(index.codes)
     place = placer(area, today)

@@ -154,7 +154,9 @@ def next_number(employer) -> str:
 
 
 class JobImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label="岗位信息文件", help_text="Excel（.xlsx、.xls）或 CSV 文件，列见下方说明。")
+    file = forms.FileField(
+        label="岗位信息文件", help_text="Excel（.xlsx、.xls）或 CSV 文件，列见右侧说明中的《数据交换说明》。"
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

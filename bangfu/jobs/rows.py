@@ -55,6 +55,7 @@ SEX_VALUES = {"不限": "", "男": "男", "女": "女"}
 EDUCATION_VALUES = ("不限", *EDUCATIONS)
 YES_NO = {"是": True, "否": False}
 MAX_WAGE = 1_000_000
+MAX_OPENINGS = 100_000
 AGE_LOW, AGE_HIGH = 16, 70
 CODE_TOKEN = re.compile(r"\d-\d{2}(?:-\d{2}){1,2}")
 
@@ -167,7 +168,7 @@ def clean_job_row(
         if guess is not None:
             occupation_code, inferred, confidence = guess.code, True, guess.confidence
 
-    openings = _number(get(OPENINGS), OPENINGS, 1, 100_000, errors)
+    openings = _number(get(OPENINGS), OPENINGS, 1, MAX_OPENINGS, errors)
     if openings is None and not any(e.column == OPENINGS for e in errors):
         errors.append(CellError(OPENINGS, get(OPENINGS), "必填，至少 1 人"))
 

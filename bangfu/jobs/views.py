@@ -26,7 +26,6 @@ from bangfu.jobs.filters import JobFilter
 from bangfu.jobs.forms import JobForm, JobImportForm
 from bangfu.jobs.models import Job, JobImport, Occupation
 from bangfu.jobs.occupations import default_index
-from bangfu.jobs.rows import COLUMN_NAMES
 from bangfu.jobs.tasks import run_job_import_task
 from bangfu.registry.views import _styled
 
@@ -212,7 +211,7 @@ def import_new(request):
     return render(
         request,
         "jobs/import_form.html",
-        {"form": form, "columns": COLUMN_NAMES, "nav": "jobs", "tab": "imports"},
+        {"form": form, "nav": "jobs", "tab": "imports"},
     )
 
 

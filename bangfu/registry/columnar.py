@@ -23,7 +23,9 @@ from bangfu.registry.rows import (
     AREA_CODE,
     ENUMS,
     FLAGS,
+    INCOME_MAX,
     NO_WISH,
+    RANGES,
     TEXTS,
     AreaLookup,
     PersonRecord,
@@ -126,13 +128,13 @@ def check_cells(
         ok &= col(column).is_null() | col(column).is_in(["是", "否"])
     for column, (_attr, limit) in TEXTS.items():
         ok &= col(column).is_null() | (col(column).str.len_chars() <= limit)
-    months_ok, months = _integer("务工时间(月)", 2, 0, 12)
-    wage_ok, wage = _integer("期望月薪", 6, 0, 200000)
-    year_ok, year = _integer("脱贫年度", 4, 2014, 2020)
+    months_ok, months = _integer("务工时间(月)", 2, *RANGES["务工时间(月)"])
+    wage_ok, wage = _integer("期望月薪", 6, *RANGES["期望月薪"])
+    year_ok, year = _integer("脱贫年度", 4, *RANGES["脱贫年度"])
     income = col("人均纯收入")
     income_ok = income.is_null() | (
         income.str.contains(r"^[0-9]{1,8}(\.[0-9]{1,2})?$")
-        & (income.cast(INCOME, strict=False) <= pl.lit(10_000_000).cast(INCOME))
+        & (income.cast(INCOME, strict=False) <= pl.lit(int(INCOME_MAX)).cast(INCOME))
     )
     household_type = _text("户类型")
     ok &= months_ok & wage_ok & year_ok & income_ok

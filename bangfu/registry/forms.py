@@ -223,7 +223,7 @@ class PersonForm(StyledFormMixin, forms.Form):
 class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
         label="名册文件",
-        help_text="支持 .xlsx、.xls、.csv；列名见《数据交换说明》人员名单一节，列的顺序不限。",
+        help_text="支持 .xlsx、.xls、.csv；列名见右侧说明中的《数据交换说明》，列的顺序不限。",
         error_messages={"required": "请选择要导入的文件。", "empty": "上传的文件是空的。"},
     )
     dry_run = forms.BooleanField(label="仅校验，不保存（先检查文件中的错误）", required=False)

@@ -81,10 +81,8 @@ def open_registry_sheet(path):
 
 
 def sheet_warnings(sheet) -> list[str]:
-    warnings = list(sheet.warnings)
-    if sheet.unknown_columns:
-        warnings.append("以下列不是名册列，已忽略：" + "、".join(sheet.unknown_columns))
-    return warnings
+    """What the reader noticed about the file as a whole, the unknown columns among them (listed once)."""
+    return list(sheet.warnings)
 
 
 def validate_file(

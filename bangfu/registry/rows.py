@@ -69,6 +69,13 @@ YES_NO = {"是": True, "否": False}
 FLAGS = {"是否低保": "is_dibao", "是否特困": "is_tekun", "是否易地搬迁": "is_relocated"}
 TEXTS = {"就业意向": ("job_wish", 100), "培训意愿": ("training_wish", 200), "技能特长": ("skills", 200)}
 NO_WISH = {"无", "没有", "暂无", "否"}
+# Whole-number columns: column → (lowest, highest) accepted.
+RANGES = {
+    "务工时间(月)": (0, 12),
+    "期望月薪": (0, 200000),
+    "脱贫年度": (min(vocab.POVERTY_EXIT_YEARS), max(vocab.POVERTY_EXIT_YEARS)),
+}
+INCOME_MAX = Decimal("10000000")  # 人均纯收入, yuan a year
 
 _NAME_OK = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134fA-Za-z·]+$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -388,15 +395,15 @@ def clean_row(
             column = "性别" if message.startswith("性别") else "出生日期"
             errors.append(CellError(column, get(column), message))
 
-    work_months = _int(get("务工时间(月)"), "务工时间(月)", 0, 12, errors)
-    expected_wage = _int(get("期望月薪"), "期望月薪", 0, 200000, errors)
-    exit_year = _int(get("脱贫年度"), "脱贫年度", 2014, 2020, errors)
+    work_months = _int(get("务工时间(月)"), "务工时间(月)", *RANGES["务工时间(月)"], errors)
+    expected_wage = _int(get("期望月薪"), "期望月薪", *RANGES["期望月薪"], errors)
+    exit_year = _int(get("脱贫年度"), "脱贫年度", *RANGES["脱贫年度"], errors)
 
     income = None
     if text := _fold(get("人均纯收入")).replace(",", ""):
         try:
             income = Decimal(text)
-            if income < 0 or income.is_nan() or income > Decimal("10000000"):
+            if income < 0 or income.is_nan() or income > INCOME_MAX:
                 raise InvalidOperation
             income = income.quantize(Decimal("0.01"))
         except InvalidOperation:

@@ -1,0 +1,443 @@
+"""数据交换说明: every file the platform imports, column by column, built from the imports' own definitions.
+
+The columns, whether they are required, their other accepted names and their allowed values are read from
+the code that checks the rows (registry.rows and registry.vocab, jobs.rows, compare.sources): the page,
+the templates and docs/exchange.md can never list a value the import refuses, or miss one it takes. What
+is written here is only prose: what a column means and what a value looks like. Plain Python, no Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bangfu.compare import sources
+from bangfu.core.idnumber import make_id
+from bangfu.employers.creditcode import make_credit_code
+from bangfu.exchange.spreadsheet import Column
+from bangfu.jobs import rows as job_rows
+from bangfu.registry import rows as registry_rows
+from bangfu.registry import vocab
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    required: str  # 必填, 选填, or which alternative it belongs to
+    rule: str  # what a value means and looks like
+    values: tuple[str, ...] = ()  # the allowed values, when the column takes a fixed set
+    aliases: tuple[str, ...] = ()  # other header texts read as this column
+    example: str = ""
+
+    @property
+    def values_text(self) -> str:
+        return "、".join(self.values)
+
+
+@dataclass(frozen=True)
+class Layout:
+    key: str  # the template's URL and the anchor on the page
+    title: str
+    reader: str  # where the platform reads such a file
+    columns: tuple[ColumnSpec, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def example(self) -> list[str]:
+        return [c.example for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the examples are: a village of the reader's area, with its county and township names."""
+
+    village_code: str
+    county: str = ""
+    township: str = ""
+    village: str = ""
+
+    @property
+    def county6(self) -> str:
+        return self.village_code[:6]
+
+
+# docs/exchange.md shows its examples in a village of 花垣县; the page puts them in the user's own area.
+DOC_PLACE = Place("433124102201", "花垣县", "龙潭镇", "土地村")
+EXAMPLE_BIRTH = dt.date(1990, 5, 12)
+EXAMPLE_OCCUPATION = "6-18-02-04"  # 焊工, a 细类 of the 2022 classification
+
+REQUIRED, OPTIONAL = "必填", "选填"
+AREA_EITHER = "二选一之一"
+
+# What each registry column means (EXCHANGE.md §1); values and ranges come from rows.py and vocab.py.
+_REGISTRY_RULES = {
+    registry_rows.AREA_CODE: (
+        "户所在村（社区）的 12 位统计用区划代码。填了代码就以代码为准，可不填下面三列名称。"
+    ),
+    registry_rows.COUNTY: "县（市、区）名称，如“花垣县”。在您的管辖区域内有重名的乡镇时需要填写。",
+    registry_rows.TOWNSHIP: "乡（镇、街道）名称；不填区划代码时必填。",
+    registry_rows.VILLAGE: "行政村（社区）名称；不填区划代码时必填。可带或不带“村委会”等后缀。",
+    "户编号": "户在原系统中的编号。同一户的成员填写相同的户编号，户信息（户类型等）应一致。",
+    "姓名": "汉字、字母，少数民族姓名可含间隔号“·”。",
+    "证件号码": (
+        "18 位居民身份证号码（或 15 位旧号码），请把单元格设为文本，以免末尾数字丢失。"
+        "一人在全平台只登记一次。"
+    ),
+    "与户主关系": "本人与户主的关系；每户应有一名户主。",
+    "性别": "可不填；填写时须与证件号码一致，保存的性别总是取自证件号码。",
+    "出生日期": "可不填；填写时须与证件号码一致，写成如 1990-05-12。",
+    "民族": "",
+    "文化程度": "",
+    "在校生状况": "",
+    "健康状况": "",
+    "劳动技能": "技能劳动力、普通劳动力、弱劳动力或半劳动力在劳动年龄内计为劳动力。",
+    "务工状态": "",
+    "务工时间(月)": "本年度务工的月数。",
+    "联系电话": "11 位手机号码，或带区号的固定电话（如 0743-7123456）。",
+    "户类型": "",
+    "监测对象类型": "只有户类型为“监测户”时填写。",
+    "脱贫年度": "脱贫户的脱贫年份；一般农户不填。",
+    "人均纯收入": "家庭人均纯收入，元/年，可带两位小数。",
+    "是否低保": "",
+    "是否特困": "",
+    "是否易地搬迁": "",
+    "就业意向": "想从事的工作：职业分类大典的职业名称或代码（如 6-18-02-04），或自由填写。",
+    "意向务工地": "最远愿意去的地方：县内（本县）、省内（本省）、省外或不限。",
+    "期望月薪": "元/月。",
+    "培训意愿": "想参加的培训，自由填写；不填或填“无”表示没有。",
+    "技能特长": "自由填写。",
+}
+
+_JOB_RULES = {
+    job_rows.NUMBER: "岗位在本单位内的编号；同一单位的同一编号再次导入会更新原岗位。",
+    job_rows.EMPLOYER: "用人单位全称；未在企业台帐登记的单位按此名称自动登记。",
+    job_rows.CREDIT_CODE: "18 位统一社会信用代码（GB 32100-2015，含校验位）。",
+    job_rows.TITLE: "岗位名称，如“焊工”“普工”。",
+    job_rows.OCCUPATION: "职业分类大典（2022）的细类代码，如 6-18-02-04；不填时按岗位名称推断。",
+    job_rows.OPENINGS: "招聘人数。",
+    job_rows.AREA: "工作地点的 6、9 或 12 位区划代码，须在您的管辖区域内，或在生效中的劳务协作关系的输入地。",
+    job_rows.WAGE_MIN: "元/月。",
+    job_rows.WAGE_MAX: "元/月，不低于月薪下限。",
+    job_rows.AGE_MIN: "周岁。",
+    job_rows.AGE_MAX: "周岁，不低于年龄下限。",
+    job_rows.SEX: "",
+    job_rows.EDUCATION: "最低学历要求。",
+    job_rows.BOARD: "",
+    job_rows.SKILLS: "自由填写，不超过 200 字。",
+    job_rows.DEADLINE: "招聘截止日期，写成如 2026-06-30。",
+}
+
+_SOURCE_RULES = {
+    "姓名": "与名册比对的姓名。",
+    "证件号码": "18 位身份证号码；可以有错或缺失，比对会按姓名、性别、出生日期等模糊匹配。请设为文本。",
+    "性别": "可写 男、女（也认 男性、女性、1、2）。",
+    "出生日期": "写成如 1990-05-12。",
+    "联系电话": "手机号码或固定电话。",
+    "地址": "住址，自由填写。",
+    "户籍地区划代码": "户籍地（居住地）6、9 或 12 位区划代码，帮助模糊匹配；不属于数据交换规范，可不填。",
+    "险种": "",
+    "参保状态": "",
+    "参保单位": "参保单位名称。",
+    "参保地区划代码": "参保地 6、9 或 12 位区划代码；城乡居民养老保险未填户籍地时以此为居住地。",
+    "最近缴费年月": "写成如 2026-05。",
+    "单位名称": "用人单位名称。",
+    "统一社会信用代码": "18 位统一社会信用代码。",
+    "工作地区划代码": "工作地 6、9 或 12 位区划代码，用来判断县内、省内县外或省外务工。",
+    "入职日期": "写成如 2025-03-01，不晚于今天。",
+    "离职日期": "仍在职时不填；不早于入职日期。",
+    "月工资": "元/月。",
+    "死亡日期": "不晚于今天，不早于出生日期。",
+    "救助类型": "",
+    "开始日期": "救助开始日期。",
+    "终止日期": "救助终止日期；仍在享受时不填。",
+    "残疾类别": "",
+    "残疾等级": "",
+    "参保年度": "",
+}
+
+
+def _range(low, high, unit: str = "") -> str:
+    return f"{low}–{high}{unit} 之间的整数。"
+
+
+def _join(*parts: str) -> str:
+    return "".join(p for p in parts if p)
+
+
+def registry_layout(place: Place = DOC_PLACE) -> Layout:
+    """人员名单 (EXCHANGE.md §1): 名册导入 and `bangfu import registry`, as registry.rows reads it."""
+    values: dict[str, tuple[str, ...]] = {
+        column: allowed for column, (allowed, _) in registry_rows.ENUMS.items()
+    }
+    values.update({column: tuple(registry_rows.YES_NO) for column in registry_rows.FLAGS})
+    values["性别"] = vocab.SEXES
+    ranges = {column: _range(low, high) for column, (low, high) in registry_rows.RANGES.items()}
+    ranges["人均纯收入"] = f"0–{registry_rows.INCOME_MAX:,} 之间的金额。"
+    example_id = make_id(place.county6, EXAMPLE_BIRTH, 11)  # an odd sequence number: a man
+    examples = {
+        registry_rows.AREA_CODE: place.village_code,
+        registry_rows.COUNTY: place.county,
+        registry_rows.TOWNSHIP: place.township,
+        registry_rows.VILLAGE: place.village,
+        "户编号": f"{place.village_code}0001",
+        "姓名": "张示例",
+        "证件号码": example_id,
+        "与户主关系": "户主",
+        "性别": "男",
+        "出生日期": EXAMPLE_BIRTH.isoformat(),
+        "民族": "苗族",
+        "文化程度": "初中",
+        "在校生状况": "非在校生",
+        "健康状况": "健康",
+        "劳动技能": "普通劳动力",
+        "务工状态": "未务工",
+        "务工时间(月)": "0",
+        "联系电话": "13800000000",
+        "户类型": "脱贫户",
+        "监测对象类型": "",
+        "脱贫年度": "2018",
+        "人均纯收入": "12000",
+        "是否低保": "否",
+        "是否特困": "否",
+        "是否易地搬迁": "否",
+        "就业意向": "焊工",
+        "意向务工地": "省内",
+        "期望月薪": "4000",
+        "培训意愿": "电焊",
+        "技能特长": "",
+    }
+    area_columns = (
+        registry_rows.AREA_CODE,
+        registry_rows.COUNTY,
+        registry_rows.TOWNSHIP,
+        registry_rows.VILLAGE,
+    )
+    columns = []
+    for column in registry_rows.COLUMNS:
+        if column.name in area_columns:
+            required = "区划二选一" if column.name != registry_rows.COUNTY else OPTIONAL
+        else:
+            required = REQUIRED if column.required else OPTIONAL
+        columns.append(
+            _spec(
+                column,
+                required,
+                _join(_REGISTRY_RULES[column.name], ranges.get(column.name, "")),
+                values.get(column.name, ()),
+                examples[column.name],
+            )
+        )
+    notes = (
+        f"户所在村用两种方式之一填写：“{registry_rows.AREA_CODE}”（12 位村级代码），"
+        f"或“{registry_rows.TOWNSHIP}”和"
+        f"“{registry_rows.VILLAGE}”名称（必要时加“{registry_rows.COUNTY}”）；名称只在您的管辖区域内查找。",
+        "一人一行，同一户的成员户编号相同。证件号码在全平台唯一：已在其他地区登记的人不会被导入或迁移。",
+        "同一文件重复导入不会产生重复数据：内容相同的行不变，内容有变化的行按字段更新并留下修改记录。",
+        "有错误的行不导入，其余行照常导入；错误行、列和原因列在导入结果页上，也可下载错误报告，改正后重新导入。",
+        "导出的名册文件（名册 → 导出）使用相同的列，可直接修改后再导入。",
+        "公开规范 EXCHANGE.md §1 中的“就业意愿”（是、否）列本版本尚未读取："
+        "上传时会作为不认识的列列出并忽略。",
+    )
+    return Layout(
+        "registry", "人员名单", "名册 → 名册导入；命令 bangfu import registry", tuple(columns), notes
+    )
+
+
+def jobs_layout(place: Place = DOC_PLACE) -> Layout:
+    """岗位信息 (EXCHANGE.md §2): 导入岗位 and `bangfu import jobs`, as jobs.rows reads it."""
+    values = {
+        job_rows.SEX: tuple(job_rows.SEX_VALUES),
+        job_rows.EDUCATION: tuple(job_rows.EDUCATION_VALUES),
+        job_rows.BOARD: tuple(job_rows.YES_NO),
+    }
+    ranges = {
+        job_rows.OPENINGS: _range(1, job_rows.MAX_OPENINGS),
+        job_rows.WAGE_MIN: _range(0, job_rows.MAX_WAGE),
+        job_rows.WAGE_MAX: _range(0, job_rows.MAX_WAGE),
+        job_rows.AGE_MIN: _range(job_rows.AGE_LOW, job_rows.AGE_HIGH),
+        job_rows.AGE_MAX: _range(job_rows.AGE_LOW, job_rows.AGE_HIGH),
+    }
+    examples = {
+        job_rows.NUMBER: "GW0001",
+        job_rows.EMPLOYER: "示例电子科技有限公司",
+        job_rows.CREDIT_CODE: make_credit_code(place.county6, 1),
+        job_rows.TITLE: "焊工",
+        job_rows.OCCUPATION: EXAMPLE_OCCUPATION,
+        job_rows.OPENINGS: "5",
+        job_rows.AREA: place.county6,
+        job_rows.WAGE_MIN: "4000",
+        job_rows.WAGE_MAX: "6000",
+        job_rows.AGE_MIN: "18",
+        job_rows.AGE_MAX: "50",
+        job_rows.SEX: "不限",
+        job_rows.EDUCATION: "初中",
+        job_rows.BOARD: "是",
+        job_rows.SKILLS: "持焊工证优先",
+        job_rows.DEADLINE: "",
+    }
+    columns = tuple(
+        _spec(
+            column,
+            REQUIRED if column.required else OPTIONAL,
+            _join(_JOB_RULES[column.name], ranges.get(column.name, "")),
+            values.get(column.name, ()),
+            examples[column.name],
+        )
+        for column in job_rows.COLUMNS
+    )
+    notes = (
+        "岗位按（统一社会信用代码，岗位编号）识别：再次导入会更新原岗位，内容相同则不变。",
+        "整个文件在一个事务中保存：保存出错时一个岗位也不会保存，可改正后重新导入。",
+        "有错误的行不导入，错误列在导入结果页上，也可下载错误报告。",
+    )
+    return Layout("jobs", "岗位信息", "对接 → 岗位 → 导入岗位；命令 bangfu import jobs", columns, notes)
+
+
+def source_layout(code: str, place: Place = DOC_PLACE) -> Layout:
+    """One comparison source type (EXCHANGE.md §3), as compare.sources reads it."""
+    source_type = sources.TYPES[code]
+    values = {"性别": sources.SEXES, **sources.VALUES[code]}
+    ranges = {
+        "月工资": _range(0, sources.WAGE_MAX),
+        "参保年度": f"{sources.FIRST_MEDICAL_YEAR} 年至明年之间的年份。",
+    }
+    examples = {
+        "姓名": "张示例",
+        "证件号码": make_id(place.county6, EXAMPLE_BIRTH, 11),
+        "性别": "男",
+        "出生日期": EXAMPLE_BIRTH.isoformat(),
+        "联系电话": "13800000000",
+        "地址": f"{place.county}{place.township}{place.village}",
+        "户籍地区划代码": place.village_code,
+        "险种": sources.INSURANCE_KINDS[0],
+        "参保状态": sources.INSURANCE_STATUSES[0] if code == sources.SOCIAL else sources.MEDICAL_STATUSES[0],
+        "参保单位": "",
+        "参保地区划代码": place.county6,
+        "最近缴费年月": "2026-01",
+        "单位名称": "示例电子科技有限公司",
+        "统一社会信用代码": make_credit_code(place.county6, 1),
+        "工作地区划代码": place.county6,
+        "入职日期": "2025-03-01",
+        "离职日期": "",
+        "月工资": "4500",
+        "死亡日期": "2025-01-20",
+        "救助类型": sources.ASSISTANCE_TYPES[0],
+        "开始日期": "2024-01-01",
+        "终止日期": "",
+        "残疾类别": sources.DISABILITY_CATEGORIES[3],
+        "残疾等级": sources.DISABILITY_GRADES[3],
+        "参保年度": "2025",
+    }
+    columns = tuple(
+        _spec(
+            column,
+            REQUIRED if column.required else OPTIONAL,
+            _join(_SOURCE_RULES[column.name], ranges.get(column.name, "")),
+            values.get(column.name, ()),
+            examples[column.name],
+        )
+        for column in source_type.columns
+    )
+    notes = (
+        f"在“数据比对”页选择比对数据类型「{source_type.name}」后上传；命令 bangfu compare {code}。",
+        "证件号码有误或缺失的行不会被拒绝，而是按姓名、性别、出生日期等模糊匹配，匹配结果由工作人员确认。",
+        "每行的比对结果（精确匹配、模糊匹配、未匹配）和差异可在比对结果文件 results.csv 中查看。",
+    )
+    return Layout(f"compare-{code}", f"比对数据：{source_type.name}", "名册 → 数据比对", columns, notes)
+
+
+def _spec(column: Column, required: str, rule: str, values: Sequence[str], example: str) -> ColumnSpec:
+    return ColumnSpec(column.name, required, rule, tuple(values), column.aliases, example)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    registry: Layout
+    jobs: Layout
+    sources: tuple[Layout, ...] = field(default_factory=tuple)
+
+    @property
+    def layouts(self) -> tuple[Layout, ...]:
+        return (self.registry, self.jobs, *self.sources)
+
+    def get(self, key: str) -> Layout | None:
+        return next((layout for layout in self.layouts if layout.key == key), None)
+
+
+def catalog(place: Place = DOC_PLACE) -> Catalog:
+    return Catalog(
+        registry_layout(place),
+        jobs_layout(place),
+        tuple(source_layout(code, place) for code in sources.TYPES),
+    )
+
+
+GENERAL = (
+    "支持 .xlsx、.xls 和 .csv 文件（UTF-8、带 BOM 的 UTF-8、GBK/GB18030 编码）。",
+    "表头之上可以有标题行，表格中可以有空行；列的顺序不限。",
+    "列名按去掉空格、全角半角统一后匹配；每列的“也可识别的列名”同样有效。",
+    "文件中不认识的列会在结果中列出并忽略，不影响导入。",
+    "有固定取值的列只接受列出的值，填写其他内容会被报告为错误并写明可填写的值。",
+    "日期写成 2026-05-31（也认 2026/5/31、2026年5月31日、20260531）。证件号码、电话等请设为文本格式。",
+)
+
+
+def markdown(place: Place = DOC_PLACE) -> str:
+    """docs/exchange.md: the same catalog as the page, as a document in the repository."""
+    book = catalog(place)
+    lines = [
+        "# 数据交换说明",
+        "",
+        "<!-- 由 bangfu/formats/catalog.py 生成（python -m bangfu.formats > docs/exchange.md），"
+        "请勿手工修改；",
+        "     列、是否必填和可填写的值取自导入程序本身，与公开规范 EXCHANGE.md 一致。 -->",
+        "",
+        "平台通过表格文件与工作人员、用人单位和其他部门交换数据。本说明列出平台读取的每种文件的列、",
+        "是否必填、可填写的值和填写要求。系统内“数据交换说明”页面内容相同，并可下载每种文件的导入模板",
+        "（表头、一行示例、逐列说明）。",
+        "",
+        "## 通用规则",
+        "",
+        *(f"- {text}" for text in GENERAL),
+        "",
+    ]
+    for number, layout in enumerate(book.layouts, start=1):
+        lines += [
+            f"## {number}. {layout.title}",
+            "",
+            f"读取位置：{layout.reader}。模板：`{layout.key}`。",
+            "",
+        ]
+        lines += [
+            "| 列名 | 必填 | 可填写的值 | 填写要求 | 也可识别的列名 | 示例 |",
+            "|---|---|---|---|---|---|",
+        ]
+        for c in layout.columns:
+            cells = [c.name, c.required, c.values_text, c.rule, "、".join(c.aliases), c.example]
+            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        lines.append("")
+        lines += [f"- {note}" for note in layout.notes]
+        lines.append("")
+    lines += [
+        "## 命令",
+        "",
+        "`bangfu` 命令的退出码：0 完成；3 完成，但有行被拒绝（错误报告写明行、列和原因）；"
+        "1 失败，未做任何修改；"
+        "2 用法错误。",
+        "",
+        "| 命令 | 作用 |",
+        "|---|---|",
+        "| `bangfu import registry FILE --area CODE [--dry-run] [--report PATH]` | 名册导入（人员名单） |",
+        "| `bangfu export registry --area CODE [--format xlsx\\|csv] --out PATH` | 名册导出，列同人员名单 |",
+        "| `bangfu import jobs FILE --area CODE [--report PATH]` | 岗位导入（岗位信息） |",
+        "| `bangfu compare SOURCE_TYPE FILE --area CODE --out DIR` "
+        "| 数据比对；DIR/results.csv 每个来源行一行 |",
+        "| `bangfu match --area CODE [--top N] --out PATH` | 人岗匹配结果 |",
+        "",
+    ]
+    return "\n".join(lines)
