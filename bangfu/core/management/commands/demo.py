@@ -1,6 +1,8 @@
 """`bangfu demo [--port N]`: the platform with demo data on embedded SQLite, then the web server."""
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 
@@ -9,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from bangfu.core.management.commands.serve import serve
+from bangfu.demo.build import PEOPLE_PER_COUNTY
 
 
 class Command(BaseCommand):
@@ -18,8 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网页服务")
+        parser.add_argument(
+            "--people", type=int, default=PEOPLE_PER_COUNTY, help="每县名册人数（首次准备数据时有效）"
+        )
 
-    def handle(self, *args, port, host, no_serve, **options):
+    def handle(self, *args, port, host, no_serve, people, **options):
         if not settings.BANGFU_DEMO:
             raise CommandError("演示命令只能在演示模式下运行（BANGFU_DEMO=1）。", returncode=2)
         from bangfu.demo.build import build_demo
@@ -27,7 +33,7 @@ class Command(BaseCommand):
         self.stdout.write("正在准备数据库……")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("正在准备演示数据（首次约需一分钟：区划、用户、两县约四万人的名册）……")
-        logins = build_demo()
+        logins = build_demo(people)
         if not no_serve:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("")
@@ -38,12 +44,52 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
         if not no_serve:
-            # Large uploads are imported in the background: run one task worker beside the web server.
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "bangfu", "db_worker", "--no-reload"], env=os.environ.copy()
-            )
+            # Large uploads are imported in the background: run one task worker beside the web server,
+            # and stop it with the server however the demo is stopped.
+            worker = start_worker()
+            stop_on_signals()
             try:
                 serve(host, port, 8, self.stdout)
+            except KeyboardInterrupt:
+                pass
             finally:
-                worker.terminate()
-                worker.wait(timeout=10)
+                stop_worker(worker)
+                self.stdout.write("帮扶平台已停止。")
+
+
+def stop_on_signals() -> None:
+    """SIGTERM (a service manager, `kill`) ends the server as Ctrl-C does, so the worker is stopped after it;
+    SIGINT is set too because a shell that starts the demo in the background leaves it ignored."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
+def start_worker() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bangfu", "db_worker", "--no-reload"],
+        env=os.environ.copy(),
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
+
+
+def _die_with_parent() -> None:
+    """In the worker, before it starts: Linux sends it SIGTERM when the demo dies, even by SIGKILL."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    """SIGTERM lets the worker finish its current task; a second one (its documented force) after ten seconds
+    ends the task, and SIGKILL after five more."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        if worker.poll() is not None:
+            return
+        worker.send_signal(sig)
+        try:
+            worker.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
