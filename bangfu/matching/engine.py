@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -60,6 +60,28 @@ def occupation_key(code: str | None) -> int:
     return ((major * 128 + (middle or 0)) * 128 + (0 if minor is None else minor + 1)) * 128 + (
         0 if detail is None else detail + 1
     )
+
+
+def encode_wishes(texts: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Job wishes (就业意向 cells) as the engine reads them: the wished occupations' keys, an (n, WISHES)
+    array (codes of any level and names, `OccupationIndex.read_wish`), and the text besides the codes as
+    text indexes with their distinct texts (`text.encode_texts`). Each distinct cell is read once."""
+    from bangfu.jobs.occupations import WISHES, default_index
+
+    index = default_index()
+    read: dict[str, tuple[tuple[int, ...], str]] = {}
+    keys = np.full((len(texts), WISHES), -1, dtype=np.int32)
+    words = []
+    for row, text in enumerate(texts):
+        text = text or ""
+        if text not in read:
+            wish = index.read_wish(text)
+            read[text] = (tuple(occupation_key(code) for code in wish.codes), wish.text)
+        found, rest = read[text]
+        keys[row, : len(found)] = found
+        words.append(rest)
+    codes, distinct = textsim.encode_texts(words)
+    return keys, codes, distinct
 
 
 def date_int(day: date | None) -> int:
@@ -106,7 +128,9 @@ class Laborers:
     education: np.ndarray  # int8, education_rank, -1 unknown
     region: np.ndarray  # int8, index into REGIONS (blank = 不限)
     county: np.ndarray  # int32, the first six digits of the village code
-    wish_occ: np.ndarray  # int32, occupation_key of the wished occupation, -1 none
+    # int32 (n, WISHES), occupation_key of each wished occupation (a leaf, or a group: 小类, 中类, 大类), -1
+    # padded; a 1-D array is read as one wish each
+    wish_occ: np.ndarray
     wish_text: np.ndarray  # int32 into wish_texts
     skill_text: np.ndarray  # int32 into skill_texts
     past_occ: np.ndarray  # int32 (n, 2), occupation_key of the two latest past jobs, -1 none
@@ -233,6 +257,10 @@ class Matcher:
         self.L, self.J, self.on = laborers, jobs, date_int(on)
         self.settings = settings or Settings()
         L, J = laborers, jobs
+        if L.wish_occ.ndim == 1:
+            L.wish_occ = L.wish_occ.reshape(-1, 1)
+        # Laborers with the same wished occupations share a row of `_wish_sets` (a group key in area runs).
+        self._wish_sets, self._wish_set_of = _distinct_rows(L.wish_occ)
         self.age = ((self.on - L.birth.astype(np.int64)) // 10000).astype(np.int16)
         self.job_ok = (
             J.is_open
@@ -302,7 +330,7 @@ class Matcher:
 
         job_occ = J.occ[j]
         occupation = np.maximum(
-            _tier(L.wish_occ[li], job_occ), 0.9 * self.occ_sim[L.wish_text[li], J.title_text[j]]
+            _wished(L.wish_occ[li], job_occ), 0.9 * self.occ_sim[L.wish_text[li], J.title_text[j]]
         )
         expected = L.expected_wage[li].astype(np.float32)
         offered = self.job_wage[j]
@@ -438,12 +466,12 @@ class Matcher:
         table = np.stack(
             [
                 L.wish_text[members].astype(np.int64),
-                L.wish_occ[members].astype(np.int64),
+                self._wish_set_of[members].astype(np.int64),
                 (L.ability[members] == ABILITY_RESTRICTED).astype(np.int64),
             ],
             axis=1,
         )
-        # one int64 per laborer (text < 2^31, occupation key + 1 < 2^26, restricted 1 bit), unique on that
+        # one int64 per laborer (text < 2^31, wish set + 1 < 2^26, restricted 1 bit), unique on that
         packed = (table[:, 0] << 27) | ((table[:, 1] + 1) << 1) | table[:, 2]
         distinct, group_of = np.unique(packed, return_inverse=True)
         group_of = group_of.ravel()
@@ -513,9 +541,10 @@ class Matcher:
             )
             self._kinds = (kinds, kind_of.ravel(), terms, term_of.ravel())
         kinds, kind_of, terms, term_of = self._kinds
-        wish_text, wish_occ, restricted = keys[:, 0], keys[:, 1].astype(np.int32), keys[:, 2].astype(bool)
+        wish_text, restricted = keys[:, 0], keys[:, 2].astype(bool)
+        wish_occ = self._wish_sets[keys[:, 1]]
         occupation = np.maximum(
-            _tier(wish_occ[:, None], kinds[None, :, 0]), 0.9 * self.occ_sim[wish_text][:, kinds[:, 1]]
+            _wished(wish_occ[:, None, :], kinds[None, :, 0]), 0.9 * self.occ_sim[wish_text][:, kinds[:, 1]]
         )
         if not hasattr(self, "_penalty"):
             # 0 or -inf per job: for all laborers, and for those restricted to low-skill jobs
@@ -752,14 +781,16 @@ class Matcher:
         for k in range(len(li)):
             i, j = int(li[k]), int(ji[k])
             items: list[tuple[float, str]] = []
-            wish, job_occ = int(L.wish_occ[i]), int(J.occ[j])
+            job_occ = int(J.occ[j])
+            level, wish = max((_level(int(a), job_occ), int(a)) for a in L.wish_occ[i])
             occ = float(parts["occupation"][k])
-            level = _level(wish, job_occ)
             wish_text = L.wish_texts[L.wish_text[i]] if L.wish_text[i] >= 0 else ""
-            if level == 4:
+            if level == 4 and wish == job_occ:
                 items.append(
                     (w.occupation * occ, f"岗位职业与就业意向一致（{names.get(job_occ, '同一细类')}）")
                 )
+            elif level == 4:  # a group was wished, and the job is in it
+                items.append((w.occupation * occ, f"岗位属于就业意向的职业类别“{names.get(wish, '')}”"))
             elif level == 3:
                 items.append(
                     (w.occupation * occ, f"岗位与就业意向同属小类“{names.get(job_occ >> 7 << 7, '')}”")
@@ -816,28 +847,65 @@ def _padded(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
+def _depth_shift(a):
+    """Bits below the node a key names: 0 for a 细类, 7 for a 小类, 14 for a 中类, 21 for a 大类 (whose
+    key is also that of its 中类 "00", e.g. 8 and 8-00: the same people)."""
+    return np.where(a & 127, 0, np.where((a >> 7) & 127, 7, np.where((a >> 14) & 127, 14, 21)))
+
+
 def _tier(a, b, values=(1.0, 0.8, 0.6)):
-    """Occupation fit of keys a and b: same 细类, same 小类, same 中类, else 0 (also when either is -1)."""
+    """Occupation fit of a job's key b to a key a (a wished occupation, or a past job's): values[0] when
+    b is a itself or lies within it (a wished 小类 holds its 细类), values[1] in the same 小类, values[2] in
+    the same 中类, else 0 (also when either is -1)."""
+    a, b = np.asarray(a), np.asarray(b)
     both = (a >= 0) & (b >= 0)
-    same4 = both & (a == b) & ((b & 127) != 0)
+    shift = _depth_shift(a)
+    within = both & ((b >> shift) == (a >> shift))
     a7, b7 = a >> 7, b >> 7
     same3 = both & (a7 == b7) & ((b7 & 127) != 0)
     same2 = both & ((a >> 14) == (b >> 14))
-    return np.where(same4, values[0], np.where(same3, values[1], np.where(same2, values[2], 0.0))).astype(
+    return np.where(within, values[0], np.where(same3, values[1], np.where(same2, values[2], 0.0))).astype(
         np.float32
     )
 
 
+def _wished(wishes, b):
+    """Occupation fit of job keys b to laborers' wished occupations (last axis of `wishes`): the best."""
+    wishes = np.asarray(wishes)
+    best = _tier(wishes[..., 0], b)
+    for column in range(1, wishes.shape[-1]):
+        best = np.maximum(best, _tier(wishes[..., column], b))
+    return best
+
+
 def _level(a: int, b: int) -> int:
+    """4 when job key b is wished key a or lies within it, 3 same 小类, 2 same 中类, else 0."""
     if a < 0 or b < 0:
         return 0
-    if a == b and b & 127:
+    shift = int(_depth_shift(a))
+    if b >> shift == a >> shift:
         return 4
     if a >> 7 == b >> 7 and (b >> 7) & 127:
         return 3
     if a >> 14 == b >> 14:
         return 2
     return 0
+
+
+def _distinct_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of an (n, k) array of keys below 2^25 (-1 allowed), and each row's index among
+    them; by packing two columns at a time into one int64 (np.unique over rows is far slower)."""
+    ids = keys[:, 0].astype(np.int64) + 1
+    for column in range(1, keys.shape[1]):
+        packed = (ids << 26) | (keys[:, column].astype(np.int64) + 1)
+        _, ids = np.unique(packed, return_inverse=True)
+        ids = ids.ravel().astype(np.int64)
+    if keys.shape[1] == 1:
+        _, ids = np.unique(ids, return_inverse=True)
+        ids = ids.ravel()
+    some = np.zeros(int(ids.max()) + 1 if len(ids) else 0, dtype=np.int64)
+    some[ids] = np.arange(len(ids))  # any row of each: they are equal
+    return keys[some], ids.astype(np.int32)
 
 
 def _distinct(values: np.ndarray, size: int) -> np.ndarray:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 from django.db.models import Q
@@ -70,15 +69,6 @@ def settings_for(area_code: str, on: date, top: int | None = None) -> engine.Set
 # --- loading ---------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def wish_occupation(text: str) -> int:
-    """The occupation key a job wish points to (the jobs app's title inference), -1 when none."""
-    from bangfu.jobs.occupations import infer_occupation
-
-    found = infer_occupation(text) if text else None
-    return engine.occupation_key(found.code) if found else -1
-
-
 def occupation_names() -> dict[int, str]:
     """Occupation key → name for every node of the classification (for reasons)."""
     return {
@@ -108,7 +98,7 @@ def load_laborers(people) -> tuple[engine.Laborers, list[str]]:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(LABORER_FIELDS)
     data = dict(zip(LABORER_FIELDS, columns, strict=True))
     ids = np.asarray(data["id"], dtype=np.int64)
-    wish_text, wish_texts = encode_texts(data["job_wish"])
+    wish_occ, wish_text, wish_texts = engine.encode_wishes(data["job_wish"])
     skill_text, skill_texts = encode_texts(data["skills"])
     past = _past_occupations(people, ids)
     laborers = engine.Laborers(
@@ -123,7 +113,7 @@ def load_laborers(people) -> tuple[engine.Laborers, list[str]]:
         education=np.asarray([engine.education_rank(v) for v in data["education"]], dtype=np.int8),
         region=np.asarray([engine.region_code(v) for v in data["desired_region"]], dtype=np.int8),
         county=np.asarray([engine.county_of(v) for v in data["area_id"]], dtype=np.int32),
-        wish_occ=np.asarray([wish_occupation(v.strip()) for v in data["job_wish"]], dtype=np.int32),
+        wish_occ=wish_occ,
         wish_text=wish_text,
         skill_text=skill_text,
         past_occ=engine.stack(past.get(int(i), ()) for i in ids),

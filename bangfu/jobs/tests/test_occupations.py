@@ -71,3 +71,32 @@ def test_occupations_are_loaded_into_the_database(db):
     assert Occupation.objects.count() == 2172
     assert Occupation.objects.get(code="6-18-02-04").parent_id == "6-18-02"
     assert load_occupations() == 0  # idempotent
+
+
+@pytest.mark.parametrize(
+    "cell, codes, text",
+    [
+        ("4-01-03-04", ("4-01-03-04",), ""),
+        ("4-01-03", ("4-01-03",), ""),  # a 小类: the group
+        ("4-01", ("4-01",), ""),  # a 中类
+        ("４－０１－０３－０４", ("4-01-03-04",), ""),  # full-width, as typed on some keyboards
+        ("4—01—03—04", ("4-01-03-04",), ""),
+        ("焊工、4-09-08-01", ("6-18-02-04", "4-09-08-01"), "焊工"),
+        ("保洁或保安", ("4-09-08-01", "4-07-05-01"), "保洁 保安"),
+        ("焊工(6-18-02-04)", ("6-18-02-04",), "焊工"),
+        ("做3年焊工", ("6-18-02-04",), "做3年焊工"),  # a lone digit in a sentence is no 大类
+        ("农、林、牧、渔业生产及辅助人员", ("5",), "农、林、牧、渔业生产及辅助人员"),  # a name holding 、
+        ("批发与零售服务人员", ("4-01",), "批发与零售服务人员"),  # a group's exact name
+        ("9-99-99-99", (), ""),  # no such code
+        ("", (), ""),
+    ],
+)
+def test_a_job_wish_reads_codes_of_any_level_and_several_wishes(cell, codes, text):
+    wish = default_index().read_wish(cell)
+    assert (wish.codes, wish.text) == (codes, text)
+
+
+def test_inference_scores_only_the_grams_of_the_title():
+    index = default_index()
+    for title in ("养猪专业户", "手机组装线", "水泥搬运", "4-01"):
+        assert index.scores(title) == pytest.approx(index.matrix @ index.vector(title), abs=1e-5)

@@ -1,8 +1,10 @@
 """A world whose best matches are known by construction, generated on the fly (nothing stored).
 
-Each laborer gets one designed job that fits them on every count: the occupation they wish for (by
-name) and did before, a wage at or above what they expect, board and lodging, the skill they have, the
-place they prefer, low-skill friendly when they are low-skill, no limit they fail. Around it, for the
+Each laborer gets one designed job that fits them on every count: the occupation they wish for and
+did before (the wish written as its name, its code, the code of its 小类, or its code after another
+occupation's in one cell — EXCHANGE.md §1 allows each; `WISH_FORMS`), a wage at or above what they
+expect, board and lodging, the skill they have, the place they prefer, low-skill friendly when they are
+low-skill, no limit they fail. Around it, for the
 same laborer, decoy jobs that are even better paid but break exactly one hard limit each (age, sex,
 health/ability, education, region, deadline, openings, closed), and background jobs of other
 occupations. Plain Python: the command test saves it to a database, the benchmark encodes it directly.
@@ -25,6 +27,7 @@ WORK_AREAS = {
     "same_province": "430182000000",  # 宁乡市, 湖南省 (another county of the province)
     "outside": "440105000000",  # 广州市海珠区, 广东省
 }
+WISH_FORMS = ("名称", "代码", "小类代码", "两个代码")
 LIMITS = ("年龄", "性别", "劳动能力与健康", "学历", "意向务工地", "截止日期", "无剩余名额", "已结束")
 
 
@@ -39,7 +42,7 @@ class DesignedLaborer:
     education: str
     desired_region: str
     job_wish: str
-    wish_code: str
+    wish_code: str  # the occupation of the designed job, whatever the wish says
     expected_wage: int
     skills: str
     past_code: str
@@ -131,7 +134,7 @@ def build(
             health="残疾" if restricted and i % 10 else "健康",
             education=education,
             desired_region=region,
-            job_wish=name,
+            job_wish=_wish(i, code, name, codes),
             wish_code=code,
             expected_wage=wage,
             skills=skill,
@@ -179,6 +182,22 @@ def build(
             )
         )
     return laborers, jobs
+
+
+def wish_form(laborer: DesignedLaborer) -> str:
+    return WISH_FORMS[(laborer.key // 2) % len(WISH_FORMS)]
+
+
+def _wish(i: int, code: str, name: str, codes: list[tuple[str, str]]) -> str:
+    """The 就业意向 cell of laborer `i`, in one of the `WISH_FORMS`."""
+    form = WISH_FORMS[(i // 2) % len(WISH_FORMS)]
+    if form == "代码":
+        return code
+    if form == "小类代码":
+        return code.rsplit("-", 1)[0]
+    if form == "两个代码":  # first a background job's occupation, then their own
+        return f"{codes[-1 - i % 40][0]}、{code}"
+    return name
 
 
 def _decoy(best: DesignedJob, laborer: DesignedLaborer, limit: str, age: int, on: dt.date, key: int):
@@ -264,7 +283,7 @@ def encode(laborers: list[DesignedLaborer], jobs: list[DesignedJob]):
     from bangfu.matching.text import encode_texts
 
     names = {row.code: row.name for row in read_rows()}
-    wish_text, wish_texts = encode_texts([lab.job_wish for lab in laborers])
+    wish_occ, wish_text, wish_texts = engine.encode_wishes([lab.job_wish for lab in laborers])
     skill_text, skill_texts = encode_texts([lab.skills for lab in laborers])
     title_text, title_texts = encode_texts([f"{j.title} {names.get(j.occupation, '')}" for j in jobs])
     req_text, req_texts = encode_texts([f"{j.skills_required} {j.title}" for j in jobs])
@@ -277,7 +296,7 @@ def encode(laborers: list[DesignedLaborer], jobs: list[DesignedJob]):
         education=np.array([engine.education_rank(lab.education) for lab in laborers], dtype=np.int8),
         region=np.array([engine.region_code(lab.desired_region) for lab in laborers], dtype=np.int8),
         county=np.array([engine.county_of(lab.village) for lab in laborers], dtype=np.int32),
-        wish_occ=np.array([engine.occupation_key(lab.wish_code) for lab in laborers], dtype=np.int32),
+        wish_occ=wish_occ,
         wish_text=wish_text,
         skill_text=skill_text,
         past_occ=engine.stack(

@@ -1,6 +1,7 @@
 """`bangfu match` (EXCHANGE.md §4) on a real database: a designed world, whose best matches are known by
 construction and whose decoy jobs each break one hard limit, goes through the real command; the file must
-hold no violating pair, and each laborer's designed job must be in their top 5 for at least 98%."""
+hold no violating pair, and each laborer's designed job must be in their top 5 for at least 98%, for each
+way of writing the wish (name, code, the code of a larger group, several in one cell)."""
 
 import csv
 import datetime as dt
@@ -63,6 +64,11 @@ def test_designed_best_jobs_come_first_and_no_limit_is_broken(big_world, tmp_pat
     assert not violations
     in_top5 = sum(1 for lab in laborers if ranks.get(lab.key, 99) <= 5)
     assert in_top5 / len(laborers) >= 0.98, in_top5
+    # whether the wish is written as a name, a code, its 小类's code or two codes in one cell (EXCHANGE.md §1)
+    for form in designed.WISH_FORMS:
+        these = [lab for lab in laborers if designed.wish_form(lab) == form]
+        hits = sum(1 for lab in these if ranks.get(lab.key, 99) <= 5)
+        assert len(these) >= 70 and hits / len(these) >= 0.98, (form, hits, len(these))
     # every decoy kind was there to be refused
     assert {j.breaks for j in jobs if j.breaks} == set(designed.LIMITS)
     assert AuditEvent.objects.filter(action=Action.EXPORT, message__contains="命令行人岗匹配").exists()

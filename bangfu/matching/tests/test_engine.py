@@ -325,3 +325,32 @@ def test_caps_hold_even_when_the_rounds_run_out():
     caps = np.array([engine.cap_of(int(o), s) for o in J.openings_left])
     assert (per_job <= caps).all()
     assert result.stats["capacity_rounds"] == 1
+
+
+@pytest.mark.parametrize(
+    "wish, fit",
+    [
+        ("6-18-02-04", 1.0),  # the job's own code
+        ("6-18-02", 1.0),  # its 小类: the job is within the wished group
+        ("6-18", 1.0),  # its 中类
+        ("4-09-08-01、6-18-02-04", 1.0),  # two wishes in one cell, the second fits
+        ("6-18-02-01", 0.8),  # another 细类 of its 小类
+        ("6-18-01", 0.6),  # another 小类 of its 中类
+        ("4-09-08-01", 0.0),  # another occupation
+    ],
+)
+def test_a_wish_written_as_a_code_counts_as_that_occupation_or_group(wish, fit):
+    L, J = encode([laborer(job_wish=wish, skills="")], [job(title="岗位", occupation="6-18-02-04")])
+    matcher = Matcher(L, J, ON, Settings(threads=1))
+    _, _, parts = matcher.evaluate(np.array([0]), np.array([0]), parts=True)
+    assert parts["occupation"][0] == pytest.approx(fit, abs=0.01)
+    area = matcher.run()  # the area run's groups read the same wishes
+    assert area.score[0] == pytest.approx(matcher.evaluate(np.array([0]), np.array([0]))[1][0], abs=1e-3)
+
+
+def test_the_reason_names_the_wished_group():
+    L, J = encode([laborer(job_wish="6-18-02")], [job()])
+    matcher = Matcher(L, J, ON, Settings(threads=1))
+    names = {engine.occupation_key("6-18-02"): "金属加工机械制造人员"}
+    (reasons,) = matcher.reasons(np.array([0]), np.array([0]), names)
+    assert reasons[0] == "岗位属于就业意向的职业类别“金属加工机械制造人员”"
