@@ -593,7 +593,7 @@ class Matcher:
         best_province = np.where(best >= 0, self._job_province[np.maximum(best, 0)], -1)
         for p in np.unique(hp):
             at = np.flatnonzero(hp == p)
-            province = self._home_ids[at[0]] // 10000
+            province = self._home_ids[homes[at[0]]] // 10000  # `at` indexes this batch's homes
             if p >= 0:
                 idx = order[self._province_bounds[p] : self._province_bounds[p + 1]]
                 top, valid = _top_rows(base[:, idx], idx, 2 * size, ordered=True)

@@ -354,3 +354,16 @@ def test_the_reason_names_the_wished_group():
     names = {engine.occupation_key("6-18-02"): "金属加工机械制造人员"}
     (reasons,) = matcher.reasons(np.array([0]), np.array([0]), names)
     assert reasons[0] == "岗位属于就业意向的职业类别“金属加工机械制造人员”"
+
+
+def test_a_job_elsewhere_in_the_province_is_not_also_taken_for_one_outside_it():
+    """Candidate lists are built per batch of home counties; the province a batch's county is in must be
+    its own (it once came from the run's list of counties, so that a job elsewhere in the province also
+    appeared among the jobs outside it: the same job twice, once scored as another province's)."""
+    unable = laborer(key=0, village="430121101201", labor_skill="丧失劳动力")  # a home county with no one
+    seeker = laborer(key=1, village="520225101201", desired_region="不限")
+    L, J = encode([unable, seeker], [job(area="520128101000")])
+    matcher = Matcher(L, J, ON, Settings(threads=1))
+    result = matcher.run()
+    assert result.laborer.tolist() == [1] and result.job.tolist() == [0]
+    assert result.score[0] == pytest.approx(matcher.evaluate(np.array([1]), np.array([0]))[1][0], abs=1e-3)
