@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bangfu.core.htmx.HtmxRedirectMiddleware",
     "bangfu.audit.middleware.AuditContextMiddleware",
     "bangfu.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]

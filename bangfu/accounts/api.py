@@ -16,6 +16,7 @@ from bangfu.accounts.models import User
 from bangfu.accounts.throttle import blocked_message, login_blocked
 from bangfu.areas.models import Area, normalize_code
 from bangfu.audit.context import client_ip
+from bangfu.core.access import MUST_CHANGE_PASSWORD_MESSAGE
 from bangfu.core.api import ScopedViewSetMixin
 
 
@@ -180,7 +181,7 @@ def token_view(request):
     if user is None or not user.is_staff_account:
         return Response({"detail": "用户名或密码错误。"}, status=status.HTTP_400_BAD_REQUEST)
     if user.must_change_password:
-        return Response({"detail": "请先登录网页修改密码后再使用接口。"}, status=status.HTTP_403_FORBIDDEN)
+        return Response({"detail": MUST_CHANGE_PASSWORD_MESSAGE}, status=status.HTTP_403_FORBIDDEN)
     user_logged_in.send(sender=type(user), request=request, user=user)  # audits and sets last_login
     token = actions.issue_token(user)
     return Response({"token": token.key})

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 NO_AREA_MESSAGE = "该账号未绑定管辖区域，不能使用工作人员功能，请联系管理员。"
+MUST_CHANGE_PASSWORD_MESSAGE = "请先登录网页修改初始密码，再使用接口。"
 
 
 def is_area_staff(user) -> bool:

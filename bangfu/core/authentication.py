@@ -3,6 +3,8 @@
 from django.conf import settings
 from rest_framework import authentication, exceptions
 
+from bangfu.core.access import MUST_CHANGE_PASSWORD_MESSAGE
+
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
@@ -12,4 +14,6 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed("接口令牌无效或已失效。") from exc
         if user.is_demo and not settings.BANGFU_DEMO:
             raise exceptions.AuthenticationFailed("演示账号只能在演示模式下使用。")
+        if user.must_change_password:
+            raise exceptions.PermissionDenied(MUST_CHANGE_PASSWORD_MESSAGE)
         return user, token
