@@ -38,3 +38,10 @@ def copy_out(field_file: FieldFile, target: Path) -> None:
             shutil.copyfileobj(src, dst, 1 << 20)
         return
     shutil.copyfile(source, target)
+
+
+def shown_names(message: str, batch) -> str:
+    """A reader's message as the user should read it: the kept file's stored name (which the storage may
+    have given a random suffix, 名单_AbC123.xlsx) replaced by the name the user uploaded."""
+    stored = Path(batch.file.name).name
+    return message.replace(stored, batch.original_name) if stored and batch.original_name else message

@@ -21,6 +21,8 @@ from bangfu.areas.models import Area
 from bangfu.audit.log import record as audit
 from bangfu.audit.log import snapshot
 from bangfu.audit.models import Action
+from bangfu.core.files import shown_names
+from bangfu.core.problems import error_list
 from bangfu.core.rules import pick
 from bangfu.employers.models import Cooperation, Employer
 from bangfu.exchange.report import RowProblem, write_error_report
@@ -418,10 +420,11 @@ def run_job_import(
     try:
         validation = validate_jobs_file(Path(batch.file.path), batch.area, today=today)
     except SpreadsheetError as exc:
-        return _finish(batch, actor, status=ImportStatus.FAILED, message=exc.message)
+        return _finish(batch, actor, status=ImportStatus.FAILED, message=shown_names(exc.message, batch))
     batch.total_rows = validation.total_rows
     batch.valid_rows = len(validation.records)
     batch.error_rows = batch.total_rows - batch.valid_rows
+    batch.errors = error_list(validation.problems)
     if validation.problems:
         _write_report(batch, validation, report_path)
     try:
@@ -442,7 +445,7 @@ def run_job_import(
 def _write_report(batch: JobImport, validation: Validation, report_path: Path | None) -> None:
     target = Path(report_path) if report_path else Path(batch.file.path).with_suffix(".errors.xlsx")
     write_error_report(target, validation.header, validation.problems)
-    name = target.name if report_path else f"{Path(batch.original_name).stem}-错误报告.xlsx"
+    name = target.name if report_path else batch.report_filename
     with open(target, "rb") as fh:
         batch.report.save(name, ContentFile(fh.read()), save=False)
     if report_path is None:

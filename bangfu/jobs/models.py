@@ -1,5 +1,7 @@
 """Jobs (岗位) coded with the national occupational classification (职业分类大典)."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -193,6 +195,8 @@ class JobImport(models.Model):
     employers_created = models.PositiveIntegerField("新增单位", default=0)
     message = models.TextField("说明", blank=True)
     report = models.FileField("错误报告", upload_to="import-reports/jobs/%Y/%m/", max_length=300, blank=True)
+    # The first errors (core.problems.error_list: row, column, value, reason), listed on the result page.
+    errors = models.JSONField("错误明细", default=list, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
@@ -210,3 +214,8 @@ class JobImport(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def report_filename(self) -> str:
+        """The error report as the user downloads it: named after their file, never the stored name."""
+        return f"{Path(self.original_name).stem}-错误报告.xlsx"

@@ -4,7 +4,6 @@ are in employers/views.py and use the same forms and actions."""
 
 import logging
 from functools import wraps
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from bangfu.accounts.models import Kind
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.access import is_area_staff, staff_required
+from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
 from bangfu.employers.models import Employer
 from bangfu.jobs import actions
@@ -222,7 +222,8 @@ def _scoped_batch(request, pk: int) -> JobImport:
 @staff_required
 def import_detail(request, pk: int):
     batch = _scoped_batch(request, pk)
-    context = {"batch": batch, "nav": "jobs", "tab": "imports"}
+    context = {"batch": batch, "nav": "jobs", "tab": "imports", "report_url": "jobs:import_report"}
+    context.update(error_page(request, batch.errors, reveal=True))  # employers and jobs: nothing personal
     if request.headers.get("HX-Request"):
         return render(request, "jobs/_import_progress.html", context)
     return render(request, "jobs/import_detail.html", context)
@@ -237,4 +238,4 @@ def import_report(request, pk: int):
     audit(
         Action.EXPORT, actor=request.user, obj=batch, message=f"下载岗位导入错误报告：{batch.original_name}"
     )
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=Path(batch.report.name).name)
+    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)

@@ -26,7 +26,9 @@ from bangfu.core.bulk import (
     refresh_statistics,
     select_by_keys,
 )
+from bangfu.core.files import shown_names
 from bangfu.core.idnumber import mask_id, mask_phone
+from bangfu.core.problems import error_list
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
 from bangfu.registry.columnar import frame_records
@@ -404,7 +406,7 @@ def _run_registry_import(
     try:
         validation = validate_file(batch.file.path, batch.area, today=today, progress=validating)
     except SpreadsheetError as exc:
-        return _finish(batch, actor, status=ImportStatus.FAILED, message=exc.message)
+        return _finish(batch, actor, status=ImportStatus.FAILED, message=shown_names(exc.message, batch))
     _record_validation(batch, validation, report_path)
     try:
         counts = save_import(batch, validation, actor=actor)
@@ -431,8 +433,13 @@ def _record_validation(batch: ImportBatch, validation: Validation, report_path: 
     batch.total_rows = validation.total_rows
     batch.valid_rows = validation.total_rows - len(validation.problems)
     batch.error_rows = len(validation.problems)
+    batch.errors = error_list(validation.problems)
     ImportBatch.objects.filter(pk=batch.pk).update(
-        total_rows=batch.total_rows, valid_rows=batch.valid_rows, error_rows=batch.error_rows, phase="保存"
+        total_rows=batch.total_rows,
+        valid_rows=batch.valid_rows,
+        error_rows=batch.error_rows,
+        errors=batch.errors,
+        phase="保存",
     )
     if validation.problems:
         _write_report(batch, validation, report_path)
@@ -442,9 +449,8 @@ def _write_report(batch: ImportBatch, validation: Validation, report_path: Path 
     target = Path(report_path) if report_path else Path(batch.file.path).with_suffix(".errors.xlsx")
     write_error_report(target, validation.header, validation.problems)
     if report_path is None:
-        name = f"{Path(batch.original_name).stem}-错误报告.xlsx"
         with open(target, "rb") as fh:
-            batch.report.save(name, ContentFile(fh.read()), save=False)
+            batch.report.save(batch.report_filename, ContentFile(fh.read()), save=False)
         target.unlink()
     else:
         with open(target, "rb") as fh:

@@ -1,6 +1,7 @@
 """The registry (一库): households, their members, laborer profiles, field history and import batches."""
 
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -267,6 +268,8 @@ class ImportBatch(models.Model):
     households_updated = models.PositiveIntegerField("更新户", default=0)
     message = models.TextField("说明", blank=True)
     report = models.FileField("错误报告", upload_to="import-reports/%Y/%m/", max_length=300, blank=True)
+    # The first errors (core.problems.error_list: row, column, value, reason), listed on the result page.
+    errors = models.JSONField("错误明细", default=list, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
@@ -292,6 +295,11 @@ class ImportBatch(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def report_filename(self) -> str:
+        """The error report as the user downloads it: named after their file, never the stored name."""
+        return f"{Path(self.original_name).stem}-错误报告.xlsx"
 
 
 class Change(models.Model):

@@ -203,8 +203,12 @@ class AreaLookup:
         self.parent: dict[str, str] = {}
         self.by_parent: dict[tuple[str, str], list[str]] = {}
         self.by_level: dict[tuple[int, str], list[str]] = {}
+        self.name: dict[str, str] = {}
+        self.children: dict[str, list[str]] = {}
+        self._suggested: dict[tuple[str, tuple[str, ...]], str | None] = {}
         for code, name, level, parent in areas:
-            self.level[code], self.parent[code] = level, parent
+            self.level[code], self.parent[code], self.name[code] = level, parent, name
+            self.children.setdefault(parent, []).append(code)
             for key in {name, _short_name(name)}:
                 self.by_parent.setdefault((parent, key), []).append(code)
                 self.by_level.setdefault((level, key), []).append(code)
@@ -236,16 +240,85 @@ class AreaLookup:
                 townships = [t for t in townships if self.parent.get(t) in counties]
             if not townships:
                 where = f"“{county}”" if county else "您的管辖区域"
-                return None, f"在{where}内找不到乡(镇)“{township}”"
+                near = self._near(township, ())
+                return None, f"在{where}内找不到乡(镇)“{township}”" + (f"，是否为“{near}”？" if near else "")
         villages = [v for t in townships for v in self.by_parent.get((t, village), []) if self.level[v] == 5]
         if len(villages) == 1:
             return villages[0], None
         if not villages:
-            return None, f"在“{township}”找不到行政村“{village}”"
+            near = self._near(village, tuple(townships))
+            return None, f"在“{township}”找不到行政村“{village}”" + (f"，是否为“{near}”？" if near else "")
         return (
             None,
             f"“{township}{village}”不唯一（{len(villages)} 处），请填写县(市、区)或 12 位行政区划代码",
         )
+
+    def _near(self, wanted: str, townships: tuple[str, ...]) -> str | None:
+        """The one name, among the villages of `townships` (or, without them, the subtree's townships),
+        that `wanted` most likely meant: the same name without or with another suffix (土地 → 土地村), one
+        wrong character (two in longer names), or the same reading (土弟村 → 土地村). None when nothing is
+        that close, or two are equally close. Only areas inside the user's subtree are ever named."""
+        key = (wanted, townships)
+        if key not in self._suggested:
+            if townships:
+                villages = (v for t in townships for v in self.children.get(t, ()))
+                names = [self.name[v] for v in villages if self.level[v] == 5]
+            else:
+                names = [self.name[code] for code, level in self.level.items() if level == 4]
+            self._suggested[key] = _nearest(wanted, sorted(set(names)))
+        return self._suggested[key]
+
+
+_AREA_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "社区", "街道", "村", "镇", "乡")
+
+
+def _stem(name: str) -> str:
+    """The name without its suffixes: 龙潭社区居委会 → 龙潭, 土地村 → 土地."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _AREA_SUFFIXES:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                name, stripped = name[: -len(suffix)], True
+                break
+    return name
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or limit + 1 once it is certainly over `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i]
+        for j, other in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def _nearest(wanted: str, names: list[str]) -> str | None:
+    from bangfu.registry.names import full_pinyin
+
+    wanted = unicodedata.normalize("NFKC", wanted).replace(" ", "")
+    if not wanted or not names:
+        return None
+    stem = _stem(wanted)
+    stems = {name: _stem(name) for name in names}
+    for same in (
+        lambda name: stems[name] == stem,  # 土地 for 土地村, 龙潭 for 龙潭社区居委会
+        lambda name: full_pinyin(stems[name]) == full_pinyin(stem),  # 土弟村 for 土地村: typed by sound
+    ):
+        found = [name for name in names if same(name)]
+        if found:
+            return found[0] if len(found) == 1 else None
+    # A wrong character: never for two-character names, where one character is half the name.
+    limit = 0 if len(stem) <= 2 else 1 if len(stem) <= 4 else 2
+    scored = sorted((_distance(stem, stems[name], limit), name) for name in names)
+    best = [name for d, name in scored if d == scored[0][0] and 0 < d <= limit]
+    return best[0] if len(best) == 1 else None
 
 
 def _short_name(name: str) -> str:

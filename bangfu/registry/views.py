@@ -22,6 +22,7 @@ from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.access import staff_required
 from bangfu.core.idnumber import mask_id, mask_phone
+from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
 from bangfu.exchange.report import excel_overflow
 from bangfu.registry import actions
@@ -369,7 +370,10 @@ def _scoped_batch(request, pk: int) -> ImportBatch:
 @staff_required
 def import_detail(request, pk: int):
     batch = _scoped_batch(request, pk)
-    context = {"batch": batch, "nav": "registry", "tab": "imports"}
+    context = {"batch": batch, "nav": "registry", "tab": "imports", "report_url": "registry:import_report"}
+    # Error values as the report has them for those who may download it; masked IDs and phones otherwise.
+    reveal = batch.user_id == request.user.pk or request.user.can_view_sensitive
+    context.update(error_page(request, batch.errors, reveal=reveal))
     if request.headers.get("HX-Request"):  # the progress block polling itself
         return render(request, "registry/_import_progress.html", context)
     return render(request, "registry/import_detail.html", context)
@@ -385,7 +389,7 @@ def import_report(request, pk: int):
     if batch.user_id != request.user.pk and not request.user.can_view_sensitive:
         raise PermissionDenied("错误报告含完整证件号码，只有导入人和有敏感信息查看权限的用户可以下载。")
     audit(Action.EXPORT, actor=request.user, obj=batch, message=f"下载导入错误报告：{batch.original_name}")
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=Path(batch.report.name).name)
+    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
 
 
 @staff_required
