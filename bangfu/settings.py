@@ -11,6 +11,7 @@ Environment variables (all optional):
   BANGFU_SECURE_COOKIES 1/0; default on unless debug or demo mode (production is served over HTTPS)
   BANGFU_BEHIND_HTTPS_PROXY 1 behind a TLS-terminating proxy that sets X-Forwarded-Proto/-For
   BANGFU_LOGIN_MAX_FAILURES, BANGFU_LOGIN_MAX_FAILURES_PER_IP, BANGFU_LOGIN_LOCK_MINUTES  login throttling
+  BANGFU_WINDOW_CHECK_MAX, BANGFU_WINDOW_CHECK_MINUTES  window checks per user and period (default 60 per 60)
   BANGFU_SESSION_SECONDS idle session lifetime (default 7200)
   BANGFU_LOG_LEVEL     root log level (default WARNING)
 """
@@ -164,6 +165,11 @@ AUTH_PASSWORD_VALIDATORS = [
 BANGFU_LOGIN_MAX_FAILURES = int(os.environ.get("BANGFU_LOGIN_MAX_FAILURES", "5"))
 BANGFU_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("BANGFU_LOGIN_MAX_FAILURES_PER_IP", "30"))
 BANGFU_LOGIN_LOCK_MINUTES = int(os.environ.get("BANGFU_LOGIN_LOCK_MINUTES", "15"))
+
+# 窗口实名核验 (and registering a person, which checks the same way): at most this many checks per user
+# in the last minutes, counted from the kept checks.
+BANGFU_WINDOW_CHECK_MAX = int(os.environ.get("BANGFU_WINDOW_CHECK_MAX", "60"))
+BANGFU_WINDOW_CHECK_MINUTES = int(os.environ.get("BANGFU_WINDOW_CHECK_MINUTES", "60"))
 
 # Sessions: expire after 2 idle hours, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("BANGFU_SESSION_SECONDS", str(2 * 3600)))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -518,11 +519,69 @@ class WindowAnswer:
     person: Person | None = None  # set only when the person is inside the asking user's subtree
 
 
+WINDOW_CHECK, REGISTRATION_CHECK = "窗口实名核验", "登记人员时核验"  # who asked, in the log
+
+
+class WindowCheckLimited(PermissionDenied):
+    """Too many checks by one user in the last minutes (BANGFU_WINDOW_CHECK_MAX per
+    BANGFU_WINDOW_CHECK_MINUTES): nothing is looked up."""
+
+    def __init__(self):
+        super().__init__(
+            f"核验过于频繁：每人每 {settings.BANGFU_WINDOW_CHECK_MINUTES} 分钟最多核验 "
+            f"{settings.BANGFU_WINDOW_CHECK_MAX} 次（含登记人员时的核验），请稍后再试。"
+        )
+
+
+class RegisteredElsewhere(PermissionDenied):
+    """A registration refused because the ID number is registered outside the actor's subtree; the reason
+    says what the window check says, no more."""
+
+    def __init__(self, answer: WindowAnswer):
+        self.answer = answer
+        super().__init__(
+            f"此证件号码已在{answer.home or '其他地区'}登记（{answer.status}），不在您的管辖区域内，"
+            "不能在此登记；如需转入，请与登记地联系。"
+        )
+
+
+def check_window_rate(actor) -> None:
+    """Refuses (WindowCheckLimited) before anything is looked up once the actor has made
+    BANGFU_WINDOW_CHECK_MAX checks in the last BANGFU_WINDOW_CHECK_MINUTES; counted from the kept checks."""
+    since = timezone.now() - dt.timedelta(minutes=settings.BANGFU_WINDOW_CHECK_MINUTES)
+    if WindowCheck.objects.filter(user=actor, at__gte=since).count() >= settings.BANGFU_WINDOW_CHECK_MAX:
+        raise WindowCheckLimited()
+
+
 @transaction.atomic
 def window_check(actor, id_number: str) -> WindowAnswer:
     """窗口实名核验: is this ID number registered anywhere? Outside the asker's own subtree the answer is
-    the home county and the status only. Every check is kept and audited."""
+    the home county and the status only. Every check is kept and audited, and limited per user."""
+    check_window_rate(actor)
+    return _window_answer(actor, id_number, Person.objects.window_lookup(id_number), WINDOW_CHECK)
+
+
+def check_new_registration(actor, id_number: str) -> None:
+    """Before a person is registered by hand (page or API): an ID number registered outside the actor's
+    subtree is refused with the window check's answer, kept and audited as a check and counted against
+    the same limit, so that registering cannot be used to probe the registry more than the window can.
+
+    The limit is applied before the whole registry is looked up, so a refusal for too many checks says
+    nothing about the number. Call it outside any transaction: the check stays recorded although the
+    registration is refused."""
+    if Person.objects.for_user(actor).filter(id_number=id_number).exists():
+        return  # the actor's own person: the caller sends them to the person's page
+    check_window_rate(actor)
     person = Person.objects.window_lookup(id_number)
+    if person is None:
+        return
+    with transaction.atomic():
+        answer = _window_answer(actor, id_number, person, REGISTRATION_CHECK)
+    raise RegisteredElsewhere(answer)
+
+
+def _window_answer(actor, id_number: str, person: Person | None, asked_by: str) -> WindowAnswer:
+    """The answer to a check, kept as a WindowCheck and audited (inside the caller's transaction)."""
     masked = mask_id(id_number)
     if person is None:
         answer = WindowAnswer(False, masked, status="未在帮扶对象名册中登记")
@@ -539,19 +598,22 @@ def window_check(actor, id_number: str) -> WindowAnswer:
         answer = WindowAnswer(
             True, masked, home=county.first() or "", status=status, person=person if own else None
         )
+    result = f"{answer.home} {answer.status}".strip()
+    if asked_by != WINDOW_CHECK:
+        result = f"{result}（{asked_by}）"
     WindowCheck.objects.create(
         user=actor,
         area=actor.area,
         masked_id=masked,
         person=person,
         found=answer.found,
-        result=f"{answer.home} {answer.status}".strip()[:200],
+        result=result[:200],
     )
     audit(
         Action.VIEW_SENSITIVE,
         actor=actor,
         area_code=actor.area_id,
-        message=f"窗口实名核验 {masked}：{answer.status}" + (f"（{answer.home}）" if answer.home else ""),
+        message=f"{asked_by} {masked}：{answer.status}" + (f"（{answer.home}）" if answer.home else ""),
     )
     return answer
 

@@ -185,8 +185,15 @@ class PersonViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if Person.objects.filter(id_number=serializer.validated_data["record"].id_number).exists():
+        id_number = serializer.validated_data["record"].id_number
+        if Person.objects.for_user(request.user).filter(id_number=id_number).exists():
             raise serializers.ValidationError({"id_number": "此证件号码已登记，请修改原记录。"})
+        try:  # registered elsewhere: the window check's answer, kept, audited and limited
+            actions.check_new_registration(request.user, id_number)
+        except actions.WindowCheckLimited as exc:
+            raise exceptions.Throttled(detail=str(exc)) from exc
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
         person = self._save(serializer)
         return self._respond(person, 201)
 

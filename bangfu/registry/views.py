@@ -177,6 +177,11 @@ def _save(request, form, *, creating: bool):
         if existing is not None:
             form.add_error("id_number", f"该证件号码已登记（{existing.name}），请在其人员页面修改。")
             return None
+        try:  # registered elsewhere: the window check's answer, kept, audited and limited
+            actions.check_new_registration(request.user, record.id_number)
+        except PermissionDenied as exc:
+            form.add_error("id_number", str(exc))
+            return None
     try:
         with transaction.atomic():
             person = actions.save_person(request.user, record)
@@ -399,8 +404,12 @@ def window_check(request):
     form = WindowCheckForm(request.POST or None)
     answer = None
     if request.method == "POST" and form.is_valid():
-        answer = actions.window_check(request.user, form.cleaned_data["id_number"].value)
-        form = WindowCheckForm()  # ready for the next visitor
+        try:
+            answer = actions.window_check(request.user, form.cleaned_data["id_number"].value)
+        except actions.WindowCheckLimited as exc:
+            form.add_error("id_number", str(exc))
+        else:
+            form = WindowCheckForm()  # ready for the next visitor
     recent = [
         {"check": c, "own": c.person_id is not None and request.user.area.contains(c.person.area_id)}
         for c in WindowCheck.objects.for_user(request.user).select_related("user", "person")[:20]
