@@ -10,6 +10,7 @@ from django.core.management import call_command
 from bangfu.accounts import actions
 from bangfu.areas.actions import load_areas
 from bangfu.areas.models import Area
+from bangfu.exchange.tests.hostile import calamine_forbidden  # noqa: F401
 
 TEST_SUBTREES = (
     "4331",

@@ -14,6 +14,7 @@ Environment variables (all optional):
   BANGFU_WINDOW_CHECK_MAX, BANGFU_WINDOW_CHECK_MINUTES  window checks per user and period (default 60 per 60)
   BANGFU_SESSION_SECONDS idle session lifetime (default 7200)
   BANGFU_LOG_LEVEL     root log level (default WARNING)
+  BANGFU_READ_*        load limits for reading one uploaded file (see BANGFU_READ_LIMITS below)
 """
 
 import os
@@ -224,6 +225,20 @@ BANGFU_SMS_HTTP = {
 BANGFU_MEETING_URL_PATTERN = os.environ.get(
     "BANGFU_MEETING_URL_PATTERN", "https://meet.example.gov.cn/bangfu-{token}"
 )
+
+# Load limits for reading one uploaded or imported file, checked before the reader allocates anything
+# (bangfu/exchange/limits.py, docs/operations.md): BANGFU_READ_SPREADSHEET_MB, _CSV_MB, _INFLATED_MB,
+# _COMPRESSION_RATIO, _ROWS, _COLUMNS, _CELLS, _CELL_CHARS, _MERGED_RANGES, _ZIP_MEMBERS. Unset: the
+# defaults of exchange.limits.ReadLimits.
+READ_LIMIT_NAMES = (
+    "spreadsheet_mb", "csv_mb", "inflated_mb", "compression_ratio", "rows", "columns", "cells", "cell_chars",
+    "merged_ranges", "zip_members",
+)  # fmt: skip
+BANGFU_READ_LIMITS = {
+    name: int(os.environ[f"BANGFU_READ_{name.upper()}"])
+    for name in READ_LIMIT_NAMES
+    if os.environ.get(f"BANGFU_READ_{name.upper()}")
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -59,6 +59,7 @@ def read_csv_frame(sheet: Sheet, names: list[str]):
     `Sheet.rows` does."""
     import polars as pl
 
+    _check_first_row(sheet)
     path = utf8_copy(sheet.path, sheet.encoding)
     try:
         frame = pl.read_csv(
@@ -77,6 +78,7 @@ def read_csv_frame(sheet: Sheet, names: list[str]):
         if path != sheet.path:
             path.unlink(missing_ok=True)
     first = sheet.first_data_row
+    _check_frame(frame, sheet)
     raw = frame.with_row_index("row_no").with_columns(pl.col("row_no").cast(pl.Int64) + first)
     originals = frame.columns
     width = len(originals)
@@ -90,6 +92,31 @@ def read_csv_frame(sheet: Sheet, names: list[str]):
     blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in originals)
     cells = raw.filter(~blank).select("row_no", *(cell(name) for name in names))
     return raw, cells
+
+
+def _check_first_row(sheet: Sheet) -> None:
+    """polars takes its columns from the first row it reads: that row is read first by the row-by-row
+    reader, which refuses a row of more columns (or a longer cell) than the read limits allow."""
+    for _record in sheet._source.records(sheet.first_data_row - 1):
+        break
+
+
+def _check_frame(frame, sheet: Sheet) -> None:
+    """The rows and the longest cell of a frame against the read limits (limits.py)."""
+    import polars as pl
+
+    limits = sheet.limits
+    if frame.height + sheet.first_data_row - 1 > limits.rows:
+        raise SpreadsheetError(
+            f"文件超过 {limits.rows:,} 行，超过了可读取的上限。请按区域拆分成几个文件分别导入。"
+        )
+    if frame.width:
+        longest = frame.select(pl.max_horizontal(pl.all().str.len_chars().max())).item() or 0
+        if longest > limits.cell_chars:
+            raise SpreadsheetError(
+                f"文件中有一个单元格超过 {limits.cell_chars:,} 个字符，超过了可读取的上限。"
+                "常见原因是某个单元格的引号没有成对（后面的内容都被读进了这一格），请检查后再导入。"
+            )
 
 
 def raw_cells(raw, row_numbers) -> dict[int, list[str]]:

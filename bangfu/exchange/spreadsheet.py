@@ -16,6 +16,9 @@ from pathlib import Path
 
 import python_calamine
 
+from bangfu.exchange import limits as read_limits
+from bangfu.exchange.limits import ReadLimits, Refused
+
 HEADER_SCAN_ROWS = 30
 """How many rows from the top of a sheet are searched for the header."""
 
@@ -197,10 +200,11 @@ class _ExcelSource:
 
 
 class _CsvSource:
-    def __init__(self, path: Path, encoding: str, delimiter: str) -> None:
+    def __init__(self, path: Path, encoding: str, delimiter: str, limits: ReadLimits) -> None:
         self.path = path
         self.encoding = encoding
         self.delimiter = delimiter
+        self.limits = limits
 
     def head(self, count: int) -> list[list[object]]:
         head: list[list[object]] = []
@@ -228,15 +232,35 @@ class _CsvSource:
         )
 
     def records(self, first: int) -> Iterator[tuple[int, list[object]]]:
+        """(0-based record number, cells) from record `first` on; SpreadsheetError past a read limit:
+        too many rows or columns, or a cell too long (an unclosed quote takes the rest of the file)."""
+        limits = self.limits
         number = 0  # records read so far
+        csv.field_size_limit(limits.cell_chars)  # process-wide: the same limit for every reader
         try:
             with open(self.path, encoding=self.encoding, newline="") as handle:
                 for number, row in enumerate(csv.reader(handle, delimiter=self.delimiter), 1):
+                    if len(row) > limits.columns:
+                        raise SpreadsheetError(
+                            f"CSV 文件第{number}行有 {len(row):,} 列，"
+                            f"超过了可读取的上限（{limits.columns:,} 列），不像一个数据表。"
+                            "请检查文件是否正确。"
+                        )
+                    if number > limits.rows:
+                        raise SpreadsheetError(
+                            f"文件超过 {limits.rows:,} 行，超过了可读取的上限。"
+                            "请按区域拆分成几个文件分别导入。"
+                        )
                     if number > first:
                         yield number - 1, row
         except UnicodeDecodeError as error:
             raise self._decode_error() from error
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise SpreadsheetError(
+                    f"CSV 文件第{number + 1}行起有一个单元格超过 {limits.cell_chars:,} 个字符，"
+                    "超过了可读取的上限。常见原因是某个单元格的引号没有成对（后面的内容都被读进了这一格），请检查后再导入。"
+                ) from error
             raise SpreadsheetError(f"CSV 文件第{number + 1}行格式有误，无法读取（{error}）。") from error
 
 
@@ -284,6 +308,7 @@ class Sheet:
     warnings: list[str]
     encoding: str | None = None
     delimiter: str | None = None
+    limits: ReadLimits = field(default_factory=ReadLimits)
     _source: _ExcelSource | _CsvSource | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -341,12 +366,16 @@ class Sheet:
 # Opening files
 
 
-def open_sheet(path: str | Path, columns: Sequence[Column], *, sheet: str | None = None) -> Sheet:
+def open_sheet(
+    path: str | Path, columns: Sequence[Column], *, sheet: str | None = None, limits: ReadLimits | None = None
+) -> Sheet:
     """Open a spreadsheet, find its header for `columns` and return it ready to stream rows.
 
-    Raises SpreadsheetError (Chinese message) for unreadable files and missing required columns.
+    Raises SpreadsheetError (Chinese message) for unreadable files, files beyond the read limits
+    (`limits`, by default those configured from settings: limits.py) and missing required columns.
     """
     path = Path(path)
+    limits = limits or read_limits.current()
     extension = path.suffix.lower()
     if extension not in EXTENSIONS:
         shown = extension or "（无扩展名）"
@@ -362,12 +391,14 @@ def open_sheet(path: str | Path, columns: Sequence[Column], *, sheet: str | None
         raise SpreadsheetError("文件是空的，没有任何内容。")
 
     if magic.startswith(_ZIP_MAGIC) or magic == _OLE_MAGIC:
+        _check_limits(path, "xlsx" if magic.startswith(_ZIP_MAGIC) else "xls", limits)
         source, kind, sheet_name = _open_excel(path, magic, sheet)
         encoding = delimiter = None
         found = _find_header(source.head(HEADER_SCAN_ROWS), columns, sheet_name, source.merged_rows)
     elif extension == ".csv":
+        _check_limits(path, "csv", limits)
         encoding, delimiter = _sniff_csv(path)
-        source, found = _open_csv(path, encoding, delimiter, columns)
+        source, found = _open_csv(path, encoding, delimiter, columns, limits)
         kind, sheet_name, delimiter = "csv", None, source.delimiter
     else:
         raise SpreadsheetError(_not_excel_message(path, extension))
@@ -384,12 +415,25 @@ def open_sheet(path: str | Path, columns: Sequence[Column], *, sheet: str | None
         warnings=found.warnings,
         encoding=encoding,
         delimiter=delimiter,
+        limits=limits,
         _source=source,
     )
 
 
+def _check_limits(path: Path, kind: str, limits: ReadLimits) -> None:
+    """The read limits checked before a reader allocates anything for the file (limits.py)."""
+    try:
+        read_limits.check_file_size(path, kind, limits)
+        if kind == "xlsx":
+            read_limits.check_xlsx(path, limits)
+        elif kind == "xls":
+            read_limits.check_xls(path, limits)
+    except Refused as refused:
+        raise SpreadsheetError(refused.message) from refused
+
+
 def _open_csv(
-    path: Path, encoding: str, sniffed: str, columns: Sequence[Column]
+    path: Path, encoding: str, sniffed: str, columns: Sequence[Column], limits: ReadLimits
 ) -> tuple[_CsvSource, _Header]:
     """The CSV file read with the delimiter sniffed, and its header; when no header is found that way,
     with the first other delimiter that finds one (else the first error stands). The Sniffer guesses from
@@ -397,7 +441,7 @@ def _open_csv(
     file) or a quoted cell over two lines can mislead it, and the columns the file must have decide."""
     error = None
     for delimiter in (sniffed, *(d for d in DELIMITERS if d != sniffed)):
-        source = _CsvSource(path, encoding, delimiter)
+        source = _CsvSource(path, encoding, delimiter, limits)
         try:
             return source, _find_header(source.head(HEADER_SCAN_ROWS), columns, None)
         except SpreadsheetError as failed:
