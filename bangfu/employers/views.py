@@ -33,6 +33,8 @@ from bangfu.jobs.views import save_from_form
 from bangfu.referrals.models import Referral, Status
 from bangfu.registry.views import _styled
 
+NO_SUCH_ENTERPRISE_ACCOUNT = "您的辖区内没有登录名为此的企业账号（须为“用人单位”类型，登录名须完全一致）。"
+
 
 def _form_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
@@ -161,9 +163,15 @@ def account_create(request, pk: int):
                 if form is create_form:
                     user = actions.create_enterprise_account(request.user, employer, **form.cleaned_data)
                 else:
-                    user = User.objects.filter(username=form.cleaned_data["username"]).first()
+                    # Only enterprise accounts of one's own subtree are found, and every miss reads the
+                    # same: the form cannot tell which usernames exist elsewhere or belong to staff.
+                    user = (
+                        User.objects.for_user(request.user)
+                        .filter(username=form.cleaned_data["username"], kind=Kind.ENTERPRISE)
+                        .first()
+                    )
                     if user is None:
-                        raise ValidationError({"username": "没有这个登录名。"})
+                        raise ValidationError({"username": NO_SUCH_ENTERPRISE_ACCOUNT})
                     actions.link_account(request.user, employer, user)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
