@@ -160,6 +160,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "bangfu.accounts.validators.CharacterClassValidator"},
+    {"NAME": "bangfu.accounts.validators.VarietyValidator"},
 ]
 
 # Login throttling, counted from the audit log's failed-login events.

@@ -17,6 +17,11 @@ from bangfu.conftest import PASSWORD
         ("1234567890123", "密码只包含数字"),
         ("abcdefghijkl", "密码必须同时包含字母和数字"),
         ("password123", "这个密码太常见了"),
+        ("aaaaaaaaaa1", "重复或连续的字符"),
+        ("abcdefghij1", "重复或连续的字符"),
+        ("qwertyuiop12", "重复或连续的字符"),
+        ("Ab1Ab1Ab1Ab1", "重复或连续的字符"),
+        ("zyxwvu987654", "重复或连续的字符"),
     ],
 )
 def test_weak_passwords_are_refused_in_chinese(users, client_for, password, message):
