@@ -13,6 +13,7 @@ Environment variables (all optional):
   BANGFU_LOGIN_MAX_FAILURES, BANGFU_LOGIN_MAX_FAILURES_PER_IP, BANGFU_LOGIN_LOCK_MINUTES  login throttling
   BANGFU_WINDOW_CHECK_MAX, BANGFU_WINDOW_CHECK_MINUTES  window checks per user and period (default 60 per 60)
   BANGFU_SESSION_SECONDS idle session lifetime (default 7200)
+  BANGFU_API_TOKEN_DAYS API token lifetime in days (default 30)
   BANGFU_LOG_LEVEL     root log level (default WARNING)
   BANGFU_READ_*        load limits for reading one uploaded file (see BANGFU_READ_LIMITS below)
 """
@@ -173,6 +174,9 @@ BANGFU_LOGIN_LOCK_MINUTES = int(os.environ.get("BANGFU_LOGIN_LOCK_MINUTES", "15"
 BANGFU_WINDOW_CHECK_MAX = int(os.environ.get("BANGFU_WINDOW_CHECK_MAX", "60"))
 BANGFU_WINDOW_CHECK_MINUTES = int(os.environ.get("BANGFU_WINDOW_CHECK_MINUTES", "60"))
 
+# API tokens end this many days after they are issued (and at once when the password changes).
+BANGFU_API_TOKEN_DAYS = int(os.environ.get("BANGFU_API_TOKEN_DAYS", "30"))
+
 # Sessions: expire after 2 idle hours, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("BANGFU_SESSION_SECONDS", str(2 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -244,7 +248,7 @@ BANGFU_READ_LIMITS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "bangfu.core.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "bangfu.core.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["bangfu.core.permissions.IsStaffAccount"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -134,7 +134,6 @@ def reset_password(actor: User, user: User, password: str) -> User:
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
-    Token.objects.filter(user=user).delete()
     record(Action.PASSWORD, actor=actor, obj=user, message="管理员重置密码，下次登录须修改")
     return user
 
@@ -145,9 +144,15 @@ def change_own_password(user: User, old_password: str, new_password: str) -> Use
         raise ValidationError({"old_password": "原密码不正确。"})
     validate_password(new_password, user)
     user.set_password(new_password)
+    had_token = Token.objects.filter(user=user).exists()
     user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
-    record(Action.PASSWORD, actor=user, obj=user, message="本人修改密码")
+    user.save(update_fields=["password", "must_change_password"])  # ends the API token (User.save)
+    record(
+        Action.PASSWORD,
+        actor=user,
+        obj=user,
+        message="本人修改密码" + ("，接口令牌已失效" if had_token else ""),
+    )
     return user
 
 

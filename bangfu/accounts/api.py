@@ -18,6 +18,7 @@ from bangfu.areas.models import Area, normalize_code
 from bangfu.audit.context import client_ip
 from bangfu.core.access import MUST_CHANGE_PASSWORD_MESSAGE
 from bangfu.core.api import ScopedViewSetMixin
+from bangfu.core.authentication import token_expires_at
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -164,7 +165,13 @@ def me(request):
     request=inline_serializer(
         "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
     ),
-    responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    responses=inline_serializer(
+        "TokenResponse",
+        {
+            "token": serializers.CharField(),
+            "expires": serializers.DateTimeField(help_text="令牌失效时间；修改密码后令牌立即失效"),
+        },
+    ),
     auth=[],
 )
 @api_view(["POST"])
@@ -184,4 +191,4 @@ def token_view(request):
         return Response({"detail": MUST_CHANGE_PASSWORD_MESSAGE}, status=status.HTTP_403_FORBIDDEN)
     user_logged_in.send(sender=type(user), request=request, user=user)  # audits and sets last_login
     token = actions.issue_token(user)
-    return Response({"token": token.key})
+    return Response({"token": token.key, "expires": token_expires_at(token).isoformat()})

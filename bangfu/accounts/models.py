@@ -68,6 +68,15 @@ class User(AbstractUser):
     def __str__(self):
         return f"{self.name or self.username}（{self.username}）"
 
+    def save(self, *args, **kwargs):
+        # A new password ends the API token, however it was set (page, API, reset, `changepassword`).
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
+
     @property
     def display_name(self) -> str:
         return self.name or self.username

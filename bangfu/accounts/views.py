@@ -1,5 +1,6 @@
 """Login, own profile and password, API token, and management of the users of one's own subtree."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -19,6 +21,7 @@ from bangfu.accounts.models import Role, User
 from bangfu.audit.log import record
 from bangfu.audit.models import Action
 from bangfu.core.access import staff_required
+from bangfu.core.authentication import token_expires_at
 from bangfu.core.views import paginate
 
 
@@ -51,7 +54,17 @@ def profile(request):
         messages.success(request, "个人资料已保存。")
         return redirect("accounts:profile")
     token = Token.objects.filter(user=user).first()
-    return render(request, "accounts/profile.html", {"form": form, "token": token, "nav": "profile"})
+    return render(request, "accounts/profile.html", {"form": form, **_token_context(token), "nav": "profile"})
+
+
+def _token_context(token) -> dict:
+    expires = token_expires_at(token) if token else None
+    return {
+        "token": token,
+        "token_expires": expires,
+        "token_expired": expires is not None and expires <= timezone.now(),
+        "token_days": settings.BANGFU_API_TOKEN_DAYS,
+    }
 
 
 @staff_required
@@ -64,7 +77,7 @@ def token_issue(request):
         "accounts/profile.html",
         {
             "form": ProfileForm(initial={"name": request.user.name, "phone": request.user.phone}),
-            "token": token,
+            **_token_context(token),
             "show_token": True,
             "nav": "profile",
         },

@@ -3,6 +3,12 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 
+# The API's answer when a request with the browser session lacks the CSRF token (DRF's own is English).
+API_CSRF_MESSAGE = (
+    "安全校验未通过：用浏览器登录状态调用接口时，须在 X-CSRFToken 请求头中带上页面的安全令牌；"
+    "脚本和其他系统请使用接口令牌（Authorization: Token …）。"
+)
+
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
@@ -29,5 +35,5 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     if _is_api(request):
-        return JsonResponse({"detail": "安全校验未通过，请刷新页面后重试。"}, status=403)
+        return JsonResponse({"detail": API_CSRF_MESSAGE}, status=403)
     return render(request, "csrf_failure.html", status=403)
