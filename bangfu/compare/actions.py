@@ -45,6 +45,7 @@ from bangfu.compare.models import (
 from bangfu.compare.reader import EXTRA_PREFIX, SourceFile, read_source
 from bangfu.compare.rules import ADVICE, PERSON_CHANGES, SHOWN, employment_key
 from bangfu.core.bulk import refresh_statistics, select_by_keys
+from bangfu.core.extract import into_duckdb
 from bangfu.core.files import move_into
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
@@ -323,73 +324,24 @@ def _load_source(con, data: SourceFile, run: ComparisonRun, work: Path) -> None:
     _keep_file(run, "rows", work / ROWS_FILE, f"{Path(run.original_name).stem}-rows.parquet")
 
 
-EXTRACT_BATCH = 100_000
-
-
 def _extract_registry(con, area, source_type: str, folder: Path) -> None:
     """The people of the area's subtree with every value the linkage and the rules read, as the DuckDB
-    table `registry_full` (and the view `registry` the linkage reads), in one scan of the database.
-    The ORM writes the query (the area scope lives there); rows then go straight to DuckDB: PostgreSQL
-    sends them with COPY (a CSV file in the run's work `folder`), SQLite one JSON array per person through
-    its cursor into Arrow batches. No model objects, no per-value conversion in Django: at 4 million
-    people that conversion alone took minutes. The household's values (a join) only for the files whose
-    rules read them."""
+    table `registry_full` (and the view `registry` the linkage reads), in one scan of the database
+    (`core.extract`: COPY on PostgreSQL, one JSON array per person on SQLite). The household's values (a
+    join) only for the files whose rules read them."""
     wanted = [c for c in REGISTRY_COLUMNS if source_type == sources.CIVIL or c[0] not in HOUSEHOLD_VALUES]
     queryset = Person.objects.for_area(area).order_by().values_list(*(c[2] for c in wanted))
-    sql, params = queryset.query.sql_with_params()
     con.execute(
         "CREATE TABLE registry_full ("
         + ", ".join(f"{name} {kind}" for name, kind, _ in REGISTRY_COLUMNS)
         + ")"
     )
-    if connection.vendor == "postgresql":
-        _extract_by_copy(con, sql, params, wanted, folder)
-    else:
-        _extract_from_sqlite(con, sql, params, wanted)
+    into_duckdb(con, queryset, [(name, kind) for name, kind, _ in wanted], "registry_full", folder)
     con.execute(f"CREATE VIEW registry AS SELECT {', '.join(LINKAGE_COLUMNS)} FROM registry_full")
 
 
 # Values of the person's household: read by the rules of 低保/特困 files only.
 HOUSEHOLD_VALUES = {"is_dibao", "is_tekun"}
-
-
-def _extract_by_copy(con, sql: str, params, wanted, folder: Path) -> None:
-    columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind, _ in wanted) + "}"
-    target = folder / "registry.csv"
-    with (
-        connection.cursor() as cursor,
-        open(target, "wb") as out,
-        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
-    ):
-        for block in copy:
-            out.write(block)
-    # PostgreSQL writes NULL as an empty field and an empty text as "": keep them apart.
-    con.execute(
-        f"""INSERT INTO registry_full ({", ".join(c[0] for c in wanted)}) SELECT * FROM read_csv('{target}',
-        header = false, delim = ',', quote = '"', escape = '"', columns = {columns},
-        allow_quoted_nulls = false, auto_detect = false)"""
-    )
-    target.unlink()
-
-
-def _extract_from_sqlite(con, sql: str, params, wanted) -> None:
-    """SQLite, through its cursor: each row as one JSON array SQLite builds itself (`json_array`, NULLs
-    kept), a batch of them one Arrow text column that DuckDB takes apart and casts to the table's types.
-    One Python object per person instead of one per value: 4 million people into DuckDB in 14 s instead
-    of 24 s (docs/benchmarks.md)."""
-    names = ", ".join(f"c{i}" for i in range(len(wanted)))
-    values = ", ".join(f"CAST(a[{i + 1}] AS {kind}) AS {name}" for i, (name, kind, _) in enumerate(wanted))
-    into = f"registry_full ({', '.join(c[0] for c in wanted)})"
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH q ({names}) AS ({sql}) SELECT json_array({names}) FROM q", params)
-        while rows := cursor.fetchmany(EXTRACT_BATCH):
-            batch = pa.table({"j": pa.array([row[0] for row in rows], pa.string())})
-            con.register("registry_batch", batch)
-            con.execute(
-                f"""INSERT INTO {into} SELECT {values}
-                FROM (SELECT from_json(j, '["VARCHAR"]') AS a FROM registry_batch)"""
-            )
-            con.unregister("registry_batch")
 
 
 def _employment_keys(ids: Iterable[int]) -> dict[int, set]:
