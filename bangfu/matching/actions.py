@@ -6,13 +6,14 @@ import logging
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from bangfu.audit.log import record
 from bangfu.audit.models import Action
-from bangfu.exchange.report import write_table
+from bangfu.exchange.report import write_frames
 from bangfu.matching.models import MatchRun, RunStatus
 
 HEADER = ("证件号码", "岗位编号", "统一社会信用代码", "排名", "得分", "理由")
@@ -20,8 +21,9 @@ logger = logging.getLogger(__name__)
 
 
 def write_matches(run, path: str | Path) -> int:
-    """Write an area run's pairs as EXCHANGE.md §4 rows to .xlsx or .csv (by the extension)."""
-    return write_table(path, HEADER, run.rows())
+    """Write an area run's pairs as EXCHANGE.md §4 rows to .xlsx or .csv (by the extension), a frame of
+    pairs at a time."""
+    return write_frames(path, HEADER, run.frames())
 
 
 @transaction.atomic
@@ -52,7 +54,7 @@ def execute_run(run: MatchRun) -> MatchRun:
                 run.file.save(path.name, File(handle), save=False)
         run.status = RunStatus.DONE
         run.laborers, run.jobs, run.pairs = len(result.matcher.L), len(result.matcher.J), count
-        run.matched = len(set(result.result.laborer.tolist()))
+        run.matched = len(np.unique(result.result.laborer))
         run.message = f"{run.laborers} 名有就业意愿的劳动力，{run.matched} 人获得推荐，共 {count} 条。"
     except Exception as exc:  # the page shows why; the worker's log has the traceback
         logger.exception("match run %s failed", run.pk)

@@ -772,70 +772,110 @@ class Matcher:
     ) -> list[list[str]]:
         """Chinese reasons for each pair, most weighty first. `names` maps occupation keys (细类, 小类,
         中类) to names, for "同属…" texts."""
+        codes, texts = self.reason_codes(li, ji, names)
+        return [[texts[c] for c in row if c >= 0] for row in codes.tolist()]
+
+    def reason_codes(
+        self, li: np.ndarray, ji: np.ndarray, names: Mapping[int, str] | None = None
+    ) -> tuple[np.ndarray, list[str]]:
+        """The reasons of each pair as indexes into a list of distinct texts: an (n, 7) array, one column
+        per reason, most weighty first (ties in the order of the components), -1 after the last. Built
+        per distinct value (a job's occupation, a wage and an expectation), never per pair, so that a
+        province's three million pairs get theirs in seconds."""
         names = names or {}
-        li, ji = np.asarray(li), np.asarray(ji)
-        _, _, parts = self.evaluate(li, ji, parts=True)
+        li, ji = np.asarray(li, dtype=np.int64), np.asarray(ji, dtype=np.int64)
+        n = len(li)
         w = self.settings.weights
         L, J = self.L, self.J
-        out = []
-        for k in range(len(li)):
-            i, j = int(li[k]), int(ji[k])
-            items: list[tuple[float, str]] = []
-            job_occ = int(J.occ[j])
-            level, wish = max((_level(int(a), job_occ), int(a)) for a in L.wish_occ[i])
-            occ = float(parts["occupation"][k])
-            wish_text = L.wish_texts[L.wish_text[i]] if L.wish_text[i] >= 0 else ""
-            if level == 4 and wish == job_occ:
-                items.append(
-                    (w.occupation * occ, f"岗位职业与就业意向一致（{names.get(job_occ, '同一细类')}）")
-                )
-            elif level == 4:  # a group was wished, and the job is in it
-                items.append((w.occupation * occ, f"岗位属于就业意向的职业类别“{names.get(wish, '')}”"))
-            elif level == 3:
-                items.append(
-                    (w.occupation * occ, f"岗位与就业意向同属小类“{names.get(job_occ >> 7 << 7, '')}”")
-                )
-            elif level == 2:
-                items.append(
-                    (w.occupation * occ, f"岗位与就业意向同属中类“{names.get(job_occ >> 14 << 14, '')}”")
-                )
-            elif occ >= 0.3 and wish_text:
-                items.append((w.occupation * occ, f"岗位名称与就业意向“{wish_text}”相近"))
-            expected, offered = int(L.expected_wage[i]), int(self.job_wage[j])
-            if expected and offered:
-                if offered >= expected:
-                    items.append(
-                        (w.wage * float(parts["wage"][k]), f"月薪最高{offered}元，达到期望{expected}元")
-                    )
-                else:
-                    items.append((0.0, f"月薪最高{offered}元，低于期望{expected}元"))
-            elif offered:
-                items.append((w.wage * 0.5, f"月薪最高{offered}元"))
-            relation, region = int(parts["relation"][k]), int(L.region[i])
-            place = ("县内就业，离家近", "省内县外就业", "省外就业")[relation]
-            if relation == OTHER_PROVINCE and region == 2:
-                place += "，符合外出务工意愿"
-            items.append((w.distance * float(parts["distance"][k]), place))
-            if J.board[j] == 1:
-                items.append((w.board, "包吃住"))
-            if (
-                J.has_req[j]
-                and L.skill_text[i] >= 0
-                and self.skill_sim[L.skill_text[i], J.req_text[j]] >= 0.3
-            ):
-                items.append((w.skills * float(parts["skills"][k]), "技能特长与岗位技能要求相符"))
-            elif not J.has_req[j]:
-                items.append((w.skills * 0.5, "无特殊技能要求"))
-            past = float(parts["past"][k])
-            if past >= 1.0:
-                items.append((w.past * past, "曾从事同类工作"))
-            elif past > 0:
-                items.append((w.past * past, "曾从事相近工作"))
-            if parts["low_skill"][k] > 0:
-                items.append((w.low_skill, "适合低技能劳动力，入职门槛低"))
-            items.sort(key=lambda item: -item[0])
-            out.append([text for _, text in items])
-        return out
+        texts: list[str] = []
+        known: dict[str, int] = {}
+        code = np.full((n, 7), -1, dtype=np.int32)
+        weight = np.full((n, 7), -np.inf, dtype=np.float64)
+        if not n:
+            return code, texts
+
+        def put(slot, mask, points, values, text_of):
+            """Reasons of `slot` for the pairs of `mask`: the text of each distinct value (`text_of`)."""
+            rows = np.flatnonzero(mask)
+            if not len(rows):
+                return
+            distinct, inverse = np.unique(np.asarray(values)[rows], return_inverse=True, axis=0)
+            ids = np.array(
+                [known.setdefault(text, len(known)) for text in map(text_of, distinct.tolist())], np.int32
+            )
+            texts.extend(list(known)[len(texts) :])
+            code[rows, slot] = ids[inverse.ravel()]
+            weight[rows, slot] = np.broadcast_to(points, (n,))[rows]
+
+        _, _, parts = self.evaluate(li, ji, parts=True)
+        job_occ = J.occ[ji].astype(np.int64)
+        wishes = L.wish_occ[li].astype(np.int64)
+        levels = np.stack([_levels(wishes[:, c], job_occ) for c in range(wishes.shape[1])], axis=1)
+        # the best level, then the largest key (a 细类 over the group holding it)
+        best = np.argmax(levels * (1 << 27) + wishes + 1, axis=1)
+        level = levels[np.arange(n), best]
+        wish = wishes[np.arange(n), best]
+        occ = parts["occupation"].astype(np.float64)
+        points = w.occupation * occ
+        same = (level == 4) & (wish == job_occ)
+        put(0, same, points, job_occ, lambda k: f"岗位职业与就业意向一致（{names.get(k, '同一细类')}）")
+        put(
+            0, (level == 4) & ~same, points, wish, lambda k: f"岗位属于就业意向的职业类别“{names.get(k, '')}”"
+        )
+        put(0, level == 3, points, job_occ >> 7 << 7, lambda k: f"岗位与就业意向同属小类“{names.get(k, '')}”")
+        put(
+            0,
+            level == 2,
+            points,
+            job_occ >> 14 << 14,
+            lambda k: f"岗位与就业意向同属中类“{names.get(k, '')}”",
+        )
+        wish_text = L.wish_text[li]
+        put(
+            0,
+            (level == 0) & (occ >= 0.3) & (wish_text >= 0),
+            points,
+            wish_text,
+            lambda t: f"岗位名称与就业意向“{L.wish_texts[t]}”相近",
+        )
+        expected, offered = L.expected_wage[li].astype(np.int64), self.job_wage[ji].astype(np.int64)
+        both = np.stack([offered, expected], axis=1)
+        reached = (expected > 0) & (offered > 0) & (offered >= expected)
+        put(
+            1,
+            reached,
+            w.wage * parts["wage"].astype(np.float64),
+            both,
+            lambda v: f"月薪最高{v[0]}元，达到期望{v[1]}元",
+        )
+        short = (expected > 0) & (offered > 0) & (offered < expected)
+        put(1, short, 0.0, both, lambda v: f"月薪最高{v[0]}元，低于期望{v[1]}元")
+        put(1, (expected == 0) & (offered > 0), w.wage * 0.5, offered, lambda v: f"月薪最高{v}元")
+        relation, region = parts["relation"].astype(np.int64), L.region[li]
+        place = relation + 3 * ((relation == OTHER_PROVINCE) & (region == 2))
+        put(2, np.ones(n, bool), w.distance * parts["distance"].astype(np.float64), place, PLACES.__getitem__)
+        put(3, J.board[ji] == 1, w.board, np.zeros(n, np.int64), lambda _: "包吃住")
+        has_req, skill_text = J.has_req[ji], L.skill_text[li]
+        fits = has_req & (skill_text >= 0)
+        fits[fits] &= self.skill_sim[skill_text[fits], J.req_text[ji][fits]] >= 0.3
+        skill_points = w.skills * parts["skills"].astype(np.float64)
+        put(4, fits, skill_points, np.zeros(n, np.int64), lambda _: "技能特长与岗位技能要求相符")
+        put(4, ~has_req, w.skills * 0.5, np.zeros(n, np.int64), lambda _: "无特殊技能要求")
+        past = parts["past"].astype(np.float64)
+        put(5, past >= 1.0, w.past * past, np.zeros(n, np.int64), lambda _: "曾从事同类工作")
+        put(5, (past > 0) & (past < 1.0), w.past * past, np.zeros(n, np.int64), lambda _: "曾从事相近工作")
+        put(
+            6,
+            parts["low_skill"] > 0,
+            w.low_skill,
+            np.zeros(n, np.int64),
+            lambda _: "适合低技能劳动力，入职门槛低",
+        )
+        order = np.argsort(-weight, axis=1, kind="stable")
+        return np.take_along_axis(code, order, axis=1), texts
+
+
+PLACES = ("县内就业，离家近", "省内县外就业", "省外就业", "", "", "省外就业，符合外出务工意愿")
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -890,6 +930,16 @@ def _level(a: int, b: int) -> int:
     if a >> 14 == b >> 14:
         return 2
     return 0
+
+
+def _levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`_level` over arrays."""
+    both = (a >= 0) & (b >= 0)
+    shift = _depth_shift(a)
+    within = both & ((b >> shift) == (a >> shift))
+    same3 = both & ((a >> 7) == (b >> 7)) & (((b >> 7) & 127) != 0)
+    same2 = both & ((a >> 14) == (b >> 14))
+    return np.where(within, 4, np.where(same3, 3, np.where(same2, 2, 0)))
 
 
 def _distinct_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

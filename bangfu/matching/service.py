@@ -12,15 +12,19 @@ wish (就业意向).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute
 from django.db.models import Q
 from django.utils import timezone
 
 from bangfu.areas.models import Area
+from bangfu.core.extract import arrow_table
 from bangfu.employment.models import EmploymentRecord
 from bangfu.jobs.models import Job, Occupation
 from bangfu.matching import engine
@@ -76,126 +80,163 @@ def occupation_names() -> dict[int, str]:
     }
 
 
-LABORER_FIELDS = (
-    "id",
-    "id_number",
-    "birth_date",
-    "sex",
-    "labor_skill",
-    "health",
-    "education",
-    "desired_region",
-    "area_id",
-    "job_wish",
-    "expected_wage",
-    "skills",
+# (field, DuckDB type): what is read of each laborer, in one scan (`core.extract`).
+LABORER_COLUMNS = (
+    ("id", "BIGINT"),
+    ("id_number", "VARCHAR"),
+    ("birth_date", "DATE"),
+    ("sex", "VARCHAR"),
+    ("labor_skill", "VARCHAR"),
+    ("health", "VARCHAR"),
+    ("education", "VARCHAR"),
+    ("desired_region", "VARCHAR"),
+    ("area_id", "VARCHAR"),
+    ("job_wish", "VARCHAR"),
+    ("expected_wage", "INTEGER"),
+    ("skills", "VARCHAR"),
 )
 
 
-def load_laborers(people) -> tuple[engine.Laborers, list[str]]:
-    """Engine arrays for a queryset of people, and their ID numbers in the same order."""
-    rows = list(people.order_by("id").values_list(*LABORER_FIELDS))
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(LABORER_FIELDS)
-    data = dict(zip(LABORER_FIELDS, columns, strict=True))
-    ids = np.asarray(data["id"], dtype=np.int64)
-    wish_occ, wish_text, wish_texts = engine.encode_wishes(data["job_wish"])
-    skill_text, skill_texts = encode_texts(data["skills"])
-    past = _past_occupations(people, ids)
+def _read(queryset, columns) -> dict[str, pa.Array]:
+    """The queryset's rows as one Arrow array per column (`core.extract`: no Python object per value)."""
+    fields = [name for name, _ in columns]
+    table = arrow_table(queryset.values_list(*fields), _typed(columns))
+    return {name: table.column(k).combine_chunks() for k, name in enumerate(fields)}
+
+
+def _typed(columns):
+    """DuckDB column names for (ORM path, type) pairs: an ORM path such as employer__credit_code is
+    not a column name."""
+    return [(f"c{k}", kind) for k, (_, kind) in enumerate(columns)]
+
+
+def _each(array: pa.Array, encode, dtype) -> np.ndarray:
+    """`encode` applied to each distinct value of an Arrow column only (villages, dates, vocabulary
+    words: thousands of values among a million rows), spread back to the rows."""
+    coded = array.dictionary_encode()
+    distinct = coded.dictionary.to_pylist()
+    values = np.asarray([encode(v) for v in distinct], dtype=dtype)
+    if coded.indices.null_count:  # nulls have no dictionary entry: one of their own
+        values = np.append(values, np.asarray([encode(None)], dtype=dtype))
+    indices = coded.indices.fill_null(len(distinct)).to_numpy(zero_copy_only=False)
+    return values[indices.astype(np.int64)]
+
+
+def _texts(array: pa.Array, encode):
+    """A text column through an encoder of distinct texts (`encode_texts`, `engine.encode_wishes`), each
+    distinct text once; returns the encoder's per-row outputs and its distinct texts."""
+    coded = array.fill_null("").dictionary_encode()
+    *per_text, distinct = encode(coded.dictionary.to_pylist())
+    indices = coded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return [np.asarray(values)[indices] for values in per_text], distinct
+
+
+def load_laborers(people) -> tuple[engine.Laborers, pa.Array]:
+    """Engine arrays for a queryset of people, and their ID numbers (an Arrow array) in the same order."""
+    data = _read(people.order_by("id"), LABORER_COLUMNS)
+    ids = data["id"].to_numpy(zero_copy_only=False).astype(np.int64)
+    (wish_occ, wish_text), wish_texts = _texts(data["job_wish"], engine.encode_wishes)
+    (skill_text,), skill_texts = _texts(data["skills"], encode_texts)
+    skill, health = data["labor_skill"].fill_null(""), data["health"].fill_null("")
+    pairs = pa.compute.binary_join_element_wise(skill, health, "\t")
     laborers = engine.Laborers(
         ids=ids,
-        birth=np.asarray([engine.date_int(d) for d in data["birth_date"]], dtype=np.int32),
-        sex=np.asarray([engine.sex_code(v) for v in data["sex"]], dtype=np.int8),
-        ability=np.asarray(
-            [engine.ability_of(s, h) for s, h in zip(data["labor_skill"], data["health"], strict=True)],
-            dtype=np.int8,
-        ),
-        low_skill=np.asarray([v not in engine.SKILLED for v in data["labor_skill"]], dtype=bool),
-        education=np.asarray([engine.education_rank(v) for v in data["education"]], dtype=np.int8),
-        region=np.asarray([engine.region_code(v) for v in data["desired_region"]], dtype=np.int8),
-        county=np.asarray([engine.county_of(v) for v in data["area_id"]], dtype=np.int32),
-        wish_occ=wish_occ,
-        wish_text=wish_text,
-        skill_text=skill_text,
-        past_occ=engine.stack(past.get(int(i), ()) for i in ids),
-        expected_wage=np.asarray([v or 0 for v in data["expected_wage"]], dtype=np.int32),
+        birth=_each(data["birth_date"], engine.date_int, np.int32),
+        sex=_each(data["sex"], engine.sex_code, np.int8),
+        ability=_each(pairs, lambda v: engine.ability_of(*v.split("\t")), np.int8),
+        low_skill=_each(skill, lambda v: v not in engine.SKILLED, bool),
+        education=_each(data["education"], engine.education_rank, np.int8),
+        region=_each(data["desired_region"], engine.region_code, np.int8),
+        county=_each(data["area_id"], lambda v: engine.county_of(v) if v else 0, np.int32),
+        wish_occ=wish_occ.astype(np.int32).reshape(len(ids), -1),
+        wish_text=wish_text.astype(np.int32),
+        skill_text=skill_text.astype(np.int32),
+        past_occ=_past_occupations(people, ids),
+        expected_wage=data["expected_wage"].fill_null(0).to_numpy(zero_copy_only=False).astype(np.int32),
         wish_texts=wish_texts,
         skill_texts=skill_texts,
     )
-    return laborers, list(data["id_number"])
+    return laborers, data["id_number"]
 
 
-def _past_occupations(people, ids: np.ndarray) -> dict[int, list[int]]:
-    """The occupations of each person's two latest jobs with a known occupation."""
+def _past_occupations(people, ids: np.ndarray) -> np.ndarray:
+    """The occupation keys of each person's two latest jobs with a known occupation, (n, 2), -1 padded."""
+    past = np.full((len(ids), 2), -1, dtype=np.int32)
     if not len(ids):
-        return {}
-    records = (
-        EmploymentRecord.objects.filter(person__in=people.values("id"), job__occupation__isnull=False)
-        .order_by("person_id", "-started_on", "-id")
-        .values_list("person_id", "job__occupation_id")
-    )
-    past: dict[int, list[int]] = {}
-    for person_id, code in records.iterator(chunk_size=5000):
-        mine = past.setdefault(person_id, [])
-        if len(mine) < 2:
-            mine.append(engine.occupation_key(code))
+        return past
+    records = EmploymentRecord.objects.filter(
+        person__in=people.values("id"), job__occupation__isnull=False
+    ).order_by("person_id", "-started_on", "-id")
+    data = _read(records, (("person_id", "BIGINT"), ("job__occupation_id", "VARCHAR")))
+    person = data["person_id"].to_numpy(zero_copy_only=False).astype(np.int64)
+    if not len(person):
+        return past
+    occupation = _each(data["job__occupation_id"], engine.occupation_key, np.int32)
+    first = np.searchsorted(person, person, side="left")  # rows are sorted by person: latest first
+    nth = np.arange(len(person)) - first
+    row = np.searchsorted(ids, person)
+    keep = (nth < 2) & (row < len(ids))
+    keep[keep] &= ids[row[keep]] == person[keep]
+    past[row[keep], nth[keep]] = occupation[keep]
     return past
 
 
-JOB_FIELDS = (
-    "id",
-    "number",
-    "employer__credit_code",
-    "title",
-    "occupation_id",
-    "occupation__name",
-    "skills_required",
-    "openings_left",
-    "area_id",
-    "age_min",
-    "age_max",
-    "sex_required",
-    "education_min",
-    "board_and_lodging",
-    "suits_low_skill",
-    "wage_min",
-    "wage_max",
-    "deadline",
-    "status",
+JOB_COLUMNS = (
+    ("id", "BIGINT"),
+    ("number", "VARCHAR"),
+    ("employer__credit_code", "VARCHAR"),
+    ("title", "VARCHAR"),
+    ("occupation_id", "VARCHAR"),
+    ("occupation__name", "VARCHAR"),
+    ("skills_required", "VARCHAR"),
+    ("openings_left", "INTEGER"),
+    ("area_id", "VARCHAR"),
+    ("age_min", "INTEGER"),
+    ("age_max", "INTEGER"),
+    ("sex_required", "VARCHAR"),
+    ("education_min", "VARCHAR"),
+    ("board_and_lodging", "BOOLEAN"),
+    ("suits_low_skill", "BOOLEAN"),
+    ("wage_min", "INTEGER"),
+    ("wage_max", "INTEGER"),
+    ("deadline", "DATE"),
+    ("status", "VARCHAR"),
 )
 
 
-def load_jobs(jobs) -> tuple[engine.Jobs, list[tuple[str, str]]]:
-    """Engine arrays for a queryset of jobs, and each job's (岗位编号, 统一社会信用代码)."""
-    rows = list(jobs.order_by("id").values_list(*JOB_FIELDS))
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(JOB_FIELDS)
-    d = dict(zip(JOB_FIELDS, columns, strict=True))
-    titles = [f"{t} {o or ''}" for t, o in zip(d["title"], d["occupation__name"], strict=True)]
-    title_text, title_texts = encode_texts(titles)
-    requirements = [f"{r} {t}" for r, t in zip(d["skills_required"], d["title"], strict=True)]
-    req_text, req_texts = encode_texts(requirements)
-    board = {True: 1, False: 0, None: -1}
+def load_jobs(jobs) -> tuple[engine.Jobs, tuple[pa.Array, pa.Array]]:
+    """Engine arrays for a queryset of jobs, and their 岗位编号 and 统一社会信用代码 (Arrow arrays)."""
+    d = _read(jobs.order_by("id"), JOB_COLUMNS)
+    title, skills = d["title"].fill_null(""), d["skills_required"].fill_null("")
+    join = pa.compute.binary_join_element_wise
+    (title_text,), title_texts = _texts(join(title, d["occupation__name"].fill_null(""), " "), encode_texts)
+    (req_text,), req_texts = _texts(join(skills, title, " "), encode_texts)
+
+    def numbers(name, none):
+        return d[name].fill_null(none).to_numpy(zero_copy_only=False)
+
     arrays = engine.Jobs(
-        ids=np.asarray(d["id"], dtype=np.int64),
-        occ=np.asarray([engine.occupation_key(c) for c in d["occupation_id"]], dtype=np.int32),
-        title_text=title_text,
-        req_text=req_text,
-        has_req=np.asarray([bool(r.strip()) for r in d["skills_required"]], dtype=bool),
-        openings_left=np.asarray(d["openings_left"], dtype=np.int32),
-        county=np.asarray([engine.county_of(a) for a in d["area_id"]], dtype=np.int32),
-        age_min=np.asarray([v or 0 for v in d["age_min"]], dtype=np.int16),
-        age_max=np.asarray([engine.NO_AGE_MAX if v is None else v for v in d["age_max"]], dtype=np.int16),
-        sex=np.asarray([engine.sex_code(v) for v in d["sex_required"]], dtype=np.int8),
-        education_min=np.asarray([engine.education_rank(v) for v in d["education_min"]], dtype=np.int8),
-        board=np.asarray([board[v] for v in d["board_and_lodging"]], dtype=np.int8),
-        low_skill=np.asarray(d["suits_low_skill"], dtype=bool),
-        wage_min=np.asarray([v or 0 for v in d["wage_min"]], dtype=np.int32),
-        wage_max=np.asarray([v or 0 for v in d["wage_max"]], dtype=np.int32),
-        deadline=np.asarray([engine.date_int(v) for v in d["deadline"]], dtype=np.int32),
-        is_open=np.asarray([s == Job.Status.OPEN for s in d["status"]], dtype=bool),
+        ids=numbers("id", 0).astype(np.int64),
+        occ=_each(d["occupation_id"], engine.occupation_key, np.int32),
+        title_text=title_text.astype(np.int32),
+        req_text=req_text.astype(np.int32),
+        has_req=_each(skills, lambda v: bool(v.strip()), bool),
+        openings_left=numbers("openings_left", 0).astype(np.int32),
+        county=_each(d["area_id"], engine.county_of, np.int32),
+        age_min=numbers("age_min", 0).astype(np.int16),
+        age_max=numbers("age_max", engine.NO_AGE_MAX).astype(np.int16),
+        sex=_each(d["sex_required"], engine.sex_code, np.int8),
+        education_min=_each(d["education_min"], engine.education_rank, np.int8),
+        board=_each(d["board_and_lodging"], {True: 1, False: 0, None: -1}.get, np.int8),
+        low_skill=numbers("suits_low_skill", False).astype(bool),
+        wage_min=numbers("wage_min", 0).astype(np.int32),
+        wage_max=numbers("wage_max", 0).astype(np.int32),
+        deadline=_each(d["deadline"], engine.date_int, np.int32),
+        is_open=_each(d["status"], lambda v: v == Job.Status.OPEN, bool),
         title_texts=title_texts,
         req_texts=req_texts,
     )
-    return arrays, list(zip(d["number"], d["employer__credit_code"], strict=True))
+    return arrays, (d["number"], d["employer__credit_code"])
 
 
 def _today(on: date | None) -> date:
@@ -250,13 +291,15 @@ def match_for_job(job: Job, top: int = 50, within: Area | None = None, on: date 
 
 @dataclass
 class AreaRun:
-    """An area run's result with what a file needs: ID numbers, job numbers and credit codes."""
+    """An area run's result with what a file needs: ID numbers, job numbers and credit codes (Arrow
+    arrays, in the engine's order), and how long each step took (`timings`, seconds)."""
 
     matcher: engine.Matcher
     result: engine.Result
-    id_numbers: list[str]
-    job_keys: list[tuple[str, str]]
+    id_numbers: pa.Array
+    job_keys: tuple[pa.Array, pa.Array]
     names: dict[int, str]
+    timings: dict[str, float] = field(default_factory=dict)
 
     def matches(self, batch: int = 5000) -> Iterator[Match]:
         for start in range(0, len(self.result), batch):
@@ -265,33 +308,56 @@ class AreaRun:
             )
             yield from _matches(self.matcher, part, self.names)
 
-    def rows(self, batch: int = 5000) -> Iterator[tuple]:
-        """EXCHANGE.md §4 rows: 证件号码, 岗位编号, 统一社会信用代码, 排名, 得分, 理由."""
+    def frames(self, batch: int = 500_000):
+        """EXCHANGE.md §4 columns, `batch` pairs a frame (polars): 证件号码, 岗位编号, 统一社会信用代码, 排名,
+        得分, 理由 (reasons joined by ；). Columnar: the reasons come as indexes into their distinct texts
+        (`Matcher.reason_codes`) and are joined by polars, so a province's pairs take seconds, not the
+        minutes of a Python string per pair."""
+        import polars as pl
+
         r = self.result
-        for start in range(0, len(r), batch):
+        number, credit_code = self.job_keys
+        for start in range(0, max(len(r), 1), batch):
             lab, job = r.laborer[start : start + batch], r.job[start : start + batch]
-            reasons = self.matcher.reasons(lab, job, self.names)
-            for i, j, rank, score, why in zip(
-                lab, job, r.rank[start : start + batch], r.score[start : start + batch], reasons, strict=True
-            ):
-                number, credit_code = self.job_keys[j]
-                yield (
-                    self.id_numbers[i],
-                    number,
-                    credit_code,
-                    int(rank),
-                    round(float(score), 1),
-                    REASON_SEPARATOR.join(why),
-                )
+            codes, texts = self.matcher.reason_codes(lab, job, self.names)
+            table = pl.Series([*texts, None], dtype=pl.String)
+            slots = pl.DataFrame(
+                [table.gather(np.where(c < 0, len(texts), c)).alias(f"{k}") for k, c in enumerate(codes.T)]
+            )
+            reasons = slots.select(
+                pl.concat_str(pl.all(), separator=REASON_SEPARATOR, ignore_nulls=True)
+            ).to_series()
+            yield pl.DataFrame(
+                {
+                    "证件号码": pl.from_arrow(self.id_numbers.take(lab)),
+                    "岗位编号": pl.from_arrow(number.take(job)),
+                    "统一社会信用代码": pl.from_arrow(credit_code.take(job)),
+                    "排名": pl.Series(r.rank[start : start + batch], dtype=pl.Int64),
+                    "得分": pl.Series(r.score[start : start + batch], dtype=pl.Float64).round(1),
+                    "理由": reasons,
+                }
+            )
+
+    def rows(self) -> Iterator[tuple]:
+        """The same as tuples (a spreadsheet writer's rows)."""
+        for frame in self.frames():
+            yield from frame.iter_rows()
 
 
 def run_area(area: Area, top: int = 10, on: date | None = None) -> AreaRun:
     on = _today(on)
+    timings = {}
+    started = time.perf_counter()
     laborers, id_numbers = load_laborers(seekers(Person.objects.for_area(area), on))
+    timings["load_laborers"] = time.perf_counter() - started
+    started = time.perf_counter()
     jobs, job_keys = load_jobs(Job.objects.open_on(on))
+    timings["load_jobs"] = time.perf_counter() - started
+    started = time.perf_counter()
     matcher = engine.Matcher(laborers, jobs, on, settings_for(area.code, on, top))
     result = matcher.run() if len(laborers) and len(jobs) else engine.Result(*(np.zeros(0, np.int32),) * 4)
-    return AreaRun(matcher, result, id_numbers, job_keys, occupation_names())
+    timings["match"] = time.perf_counter() - started
+    return AreaRun(matcher, result, id_numbers, job_keys, occupation_names(), timings)
 
 
 def match_area(area: Area, top: int = 10, on: date | None = None) -> Iterator[Match]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import python_calamine
 
-from bangfu.exchange.report import CellError, RowProblem, write_error_report, write_table
+from bangfu.exchange.report import CellError, RowProblem, write_error_report, write_frames, write_table
 from bangfu.exchange.spreadsheet import Column, as_text, open_sheet
 
 ID = "433124199001011234"
@@ -160,3 +160,21 @@ def test_write_table_format_override_and_refusal(tmp_path):
     assert path.read_bytes().decode("utf-8-sig") == "a\r\n1\r\n"
     with pytest.raises(ValueError, match="不支持导出为 pdf"):
         write_table(tmp_path / "out.pdf", ["a"], [])
+
+
+def test_write_frames_csv_is_byte_for_byte_what_write_table_writes(tmp_path):
+    import polars as pl
+
+    header = ["证件号码", "岗位编号", "排名", "得分", "理由"]
+    rows = [
+        ("430000199001010011", "J-1", 1, 85.0, "岗位职业与就业意向一致（焊工）；包吃住"),
+        ("43000019900101001X", 'A,"B"', 2, 72.5, ""),
+        ("430000199001010038", "J\n3", 10, 0.1, "月薪最高5000元，达到期望4000元"),
+    ]
+    frame = pl.DataFrame(rows, schema=header, orient="row")
+    by_rows, by_frames = tmp_path / "rows.csv", tmp_path / "frames.csv"
+    assert write_table(by_rows, header, rows) == 3
+    assert write_frames(by_frames, header, [frame.head(1), frame.tail(2)]) == 3
+    assert by_frames.read_bytes() == by_rows.read_bytes()
+    xlsx = tmp_path / "frames.xlsx"
+    assert write_frames(xlsx, header, [frame]) == 3 and xlsx.stat().st_size > 0

@@ -5,8 +5,10 @@ laborer of the area who wants work, one row per (laborer, job): 证件号码, �
 Exit status: 0 done; 1 failed (no file is left behind); 2 usage error.
 """
 
+import time
 from pathlib import Path
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -15,6 +17,9 @@ from bangfu.audit.log import record
 from bangfu.audit.models import Action
 from bangfu.matching.actions import write_matches
 from bangfu.matching.service import run_area
+
+# What `-v 2` reports the time of.
+STEPS = {"load_laborers": "读取劳动力", "load_jobs": "读取岗位", "match": "匹配", "write": "写出文件"}
 
 
 class Command(BaseCommand):
@@ -43,12 +48,14 @@ class Command(BaseCommand):
             raise CommandError(f"输出位置是一个目录：{path}", returncode=2)
         try:
             run = run_area(scope, top=top)
+            started = time.perf_counter()
             count = write_matches(run, path)
+            run.timings["write"] = time.perf_counter() - started
         except Exception as exc:
             if _is(path, "file"):
                 path.unlink()
             raise CommandError(f"匹配失败：{exc}", returncode=1) from exc
-        people = len(set(run.result.laborer.tolist()))
+        people = len(np.unique(run.result.laborer))
         with transaction.atomic():
             record(
                 Action.EXPORT,
@@ -59,6 +66,11 @@ class Command(BaseCommand):
             f"已匹配 {len(run.matcher.L)} 名有就业意愿的劳动力、{len(run.matcher.J)} 个在招岗位："
             f"{people} 人获得推荐，共 {count} 条：{path}"
         )
+        if options["verbosity"] >= 2:
+            self.stdout.write(
+                "耗时（秒）："
+                + "，".join(f"{STEPS[k]} {v:.1f}" for k, v in run.timings.items() if k in STEPS)
+            )
 
 
 def _is(path: Path, kind: str) -> bool:
