@@ -140,8 +140,9 @@ def build(workdir: Path) -> dict:
     }
 
 
-def run(workdir: Path, out: Path) -> dict:
-    """The real command, timed; the run's phases, peak memory and findings by kind."""
+def run(workdir: Path, out: Path, source_type: str = "social-insurance", source: Path | None = None) -> dict:
+    """The real command on `source` (default the 社保 file), timed; the run's phases, peak memory and
+    findings by kind."""
     _django()
     from django.core.management import call_command
 
@@ -151,9 +152,8 @@ def run(workdir: Path, out: Path) -> dict:
     busy = machine_busy()
     started = time.perf_counter()
     try:
-        call_command(
-            "compare", "social-insurance", str(workdir / "source.csv"), "--area", PROVINCE, "--out", str(out)
-        )
+        source = source or workdir / "source.csv"
+        call_command("compare", source_type, str(source), "--area", PROVINCE, "--out", str(out))
     except SystemExit as exc:  # 3: done, some rows rejected
         if exc.code not in (None, 0, 3):
             raise
@@ -301,14 +301,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_with_phases(workdir: Path, out: Path) -> dict:
+def run_with_phases(
+    workdir: Path, out: Path, source_type: str = "social-insurance", source: Path | None = None
+) -> dict:
     """`run`, with the phases the run measured (`run.timings`, read from the action's return value)."""
     _django()
-    from bangfu.compare import actions
     from bangfu.compare.management.commands import compare as command
 
     captured = {}
-    original = actions.run_comparison
+    original = command.run_comparison
 
     def capturing(comparison, **kwargs):
         done = original(comparison, **kwargs)
@@ -330,7 +331,7 @@ def run_with_phases(workdir: Path, out: Path) -> dict:
         return done
 
     command.run_comparison = capturing
-    result = run(workdir, out)
+    result = run(workdir, out, source_type, source)
     result["phases"] = captured
     return result
 
