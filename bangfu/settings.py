@@ -16,6 +16,7 @@ Environment variables (all optional):
   BANGFU_API_TOKEN_DAYS API token lifetime in days (default 30)
   BANGFU_LOG_LEVEL     root log level (default WARNING)
   BANGFU_READ_*        load limits for reading one uploaded file (see BANGFU_READ_LIMITS below)
+  BANGFU_IMPORT_CHUNK_ROWS rows a registry import saves per transaction (default 50000)
 """
 
 import os
@@ -176,6 +177,9 @@ BANGFU_WINDOW_CHECK_MINUTES = int(os.environ.get("BANGFU_WINDOW_CHECK_MINUTES", 
 
 # API tokens end this many days after they are issued (and at once when the password changes).
 BANGFU_API_TOKEN_DAYS = int(os.environ.get("BANGFU_API_TOKEN_DAYS", "30"))
+# Registry imports save this many rows per transaction (a household is never split); each chunk commits
+# with the mark an interrupted import resumes from (registry/actions.save_import).
+BANGFU_IMPORT_CHUNK_ROWS = int(os.environ.get("BANGFU_IMPORT_CHUNK_ROWS", "50000"))
 
 # Sessions: expire after 2 idle hours, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("BANGFU_SESSION_SECONDS", str(2 * 3600)))

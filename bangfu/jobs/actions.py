@@ -21,6 +21,7 @@ from bangfu.areas.models import Area
 from bangfu.audit.log import record as audit
 from bangfu.audit.log import snapshot
 from bangfu.audit.models import Action
+from bangfu.core.background import reap, runner_id
 from bangfu.core.files import shown_names
 from bangfu.core.problems import error_list
 from bangfu.core.rules import pick
@@ -416,7 +417,45 @@ def run_job_import(
 ) -> JobImport:
     """Both phases for one batch; a failure leaves nothing saved (phase two is one transaction)."""
     actor = batch.user
-    JobImport.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    batch.runner = runner_id()
+    JobImport.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING, runner=batch.runner)
+    try:
+        return _run_job_import(batch, actor, today=today, report_path=report_path)
+    except Exception as exc:  # whatever broke, the batch must not stay 处理中 in a process that lives on
+        if JobImport.objects.filter(pk=batch.pk, status=ImportStatus.RUNNING).exists():
+            _finish(batch, actor, status=ImportStatus.FAILED, message=f"导入出错，未保存任何岗位：{exc}")
+        raise
+
+
+def reap_job_imports(queryset) -> int:
+    """Mark 中断 the batches of `queryset` left 处理中 by a process that is gone (core.background)."""
+    return reap(
+        queryset,
+        running=ImportStatus.RUNNING,
+        stopped=ImportStatus.STOPPED,
+        message=JobImport.stopped_message,
+    )
+
+
+@transaction.atomic
+def resume_job_import(actor, batch: JobImport) -> JobImport:
+    """Submit an interrupted or failed jobs import again (nothing of it was saved: one transaction)."""
+    reap_job_imports(JobImport.objects.filter(pk=batch.pk))
+    batch = JobImport.objects.select_for_update().get(pk=batch.pk)
+    if not batch.resumable:
+        raise ValidationError("只有中断的导入可以重新提交；其他情况请改正文件后重新上传。")
+    batch.status, batch.finished_at, batch.runner, batch.message = (
+        ImportStatus.PENDING,
+        None,
+        "",
+        "已重新提交。",
+    )
+    batch.save(update_fields=["status", "finished_at", "runner", "message"])
+    audit(Action.IMPORT, actor=actor, obj=batch, message=f"重新提交岗位导入：{batch.original_name}")
+    return batch
+
+
+def _run_job_import(batch: JobImport, actor, *, today, report_path) -> JobImport:
     try:
         validation = validate_jobs_file(Path(batch.file.path), batch.area, today=today)
     except SpreadsheetError as exc:

@@ -8,6 +8,7 @@ from django.db import models
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
+from bangfu.core.background import STOPPED_LABEL, Runner
 from bangfu.core.rules import RegionalRule
 from bangfu.employers.models import Employer
 from bangfu.registry import vocab
@@ -172,9 +173,10 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "处理中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+    STOPPED = "stopped", STOPPED_LABEL  # its process is gone (core.background)
 
 
-class JobImport(models.Model):
+class JobImport(Runner):
     """One jobs file (EXCHANGE.md §2) imported into an area: kept with its counts and its error report."""
 
     area = models.ForeignKey(Area, verbose_name="导入区域", on_delete=models.PROTECT, related_name="+")
@@ -213,7 +215,17 @@ class JobImport(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.STOPPED)
+
+    @property
+    def resumable(self) -> bool:
+        return self.status == ImportStatus.STOPPED
+
+    def stopped_message(self) -> str:
+        return (
+            "导入中断：处理进程已停止（被终止、崩溃或服务重启）。岗位在一个事务中保存，未保存任何岗位。"
+            "点“重新导入”重新处理该文件。"
+        )
 
     @property
     def report_filename(self) -> str:

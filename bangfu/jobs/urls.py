@@ -16,4 +16,5 @@ urlpatterns = [
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/report/", views.import_report, name="import_report"),
+    path("imports/<int:pk>/resume/", views.import_resume, name="import_resume"),
 ]

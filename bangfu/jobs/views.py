@@ -189,6 +189,7 @@ def occupation_suggest(request):
 @staff_required
 def import_list(request):
     batches = JobImport.objects.for_user(request.user).select_related("area", "user")
+    actions.reap_job_imports(batches)
     context = paginate(request, batches.order_by("-created_at", "-id"), per_page=30)
     context.update({"nav": "jobs", "tab": "imports"})
     return render(request, "jobs/import_list.html", context)
@@ -200,19 +201,38 @@ def import_new(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = actions.create_job_import(area=request.user.area, user=request.user, upload=upload)
-        if upload.size >= INLINE_IMPORT_LIMIT:
-            run_job_import_task.enqueue(batch.pk)
-        else:
-            try:
-                actions.run_job_import(batch)
-            except DatabaseError:
-                logger.exception("jobs import %s failed", batch.pk)
+        _start_import(batch, upload.size)
         return redirect("jobs:import_detail", pk=batch.pk)
     return render(
         request,
         "jobs/import_form.html",
         {"form": form, "nav": "jobs", "tab": "imports"},
     )
+
+
+def _start_import(batch: JobImport, size: int) -> None:
+    """Small files are imported while the user waits; larger ones by the background worker."""
+    if size >= INLINE_IMPORT_LIMIT:
+        run_job_import_task.enqueue(batch.pk)
+        return
+    try:
+        actions.run_job_import(batch)
+    except DatabaseError:
+        logger.exception("jobs import %s failed", batch.pk)
+
+
+@staff_required
+@require_POST
+def import_resume(request, pk: int):
+    """Submit an interrupted or failed jobs import again."""
+    batch = _scoped_batch(request, pk)
+    try:
+        batch = actions.resume_job_import(request.user, batch)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("jobs:import_detail", pk=batch.pk)
+    _start_import(batch, batch.file.size)
+    return redirect("jobs:import_detail", pk=batch.pk)
 
 
 def _scoped_batch(request, pk: int) -> JobImport:
@@ -222,6 +242,8 @@ def _scoped_batch(request, pk: int) -> JobImport:
 @staff_required
 def import_detail(request, pk: int):
     batch = _scoped_batch(request, pk)
+    if actions.reap_job_imports(JobImport.objects.filter(pk=batch.pk)):
+        batch.refresh_from_db()
     context = {"batch": batch, "nav": "jobs", "tab": "imports", "report_url": "jobs:import_report"}
     context.update(error_page(request, batch.errors, reveal=True))  # employers and jobs: nothing personal
     if request.headers.get("HX-Request"):

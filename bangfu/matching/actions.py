@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bangfu.audit.log import record
 from bangfu.audit.models import Action
+from bangfu.core.background import reap, runner_id
 from bangfu.exchange.report import write_frames
 from bangfu.matching.models import MatchRun, RunStatus
 
@@ -40,11 +41,21 @@ def _enqueue(run_id: int) -> None:
     run_match_task.enqueue(run_id)
 
 
+def reap_runs(queryset) -> int:
+    """Mark 中断 the runs of `queryset` left 计算中 by a process that is gone (core.background)."""
+    return reap(
+        queryset, running=RunStatus.RUNNING, stopped=RunStatus.STOPPED, message=MatchRun.stopped_message
+    )
+
+
 def execute_run(run: MatchRun) -> MatchRun:
     """Match the run's area and keep the file; the run records counts, or the failure."""
     from bangfu.matching.service import run_area
 
-    MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
+    run.runner = runner_id()
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), runner=run.runner
+    )
     try:
         result = run_area(run.area, top=run.top)
         with tempfile.TemporaryDirectory() as tmp:

@@ -7,6 +7,7 @@ from django.db import models
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
+from bangfu.core.background import STOPPED_LABEL, Runner
 from bangfu.core.rules import RegionalRule
 
 
@@ -47,9 +48,10 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "计算中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+    STOPPED = "stopped", STOPPED_LABEL  # its process is gone (core.background)
 
 
-class MatchRun(models.Model):
+class MatchRun(Runner):
     """One area run: every laborer of the area who wants work, matched in the background."""
 
     area = models.ForeignKey(Area, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
@@ -81,4 +83,7 @@ class MatchRun(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+        return self.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.STOPPED)
+
+    def stopped_message(self) -> str:
+        return "匹配中断：计算进程已停止（被终止、崩溃或服务重启），没有结果文件。点“重新匹配”再算一次。"

@@ -71,6 +71,7 @@ def job_matches(request, pk: int):
 @staff_required
 def run_list(request):
     runs = MatchRun.objects.for_user(request.user).select_related("area", "user")
+    actions.reap_runs(runs)
     if request.method == "POST":
         if not request.user.can_view_sensitive:
             raise PermissionDenied("结果文件含完整证件号码，只有有敏感信息查看权限的用户可以发起区域匹配。")
@@ -92,6 +93,8 @@ def _scoped_run(request, pk: int) -> MatchRun:
 @staff_required
 def run_detail(request, pk: int):
     run = _scoped_run(request, pk)
+    if actions.reap_runs(MatchRun.objects.filter(pk=run.pk)):
+        run.refresh_from_db()
     context = {"run": run, "nav": "matching"}
     if request.headers.get("HX-Request"):
         return render(request, "matching/_run_progress.html", context)

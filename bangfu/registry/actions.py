@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -20,6 +20,7 @@ from django.utils import timezone
 from bangfu.areas.models import Area
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
+from bangfu.core.background import reap, runner_id
 from bangfu.core.bulk import (
     indexes_built_after,
     insert_frame,
@@ -38,7 +39,7 @@ from bangfu.registry.models import Change, Household, ImportBatch, ImportStatus,
 from bangfu.registry.names import initials
 from bangfu.registry.rows import HOUSEHOLD_FIELDS, PERSON_FIELDS, PersonRecord
 
-SAVE_CHUNK = 50000  # rows per transaction: a couple of seconds each; fewer commits, fewer page rewrites
+# Rows per transaction: settings.BANGFU_IMPORT_CHUNK_ROWS, 50,000 by default (a couple of seconds each).
 BULK_LOAD_ROWS = 100_000  # a first load at least this large builds the people's indexes once, at the end
 ANALYZE_AFTER = 10000  # rows changed by one import before the planner's statistics are refreshed
 SOURCE_IMPORT, SOURCE_MANUAL, SOURCE_API = "导入", "手工", "接口"
@@ -63,6 +64,9 @@ def display(value) -> str:
 
 def _label(model, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
+
+
+COUNT_FIELDS = ("created", "updated", "unchanged", "households_created", "households_updated")
 
 
 @dataclass
@@ -333,23 +337,42 @@ def save_import(
             numbers = validation.records["household_number"].unique().to_list()
             known = ({n for (n,) in select_by_keys(Household, "number", numbers, ["number"])}, set())
             counts = SaveCounts()
-            for chunk in _household_chunks(validation.records, chunk_size or SAVE_CHUNK):
+            for chunk in _household_chunks(
+                validation.records, chunk_size or settings.BANGFU_IMPORT_CHUNK_ROWS
+            ):
                 counts.add(save_frame(chunk, actor=actor, source=SOURCE_IMPORT, batch=batch, known=known))
         ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=validation.records.height)
         if progress:
             progress(validation.records.height)
         return counts
-    counts = SaveCounts()
-    done = 0
-    for chunk in _household_chunks(validation.records, chunk_size or SAVE_CHUNK):
+    records, counts, done = validation.records, SaveCounts(), 0
+    saved = ImportBatch.objects.filter(pk=batch.pk).values(
+        *COUNT_FIELDS, "processed_rows", "resume_after_row"
+    )[0]
+    if saved["resume_after_row"] and not batch.dry_run:
+        # Submitted again after an interruption: the households saved by then (their first row at or before
+        # the mark) are left as they are, and the counts go on from what was saved.
+        first = pl.col("row_number").min().over("household_number")
+        records = records.filter(first > saved["resume_after_row"])
+        counts = SaveCounts(**{name: saved[name] for name in COUNT_FIELDS})
+        done = saved["processed_rows"]
+    for chunk in _household_chunks(records, chunk_size or settings.BANGFU_IMPORT_CHUNK_ROWS):
         with transaction.atomic():
-            counts.add(
-                save_frame(chunk, actor=actor, source=SOURCE_IMPORT, batch=None if batch.dry_run else batch)
+            chunk_counts = save_frame(
+                chunk, actor=actor, source=SOURCE_IMPORT, batch=None if batch.dry_run else batch
             )
             if batch.dry_run:
                 transaction.set_rollback(True)
-        done += chunk.height
-        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, phase=f"保存（已保存 {done} 行）")
+            counts.add(chunk_counts)
+            done += chunk.height
+            progress_fields = {"processed_rows": done, "phase": f"保存（已保存 {done} 行）"}
+            if not batch.dry_run:  # what is saved, committed with the rows themselves
+                mark = chunk["row_number"].max()
+                ImportBatch.objects.filter(pk=batch.pk).update(
+                    resume_after_row=mark, **counts.__dict__, **progress_fields
+                )
+        if batch.dry_run:
+            ImportBatch.objects.filter(pk=batch.pk).update(**progress_fields)
         if progress:
             progress(done)
     return counts
@@ -387,9 +410,24 @@ def run_registry_import(
     gc.disable()
     try:
         return _run_registry_import(batch, today=today, report_path=report_path)
+    except Exception as exc:
+        # Whatever broke, the batch must not stay 处理中 in a process that lives on (the web server).
+        if ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.RUNNING).exists():
+            _finish(batch, batch.user, status=ImportStatus.FAILED, message=_failure_message(batch, exc))
+        raise
     finally:
         if enabled:
             gc.enable()
+
+
+def _failure_message(batch: ImportBatch, exc: Exception) -> str:
+    batch.refresh_from_db(fields=["processed_rows", "resume_after_row", "dry_run", "valid_rows"])
+    if batch.saved_rows:
+        return (
+            f"保存时出错：{exc}。已保存 {batch.saved_rows} 行（共 {batch.valid_rows} 行有效），其余尚未保存；"
+            "点“继续导入”从中断处接着保存，已保存的行不会重复。"
+        )
+    return f"导入出错，未保存任何数据：{exc}"
 
 
 def _run_registry_import(
@@ -397,8 +435,9 @@ def _run_registry_import(
 ) -> ImportBatch:
     actor = batch.user
     batch.status, batch.started_at, batch.phase = ImportStatus.RUNNING, timezone.now(), "校验"
+    batch.runner = runner_id()
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=batch.status, started_at=batch.started_at, phase=batch.phase
+        status=batch.status, started_at=batch.started_at, phase=batch.phase, runner=batch.runner
     )
 
     def validating(phase: str) -> None:
@@ -409,13 +448,7 @@ def _run_registry_import(
     except SpreadsheetError as exc:
         return _finish(batch, actor, status=ImportStatus.FAILED, message=shown_names(exc.message, batch))
     _record_validation(batch, validation, report_path)
-    try:
-        counts = save_import(batch, validation, actor=actor)
-    except Exception as exc:  # a database failure: committed chunks stay, the rest can be re-run
-        _finish(
-            batch, actor, status=ImportStatus.FAILED, message=f"保存时出错，已保存的部分可重新导入补全：{exc}"
-        )
-        raise
+    counts = save_import(batch, validation, actor=actor)  # a failure: run_registry_import says what stays
     for name, value in counts.__dict__.items():
         setattr(batch, name, value)
     if not batch.dry_run and counts.created + counts.updated >= ANALYZE_AFTER:
@@ -457,6 +490,35 @@ def _write_report(batch: ImportBatch, validation: Validation, report_path: Path 
         with open(target, "rb") as fh:
             batch.report.save(target.name, ContentFile(fh.read()), save=False)
     ImportBatch.objects.filter(pk=batch.pk).update(report=batch.report.name)
+
+
+def reap_imports(queryset) -> int:
+    """Mark 中断 the batches of `queryset` left 处理中 by a process that is gone (core.background)."""
+    return reap(
+        queryset,
+        running=ImportStatus.RUNNING,
+        stopped=ImportStatus.STOPPED,
+        message=ImportBatch.stopped_message,
+    )
+
+
+@transaction.atomic
+def resume_import(actor, batch: ImportBatch) -> ImportBatch:
+    """Submit an interrupted (or failed) import again: it checks the kept file again and saves what was not
+    saved yet; the rows saved before are left as they are and counted as before."""
+    reap_imports(ImportBatch.objects.filter(pk=batch.pk))
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if not batch.resumable:
+        raise ValidationError("只有中断或保存到一半失败的导入可以继续。")
+    batch.status, batch.finished_at, batch.runner = ImportStatus.PENDING, None, ""
+    batch.message = (
+        f"已重新提交：已保存的 {batch.saved_rows} 行保持不变，其余行等待保存。"
+        if batch.saved_rows
+        else "已重新提交。"
+    )
+    batch.save(update_fields=["status", "finished_at", "runner", "message"])
+    audit(Action.IMPORT, actor=actor, obj=batch, message=f"重新提交名册导入：{batch.original_name}")
+    return batch
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
+from bangfu.core.background import STOPPED_LABEL, Runner
 from bangfu.core.idnumber import mask_id, mask_phone
 from bangfu.core.rules import RegionalRule
 from bangfu.registry import vocab
@@ -240,9 +241,10 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "处理中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+    STOPPED = "stopped", STOPPED_LABEL  # its process is gone (core.background): resumable
 
 
-class ImportBatch(models.Model):
+class ImportBatch(Runner):
     """One file imported by one user into their area: kept with its counts and its error report."""
 
     kind = models.CharField("类型", max_length=20, default="registry")
@@ -259,6 +261,9 @@ class ImportBatch(models.Model):
     phase = models.CharField("阶段", max_length=40, blank=True)
     total_rows = models.PositiveIntegerField("数据行", default=0)
     processed_rows = models.PositiveIntegerField("已处理", default=0)
+    # Households whose first row is at or above this row number are saved: written in the same
+    # transaction as each chunk, so that an interrupted import resumes exactly where it stopped.
+    resume_after_row = models.PositiveIntegerField("已保存至行", default=0)
     valid_rows = models.PositiveIntegerField("有效行", default=0)
     error_rows = models.PositiveIntegerField("错误行", default=0)
     created = models.PositiveIntegerField("新增人员", default=0)
@@ -294,7 +299,29 @@ class ImportBatch(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.STOPPED)
+
+    @property
+    def resumable(self) -> bool:
+        """Interrupted, or failed part-way through saving: submitting it again saves the rest."""
+        return self.status == ImportStatus.STOPPED or (
+            self.status == ImportStatus.FAILED and self.saved_rows > 0
+        )
+
+    @property
+    def saved_rows(self) -> int:
+        """Rows saved for good by an unfinished import (a dry run saves none)."""
+        return 0 if self.dry_run or not self.resume_after_row else self.processed_rows
+
+    def stopped_message(self) -> str:
+        """What an import whose process is gone has left behind, and what submitting it again does."""
+        head = "导入中断：处理进程已停止（被终止、崩溃或服务重启）。"
+        if self.saved_rows:
+            return (
+                f"{head}已保存 {self.saved_rows} 行（共 {self.valid_rows} 行有效），其余尚未保存。"
+                "点“继续导入”从中断处接着保存，已保存的行不会重复。"
+            )
+        return head + "未保存任何数据。点“继续导入”重新处理该文件。"
 
     @property
     def report_filename(self) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -335,6 +335,7 @@ def household_detail(request, pk: int):
 @staff_required
 def import_list(request):
     batches = ImportBatch.objects.for_user(request.user).select_related("area", "user")
+    actions.reap_imports(batches)
     context = paginate(request, batches.order_by("-created_at", "-id"), per_page=30)
     context.update({"nav": "registry", "tab": "imports"})
     return render(request, "registry/import_list.html", context)
@@ -375,6 +376,8 @@ def _scoped_batch(request, pk: int) -> ImportBatch:
 @staff_required
 def import_detail(request, pk: int):
     batch = _scoped_batch(request, pk)
+    if actions.reap_imports(ImportBatch.objects.filter(pk=batch.pk)):
+        batch.refresh_from_db()
     context = {"batch": batch, "nav": "registry", "tab": "imports", "report_url": "registry:import_report"}
     # Error values as the report has them for those who may download it; masked IDs and phones otherwise.
     reveal = batch.user_id == request.user.pk or request.user.can_view_sensitive
@@ -382,6 +385,20 @@ def import_detail(request, pk: int):
     if request.headers.get("HX-Request"):  # the progress block polling itself
         return render(request, "registry/_import_progress.html", context)
     return render(request, "registry/import_detail.html", context)
+
+
+@staff_required
+@require_POST
+def import_resume(request, pk: int):
+    """Submit an interrupted or failed import again; it goes on from what was saved."""
+    batch = _scoped_batch(request, pk)
+    try:
+        batch = actions.resume_import(request.user, batch)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("registry:import_detail", pk=batch.pk)
+    _start_import(batch, batch.file.size)
+    return redirect("registry:import_detail", pk=batch.pk)
 
 
 @staff_required

@@ -40,6 +40,7 @@ OBJECT_VIEWS = {
     "registry:household_detail": (lambda o: {"pk": o["person"].household_id}, ["get"]),
     "registry:import_detail": (lambda o: {"pk": o["batch"].pk}, ["get"]),
     "registry:import_report": (lambda o: {"pk": o["batch"].pk}, ["get"]),
+    "registry:import_resume": (lambda o: {"pk": o["batch"].pk}, ["post"]),
 }
 # Lists and searches: county A's marker must appear for county A and never for county B.
 LIST_VIEWS = {

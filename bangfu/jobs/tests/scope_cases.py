@@ -13,6 +13,7 @@ OBJECT_VIEWS = {
     "jobs:status": (lambda o: {"pk": o["open_job"].pk}, ["post"]),
     "jobs:import_detail": (lambda o: {"pk": o["job_import"].pk}, ["get"]),
     "jobs:import_report": (lambda o: {"pk": o["job_import"].pk}, ["get"]),
+    "jobs:import_resume": (lambda o: {"pk": o["job_import"].pk}, ["post"]),
     "job-detail": (lambda o: {"pk": o["closed_job"].pk}, ["get", "patch"]),
 }
 LIST_VIEWS = {

@@ -31,8 +31,8 @@ def family_rows(households: int):
 
 
 @pytest.fixture
-def small_chunks(monkeypatch):
-    monkeypatch.setattr(actions, "SAVE_CHUNK", 7)  # many chunks from a small file
+def small_chunks(settings):
+    settings.BANGFU_IMPORT_CHUNK_ROWS = 7  # many chunks from a small file
 
 
 def fail_third_chunk(monkeypatch) -> list[int]:
