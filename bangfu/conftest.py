@@ -127,5 +127,9 @@ def page(request, browser):
     from bangfu.core.tests.browser import new_page
 
     context, page = new_page(browser, request.param)
+    # Whatever the Content-Security-Policy refuses (an inline script, handler or style) fails the test.
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert not refused, refused
