@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_with_phases(
     workdir: Path, out: Path, source_type: str = "social-insurance", source: Path | None = None
 ) -> dict:
-    """`run`, with the phases the run measured (`run.timings`, read from the action's return value)."""
+    """`run`, with the phases the run measured (`run.timings`, read from run_comparison's return value)."""
     _django()
     from bangfu.compare.management.commands import compare as command
 

@@ -10,8 +10,9 @@ from django.conf import settings
 
 from bangfu.accounts.models import User
 from bangfu.areas.models import Area, Level
-from bangfu.compare.actions import create_run, run_comparison
+from bangfu.compare.actions import create_run
 from bangfu.compare.models import ComparisonRun
+from bangfu.compare.run import run_comparison
 from bangfu.registry.models import Person
 
 SOCIAL_HEADER = [

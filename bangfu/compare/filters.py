@@ -37,3 +37,16 @@ class RunFilter(django_filters.FilterSet):
     class Meta:
         model = ComparisonRun
         fields = ["source_type", "status"]
+
+
+def filters_shown(filters: dict) -> str:
+    """Findings page filters (a bulk decision's, say) as the page names them (比对批次 12，类型 冲突, …)."""
+    form = FindingFilter(filters).form
+    parts = []
+    for name, field in form.fields.items():
+        value = filters.get(name)
+        if value in (None, ""):
+            continue
+        choices = dict(getattr(field, "choices", ()) or ())
+        parts.append(f"{field.label} {choices.get(value, value)}")
+    return "，".join(parts) or "全部"

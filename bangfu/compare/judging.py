@@ -1,13 +1,14 @@
-"""Judging a linked source file column-wise: the rules of `rules.py` as DuckDB SQL over the run's linked rows,
-for the many rows they are simple for, and the rules themselves (plain Python, per person) for the others.
+"""Judging a linked source file column-wise: the verdicts of `verdicts.py` as DuckDB SQL over the run's
+linked rows, for the many rows they are simple for, and the verdicts themselves (plain Python, per person)
+for the others.
 
 Input, in one DuckDB connection: `links` (the linkage's result), `source`, `source_extra` (dropped once
-judged) and `registry_full` (actions.py). Output: the table `findings` (one row per finding to keep,
+judged) and `registry_full` (run.py). Output: the table `findings` (one row per finding to keep,
 every value as the database column takes it, JSON as text; `covers` the source rows it covers, by
 number: their cells are in the run's rows file), the table `fill_people` (the people of its fill
 findings, see group_fills) and the table `row_diffs` (the 差异 text of results.csv per source row). Both
 paths give the same findings, fills and 差异 for the same rows: tests/test_judging.py holds them to that
-on random data, against the per-row rules alone (`columnar=False`).
+on random data, against the per-person verdicts alone (`columnar=False`).
 
 What goes where (docs/linkage.md, "Judging"):
 - match findings (模糊匹配, 未匹配) and 未参保 (registry people an insurance file lacks): SQL, every row;
@@ -26,7 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 import pyarrow as pa
 
 from bangfu.compare import sources
-from bangfu.compare.rules import (
+from bangfu.compare.sources import PENSION_KINDS
+from bangfu.compare.verdicts import (
     ACTIVE_INSURANCE,
     EMPLOYER_INSURANCE,
     LABELS,
@@ -35,12 +37,11 @@ from bangfu.compare.rules import (
     UNINSURED,
     Draft,
     Linked,
-    Rules,
+    Verdicts,
 )
-from bangfu.compare.sources import PENSION_KINDS
 
 # The registry of the run's area as the run reads it, in one scan: (DuckDB column, type, Person lookup).
-# The first seven are what the linkage reads (docs/linkage.md); the rest what the rules read.
+# The first seven are what the linkage reads (docs/linkage.md); the rest what the verdicts read.
 REGISTRY_COLUMNS = (
     ("person_id", "BIGINT", "id"),
     ("id_number", "VARCHAR", "id_number"),
@@ -61,8 +62,8 @@ REGISTRY_COLUMNS = (
     ("is_tekun", "BOOLEAN", "household__is_tekun"),
 )
 LINKAGE_COLUMNS = [c[0] for c in REGISTRY_COLUMNS[:7]]
-# What the rules read about a registry person (and their household): the keys of a person's dict, in
-# REGISTRY_COLUMNS order (the columns under the rules' names).
+# What the verdicts read about a registry person (and their household): the keys of a person's dict, in
+# REGISTRY_COLUMNS order (the columns under the verdicts' names).
 PERSON_VALUES = tuple({"person_id": "id", "area_code": "area_id"}.get(c[0], c[0]) for c in REGISTRY_COLUMNS)
 COLUMN_TYPES = {name: kind for name, kind, _ in REGISTRY_COLUMNS}
 
@@ -80,7 +81,7 @@ FINDING_COLUMNS = (
     "proposal", "summary",
 )  # fmt: skip
 # The person change of a source type and the registry values it compares and proposes
-# (Rules._person_change).
+# (Verdicts._person_change).
 CHANGED = {source: (change, SHOWN[change]) for source, change in PERSON_CHANGE_OF.items()}
 PYTHON_CHUNK = 20_000  # linked rows judged in Python at once
 
@@ -116,14 +117,14 @@ def _extracted(source_type: str, alias: str) -> str:
 
 
 def _shown(expression: str, kind: str) -> str:
-    """rules.shown() in SQL: '' for NULL and '', 是/否, ISO dates, numbers as text."""
+    """verdicts.shown() in SQL: '' for NULL and '', 是/否, ISO dates, numbers as text."""
     if kind == "BOOLEAN":
         return f"CASE WHEN {expression} THEN '是' WHEN NOT {expression} THEN '否' ELSE '' END"
     return f"coalesce(CAST({expression} AS VARCHAR), '')"
 
 
 def _registry_json(fields: Iterable[str], alias: str = "r") -> str:
-    """Rules.registry_values() in SQL, as JSON text: only the values the finding compares (who the person
+    """Verdicts.registry_values() in SQL, as JSON text: only the values the finding compares (who the person
     is comes from the person when shown)."""
     parts = [f"{_text(LABELS[f])}, {_shown(f'{alias}.{f}', COLUMN_TYPES[f])}" for f in fields]
     if not parts:
@@ -144,7 +145,7 @@ def judge(
 ) -> int:
     """Fill `findings`, `fill_people` and `row_diffs`; return how many rows matched exactly by ID (no
     finding of their own). `employments(person ids)` gives existing employment records' keys
-    (Rules.employments)."""
+    (Verdicts.employments)."""
     con.execute(FINDINGS_TABLE)
     con.execute(f"DROP TABLE IF EXISTS {FILL_PEOPLE_TABLE}")
     con.execute(FILL_PEOPLE)
@@ -165,13 +166,13 @@ def judge(
         f"CREATE OR REPLACE TABLE py_people AS SELECT person_id FROM ({python_people}) "
         "WHERE person_id IS NOT NULL"
     )
-    rules = Rules(source_type, area_id, today, {}, {})
+    verdicts = Verdicts(source_type, area_id, today, {}, {})
     if columnar:
         _match_findings(con, area_id)
         if source_type in CHANGED:
             _columnar_conflicts(con, source_type)
-    _python_findings(con, rules, columnar, employments, progress, clock)
-    _missing(con, source_type, rules, today, columnar)
+    _python_findings(con, verdicts, columnar, employments, progress, clock)
+    _missing(con, source_type, verdicts, today, columnar)
     # Each table dropped once nothing reads it, the input's source_extra too: memory for what follows
     # (beyond its limit DuckDB spills to disk: at 5 million rows it wrote a gigabyte while judging).
     for table in ("lk", "py_people", "source_extra"):
@@ -182,7 +183,7 @@ def judge(
     return exact[0]
 
 
-# -- which people the rules judge in Python -----------------------------------------------------------
+# -- which people the verdicts judge in Python -----------------------------------------------------------
 
 
 def _python_people(source_type: str) -> str:
@@ -199,7 +200,7 @@ def _python_people(source_type: str) -> str:
 
 
 def _match_findings(con, area_id: str) -> None:
-    """Rules.match_finding for rows linked fuzzily or to nobody; rows linked exactly get none."""
+    """Verdicts.match_finding for rows linked fuzzily or to nobody; rows linked exactly get none."""
     con.execute(
         f"""INSERT INTO findings
         SELECT 'unmatched', '', 'info', {_text(area_id)}, NULL, row_no, left(row_name, 50), 'none', NULL,
@@ -223,7 +224,7 @@ def _match_findings(con, area_id: str) -> None:
 
 def _decisions(source_type: str) -> str:
     """Per person judged here: the rows a finding covers (`covers`, by row number), how the first of them
-    was linked and the lowest probability among them (`method`, `probability`: Rules._conflict's), whether
+    was linked and the lowest probability among them (`method`, `probability`: Verdicts._conflict's), whether
     the rows contradict each other (`what` names the value) and the values they want (`w_<field>`), with
     the summary's opening (`said`)."""
     mine = (
@@ -296,7 +297,7 @@ def _decisions(source_type: str) -> str:
 
 
 def _columnar_conflicts(con, source_type: str) -> None:
-    """Rules._person_change and Rules._contradiction, for the people _decisions judges."""
+    """Verdicts._person_change and Verdicts._contradiction, for the people _decisions judges."""
     change, fields = CHANGED[source_type]
     con.execute(f"CREATE OR REPLACE TABLE decisions AS {_decisions(source_type)}")
     differs = {f: f"(r.{f} IS DISTINCT FROM d.w_{f})" for f in fields}
@@ -352,7 +353,7 @@ def _columnar_conflicts(con, source_type: str) -> None:
 
 def _linked_rows(con, source_type: str, only_python: bool) -> Iterator[tuple[Linked, dict | None]]:
     """Linked rows ordered by person, so that each person's rows are judged together; each with the
-    registry values of its person (as the rules name them), or None for rows linked to nobody."""
+    registry values of its person (as the verdicts name them), or None for rows linked to nobody."""
     values, keys = [c[0] for c in REGISTRY_COLUMNS], PERSON_VALUES
     extra = [name for name, _ in sources.TYPES[source_type].extra_values]
     first = 6 + len(extra)  # the registry's values follow the row's
@@ -393,21 +394,22 @@ def _chunks_by_person(rows: Iterator[tuple[Linked, dict | None]], size: int) -> 
         yield chunk
 
 
-def _python_findings(con, rules: Rules, columnar: bool, employments, progress, clock) -> None:
-    """The per-person rules for the people of `py_people` (and, without `columnar`, match findings)."""
+def _python_findings(con, verdicts: Verdicts, columnar: bool, employments, progress, clock) -> None:
+    """The per-person verdicts for the people of `py_people` (and, without `columnar`, match findings)."""
     total = con.execute("SELECT count(*) FROM lk").fetchall()[0][0] or 1
     done = 0
-    for items in _chunks_by_person(_linked_rows(con, rules.source_type, only_python=columnar), PYTHON_CHUNK):
+    linked = _linked_rows(con, verdicts.source_type, only_python=columnar)
+    for items in _chunks_by_person(linked, PYTHON_CHUNK):
         chunk = [row for row, _ in items]
-        rules.people = {values["id"]: values for _, values in items if values is not None}
-        if rules.source_type in (sources.EMPLOYMENT, sources.SOCIAL):
+        verdicts.people = {values["id"]: values for _, values in items if values is not None}
+        if verdicts.source_type in (sources.EMPLOYMENT, sources.SOCIAL):
             if clock is None:
-                rules.employments = employments(rules.people)
+                verdicts.employments = employments(verdicts.people)
             else:
                 with clock("registry_values"):
-                    rules.employments = employments(rules.people)
-        drafts = [] if columnar else [d for d in map(rules.match_finding, chunk) if d.kind != "exact"]
-        _add(con, drafts + rules.conflicts(chunk))
+                    verdicts.employments = employments(verdicts.people)
+        drafts = [] if columnar else [d for d in map(verdicts.match_finding, chunk) if d.kind != "exact"]
+        _add(con, drafts + verdicts.conflicts(chunk))
         done += len(chunk)
         if progress:
             progress(done, total)
@@ -452,7 +454,7 @@ _TYPED = {
 STUDENTS = ("小学", "七年级", "八年级", "九年级", "高中", "中职", "高职", "大专", "本科及以上")
 
 
-def _missing(con, source_type: str, rules: Rules, today: dt.date, columnar: bool) -> None:
+def _missing(con, source_type: str, verdicts: Verdicts, today: dt.date, columnar: bool) -> None:
     """Registry people an insurance file should hold but lacks (未参保): alive people of the run's area
     that no row of the file links to."""
     conditions = ["NOT r.is_deceased", "NOT EXISTS (SELECT 1 FROM links l WHERE l.person_id = r.person_id)"]
@@ -487,7 +489,7 @@ def _missing(con, source_type: str, rules: Rules, today: dt.date, columnar: bool
         )
         while batch := cursor.fetchmany(5000):
             people = (dict(zip(keys, row, strict=True)) for row in batch)
-            _add(con, rules.missing(people, set(), change, proposal, what))
+            _add(con, verdicts.missing(people, set(), change, proposal, what))
         return
     differs = {f: f"(r.{f} IS DISTINCT FROM {_sql_value(v)})" for f, v in proposal.items()}
     parts = [
@@ -517,7 +519,7 @@ def _sql_value(value) -> str:
 
 
 def _row_diffs(con) -> None:
-    """Per source row, as the rules' drafts said it: its conflicts' summaries (the fills' people's
+    """Per source row, as the verdicts' drafts said it: its conflicts' summaries (the fills' people's
     included, in the order they were made), else why it matched nobody or only fuzzily."""
     con.execute(
         f"""CREATE OR REPLACE TABLE row_diffs AS
@@ -559,7 +561,7 @@ def group_fills(con) -> None:
     (FILL_PEOPLE: proposal is the values proposed, as JSON text; summary what results.csv says of the
     row), and add one open `fill` finding per village, change and proposal in their place: its proposal
     is theirs, its summary counts them (Finding.difference adds the advice). The SQL judging puts most
-    fills into `fill_people` itself (_columnar_conflicts); this moves those the rules made in Python."""
+    fills into `fill_people` itself (_columnar_conflicts); this moves those the verdicts made in Python."""
     empty = " OR ".join(
         f"(change = {_text(change)} AND "
         + " AND ".join(

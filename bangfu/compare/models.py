@@ -6,8 +6,8 @@ from django.db import models
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
-from bangfu.compare.rules import ADVICE, PERSON_CHANGES, advice
 from bangfu.compare.sources import TYPE_NAMES
+from bangfu.compare.verdicts import ADVICE, PERSON_CHANGES, advice
 from bangfu.registry.models import Person
 
 SOURCE_TYPE_CHOICES = list(TYPE_NAMES.items())
@@ -169,7 +169,7 @@ class Finding(models.Model):
     registry = models.JSONField("名册记录", default=dict, blank=True)
     proposal = models.JSONField("建议变更", default=dict, blank=True)
     # What differs, as a person reads it: show `difference`. A change to the person's own values (a
-    # conflict of rules.PERSON_CHANGES) stores only what the source said ("来源：…"); its advice
+    # conflict of verdicts.PERSON_CHANGES) stores only what the source said ("来源：…"); its advice
     # is derived from registry and proposal, which hold it already (a province's first 社保 run wrote
     # 0.4 GB of it). Findings written before kept the advice here.
     summary = models.CharField("差异", max_length=500, blank=True)
@@ -194,7 +194,7 @@ class Finding(models.Model):
     class Meta:
         verbose_name = "比对结果"
         verbose_name_plural = "比对结果"
-        # Newest run first; within a run by kind and status, then as written: by village (actions.
+        # Newest run first; within a run by kind and status, then as written: by village (run.
         # WRITE_ORDER). The first index serves that order as it is, so a province's list of millions
         # opens at once (it sorted every finding before: 21 s at 4.4 million); the second serves people
         # of a small area, whose findings are few.
@@ -236,7 +236,7 @@ class Finding(models.Model):
     @property
     def difference(self) -> str:
         """What differs and what is proposed, in full: the stored summary, with the advice of a change to
-        the person derived again from the finding's registry values and proposal (rules.advice). Findings
+        the person derived again from the finding's registry values and proposal (verdicts.advice). Findings
         written before kept the advice in their summary, and show it as it is. A fill's advice is what it
         proposes for each of its people, whose registry holds none of the values."""
         derived = self.kind == Kind.FILL or (self.kind == Kind.CONFLICT and self.change in PERSON_CHANGES)
@@ -247,7 +247,7 @@ class Finding(models.Model):
     @property
     def advice(self) -> str:
         """The change to the person's own values it proposes, field by field against its registry values
-        (rules.advice): for a fill, what each of its people gets, as results.csv advises for their rows."""
+        (verdicts.advice): for a fill, what each of its people gets, as results.csv advises for their rows."""
         return advice(self.change, self.registry, self.proposal.get("person") or {})
 
     @property
@@ -339,24 +339,9 @@ class BulkDecision(BackgroundWork):
     def percent(self) -> int:
         return 100 if self.finished else min(99, (self.done + self.failed) * 100 // max(self.total, 1))
 
-    @property
-    def filters_shown(self) -> str:
-        """The filters as the findings page names them (比对批次 12，类型 冲突, …)."""
-        from bangfu.compare.filters import FindingFilter
-
-        form = FindingFilter(self.filters).form
-        parts = []
-        for name, field in form.fields.items():
-            value = self.filters.get(name)
-            if value in (None, ""):
-                continue
-            choices = dict(getattr(field, "choices", ()) or ())
-            parts.append(f"{field.label} {choices.get(value, value)}")
-        return "，".join(parts) or "全部"
-
 
 def identity(person: Person) -> dict:
-    """Who a registry person is, as a finding shows it (rules.IDENTITY, in the rules' form of values)."""
+    """Who a registry person is, as a finding shows it (in the verdicts' form of values, verdicts.shown)."""
     return {
         "姓名": person.name,
         "证件号码": person.id_number,

@@ -3,8 +3,9 @@
 from django.tasks import task
 from django.utils import timezone
 
-from bangfu.compare.actions import run_bulk_decision, run_comparison
+from bangfu.compare.actions import run_bulk_decision
 from bangfu.compare.models import BulkDecision, ComparisonRun, RunStatus
+from bangfu.compare.run import run_comparison
 
 
 @task

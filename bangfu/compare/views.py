@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.compare import actions
-from bangfu.compare.filters import FindingFilter
+from bangfu.compare.filters import FindingFilter, filters_shown
 from bangfu.compare.forms import FlagForm, RunForm
 from bangfu.compare.models import (
     BulkDecision,
@@ -32,6 +32,7 @@ from bangfu.compare.models import (
     Unreachable,
 )
 from bangfu.compare.rowsfile import covered_rows
+from bangfu.compare.run import run_comparison, run_counts
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
 from bangfu.core.idnumber import IdNumberError, mask_id, mask_phone, parse_id_number
@@ -113,7 +114,7 @@ def run_new(request):
             run_comparison_task.enqueue(run.pk)
         else:
             try:
-                actions.run_comparison(run)
+                run_comparison(run)
             except DatabaseError:  # the run is marked failed with the reason; the page shows it
                 logger.exception("comparison %s failed", run.pk)
         return redirect("compare:run_detail", pk=run.pk)
@@ -131,7 +132,7 @@ def run_detail(request, pk: int):
     run = _scoped_run(request, pk)
     context = {"run": run, "nav": "compare", "tab": "runs", "kinds": Kind, "changes": ChangeKind}
     if run.finished:
-        counts = actions.run_counts(run) if run.status == "done" else {"kind": {}, "change": {}}
+        counts = run_counts(run) if run.status == "done" else {"kind": {}, "change": {}}
         context["kind_rows"] = [(k, counts["kind"].get(k.value, 0)) for k in Kind]
         context["change_rows"] = [(c, counts["change"].get(c.value, 0)) for c in ChangeKind]
         context["fill_people"] = sum(counts.get("fill_people", {}).values())
@@ -244,7 +245,12 @@ def bulk_detail(request, pk: int):
     """A bulk decision's progress (htmx polls it while it runs) and outcome."""
     bulks = BulkDecision.objects.for_user(request.user).select_related("user", "area")
     bulk = get_object_or_404(bulks, pk=pk)
-    context = {"bulk": bulk, "nav": "compare", "tab": "findings"}
+    context = {
+        "bulk": bulk,
+        "filters_shown": filters_shown(bulk.filters),
+        "nav": "compare",
+        "tab": "findings",
+    }
     if request.headers.get("HX-Request"):
         return render(request, "compare/_bulk_progress.html", context)
     return render(request, "compare/bulk_detail.html", context)
@@ -358,7 +364,7 @@ def finding_people(request, pk: int):
 
 
 def _proposal_lines(proposal: dict, *, hide_health: bool = False) -> list[str]:
-    from bangfu.compare.rules import LABELS, shown
+    from bangfu.compare.verdicts import LABELS, shown
 
     lines = []
     for name, value in (proposal.get("person") or {}).items():

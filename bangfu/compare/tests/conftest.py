@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 import xlsxwriter
 
-from bangfu.compare.actions import create_run, run_comparison
+from bangfu.compare.actions import create_run
+from bangfu.compare.run import run_comparison
 from bangfu.registry.actions import save_person
 from bangfu.registry.importer import area_lookup
 from bangfu.registry.models import Person

@@ -41,8 +41,9 @@ def objects(users, base):
     """A death run of county A (one bad row, so it has an error report) proposing 龙春生's death, a 社保
     run filling his pension status (a fill finding of his village), a bulk rejection of county A's
     findings queued, and a 联系不上 flag on him."""
-    from bangfu.compare.actions import create_run, flag_unreachable, queue_bulk_decision, run_comparison
+    from bangfu.compare.actions import create_run, flag_unreachable, queue_bulk_decision
     from bangfu.compare.models import Finding
+    from bangfu.compare.run import run_comparison
     from bangfu.compare.tests.conftest import write_source
 
     with tempfile.TemporaryDirectory() as tmp:

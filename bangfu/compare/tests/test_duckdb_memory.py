@@ -1,7 +1,7 @@
 """A run's DuckDB keeps to its memory limit (BANGFU_COMPARE_MEMORY, default 6GB) and spills what does not
 fit to the run's work folder, instead of taking most of the machine (docs/operations.md)."""
 
-from bangfu.compare.actions import duckdb_connection
+from bangfu.compare.run import duckdb_connection
 
 
 def _settings(con) -> tuple[str, str, str]:

@@ -1,4 +1,4 @@
-"""The registry as a run reads it (actions._extract_registry): every value of every person of the area, as
+"""The registry as a run reads it (run._extract_registry): every value of every person of the area, as
 the database holds it — NULL and empty text kept apart, dates, booleans, numbers — through COPY on
 PostgreSQL and one JSON array per person on SQLite."""
 
@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from bangfu.compare import actions, sources
+from bangfu.compare import run, sources
 from bangfu.compare.judging import REGISTRY_COLUMNS
 from bangfu.registry.models import Household, Person
 
@@ -25,7 +25,7 @@ def test_every_value_of_every_person_of_the_area(users, people, tmp_path):
     Household.objects.filter(pk=people["wu"].household_id).update(is_dibao=True, is_tekun=False)
     area = users["county_a"].area
     con = duckdb.connect()
-    actions._extract_registry(con, area, sources.CIVIL, tmp_path)
+    run._extract_registry(con, area, sources.CIVIL, tmp_path)
 
     lookups = [lookup for _, _, lookup in REGISTRY_COLUMNS]
     expected = sorted(Person.objects.for_area(area).values_list(*lookups))
@@ -42,5 +42,5 @@ def test_every_value_of_every_person_of_the_area(users, people, tmp_path):
 
 def test_household_values_only_for_the_files_that_read_them(users, people, tmp_path):
     con = duckdb.connect()
-    actions._extract_registry(con, users["county_a"].area, sources.SOCIAL, tmp_path)
+    run._extract_registry(con, users["county_a"].area, sources.SOCIAL, tmp_path)
     assert con.execute("SELECT count(*), count(is_dibao) FROM registry_full").fetchall() == [(4, 0)]

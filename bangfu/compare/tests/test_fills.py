@@ -286,8 +286,9 @@ def test_a_run_failing_while_writing_people_leaves_no_finding(users, people, tmp
         {"姓名": "陌生人", "证件号码": "", "险种": PENSION},
     ]
     from bangfu.compare import judging
+    from bangfu.compare import run as running
 
-    monkeypatch.setattr(actions, "WRITE_PIECE", 1)  # PostgreSQL: several connections, a piece each
+    monkeypatch.setattr(running, "WRITE_PIECE", 1)  # PostgreSQL: several connections, a piece each
     group_fills = judging.group_fills
 
     def broken(con):  # people the database refuses (源行号 ≥ 0), written after the fills and findings

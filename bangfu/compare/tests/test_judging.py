@@ -1,5 +1,5 @@
 """Column-wise judging (judging.py, SQL for most rows) gives the same findings and the same results.csv
-差异 as the per-person rules alone (rules.py, `columnar=False`), on random linked rows of every source
+差异 as the per-person verdicts alone (verdicts.py, `columnar=False`), on random linked rows of every source
 type: people with one or many rows, rows that agree or contradict, registry values that already agree,
 rows linked fuzzily or to nobody, households with several members."""
 
@@ -166,14 +166,14 @@ def _judged(source_type, people, rows, columnar):
         ).fetchall()
     )  # fmt: skip
     diffs = dict(con.execute("SELECT row_no, diff FROM row_diffs").fetchall())
-    # The people of fills: the SQL judging puts most there itself, group_fills those the rules made.
+    # The people of fills: the SQL judging puts most there itself, group_fills those the verdicts made.
     fills = sorted(con.execute("SELECT * EXCLUDE (seq) FROM fill_people").fetchall())  # summary: in diffs
     return exact, findings + fills, diffs
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(linked_files())
-def test_columnar_judging_agrees_with_the_rules(case):
+def test_columnar_judging_agrees_with_the_verdicts(case):
     source_type, people, rows = case
     exact, findings, diffs = _judged(source_type, people, rows, columnar=True)
     expected_exact, expected, expected_diffs = _judged(source_type, people, rows, columnar=False)
@@ -205,7 +205,7 @@ def test_exact_rows_get_no_finding_but_their_conflicts_do():
 def test_findings_written_in_pieces_all_arrive(users, people, tmp_path, monkeypatch):
     """Many pieces: on PostgreSQL several connections COPY them at once (outside a transaction, as a run
     is); every finding arrives once, with the same values as one piece would give."""
-    from bangfu.compare import actions
+    from bangfu.compare import run as running
     from bangfu.compare.models import Finding, RunStatus
     from bangfu.compare.tests.conftest import LONG, MA, SHI, WU, compare, write_source
 
@@ -216,7 +216,7 @@ def test_findings_written_in_pieces_all_arrive(users, people, tmp_path, monkeypa
     rows += [{"姓名": f"查无此人{i}", "证件号码": "", "死亡日期": "2025-01-01"} for i in range(5)]
     path = write_source(tmp_path / "死亡.xlsx", rows)
     whole = compare(users["county_a"], "death", path)
-    monkeypatch.setattr(actions, "WRITE_PIECE", 2)
+    monkeypatch.setattr(running, "WRITE_PIECE", 2)
     pieces = compare(users["county_a"], "death", path)
     assert whole.status == pieces.status == RunStatus.DONE
     fields = ("kind", "change", "status", "row_no", "name", "summary", "source", "registry", "proposal")

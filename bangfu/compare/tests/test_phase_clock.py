@@ -2,7 +2,7 @@
 
 import os
 
-from bangfu.compare.actions import PhaseClock
+from bangfu.compare.run import PhaseClock
 
 
 def test_a_phase_records_its_kernel_seconds_within_its_cpu(tmp_path):

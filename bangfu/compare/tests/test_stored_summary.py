@@ -6,8 +6,8 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from bangfu.compare.models import ChangeKind, Finding, Kind
-from bangfu.compare.rules import ADVICE
 from bangfu.compare.tests.conftest import LONG, MA, SHI, compare, lines, write_source
+from bangfu.compare.verdicts import ADVICE
 from bangfu.registry.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_findings_that_kept_their_advice_show_it_as_kept(users, people, held, tm
 
 
 def test_other_changes_store_their_whole_summary(users, people, tmp_path):
-    """An employment change (新增就业记录, 务工状态) is not one rules.advice writes out: kept whole."""
+    """An employment change (新增就业记录, 务工状态) is not one verdicts.advice writes out: kept whole."""
     row = {
         "姓名": "麻老三",
         "证件号码": MA,

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from bangfu.areas.models import Area, normalize_code
-from bangfu.compare.actions import create_run, run_comparison
+from bangfu.compare.actions import create_run
 from bangfu.compare.models import AUTO_APPLICABLE, RunStatus
+from bangfu.compare.run import run_comparison
 from bangfu.compare.sources import TYPE_NAMES
 from bangfu.core.files import copy_out
 

@@ -1,6 +1,8 @@
-"""What a linked source file means for the registry: per person, the rows that link to them, compared with
-what the registry holds, give conflicts with a proposed change; a person two rows contradict about is a
-conflict of its own. Plain Python: rows and registry values in, finding drafts out."""
+"""Verdicts: what a linked source file means for the registry. Per person, the rows that link to them,
+compared with what the registry holds, give conflicts with a proposed change; a person two rows contradict
+about is a conflict of its own. Plain Python: rows and registry values in, finding drafts out. The kinds
+of finding, their labels and advice live here too; judging.py runs these verdicts (most of them restated
+as DuckDB SQL) over a whole run. Named apart from the policy rules (core/rules.py, the rules/ pages)."""
 
 from __future__ import annotations
 
@@ -87,7 +89,7 @@ class Draft:
 
 
 # Between what the source said and the advice, in a change to the person's own values: the changes
-# Rules._person_change makes, whose advice `advice` writes out.
+# Verdicts._person_change makes, whose advice `advice` writes out.
 ADVICE = "。建议："
 # The change to the person's own values each source type makes (a 社保 file's 养老保险 part).
 PERSON_CHANGE_OF = {
@@ -126,9 +128,10 @@ def employment_key(employer_name: str, credit_code: str, started_on: str) -> tup
     return (credit_code or employer_name, started_on)
 
 
-class Rules:
-    """Draft findings for one run. `people` maps person id to the registry values the rules read (see
-    actions.PERSON_VALUES); `employments` is {person id: {employment_key, …}} of existing records."""
+class Verdicts:
+    """The per-person verdicts of one run: draft findings. `people` maps person id to the registry values
+    the verdicts read (see judging.PERSON_VALUES); `employments` is {person id: {employment_key, …}} of
+    existing records."""
 
     def __init__(self, source_type: str, area_id: str, today: dt.date, people: dict, employments: dict):
         self.source_type = source_type
