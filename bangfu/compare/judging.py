@@ -13,9 +13,10 @@ on random data, against the per-person verdicts alone (`columnar=False`).
 What goes where (docs/linkage.md, "Judging"):
 - match findings (模糊匹配, 未匹配) and 未参保 (registry people an insurance file lacks): SQL, every row;
 - rows matched exactly by ID: no finding of their own (counted; results.csv lists them);
-- conflicts of 死亡, 残疾人, 医保参保 files and the 养老保险 part of 社保 files: SQL, every person;
-- the rest in Python, per person: 就业 and 低保特困 files (existing employment records, a household's
-  members judged together), and the people of a 社保 file with a row an employer pays (a job to propose).
+- conflicts of 死亡, 残疾人, 医保参保, 就业 and 低保特困 files and the 养老保险 part of 社保 files: SQL, every
+  person (就业: existing employment records read once for all; 低保特困: a household's kind judged by one
+  member);
+- the rest in Python, per person: the people of a 社保 file with a row an employer pays (a job to propose).
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ EXTRACTED = {
     sources.MEDICAL: ("参保年度", "参保状态"),
     sources.DEATH: ("死亡日期",),
     sources.DISABILITY: ("残疾类别", "残疾等级"),
+    sources.EMPLOYMENT: ("单位名称", "统一社会信用代码", "工作地区划代码", "入职日期", "离职日期", "月工资"),
+    sources.CIVIL: ("救助类型", "开始日期", "终止日期"),
 }
 
 
@@ -171,6 +174,10 @@ def judge(
         _match_findings(con, area_id)
         if source_type in CHANGED:
             _columnar_conflicts(con, source_type)
+        elif source_type == sources.EMPLOYMENT:
+            _columnar_employment(con, today, employments, clock)
+        elif source_type == sources.CIVIL:
+            _columnar_assistance(con, today)
     _python_findings(con, verdicts, columnar, employments, progress, clock)
     _missing(con, source_type, verdicts, today, columnar)
     # Each table dropped once nothing reads it, the input's source_extra too: memory for what follows
@@ -187,8 +194,6 @@ def judge(
 
 
 def _python_people(source_type: str) -> str:
-    if source_type not in CHANGED:  # 就业, 低保特困: every person
-        return "SELECT DISTINCT person_id FROM lk"
     if source_type == sources.SOCIAL:  # people with a row an employer pays: a job to propose
         return f"""SELECT DISTINCT person_id FROM lk
             WHERE {_extra("险种")} IN ({_quoted(EMPLOYER_INSURANCE)}) AND {_extra("参保状态")} = '参保缴费'
@@ -346,6 +351,170 @@ def _columnar_conflicts(con, source_type: str) -> None:
         WHERE (d.what IS NOT NULL OR {" OR ".join(differs.values())}) AND NOT {direct}"""
     )
     con.execute("DROP TABLE decisions")
+
+
+def _employment_keys_table(con, employments, clock) -> None:
+    """`employment_keys` (person_id, key, started): the existing employment records (Verdicts.employments) of
+    the people whose row may propose one (a single current employer), one call for all of them."""
+    ids = [row[0] for row in con.execute("SELECT person_id FROM jobs WHERE NOT torn").fetchall()]
+    if clock is None:
+        found = employments(ids)
+    else:
+        with clock("registry_values"):
+            found = employments(ids)
+    keys = [(person, key, started) for person, pairs in found.items() for key, started in pairs]
+    kinds = (pa.int64(), pa.string(), pa.string())
+    table = pa.table(
+        [pa.array([k[i] for k in keys], kind) for i, kind in enumerate(kinds)],
+        names=["person_id", "key", "started"],
+    )
+    con.register("employment_keys_arrow", table)
+    con.execute("CREATE OR REPLACE TABLE employment_keys AS SELECT * FROM employment_keys_arrow")
+    con.unregister("employment_keys_arrow")
+
+
+def _columnar_employment(con, today: dt.date, employments, clock) -> None:
+    """Verdicts._employment for every person, in SQL: of a person's current jobs (no 离职日期, or one after
+    today), several employers are a contradiction; else the latest started job is proposed (a new
+    employment record unless one with its employer and start exists, and the 务工状态 its place gives)."""
+    current = f"coalesce({_extra('离职日期')}, '') = '' OR {_extra('离职日期')} > {_text(today.isoformat())}"
+    employer = f"coalesce(nullif({_extra('统一社会信用代码')}, ''), {_extra('单位名称')})"
+    con.execute(
+        f"""CREATE OR REPLACE TABLE jobs AS
+        SELECT person_id, min({employer}) <> max({employer}) AS torn,
+            arg_max(row_no, ({_extra("入职日期")}, row_no)) AS row_no
+        FROM lk WHERE person_id IS NOT NULL AND ({current}) GROUP BY person_id"""
+    )
+    _employment_keys_table(con, employments, clock)
+    code = f"coalesce({_extra('统一社会信用代码')}, '')"
+    work = f"""CASE WHEN coalesce({_extra("工作地区划代码")}, '') <> '' THEN {_extra("工作地区划代码")}
+        WHEN length({code}) = 18 THEN rpad(substr({code}, 3, 6), 12, '0') END"""
+    con.execute(
+        f"""CREATE OR REPLACE TABLE job_proposals AS
+        WITH j AS (
+            SELECT j.person_id, l.row_no, l.method, coalesce(l.probability, 0) AS probability,
+                {_extra("单位名称")} AS employer, {code} AS code, {_extra("工作地区划代码")} AS work_area,
+                {_extra("入职日期")} AS started, {_extra("离职日期")} AS ended, {_extra("月工资")} AS wage,
+                {work} AS place_code, r.area_code, r.name, coalesce(r.employment_status, '') AS status,
+                {_registry_json(SHOWN["employment"])} AS registry,
+                NOT EXISTS (SELECT 1 FROM employment_keys k WHERE k.person_id = j.person_id
+                    AND k.key = {employer} AND k.started = {_extra("入职日期")}) AS new_job
+            FROM jobs j JOIN lk l USING (row_no) JOIN registry_full r ON r.person_id = j.person_id
+            WHERE NOT j.torn
+        ), p AS (
+            SELECT *, CASE WHEN place_code IS NULL THEN NULL
+                           WHEN substr(place_code, 1, 6) = substr(area_code, 1, 6) THEN '县内务工'
+                           WHEN substr(place_code, 1, 2) = substr(area_code, 1, 2) THEN '省内县外务工'
+                           ELSE '省外务工' END AS place
+            FROM j
+        )
+        SELECT *, place IS NOT NULL AND status <> place AS set_place FROM p"""
+    )
+    job = (
+        "json_object('employer_name', employer, 'credit_code', code, 'work_area', work_area, "
+        "'started_on', started, 'ended_on', ended, 'monthly_wage', wage, 'place', "
+        "CASE place WHEN '县内务工' THEN '县内' WHEN '省内县外务工' THEN '省内县外' "
+        "WHEN '省外务工' THEN '省外' ELSE '' END)"
+    )
+    proposal = f"""'{{' || concat_ws(', ',
+        CASE WHEN new_job THEN '"employment": ' || CAST({job} AS VARCHAR) END,
+        CASE WHEN set_place THEN '"person": {{"employment_status": ' || to_json(place) || '}}' END) || '}}'"""
+    status = "coalesce(nullif(status, ''), '（空）')"
+    parts = f"""concat_ws('；', CASE WHEN new_job THEN '新增就业记录' END,
+        CASE WHEN set_place THEN '务工状态：' || {status} || ' → ' || place
+             WHEN place IS NULL AND status IN ('', '未务工')
+             THEN '务工地无法确定，请核实后修改务工状态' END)"""
+    con.execute(
+        f"""INSERT INTO findings
+        SELECT 'conflict', 'employment', 'open', area_code, person_id, row_no, left(name, 50), method,
+            probability, registry, {proposal},
+            left('来源：' || started || ' 入职「' || employer || '」；名册：' || {status}
+                 || '。建议：' || {parts}, 500),
+            [row_no], 0
+        FROM job_proposals WHERE new_job OR set_place"""
+    )
+    _contradictions(
+        con,
+        f"""SELECT l.person_id, l.row_no, l.method, coalesce(l.probability, 0) AS probability
+        FROM lk l SEMI JOIN jobs j ON j.person_id = l.person_id AND j.torn
+        WHERE {current}""",
+        "'在职单位（同时在多家单位在职）'",
+        (),
+    )
+    for table in ("jobs", "job_proposals", "employment_keys"):
+        con.execute(f"DROP TABLE {table}")
+
+
+def _contradictions(con, rows: str, what: str, fields: Iterable[str]) -> None:
+    """Verdicts._contradiction for each person of `rows` (person_id, row_no, method, probability): a finding
+    covering those rows, saying `what` (an SQL expression over them) is contradicted."""
+    con.execute(
+        f"""INSERT INTO findings
+        WITH x AS ({rows}),
+        g AS (SELECT person_id, {what} AS what, list(row_no ORDER BY row_no) AS covers,
+                     arg_min(method, row_no) AS method, min(probability) AS probability
+              FROM x GROUP BY ALL)
+        SELECT 'conflict', 'contradiction', 'info', r.area_code, g.person_id, g.covers[1], left(r.name, 50),
+            g.method, g.probability, {_registry_json(fields)}, '{{}}',
+            left(array_to_string([('第' || n || '行') FOR n IN g.covers], '、') || '对此人的' || g.what
+                 || '相互矛盾，请核实', 500),
+            g.covers, 0
+        FROM g JOIN registry_full r USING (person_id)"""
+    )
+
+
+def _columnar_assistance(con, today: dt.date) -> None:
+    """Verdicts._civil_affairs for every person, in SQL: per household and kind (低保, 特困), the person of
+    lowest id with rows of that kind judges it; rows that disagree on whether it is in force today are a
+    contradiction, else a household value that differs is proposed."""
+    day = _text(today.isoformat())
+    fields = SHOWN["assistance"]
+    con.execute(
+        f"""CREATE OR REPLACE TABLE assisted AS
+        WITH x AS (
+            SELECT l.person_id, l.row_no, l.method, coalesce(l.probability, 0) AS probability,
+                {_extra("救助类型")} AS kind,
+                (coalesce({_extra("开始日期")}, '') = '' OR {_extra("开始日期")} <= {day})
+                AND (coalesce({_extra("终止日期")}, '') = '' OR {_extra("终止日期")} > {day}) AS active
+            FROM lk l WHERE l.person_id IS NOT NULL AND {_extra("救助类型")} IN ('低保', '特困')
+        ), g AS (
+            SELECT x.person_id, x.kind, r.household_id, bool_or(active) <> bool_and(active) AS torn,
+                bool_and(active) AS now, max(row_no) AS last_row
+            FROM x JOIN registry_full r USING (person_id) GROUP BY x.person_id, x.kind, r.household_id
+            QUALIFY row_number() OVER (PARTITION BY r.household_id, x.kind ORDER BY x.person_id) = 1
+        )
+        SELECT x.*, g.torn, g.now, g.last_row FROM x JOIN g USING (person_id, kind)"""
+    )
+    _contradictions(
+        con,
+        "SELECT person_id, row_no, method, probability, kind FROM assisted WHERE torn",
+        "kind || '状态'",
+        fields,
+    )
+    field = "CASE g.kind WHEN '低保' THEN r.is_dibao ELSE r.is_tekun END"
+    label = f"CASE g.kind WHEN '低保' THEN {_text(LABELS['is_dibao'])} ELSE {_text(LABELS['is_tekun'])} END"
+    con.execute(
+        f"""INSERT INTO findings
+        WITH g AS (
+            SELECT person_id, kind, any_value(now) AS now, list(row_no ORDER BY row_no) AS covers,
+                arg_min(method, row_no) AS method, min(probability) AS probability,
+                any_value(last_row) AS last
+            FROM assisted WHERE NOT torn GROUP BY person_id, kind
+        )
+        SELECT 'conflict', 'assistance', 'open', r.area_code, g.person_id, g.covers[1], left(r.name, 50),
+            g.method, g.probability, {_registry_json(fields)},
+            '{{"household": {{"' || CASE g.kind WHEN '低保' THEN 'is_dibao' ELSE 'is_tekun' END || '": '
+                || CASE WHEN g.now THEN 'true' ELSE 'false' END || '}}}}',
+            left('来源：' || g.kind || CASE WHEN g.now THEN '享受中' ELSE '已终止' END || '（'
+                 || coalesce(nullif(e.{_extra("开始日期")}, ''), '？') || ' 至 '
+                 || coalesce(nullif(e.{_extra("终止日期")}, ''), '今') || '）。建议：户的' || {label} || '：'
+                 || coalesce(nullif({_shown(field, "BOOLEAN")}, ''), '（空）') || ' → '
+                 || CASE WHEN g.now THEN '是' ELSE '否' END, 500),
+            g.covers, 0
+        FROM g JOIN registry_full r USING (person_id) JOIN lk e ON e.row_no = g.last
+        WHERE ({field}) IS DISTINCT FROM g.now"""
+    )
+    con.execute("DROP TABLE assisted")
 
 
 # -- the rest in Python -------------------------------------------------------------------------------
