@@ -102,13 +102,17 @@ def plain(workdir: Path, source_type: str, threads: int) -> dict:
 
 
 def run_ours(workdir: Path, out: Path, source_type: str) -> dict:
-    """Child: the findings of earlier runs removed (not timed), then the command (compare_app's run)."""
+    """Child: the database migrated to the code's models and the findings of earlier runs removed (not
+    timed), then the command (compare_app's run)."""
     import resource
 
     from compare_app import _django, run_with_phases
 
     _django()
+    from django.core.management import call_command
     from django.db import connection
+
+    call_command("migrate", verbosity=0)
 
     from bangfu.compare.models import ComparisonRun, FillPerson, Finding
 
