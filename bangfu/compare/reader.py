@@ -49,6 +49,9 @@ class SourceFile:
     problems: list[RowProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     total_rows: int = 0
+    # Rows that repeat an earlier row cell for cell: {row number: the earlier row's}. Reported, not
+    # compared again: results.csv gives them the earlier row's link.
+    duplicates: dict[int, int] = field(default_factory=dict)
 
     @property
     def valid_rows(self) -> int:
@@ -145,6 +148,7 @@ def _read_rows(sheet, source_type: SourceType, today: dt.date, result: SourceFil
         key = hash(tuple(shown.items()))
         first = seen.setdefault(key, row.number)
         if first != row.number:
+            result.duplicates[row.number] = first
             result.problems.append(
                 RowProblem(row.number, row.raw, [CellError(None, "", f"与第{first}行完全相同（重复行）")])
             )
@@ -288,6 +292,7 @@ def read_csv_fast(
     maybe_reported = data.filter(pl.col("duplicate") | ~pl.col("ok"))["row_no"]
     raw = raw.filter(pl.col("row_no").is_in(maybe_reported.implode()))
     for number, first_row in data.filter(pl.col("duplicate")).select("row_no", "first_row").iter_rows():
+        result.duplicates[number] = first_row
         result.problems.append(
             RowProblem(number, [], [CellError(None, "", f"与第{first_row}行完全相同（重复行）")])
         )

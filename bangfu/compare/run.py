@@ -592,21 +592,22 @@ def _delete_written(run: ComparisonRun) -> None:
 
 def _results_csv(con, rejected: list[tuple], target: Path) -> None:
     """Written by DuckDB, as Python's csv module writes it (UTF-8 with BOM, CRLF, quotes only where
-    needed, nothing between the commas of an empty value), linked rows and rejected ones in row order."""
-    names = ("row_no", "name", "id_raw", "result", "matched", "probability", "diff")
-    table = pa.table(
-        [pa.array([r[i] for r in rejected], pa.int64() if i == 0 else pa.string()) for i in range(7)],
-        names=names,
-    )
+    needed, nothing between the commas of an empty value), linked rows and rejected ones in row order. A
+    row that repeats an earlier linked row cell for cell says so and carries that row's link: it is the
+    same person (plain linkage would link it again; it is not compared twice)."""
+    names = ("row_no", "name", "id_raw", "result", "matched", "probability", "diff", "same_as")
+    kinds = {0: pa.int64(), 7: pa.int64()}
+    columns = [pa.array([r[i] for r in rejected], kinds.get(i, pa.string())) for i in range(len(names))]
+    table = pa.table(columns, names=names)
     con.register("rejected_rows", table)
     # The header as csv.writer writes it, the byte-order mark ahead of its first name: DuckDB writes the
     # whole file where it is kept (a province's is a gigabyte; it was copied twice more).
     header = ['"\ufeff' + RESULT_COLUMNS[0] + '"'] + [f'"{title}"' for title in RESULT_COLUMNS[1:]]
-    values = ["row_no"] + [f"nullif({n}, '')" for n in names[1:]]  # nothing between the commas
+    values = ["row_no"] + [f"nullif({n}, '')" for n in names[1:7]]  # nothing between the commas
     try:
         con.execute(
             f"""COPY (
-            SELECT {", ".join(f"{v} AS {h}" for v, h in zip(values, header, strict=True))} FROM (
+            WITH linked AS (
                 SELECT l.row_no, s.name, s.id_number AS id_raw,
                     CASE WHEN r.id_number IS NULL OR l.method = 'none' THEN '{METHOD_NAMES["none"]}'
                          WHEN l.method = 'exact' THEN '{METHOD_NAMES["exact"]}'
@@ -618,7 +619,15 @@ def _results_csv(con, rejected: list[tuple], target: Path) -> None:
                 FROM links l JOIN source s USING (row_no)
                 LEFT JOIN registry_ids r ON r.person_id = l.person_id
                 LEFT JOIN row_diffs d USING (row_no)
-                UNION ALL SELECT * FROM rejected_rows
+            )
+            SELECT {", ".join(f"{v} AS {h}" for v, h in zip(values, header, strict=True))} FROM (
+                SELECT * FROM linked
+                UNION ALL
+                SELECT j.row_no, j.name, j.id_raw, coalesce(f.result, j.result), f.matched, f.probability,
+                    CASE WHEN f.row_no IS NULL THEN j.diff
+                         ELSE '与第' || f.row_no || '行完全相同（重复行），未重复比对，匹配结果同第'
+                              || f.row_no || '行' END
+                FROM rejected_rows j LEFT JOIN linked f ON f.row_no = j.same_as
             ) ORDER BY row_no
         ) TO '{target}' (HEADER true, NEW_LINE '\r\n')"""
         )
@@ -634,7 +643,8 @@ def _keep_report(run: ComparisonRun, folder: Path) -> None:
 
 
 def _rejected_lines(data: SourceFile) -> list[tuple]:
-    """Rejected rows still get their line in results.csv."""
+    """Rejected rows still get their line in results.csv; a row that repeats an earlier one (`same_as`,
+    else None) is given that row's link there."""
     return sorted(
         (
             p.row_number,
@@ -644,6 +654,7 @@ def _rejected_lines(data: SourceFile) -> list[tuple]:
             "",
             "",
             "该行有错误，未比对：" + p.reasons(),
+            data.duplicates.get(p.row_number),
         )
         for p in data.problems
     )

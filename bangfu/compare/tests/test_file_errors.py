@@ -68,6 +68,10 @@ def test_bad_rows_are_reported_and_the_rest_compared(users, people, tmp_path):
     results = lines(run)
     assert [r["源行号"] for r in results] == ["3", "4", "5", "6", "7", "8"]
     assert results[0]["匹配结果"] == "精确匹配" and results[0]["匹配证件号码"] == LONG
+    # The duplicate is the same person: it carries the first row's link, and says why it was not compared.
+    assert results[1]["匹配结果"] == "精确匹配" and results[1]["匹配证件号码"] == LONG
+    assert results[1]["匹配概率"] == results[0]["匹配概率"]
+    assert "与第3行完全相同（重复行）" in results[1]["差异"]
     assert results[2]["匹配结果"] == "未匹配" and "该行有错误" in results[2]["差异"]
     assert Finding.objects.filter(run=run, status=Status.OPEN).count() == 1
 
