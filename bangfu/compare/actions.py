@@ -32,6 +32,7 @@ from bangfu.compare.models import (
     Unreachable,
 )
 from bangfu.compare.verdicts import LABELS, SHOWN
+from bangfu.core.background import reap
 from bangfu.registry.actions import SOURCE_COMPARE, update_household_fields, update_person_fields
 from bangfu.registry.models import Person
 
@@ -89,6 +90,37 @@ def create_run(
         message=f"提交数据比对（{sources.TYPE_NAMES[source_type]}）：{run.original_name}；{settings_text}",
     )
     return run
+
+
+def reap_runs(queryset) -> int:
+    """Mark 中断 the runs of `queryset` left 处理中 by a process that is gone (core.background)."""
+    return reap(
+        queryset, running=RunStatus.RUNNING, stopped=RunStatus.STOPPED, message=ComparisonRun.stopped_message
+    )
+
+
+def reap_bulk_decisions(queryset) -> int:
+    """The same for bulk decisions: what was decided stays, submitting again takes what is still open."""
+    return reap(
+        queryset, running=RunStatus.RUNNING, stopped=RunStatus.STOPPED, message=BulkDecision.stopped_message
+    )
+
+
+def compare_again(actor, run: ComparisonRun) -> ComparisonRun:
+    """A new run of an interrupted or failed run's kept file, with its settings."""
+    reap_runs(ComparisonRun.objects.filter(pk=run.pk))
+    run.refresh_from_db()
+    if run.status not in (RunStatus.STOPPED, RunStatus.FAILED):
+        raise ValidationError("只有中断或失败的比对可以重新比对。")
+    return create_run(
+        area=run.area,
+        user=actor,
+        source_type=run.source_type,
+        path=Path(run.file.path),
+        name=run.original_name,
+        threshold=run.threshold,
+        auto_apply=run.auto_apply,
+    )
 
 
 # --------------------------------------------------------------------------------------------------

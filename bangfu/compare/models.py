@@ -8,6 +8,7 @@ from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
 from bangfu.compare.sources import TYPE_NAMES
 from bangfu.compare.verdicts import ADVICE, PERSON_CHANGES, advice
+from bangfu.core.background import STOPPED_LABEL, Runner
 from bangfu.registry.models import Person
 
 SOURCE_TYPE_CHOICES = list(TYPE_NAMES.items())
@@ -18,6 +19,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "处理中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+    STOPPED = "stopped", STOPPED_LABEL  # its process is gone (core.background)
 
 
 class Kind(models.TextChoices):
@@ -53,7 +55,7 @@ class Status(models.TextChoices):
     REJECTED = "rejected", "已驳回"
 
 
-class BackgroundWork(models.Model):
+class BackgroundWork(Runner):
     """What work done in the background keeps for its page (a comparison run, a bulk decision): where it
     stands, what it says, when it was asked for, started and finished."""
 
@@ -68,7 +70,7 @@ class BackgroundWork(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+        return self.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.STOPPED)
 
 
 class ComparisonRun(BackgroundWork):
@@ -108,6 +110,12 @@ class ComparisonRun(BackgroundWork):
 
     def __str__(self):
         return f"{self.get_source_type_display()}比对 {self.original_name}"
+
+    def stopped_message(self) -> str:
+        return (
+            "比对中断：处理进程已停止（被终止、崩溃或服务重启），本次比对结果不完整，请不要据此处理。"
+            "点“重新比对”用同一文件和设置再比对一次。"
+        )
 
     @property
     def auto_apply_labels(self) -> list[str]:
@@ -330,6 +338,12 @@ class BulkDecision(BackgroundWork):
 
     def __str__(self):
         return f"批量{self.verb} {self.total} 条比对结果"
+
+    def stopped_message(self) -> str:
+        return (
+            f"批量处理中断：处理进程已停止（被终止、崩溃或服务重启）。已处理 {self.done} 条，结果保持不变；"
+            "用同样的筛选条件重新提交“全部接受/全部驳回”，会继续处理剩余的待处理结果。"
+        )
 
     @property
     def verb(self) -> str:

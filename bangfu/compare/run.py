@@ -41,6 +41,7 @@ from bangfu.compare.models import (
 )
 from bangfu.compare.reader import EXTRA_PREFIX, SourceFile, read_source
 from bangfu.compare.verdicts import ADVICE, PERSON_CHANGES, employment_key
+from bangfu.core.background import runner_id
 from bangfu.core.bulk import refresh_statistics, select_by_keys
 from bangfu.core.extract import into_duckdb
 from bangfu.core.files import move_into
@@ -115,8 +116,10 @@ def run_comparison(run: ComparisonRun, *, today: dt.date | None = None) -> Compa
 
 def _run(run: ComparisonRun, today: dt.date) -> ComparisonRun:
     clock = run.timings = PhaseClock()
-    run.status, run.started_at = RunStatus.RUNNING, timezone.now()
-    ComparisonRun.objects.filter(pk=run.pk).update(status=run.status, started_at=run.started_at)
+    run.status, run.started_at, run.runner = RunStatus.RUNNING, timezone.now(), runner_id()
+    ComparisonRun.objects.filter(pk=run.pk).update(
+        status=run.status, started_at=run.started_at, runner=run.runner
+    )
     work = tempfile.TemporaryDirectory(prefix=f"bangfu-compare-{run.pk}-")
     con = duckdb_connection(Path(work.name))
     # Work beside the main line, on threads of its own, where the cores would otherwise wait: the
@@ -138,7 +141,8 @@ def _run(run: ComparisonRun, today: dt.date) -> ComparisonRun:
             _auto_apply(run)
         run._counts = None  # statuses changed: counted again from the database
     with clock("finish"):
-        run = _finish(run, RunStatus.DONE, "")
+        # What the reader noticed about the file (its unknown columns among them) ends the summary.
+        run = _finish(run, RunStatus.DONE, "；".join(getattr(run, "_warnings", [])))
     logger.info(
         "comparison run %s: %s",
         run.pk,
@@ -165,6 +169,7 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
     except SpreadsheetError as exc:
         return _finish(run, RunStatus.FAILED, exc.message + "（未比对，名册未作任何修改）")
     run.total_rows, run.error_rows = data.total_rows, len(data.problems)
+    run._warnings = data.warnings
     ComparisonRun.objects.filter(pk=run.pk).update(total_rows=run.total_rows, error_rows=run.error_rows)
     run._rejected = _rejected_lines(data)
     if not data.valid_rows:

@@ -6,13 +6,14 @@ from django.utils import timezone
 from bangfu.compare.actions import run_bulk_decision
 from bangfu.compare.models import BulkDecision, ComparisonRun, RunStatus
 from bangfu.compare.run import run_comparison
+from bangfu.core.background import runner_id
 
 
 @task
 def run_comparison_task(run_id: int) -> str:
     """Run one queued comparison; progress and outcome are kept on the run for the page to show."""
     claimed = ComparisonRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(
-        status=RunStatus.RUNNING
+        status=RunStatus.RUNNING, runner=runner_id()
     )
     run = ComparisonRun.objects.select_related("area", "user").get(pk=run_id)
     if not claimed:
@@ -25,7 +26,7 @@ def decide_bulk_task(bulk_id: int) -> str:
     """Decide a queued bulk decision's findings (actions.run_bulk_decision). Queued again after it ran, it
     does nothing; a failure of the whole (the database gone) is kept on it for its page."""
     pending = BulkDecision.objects.filter(pk=bulk_id, status=RunStatus.PENDING)
-    claimed = pending.update(status=RunStatus.RUNNING)
+    claimed = pending.update(status=RunStatus.RUNNING, runner=runner_id())
     bulk = BulkDecision.objects.select_related("user__area", "area").get(pk=bulk_id)
     if not claimed:
         return bulk.status

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.run_detail, name="run_detail"),
     path("<int:pk>/results.csv", views.run_results, name="run_results"),
     path("<int:pk>/report/", views.run_report, name="run_report"),
+    path("<int:pk>/again/", views.run_again, name="run_again"),
     path("findings/", views.finding_list, name="finding_list"),
     path("findings/decide/", views.finding_bulk, name="finding_bulk"),
     path("findings/decide/<int:pk>/", views.bulk_detail, name="bulk_detail"),

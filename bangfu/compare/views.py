@@ -7,7 +7,7 @@ from itertools import batched
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
@@ -90,6 +90,7 @@ def _styled(form):
 @staff_required
 def run_list(request):
     runs = ComparisonRun.objects.for_user(request.user).select_related("area", "user")
+    actions.reap_runs(runs)
     context = paginate(request, runs.order_by("-created_at", "-id"), per_page=30)
     context.update({"nav": "compare", "tab": "runs"})
     return render(request, "compare/run_list.html", context)
@@ -110,15 +111,34 @@ def run_new(request):
             threshold=data["threshold"],
             auto_apply=data["auto_apply"],
         )
-        if upload.size >= INLINE_LIMIT:
-            run_comparison_task.enqueue(run.pk)
-        else:
-            try:
-                run_comparison(run)
-            except DatabaseError:  # the run is marked failed with the reason; the page shows it
-                logger.exception("comparison %s failed", run.pk)
+        _start_run(run, upload.size)
         return redirect("compare:run_detail", pk=run.pk)
     return render(request, "compare/run_form.html", {"form": form, "nav": "compare", "tab": "runs"})
+
+
+def _start_run(run: ComparisonRun, size: int) -> None:
+    """Small files are compared while the user waits; larger ones by the background worker."""
+    if size >= INLINE_LIMIT:
+        run_comparison_task.enqueue(run.pk)
+        return
+    try:
+        run_comparison(run)
+    except DatabaseError:  # the run is marked failed with the reason; the page shows it
+        logger.exception("comparison %s failed", run.pk)
+
+
+@staff_required
+@require_POST
+def run_again(request, pk: int):
+    """Compare an interrupted or failed run's kept file again, with the same settings, as a new run."""
+    run = _scoped_run(request, pk)
+    try:
+        again = actions.compare_again(request.user, run)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("compare:run_detail", pk=run.pk)
+    _start_run(again, again.file.size)
+    return redirect("compare:run_detail", pk=again.pk)
 
 
 def _scoped_run(request, pk: int) -> ComparisonRun:
@@ -130,6 +150,8 @@ def _scoped_run(request, pk: int) -> ComparisonRun:
 @staff_required
 def run_detail(request, pk: int):
     run = _scoped_run(request, pk)
+    if actions.reap_runs(ComparisonRun.objects.filter(pk=run.pk)):
+        run.refresh_from_db()
     context = {"run": run, "nav": "compare", "tab": "runs", "kinds": Kind, "changes": ChangeKind}
     if run.finished:
         counts = run_counts(run) if run.status == "done" else {"kind": {}, "change": {}}
@@ -245,6 +267,8 @@ def bulk_detail(request, pk: int):
     """A bulk decision's progress (htmx polls it while it runs) and outcome."""
     bulks = BulkDecision.objects.for_user(request.user).select_related("user", "area")
     bulk = get_object_or_404(bulks, pk=pk)
+    if actions.reap_bulk_decisions(BulkDecision.objects.filter(pk=bulk.pk)):
+        bulk.refresh_from_db()
     context = {
         "bulk": bulk,
         "filters_shown": filters_shown(bulk.filters),

@@ -9,6 +9,7 @@ OBJECT_VIEWS = {
     "compare:run_detail": (lambda o: {"pk": o["run"].pk}, ["get"]),
     "compare:run_results": (lambda o: {"pk": o["run"].pk}, ["get"]),
     "compare:run_report": (lambda o: {"pk": o["run"].pk}, ["get"]),
+    "compare:run_again": (lambda o: {"pk": o["run"].pk}, ["post"]),
     "compare:finding_detail": (lambda o: {"pk": o["finding"].pk}, ["get"]),
     "compare:finding_decide": (lambda o: {"pk": o["finding"].pk}, ["post"]),
     "compare:finding_people": (lambda o: {"pk": o["fill"].pk}, ["post"]),
