@@ -46,7 +46,7 @@ from bangfu.core.bulk import refresh_statistics, select_by_keys
 from bangfu.core.extract import into_duckdb
 from bangfu.core.files import move_into
 from bangfu.exchange.report import write_error_report
-from bangfu.exchange.spreadsheet import SpreadsheetError
+from bangfu.exchange.spreadsheet import FORMULA_STARTS, SpreadsheetError
 from bangfu.registry.models import Person
 
 logger = logging.getLogger(__name__)
@@ -608,7 +608,14 @@ def _results_csv(con, rejected: list[tuple], target: Path) -> None:
     # The header as csv.writer writes it, the byte-order mark ahead of its first name: DuckDB writes the
     # whole file where it is kept (a province's is a gigabyte; it was copied twice more).
     header = ['"\ufeff' + RESULT_COLUMNS[0] + '"'] + [f'"{title}"' for title in RESULT_COLUMNS[1:]]
-    values = ["row_no"] + [f"nullif({n}, '')" for n in names[1:7]]  # nothing between the commas
+    # Nothing between the commas of an empty value; text that Excel would run as a formula guarded as
+    # exchange.report.formula_safe guards it (a leading apostrophe).
+    guard = "''''"  # one apostrophe, as an SQL string
+    starts = ", ".join([*(f"chr({ord(c)})" for c in FORMULA_STARTS), guard])
+    values = ["row_no"] + [
+        f"CASE WHEN left({n}, 1) IN ({starts}) THEN {guard} || {n} ELSE nullif({n}, '') END"
+        for n in names[1:7]
+    ]
     try:
         con.execute(
             f"""COPY (

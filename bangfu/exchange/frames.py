@@ -11,7 +11,17 @@ import codecs
 import tempfile
 from pathlib import Path
 
-from bangfu.exchange.spreadsheet import Sheet, SpreadsheetError, _encoding_name, _first_undecodable_line
+from bangfu.exchange.spreadsheet import (
+    FORMULA_STARTS,
+    GUARD,
+    Sheet,
+    SpreadsheetError,
+    _encoding_name,
+    _first_undecodable_line,
+)
+
+# A cell the export guarded against formulas (spreadsheet.unguard, column-wise).
+GUARDED = "^" + GUARD + "[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_STARTS + GUARD) + "]"
 
 # Below this size the row-by-row reader is as quick and a frame is not worth building.
 FAST_CSV_BYTES = 256 * 1024
@@ -87,7 +97,9 @@ def read_csv_frame(sheet: Sheet, names: list[str]):
         index = sheet.columns.get(name)
         if index is None or index >= width:
             return pl.lit(None, dtype=pl.String).alias(name)
-        return pl.col(originals[index]).str.strip_chars().replace("", None).alias(name)
+        value = pl.col(originals[index]).str.strip_chars()
+        value = pl.when(value.str.contains(GUARDED)).then(value.str.slice(1)).otherwise(value)
+        return value.replace("", None).alias(name)
 
     blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in originals)
     cells = raw.filter(~blank).select("row_no", *(cell(name) for name in names))

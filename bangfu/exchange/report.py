@@ -14,12 +14,14 @@ from pathlib import Path
 
 import xlsxwriter
 
-from bangfu.exchange.spreadsheet import as_text
+from bangfu.exchange.spreadsheet import FORMULA_STARTS, GUARD, as_text
 
 EXCEL_MAX_ROWS = 1_048_576
 REASON_SEPARATOR = "；"
 _WIDTH_SAMPLE_ROWS = 500
 _EXACT_DIGITS = 10**15  # Excel keeps 15 significant digits: bigger integers are written as text
+# formula_safe's test as a regex, for text columns written by polars (write_frames).
+_FORMULA_START = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_STARTS + GUARD) + "]"
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,16 @@ def write_table(
     raise ValueError(f"不支持导出为 {kind or '（无扩展名）'} 格式，请使用 xlsx 或 csv。")
 
 
+def formula_safe(text: str) -> str:
+    """A CSV cell that Excel and WPS show as text and never run as a formula (OWASP's advice on CSV
+    injection): text starting with = + - @, a tab or a carriage return gets a leading apostrophe, and so
+    does text that starts with an apostrophe already, so that the reader (spreadsheet.unguard) gives
+    every value back exactly: -5 → '-5 → -5, +8613812345678 → '+8613812345678 → +8613812345678."""
+    if text and (text[0] in FORMULA_STARTS or text[0] == GUARD):
+        return GUARD + text
+    return text
+
+
 def write_frames(
     path: str | Path, header: Sequence[str], frames: Iterable, *, file_format: str | None = None
 ) -> int:
@@ -163,7 +175,7 @@ def write_frames(
 
     written = 0
     with open(path, "wb") as handle:
-        handle.write(("\ufeff" + ",".join(_csv_cell(h) for h in header) + "\r\n").encode())
+        handle.write(("\ufeff" + ",".join(_csv_cell(formula_safe(h)) for h in header) + "\r\n").encode())
         for frame in frames:
             floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
             texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
@@ -174,8 +186,15 @@ def write_frames(
                     .otherwise(pl.col(name).cast(pl.String))
                     for name in floats
                 ),
-                # polars writes "" for an empty text (to tell it from a null); the csv module nothing
-                *(pl.col(name).replace("", None) for name in texts),
+                # polars writes "" for an empty text (to tell it from a null); the csv module nothing.
+                # Text that Excel would run as a formula is guarded as formula_safe guards it.
+                *(
+                    pl.when(pl.col(name).str.contains(_FORMULA_START))
+                    .then(GUARD + pl.col(name))
+                    .otherwise(pl.col(name).replace("", None))
+                    .alias(name)
+                    for name in texts
+                ),
             )
             frame.write_csv(handle, include_header=False, line_terminator="\r\n")
             written += frame.height
@@ -187,12 +206,14 @@ def _csv_cell(text: str) -> str:
 
 
 def _write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Text cells go through formula_safe; numbers, dates and booleans are written as they are (a
+    negative number is a number, not a formula)."""
     written = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
+        writer.writerow([formula_safe(str(name)) for name in header])
         for row in rows:
-            writer.writerow([as_text(value) for value in row])
+            writer.writerow([formula_safe(value) if type(value) is str else as_text(value) for value in row])
             written += 1
     return written
 

@@ -28,6 +28,11 @@ CSV_SAMPLE_BYTES = 1 << 20
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 DELIMITERS = ",\t;"
 
+FORMULA_STARTS = "=+-@\t\r"
+"""A CSV cell starting with one of these may run as a formula in Excel or WPS: exports put an apostrophe
+ahead of it (report.formula_safe) and the reader takes it away again (unguard)."""
+GUARD = "'"
+
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAX_EXACT_FLOAT = 2**53
@@ -112,6 +117,22 @@ def as_text(value: object) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
+
+
+def unguard(text: str) -> str:
+    """A CSV cell as it was before report.formula_safe: one leading apostrophe is taken away when a
+    formula character or another apostrophe follows it (the export adds it exactly then)."""
+    if text[:1] == GUARD and len(text) > 1 and (text[1] in FORMULA_STARTS or text[1] == GUARD):
+        return text[1:]
+    return text
+
+
+def _csv_value(value: str) -> str | None:
+    """One CSV cell as the imports see it: stripped, empty as None, the export's formula guard undone."""
+    value = value.strip()
+    if not value:
+        return None
+    return unguard(value) if value[0] == GUARD else value
 
 
 def _excel_value(value: object) -> object:
@@ -340,10 +361,10 @@ class Sheet:
             if not any(raw):
                 continue
             if len(raw) >= needed:
-                cells = {name: raw[i].strip() or None for name, i in pairs}
+                cells = {name: _csv_value(raw[i]) for name, i in pairs}
             else:
                 size = len(raw)
-                cells = {name: (raw[i].strip() or None) if i < size else None for name, i in pairs}
+                cells = {name: _csv_value(raw[i]) if i < size else None for name, i in pairs}
             if not any(cells.values()) and not any(value.strip() for value in raw):
                 continue
             yield Row(index + 1, cells, raw)

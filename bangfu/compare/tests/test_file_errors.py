@@ -183,3 +183,22 @@ def test_unknown_source_type_is_a_usage_error(tmp_path):
         "compare", "weather", "x.csv", "--area", "433124", "--out", str(tmp_path), env_dir=tmp_path
     )
     assert result.returncode == 2 and "death" in result.stderr
+
+
+def test_results_csv_is_formula_safe(users, people, tmp_path):
+    """results.csv repeats what the department's file said: a name or ID that Excel would run as a
+    formula is written with a leading apostrophe (exchange.report.formula_safe), as every CSV export."""
+    rows = [
+        {"姓名": "龙春生", "证件号码": LONG, "死亡日期": "2025-03-01"},
+        {"姓名": '=HYPERLINK("http://example.com","点")', "证件号码": "-2+3", "死亡日期": "2025-03-01"},
+        {"姓名": "@SUM(A1)", "证件号码": "+8613812345678", "死亡日期": "不详"},
+    ]
+    run = compare(users["county_a"], "death", write_source(tmp_path / "死亡.csv", rows, encoding="utf-8"))
+    assert run.status == RunStatus.DONE, run.message
+    results = lines(run)
+    assert [(r["源姓名"], r["源证件号码"]) for r in results] == [
+        ("龙春生", LONG),
+        ('\'=HYPERLINK("http://example.com","点")', "'-2+3"),
+        ("'@SUM(A1)", "'+8613812345678"),
+    ]
+    assert not any(value and value[0] in "=+-@\t\r" for r in results for value in r.values())

@@ -1,12 +1,17 @@
 """Error reports and table exports, read back with calamine and through open_sheet."""
 
+import csv
 import datetime as dt
 import re
+import tempfile
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import python_calamine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bangfu.exchange.report import CellError, RowProblem, write_error_report, write_frames, write_table
 from bangfu.exchange.spreadsheet import Column, as_text, open_sheet
@@ -170,11 +175,78 @@ def test_write_frames_csv_is_byte_for_byte_what_write_table_writes(tmp_path):
         ("430000199001010011", "J-1", 1, 85.0, "岗位职业与就业意向一致（焊工）；包吃住"),
         ("43000019900101001X", 'A,"B"', 2, 72.5, ""),
         ("430000199001010038", "J\n3", 10, 0.1, "月薪最高5000元，达到期望4000元"),
+        ("=HYPERLINK(1)", "-J4", -3, -1.0, "@理由"),  # guarded against formulas both ways, numbers not
+        ("'43", "'", 4, 1.0, "\t=1"),
     ]
     frame = pl.DataFrame(rows, schema=header, orient="row")
     by_rows, by_frames = tmp_path / "rows.csv", tmp_path / "frames.csv"
-    assert write_table(by_rows, header, rows) == 3
-    assert write_frames(by_frames, header, [frame.head(1), frame.tail(2)]) == 3
+    assert write_table(by_rows, header, rows) == 5
+    assert write_frames(by_frames, header, [frame.head(1), frame.tail(4)]) == 5
     assert by_frames.read_bytes() == by_rows.read_bytes()
+    assert "'=HYPERLINK(1),'-J4,-3,-1,'@理由" in by_frames.read_text(encoding="utf-8-sig")
     xlsx = tmp_path / "frames.xlsx"
-    assert write_frames(xlsx, header, [frame]) == 3 and xlsx.stat().st_size > 0
+    assert write_frames(xlsx, header, [frame]) == 5 and xlsx.stat().st_size > 0
+
+
+# --------------------------------------------------------------------------------------------------
+# CSV exports are formula-safe, and the import undoes it
+
+
+DANGEROUS = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1", "'=1", "'"]
+
+
+def csv_cells(path) -> list[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_csv_export_puts_an_apostrophe_ahead_of_anything_excel_would_run(tmp_path):
+    path = tmp_path / "export.csv"
+    write_table(path, ["值", "数"], [[text, -5] for text in DANGEROUS] + [["正常", Decimal("-1.5")]])
+    cells = csv_cells(path)[1:]
+    assert [row[0] for row in cells] == ["'" + text for text in DANGEROUS] + ["正常"]
+    # Numbers are numbers, not formulas: written as they are.
+    assert [row[1] for row in cells] == ["-5"] * len(DANGEROUS) + ["-1.5"]
+    assert not any(row[0] and row[0][0] in "=+-@\t\r" for row in cells)
+
+
+def test_negative_numbers_and_phones_round_trip_exactly(tmp_path):
+    header = ["户编号", "姓名", "联系电话", "备注"]
+    rows = [
+        ["H1", "张三", "+8613812345678", "-5"],
+        ["H2", "李四", "-", '=HYPERLINK("http://example.com","点击")'],
+        ["H3", "'王五", "'+86", "''"],
+        ["H4", "@赵六", "0743-1234567", "-10%"],
+    ]
+    path = tmp_path / "export.csv"
+    write_table(path, header, rows)
+    sheet = open_sheet(path, [Column(name, required=True) for name in header])
+    assert [[row.cells[name] for name in header] for row in sheet.rows()] == rows
+
+
+csv_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
+).filter(lambda text: text == text.strip() and "\x00" not in text)
+formulaic = st.builds(lambda start, rest: (start + rest).strip() or start, st.sampled_from("=+-@'"), csv_text)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.one_of(csv_text, formulaic), min_size=3, max_size=3), min_size=1, max_size=8))
+def test_any_text_round_trips_through_a_csv_export_both_ways_of_reading(rows):
+    """Row by row (small files) and column-wise (polars, from 256 KiB): the same values come back, and no
+    cell of the file starts with a formula character."""
+    from bangfu.exchange.frames import read_csv_frame
+
+    header = ["户编号", "姓名", "备注"]
+    columns = [Column(name, required=True) for name in header]
+    filler = [["H", "填充", "x" * 40]] * 5_000  # pushes the file past FAST_CSV_BYTES
+    with tempfile.TemporaryDirectory() as directory:
+        small, large = Path(directory) / "small.csv", Path(directory) / "large.csv"
+        write_table(small, header, rows)
+        write_table(large, header, rows + filler)
+        assert not any(cell and cell[0] in "=+-@\t\r" for row in csv_cells(small) for cell in row)
+        back = [[row.cells[name] for name in header] for row in open_sheet(small, columns).rows()]
+        assert back == rows
+        sheet = open_sheet(large, columns)
+        _raw, cells = read_csv_frame(sheet, header)
+        assert [list(row) for row in cells.select(header).head(len(rows)).iter_rows()] == rows

@@ -37,6 +37,30 @@ def test_export_then_import_changes_nothing(areas, tmp_path, fmt):
     assert AuditEvent.objects.filter(action=Action.EXPORT).exists()
 
 
+def test_csv_export_is_formula_safe_and_imports_back_unchanged(areas, tmp_path):
+    """Free text that Excel would run as a formula (就业意向 =…, 培训意愿 -…, a 户编号 +…) is
+    written with a leading apostrophe, and the import takes it away: export → import changes nothing."""
+    rows = [
+        person("+H1", "龙三", pid("1980-01-01", 61), 就业意向='=HYPERLINK("http://example.com","点")'),
+        person("+H1", "龙四", pid("1982-02-02", 62), "配偶", "女", 培训意愿="-电工"),
+    ]
+    run_registry_import(
+        create_import_batch(area=areas["city"], user=None, path=write_xlsx(tmp_path / "in.xlsx", rows))
+    )
+    assert Person.objects.filter(job_wish__startswith="=").count() == 1
+    out = tmp_path / "out.csv"
+    call_command("export", "registry", "--area", "4331", "--out", str(out), stdout=io.StringIO())
+    text = out.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and ",'-电工," in text and "'+H1" in text
+    before = list(Person.objects.order_by("id").values())
+    batch = run_registry_import(create_import_batch(area=areas["city"], user=None, path=out))
+    assert batch.error_rows == 0 and batch.updated == 0 and batch.unchanged == 2
+    after = list(Person.objects.order_by("id").values())
+    assert [{k: v for k, v in p.items() if k != "updated_at"} for p in after] == [
+        {k: v for k, v in p.items() if k != "updated_at"} for p in before
+    ]
+
+
 def test_export_is_limited_to_the_area(areas, tmp_path):
     imported(tmp_path, areas)
     out = tmp_path / "a.csv"
