@@ -14,6 +14,7 @@ from pathlib import Path
 from bangfu.exchange.spreadsheet import (
     FORMULA_STARTS,
     GUARD,
+    NO_ROWS,
     Sheet,
     SpreadsheetError,
     _encoding_name,
@@ -103,6 +104,8 @@ def read_csv_frame(sheet: Sheet, names: list[str]):
 
     blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in originals)
     cells = raw.filter(~blank).select("row_no", *(cell(name) for name in names))
+    if cells.height == 0:
+        raise SpreadsheetError(NO_ROWS)
     return raw, cells
 
 

@@ -28,6 +28,8 @@ CSV_SAMPLE_BYTES = 1 << 20
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 DELIMITERS = ",\t;"
 
+NO_ROWS = "文件中表头以下没有数据行。"
+
 FORMULA_STARTS = "=+-@\t\r"
 """A CSV cell starting with one of these may run as a formula in Excel or WPS: exports put an apostrophe
 ahead of it (report.formula_safe) and the reader takes it away again (unguard)."""
@@ -344,15 +346,23 @@ class Sheet:
             self._source.check_decodes()
 
     def rows(self) -> Iterator[Row]:
-        """Yield the non-blank data rows below the header, numbered as in Excel; callable again."""
+        """Yield the non-blank data rows below the header, numbered as in Excel; callable again.
+        SpreadsheetError when there are none (a header alone, or blank rows under it)."""
         if self._source is None:
             return
         pairs = list(self.columns.items())
         first = self.first_data_row - 1
-        if isinstance(self._source, _CsvSource):
-            yield from self._csv_rows(pairs, first)
-        else:
-            yield from self._excel_rows(pairs, first)
+        rows = (
+            self._csv_rows(pairs, first)
+            if isinstance(self._source, _CsvSource)
+            else self._excel_rows(pairs, first)
+        )
+        empty = True
+        for row in rows:
+            empty = False
+            yield row
+        if empty:
+            raise SpreadsheetError(NO_ROWS)
 
     def _csv_rows(self, pairs: list[tuple[str, int]], first: int) -> Iterator[Row]:
         assert isinstance(self._source, _CsvSource)
@@ -419,7 +429,12 @@ def open_sheet(
     elif extension == ".csv":
         _check_limits(path, "csv", limits)
         encoding, delimiter = _sniff_csv(path)
-        source, found = _open_csv(path, encoding, delimiter, columns, limits)
+        try:
+            source, found = _open_csv(path, encoding, delimiter, columns, limits)
+        except SpreadsheetError as error:
+            if encoding == "gb18030" and error.missing and (message := _foreign_encoding(path)):
+                raise SpreadsheetError(message, missing=error.missing, seen=error.seen) from error
+            raise
         kind, sheet_name, delimiter = "csv", None, source.delimiter
     else:
         raise SpreadsheetError(_not_excel_message(path, extension))
@@ -565,6 +580,40 @@ def _detect_encoding(sample: bytes, *, complete: bool) -> str:
     else:
         raise SpreadsheetError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件后再导入。")
     raise SpreadsheetError("文件不是文本格式的 CSV（含有二进制内容），请上传 .xlsx、.xls 或 .csv 文件。")
+
+
+def _foreign_encoding(path: Path) -> str | None:
+    """Why a GB18030 file whose header was not found may be in another encoding: Big5 (traditional
+    Chinese) decodes as GB18030 too, into a garbled header. Simplified Chinese keeps almost all its
+    characters in GB2312; Big5 read as GB18030 scatters over the rest of GBK (a Big5 character's second
+    byte is below 0xA1 four times in ten). The message, or None when the file does not look like Big5."""
+    with open(path, "rb") as handle:
+        sample = handle.read(CSV_SAMPLE_BYTES)
+    try:
+        sample.decode("big5")
+    except UnicodeDecodeError:
+        cut = sample[: max(len(sample) - 1, 0)]
+        try:  # the sample may end inside a character
+            cut.decode("big5")
+        except UnicodeDecodeError:
+            return None
+    text = sample.decode("gb18030", "replace")
+    double = [ch for ch in text if ord(ch) > 0x7F and len(ch.encode("gb18030")) == 2]
+    outside = sum(1 for ch in double if not _in_gb2312(ch))
+    if len(double) < 4 or outside * 5 <= len(double):
+        return None
+    return (
+        "文件的编码不受支持：看起来是繁体中文 Big5 编码。本平台读取 UTF-8 和 GBK/GB18030 编码的 CSV 文件，"
+        "请用 Excel 或记事本打开后另存为“UTF-8”编码的 CSV 文件再导入。"
+    )
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _sniff_csv(path: Path) -> tuple[str, str]:

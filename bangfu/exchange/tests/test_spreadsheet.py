@@ -648,3 +648,55 @@ def test_noise_folds_away(pair):
     name, typed = pair
     assume(typed.strip())
     assert fold(typed) == fold(name)
+
+
+# --------------------------------------------------------------------------------------------------
+# Encodings the platform does not read, and files without data rows
+
+
+TRADITIONAL = (
+    "戶編號,姓名,證件號碼,與戶主關係\nH1,張三豐,433124199001011234,戶主\nH2,陳麗華,433124199001011234,之女\n"
+)
+
+
+def test_a_big5_file_is_told_its_encoding_is_not_supported(tmp_path):
+    """GB18030 decodes Big5 bytes too, into a garbled header: the file is told what it is instead."""
+    path = tmp_path / "名单.csv"
+    path.write_bytes(TRADITIONAL.encode("big5"))
+    message = refusal(path)
+    assert "编码不受支持：看起来是繁体中文 Big5 编码" in message and "UTF-8" in message
+
+
+def test_gbk_with_rarer_characters_is_still_read(tmp_path):
+    """Names with characters outside GB2312 (喆, 堃, 𠮷) are common: a few do not make a file foreign."""
+    path = tmp_path / "名单.csv"
+    rows = "".join(
+        f"H{i},{name},{ID},户主\n" for i, name in enumerate(["王喆", "李堃", "吉𠮷", "张三", "龙春生"])
+    )
+    path.write_bytes(("户编号,姓名,证件号码,与户主关系\n" + rows).encode("gb18030"))
+    assert [row.cells["姓名"] for row in rows_of(open_sheet(path, COLUMNS))][:3] == ["王喆", "李堃", "吉𠮷"]
+
+
+@pytest.mark.parametrize("blank_rows", [0, 3])
+def test_a_header_alone_says_the_file_has_no_rows(tmp_path, blank_rows):
+    csv_path = tmp_path / "名单.csv"
+    csv_path.write_text("户编号,姓名,证件号码,与户主关系\n" + ",,,\n" * blank_rows, encoding="utf-8")
+    xlsx_path = tmp_path / "名单.xlsx"
+    workbook = xlsxwriter.Workbook(str(xlsx_path))
+    workbook.add_worksheet().write_row(0, 0, ["户编号", "姓名", "证件号码", "与户主关系"])
+    workbook.close()
+    for path in (csv_path, xlsx_path):
+        sheet = open_sheet(path, COLUMNS)
+        with pytest.raises(SpreadsheetError, match="文件中表头以下没有数据行"):
+            list(sheet.rows())
+
+
+def test_a_large_csv_of_blank_rows_has_no_rows_either(tmp_path):
+    from bangfu.exchange.frames import can_read_fast, read_csv_frame
+
+    path = tmp_path / "名单.csv"
+    path.write_text("户编号,姓名,证件号码,与户主关系\n" + " , , , \n" * 40_000, encoding="utf-8")
+    sheet = open_sheet(path, COLUMNS)
+    assert can_read_fast(sheet)
+    with pytest.raises(SpreadsheetError, match="文件中表头以下没有数据行"):
+        read_csv_frame(sheet, ["户编号", "姓名"])
