@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from bangfu.exchange.spreadsheet import (
+    FOOTER_ROWS,
     FORMULA_STARTS,
     GUARD,
     NO_ROWS,
@@ -19,6 +20,7 @@ from bangfu.exchange.spreadsheet import (
     SpreadsheetError,
     _encoding_name,
     _first_undecodable_line,
+    is_footer,
 )
 
 # A cell the export guarded against formulas (spreadsheet.unguard, column-wise).
@@ -103,10 +105,26 @@ def read_csv_frame(sheet: Sheet, names: list[str]):
         return value.replace("", None).alias(name)
 
     blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in originals)
-    cells = raw.filter(~blank).select("row_no", *(cell(name) for name in names))
+    filled = raw.filter(~blank)
+    footer = _footer_rows(filled)
+    if footer:
+        filled = filled.filter(~pl.col("row_no").is_in(footer))
+    sheet.note_footer(footer)
+    cells = filled.select("row_no", *(cell(name) for name in names))
     if cells.height == 0:
         raise SpreadsheetError(NO_ROWS)
     return raw, cells
+
+
+def _footer_rows(filled) -> list[int]:
+    """The footer under the data, as Sheet.rows finds it: the last non-blank rows that is_footer takes, when
+    there are at most FOOTER_ROWS of them."""
+    found = []
+    for row in reversed(filled.tail(FOOTER_ROWS + 1).rows()):
+        if not is_footer(row[1:]):
+            break
+        found.append(row[0])
+    return sorted(found) if len(found) <= FOOTER_ROWS else []
 
 
 def _check_first_row(sheet: Sheet) -> None:

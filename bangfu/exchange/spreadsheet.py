@@ -121,6 +121,33 @@ def as_text(value: object) -> str:
     return str(value)
 
 
+FOOTER_ROWS = 10
+"""At most this many rows under the data are taken for its footer."""
+FOOTER_LABELS = (
+    "填表人", "填报人", "填表日期", "填报日期", "填表时间", "填报时间", "填表单位", "填报单位", "制表人",
+    "制表单位", "制表日期", "制表时间", "制表", "审核人", "审核", "审批人", "复核人", "核对人", "负责人",
+    "单位负责人", "主要负责人", "分管领导", "经办人", "统计人", "联系人", "联系电话", "签字", "签名", "盖章",
+    "单位盖章", "单位(盖章)", "单位(公章)", "备注", "说明", "注", "附注", "合计", "总计",
+)  # fmt: skip
+_FOOTER = re.compile(
+    "(?:"
+    + "|".join(re.escape(label) for label in sorted(FOOTER_LABELS, key=len, reverse=True))
+    + ")(?:$|[:(])"
+)
+
+
+def is_footer(cells: Sequence[object]) -> bool:
+    """Whether a row below the header is part of a county office's footer rather than data: its first
+    filled cell is a label such as 填表人：, 填表日期：, 审核人, 制表单位, 单位（盖章）, 备注： or 合计 (after
+    fold, so full-width colons and spaces do not matter). Sheet.rows skips such rows when they are the
+    last of the sheet (at most FOOTER_ROWS of them, blank rows between not counted)."""
+    for value in cells:
+        text = as_text(value).strip()
+        if text:
+            return _FOOTER.match(fold(text[:40])) is not None
+    return False
+
+
 def unguard(text: str) -> str:
     """A CSV cell as it was before report.formula_safe: one leading apostrophe is taken away when a
     formula character or another apostrophe follows it (the export adds it exactly then)."""
@@ -332,6 +359,8 @@ class Sheet:
     encoding: str | None = None
     delimiter: str | None = None
     limits: ReadLimits = field(default_factory=ReadLimits)
+    footer_rows: list[int] = field(default_factory=list)
+    """Row numbers of the footer below the data (填表人, 审核人, 备注 …), known once rows() has run."""
     _source: _ExcelSource | _CsvSource | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -358,11 +387,31 @@ class Sheet:
             else self._excel_rows(pairs, first)
         )
         empty = True
+        footer: list[Row] = []  # footer-like rows since the last data row
         for row in rows:
+            if is_footer(row.raw):
+                footer.append(row)
+                continue
             empty = False
+            yield from footer
+            footer.clear()
             yield row
+        if len(footer) > FOOTER_ROWS:  # that many are data after all (reported as such)
+            empty = False
+            yield from footer
+            footer.clear()
+        self.note_footer([row.number for row in footer])
         if empty:
             raise SpreadsheetError(NO_ROWS)
+
+    def note_footer(self, numbers: list[int]) -> None:
+        """Keep the footer's row numbers, and say once among the warnings that they were not read."""
+        self.footer_rows = numbers
+        if numbers:
+            shown = f"第{numbers[0]}行" if len(numbers) == 1 else f"第{numbers[0]}–{numbers[-1]}行"
+            note = f"表格末尾的{shown}是填表人、审核人、备注等表尾，不作为数据读取。"
+            if note not in self.warnings:
+                self.warnings.append(note)
 
     def _csv_rows(self, pairs: list[tuple[str, int]], first: int) -> Iterator[Row]:
         assert isinstance(self._source, _CsvSource)

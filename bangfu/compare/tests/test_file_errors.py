@@ -202,3 +202,16 @@ def test_results_csv_is_formula_safe(users, people, tmp_path):
         ("'@SUM(A1)", "'+8613812345678"),
     ]
     assert not any(value and value[0] in "=+-@\t\r" for r in results for value in r.values())
+
+
+def test_a_footer_under_the_data_is_not_compared(users, people, tmp_path):
+    """填表人, 填表日期 … under a department's data are its footer (exchange.spreadsheet.is_footer)."""
+    path = tmp_path / "死亡.csv"
+    path.write_text(
+        "县民政局死亡人员名单\n姓名,证件号码,死亡日期\n"
+        f"龙春生,{LONG},2025-03-01\n\n\n填表人：张三,,审核人：李四\n填表日期：2025年3月5日\n",
+        encoding="gbk",
+    )
+    run = compare(users["county_a"], "death", path)
+    assert run.total_rows == 1 and run.error_rows == 0, run.message
+    assert [r["源行号"] for r in lines(run)] == ["3"]

@@ -700,3 +700,88 @@ def test_a_large_csv_of_blank_rows_has_no_rows_either(tmp_path):
     assert can_read_fast(sheet)
     with pytest.raises(SpreadsheetError, match="文件中表头以下没有数据行"):
         read_csv_frame(sheet, ["户编号", "姓名"])
+
+
+# --------------------------------------------------------------------------------------------------
+# A county office's footer under the data
+
+
+FOOTER = [
+    ["填表人：龙春生", "", "", "审核人：石秀英", "", "联系电话：0743-7123456"],
+    ["填表日期：2025年3月1日"],
+    ["单位（盖章）："],
+    ["备注：本表一式两份，村、镇各存一份。"],
+]
+DATA = [
+    ["H1", "龙春生", ID, "户主"],
+    ["H1", "石秀英", "433124199202021225", "配偶"],
+    ["H2", "吴建国", ID, "户主"],
+]
+
+
+def office_csv(path: Path, footer=FOOTER, *, encoding="gbk", filler=0) -> Path:
+    """Title rows, the header, the data (blank rows between), two blank rows, the signature footer."""
+    rows = [["花垣县龙潭镇2025年脱贫劳动力花名册"], ["填报单位：龙潭镇人民政府", "", "填报时间：2025年3月"]]
+    rows += [["户编号", "姓名", "证件号码", "与户主关系"], *DATA, [], *[["H9", "填充", ID, "户主"]] * filler]
+    rows += [[], [], *footer]
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def test_the_footer_under_the_data_is_not_data(tmp_path):
+    sheet = open_sheet(office_csv(tmp_path / "名单.csv"), COLUMNS)
+    rows = rows_of(sheet)
+    assert sheet.header_row == 3 and [row.raw[:4] for row in rows] == DATA
+    assert sheet.footer_rows == [10, 11, 12, 13]
+    assert "表格末尾的第10–13行是填表人、审核人、备注等表尾，不作为数据读取。" in sheet.warnings
+
+
+def test_the_footer_of_a_workbook_with_merged_cells(tmp_path):
+    path = tmp_path / "名单.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("花名册")
+    sheet.merge_range(0, 0, 0, 5, "花垣县龙潭镇2025年脱贫劳动力花名册")
+    sheet.write_row(1, 0, ["户编号", "姓名", "证件号码", "与户主关系"])
+    for number, row in enumerate(DATA, start=2):
+        sheet.write_row(number, 0, row)
+    sheet.merge_range(7, 0, 7, 2, "填表人：龙春生")  # two blank rows above
+    sheet.write_string(7, 3, "审核人：石秀英")
+    sheet.merge_range(8, 0, 8, 5, "填 表 日 期 ： 2025 年 3 月 1 日")
+    workbook.close()
+    opened = open_sheet(path, COLUMNS)
+    assert [row.raw[:4] for row in rows_of(opened)] == DATA and opened.footer_rows == [8, 9]
+
+
+def test_a_footer_like_row_between_data_rows_stays_data(tmp_path):
+    """Only the last rows are the footer: a 备注 row with data under it is a row like any other."""
+    path = tmp_path / "名单.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(
+            [["户编号", "姓名", "证件号码", "与户主关系"], DATA[0], ["备注：迁入"], DATA[1]]
+        )
+    sheet = open_sheet(path, COLUMNS)
+    assert [row.raw[0] for row in rows_of(sheet)] == ["H1", "备注：迁入", "H1"] and sheet.footer_rows == []
+
+
+def test_too_many_footer_like_rows_are_data(tmp_path):
+    footer = [[f"备注：第{i}条"] for i in range(11)]
+    sheet = open_sheet(office_csv(tmp_path / "名单.csv", footer), COLUMNS)
+    assert len(rows_of(sheet)) == len(DATA) + 11 and sheet.footer_rows == []
+
+
+def test_a_large_csv_read_column_wise_drops_the_same_footer(tmp_path):
+    from bangfu.exchange.frames import can_read_fast, read_csv_frame
+
+    sheet = open_sheet(office_csv(tmp_path / "名单.csv", filler=8_000), COLUMNS)
+    assert can_read_fast(sheet)
+    _raw, cells = read_csv_frame(sheet, ["户编号", "姓名"])
+    assert cells.height == len(DATA) + 8_000 and cells["户编号"][-1] == "H9"
+    assert sheet.footer_rows == [8_010, 8_011, 8_012, 8_013]
+
+
+def test_a_header_with_only_a_footer_has_no_rows(tmp_path):
+    path = tmp_path / "名单.csv"
+    path.write_text("户编号,姓名,证件号码,与户主关系\n\n填表人：龙春生,,审核人：石秀英\n", encoding="utf-8")
+    with pytest.raises(SpreadsheetError, match="文件中表头以下没有数据行"):
+        rows_of(open_sheet(path, COLUMNS))
