@@ -1,6 +1,8 @@
 """Data comparison (数据比对): runs of other departments' files against the registry, their findings, and
 the laborers who cannot be reached (联系不上)."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 
@@ -94,6 +96,8 @@ class ComparisonRun(BackgroundWork):
     # every row with its result): only their number, here. Conflicts of those rows are findings.
     matched_exact = models.PositiveIntegerField("精确匹配行数", default=0)
     counts = models.JSONField("结果统计", default=dict, blank=True)
+    # The first errors of rejected rows (core.problems.error_list: row, column, value, reason), for its page.
+    errors = models.JSONField("错误明细", default=list, blank=True)
     report = models.FileField("错误报告", upload_to="compare-reports/%Y/%m/", max_length=300, blank=True)
     results = models.FileField("比对结果", upload_to="compare-results/%Y/%m/", max_length=300, blank=True)
     # The source rows as uploaded (Parquet: row_no and a text column per source column; rowsfile.py), read
@@ -110,6 +114,11 @@ class ComparisonRun(BackgroundWork):
 
     def __str__(self):
         return f"{self.get_source_type_display()}比对 {self.original_name}"
+
+    @property
+    def report_filename(self) -> str:
+        """The error report as the user downloads it: named after their file, never the stored name."""
+        return f"{Path(self.original_name).stem}-错误报告.xlsx"
 
     def stopped_message(self) -> str:
         return (

@@ -45,6 +45,7 @@ from bangfu.core.background import runner_id
 from bangfu.core.bulk import refresh_statistics, select_by_keys
 from bangfu.core.extract import into_duckdb
 from bangfu.core.files import move_into
+from bangfu.core.problems import error_list
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import FORMULA_STARTS, SpreadsheetError
 from bangfu.registry.models import Person
@@ -169,8 +170,10 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
     except SpreadsheetError as exc:
         return _finish(run, RunStatus.FAILED, exc.message + "（未比对，名册未作任何修改）")
     run.total_rows, run.error_rows = data.total_rows, len(data.problems)
-    run._warnings = data.warnings
-    ComparisonRun.objects.filter(pk=run.pk).update(total_rows=run.total_rows, error_rows=run.error_rows)
+    run._warnings, run.errors = data.warnings, error_list(data.problems)
+    ComparisonRun.objects.filter(pk=run.pk).update(
+        total_rows=run.total_rows, error_rows=run.error_rows, errors=run.errors
+    )
     run._rejected = _rejected_lines(data)
     if not data.valid_rows:
         with clock("error_report"):
@@ -651,7 +654,7 @@ REPORT = "errors.xlsx"  # the error report, as written in the run's work folder
 
 
 def _keep_report(run: ComparisonRun, folder: Path) -> None:
-    _keep_file(run, "report", folder / REPORT, f"{Path(run.original_name).stem}-错误报告.xlsx")
+    _keep_file(run, "report", folder / REPORT, run.report_filename)
 
 
 def _rejected_lines(data: SourceFile) -> list[tuple]:

@@ -36,6 +36,7 @@ from bangfu.compare.run import run_comparison, run_counts
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
 from bangfu.core.idnumber import IdNumberError, mask_id, mask_phone, parse_id_number
+from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
 from bangfu.exchange.report import excel_overflow, write_table
 from bangfu.registry.models import Person
@@ -152,7 +153,14 @@ def run_detail(request, pk: int):
     run = _scoped_run(request, pk)
     if actions.reap_runs(ComparisonRun.objects.filter(pk=run.pk)):
         run.refresh_from_db()
+    # Values as the error report has them for those who may download it; masked IDs and phones otherwise.
+    reveal = run.user_id == request.user.pk or request.user.can_view_sensitive
     context = {"run": run, "nav": "compare", "tab": "runs", "kinds": Kind, "changes": ChangeKind}
+    context |= {
+        "batch": run,
+        "report_url": "compare:run_report",
+        **error_page(request, run.errors, reveal=reveal),
+    }
     if run.finished:
         counts = run_counts(run) if run.status == "done" else {"kind": {}, "change": {}}
         context["kind_rows"] = [(k, counts["kind"].get(k.value, 0)) for k in Kind]
@@ -194,7 +202,7 @@ def run_report(request, pk: int):
         raise Http404("该批次没有错误报告。")
     _may_download(request, run)
     audit(Action.EXPORT, actor=request.user, obj=run, message=f"下载比对错误报告：{run.original_name}")
-    return FileResponse(run.report.open("rb"), as_attachment=True, filename=Path(run.report.name).name)
+    return FileResponse(run.report.open("rb"), as_attachment=True, filename=run.report_filename)
 
 
 # -- findings ----------------------------------------------------------------------------------------
