@@ -14,7 +14,7 @@ central directory are the packer's word. So before calamine sees a file, these c
 - .csv: file size here; rows, columns and cell length as the rows are read (spreadsheet.py, frames.py).
 
 The numbers are load limits an operator sets for the machine (settings BANGFU_READ_*), not rules of
-any policy; the defaults admit Excel's largest sheet of a registry (1,048,575 rows × 35 columns).
+any policy; the defaults admit a county's registry as .xlsx and a province's as .csv.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ class ReadLimits:
     """An .xlsx or .xls file on disk."""
     csv_mb: int = 2048
     """A .csv file on disk (large files are read column-wise by polars)."""
-    inflated_mb: int = 2048
-    """Everything inside an .xlsx once inflated (Excel's largest registry sheet is about 1.3 GB of XML)."""
+    inflated_mb: int = 1024
+    """Everything inside an .xlsx once inflated: about 850,000 registry rows as xlsxwriter writes them (a
+    million are 1.2 GB of XML, 2.3 GB in the reader); larger files come as CSV, read column-wise."""
     compression_ratio: int = 100
     """How many times a member of an .xlsx may inflate (spreadsheets inflate 5–20 times; bombs 1,000)."""
     rows: int = 10_000_000

@@ -135,6 +135,22 @@ def test_large_csv_read_column_wise_is_bounded_too(tmp_path):
         read_csv_frame(sheet, ["户编号", "姓名"])
 
 
+def test_the_inflated_size_is_bounded_before_anything_is_inflated(tmp_path, calamine_forbidden):
+    """The issue's 20 MB sheet that inflates to 1.5 GB is refused by the default limit (1,024 MB) from the
+    sizes the zip declares; here the same at a smaller scale, honest sizes and an ordinary ratio."""
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>H{r * 7919 % 100003:06d}</t></is></c></row>'
+        for r in range(2, 40_000)
+    )
+    path = hostile.xlsx(
+        tmp_path / "名单.xlsx", f"{hostile.SHEET_START}<sheetData>{rows}</sheetData></worksheet>"
+    )
+    assert path.stat().st_size < 1 << 20
+    message = refusal(path, ReadLimits(inflated_mb=2))
+    assert "文件解压后有 2.9 MB，超过了可读取的上限（2.0 MB）" in message, message
+    assert ReadLimits().inflated_mb == 1024
+
+
 def test_file_size_is_bounded(tmp_path):
     path = tmp_path / "名单.csv"
     path.write_text("户编号,姓名\n" + "H1,张三\n" * 200_000, encoding="utf-8")
