@@ -96,7 +96,7 @@ class ComparisonRun(BackgroundWork):
     # every row with its result): only their number, here. Conflicts of those rows are findings.
     matched_exact = models.PositiveIntegerField("精确匹配行数", default=0)
     counts = models.JSONField("结果统计", default=dict, blank=True)
-    # The first errors of rejected rows (core.problems.error_list: row, column, value, reason), for its page.
+    # The first errors of rejected rows (exchange.errors.error_list: row, column, value, reason).
     errors = models.JSONField("错误明细", default=list, blank=True)
     report = models.FileField("错误报告", upload_to="compare-reports/%Y/%m/", max_length=300, blank=True)
     results = models.FileField("比对结果", upload_to="compare-results/%Y/%m/", max_length=300, blank=True)

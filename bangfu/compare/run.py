@@ -45,7 +45,7 @@ from bangfu.core.background import runner_id
 from bangfu.core.bulk import refresh_statistics, select_by_keys
 from bangfu.core.extract import into_duckdb
 from bangfu.core.files import move_into
-from bangfu.core.problems import error_list
+from bangfu.exchange.errors import error_list
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import FORMULA_STARTS, SpreadsheetError
 from bangfu.registry.models import Person

@@ -38,6 +38,7 @@ from bangfu.core.access import staff_required
 from bangfu.core.idnumber import IdNumberError, mask_id, mask_phone, parse_id_number
 from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
+from bangfu.exchange import errors as kept_errors
 from bangfu.exchange.report import excel_overflow, write_table
 from bangfu.registry.models import Person
 from bangfu.registry.views import _TemporaryDownload
@@ -159,7 +160,7 @@ def run_detail(request, pk: int):
     context |= {
         "batch": run,
         "report_url": "compare:run_report",
-        **error_page(request, run.errors, reveal=reveal),
+        **error_page(request, run.errors, reveal=reveal, cap=kept_errors.ERROR_LIST_CAP),
     }
     if run.finished:
         counts = run_counts(run) if run.status == "done" else {"kind": {}, "change": {}}

@@ -23,9 +23,9 @@ from bangfu.audit.log import snapshot
 from bangfu.audit.models import Action
 from bangfu.core.background import reap, runner_id
 from bangfu.core.files import shown_names
-from bangfu.core.problems import error_list
 from bangfu.core.rules import pick
 from bangfu.employers.models import Cooperation, Employer
+from bangfu.exchange.errors import error_list
 from bangfu.exchange.report import RowProblem, write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError, open_sheet
 from bangfu.jobs.models import ImportStatus, Job, JobImport, Occupation, SuitabilityRule

@@ -197,7 +197,7 @@ class JobImport(Runner):
     employers_created = models.PositiveIntegerField("新增单位", default=0)
     message = models.TextField("说明", blank=True)
     report = models.FileField("错误报告", upload_to="import-reports/jobs/%Y/%m/", max_length=300, blank=True)
-    # The first errors (core.problems.error_list: row, column, value, reason), listed on the result page.
+    # The first errors (exchange.errors.error_list: row, column, value, reason), listed on the result page.
     errors = models.JSONField("错误明细", default=list, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)

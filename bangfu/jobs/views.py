@@ -21,6 +21,7 @@ from bangfu.core.access import is_area_staff, staff_required
 from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
 from bangfu.employers.models import Employer
+from bangfu.exchange import errors as kept_errors
 from bangfu.jobs import actions
 from bangfu.jobs.filters import JobFilter
 from bangfu.jobs.forms import JobForm, JobImportForm
@@ -245,7 +246,8 @@ def import_detail(request, pk: int):
     if actions.reap_job_imports(JobImport.objects.filter(pk=batch.pk)):
         batch.refresh_from_db()
     context = {"batch": batch, "nav": "jobs", "tab": "imports", "report_url": "jobs:import_report"}
-    context.update(error_page(request, batch.errors, reveal=True))  # employers and jobs: nothing personal
+    # Employers and jobs: nothing personal to mask.
+    context.update(error_page(request, batch.errors, reveal=True, cap=kept_errors.ERROR_LIST_CAP))
     if request.headers.get("HX-Request"):
         return render(request, "jobs/_import_progress.html", context)
     return render(request, "jobs/import_detail.html", context)

@@ -30,7 +30,7 @@ from bangfu.core.bulk import (
 )
 from bangfu.core.files import shown_names
 from bangfu.core.idnumber import mask_id, mask_phone
-from bangfu.core.problems import error_list
+from bangfu.exchange.errors import error_list
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
 from bangfu.registry.columnar import frame_records

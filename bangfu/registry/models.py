@@ -273,7 +273,7 @@ class ImportBatch(Runner):
     households_updated = models.PositiveIntegerField("更新户", default=0)
     message = models.TextField("说明", blank=True)
     report = models.FileField("错误报告", upload_to="import-reports/%Y/%m/", max_length=300, blank=True)
-    # The first errors (core.problems.error_list: row, column, value, reason), listed on the result page.
+    # The first errors (exchange.errors.error_list: row, column, value, reason), listed on the result page.
     errors = models.JSONField("错误明细", default=list, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)

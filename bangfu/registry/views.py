@@ -24,6 +24,7 @@ from bangfu.core.access import staff_required
 from bangfu.core.idnumber import mask_id, mask_phone
 from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
+from bangfu.exchange import errors as kept_errors
 from bangfu.exchange.report import excel_overflow
 from bangfu.registry import actions
 from bangfu.registry.export import SOURCES, export_registry
@@ -381,7 +382,7 @@ def import_detail(request, pk: int):
     context = {"batch": batch, "nav": "registry", "tab": "imports", "report_url": "registry:import_report"}
     # Error values as the report has them for those who may download it; masked IDs and phones otherwise.
     reveal = batch.user_id == request.user.pk or request.user.can_view_sensitive
-    context.update(error_page(request, batch.errors, reveal=reveal))
+    context.update(error_page(request, batch.errors, reveal=reveal, cap=kept_errors.ERROR_LIST_CAP))
     if request.headers.get("HX-Request"):  # the progress block polling itself
         return render(request, "registry/_import_progress.html", context)
     return render(request, "registry/import_detail.html", context)

@@ -52,7 +52,7 @@ def test_an_outsider_to_the_report_sees_masked_ids(client_for, users, areas, tmp
 
 
 def test_many_errors_are_paged_and_capped_with_the_count(client_for, users, tmp_path, monkeypatch):
-    monkeypatch.setattr("bangfu.core.problems.ERROR_LIST_CAP", 60)
+    monkeypatch.setattr("bangfu.exchange.errors.ERROR_LIST_CAP", 60)
     client = client_for(users["county_a"])
     batch = upload(client, write_csv(tmp_path / "名单.csv", bad_rows(70)))
     assert batch.error_rows == 70 and len(batch.errors) == 60
