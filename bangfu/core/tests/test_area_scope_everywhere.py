@@ -60,6 +60,8 @@ LIST_VIEWS = {
     "registry:import_list": "",
     "registry:window_check": "",
 }
+# Path arguments of own-or-public views that take some (tests that request every URL use them).
+URL_KWARGS: dict[str, dict] = {}
 # Views about the user themself, or public ones (login, schema, docs): no area data to leak.
 OWN_OR_PUBLIC = {
     "accounts:login",
@@ -104,6 +106,7 @@ for _cases in APP_CASES:
     OBJECT_VIEWS.update(getattr(_cases, "OBJECT_VIEWS", {}))
     LIST_VIEWS.update(getattr(_cases, "LIST_VIEWS", {}))
     OWN_OR_PUBLIC |= set(getattr(_cases, "OWN_OR_PUBLIC", ()))
+    URL_KWARGS.update(getattr(_cases, "URL_KWARGS", {}))
     A_MARKERS |= set(getattr(_cases, "A_MARKERS", ()))
 
 

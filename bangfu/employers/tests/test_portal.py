@@ -156,7 +156,7 @@ def test_enterprise_accounts_get_403_or_404_on_every_staff_url(name, users, area
         account = objects["enterprise_user"]
         methods = {"get", "post", *methods}
     else:
-        url = reverse(name) + scope.LIST_VIEWS.get(name, "")
+        url = reverse(name, kwargs=scope.URL_KWARGS.get(name)) + scope.LIST_VIEWS.get(name, "")
         account = _setup(users, areas)[0]
         methods = {"get", "post"}
     account.must_change_password = False

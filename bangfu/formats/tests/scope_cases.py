@@ -2,3 +2,4 @@
 from Area.objects.for_user), which test_templates.py checks for an outsider."""
 
 OWN_OR_PUBLIC = {"formats:index", "formats:template"}
+URL_KWARGS = {"formats:template": {"key": "registry"}}
