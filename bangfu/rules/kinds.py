@@ -109,7 +109,8 @@ class Overview:
     inside: list = field(default_factory=list)  # versions in force or scheduled for regions inside the area
 
     def applies_on_its_day(self, rule, area_code: str) -> bool:
-        return pick([self.current, *self.scheduled, *self.history], area_code, rule.effective_from) is rule
+        known = [r for r in (self.current, *self.scheduled, *self.history) if r is not None]
+        return pick(known, area_code, rule.effective_from) is rule
 
 
 def overviews(area, on: date) -> list[Overview]:

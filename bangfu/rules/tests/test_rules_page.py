@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bangfu.audit.models import Action, AuditEvent
-from bangfu.conftest import COUNTY_A, COUNTY_B, TOWNSHIP_A
+from bangfu.conftest import COUNTY_A, COUNTY_B, TOWNSHIP_A, VILLAGE_A
 from bangfu.registry.models import LaborAgeRule
-from bangfu.rules.kinds import KINDS
+from bangfu.rules.kinds import BY_SLUG, KINDS
 
 A, B, TOWNSHIP = COUNTY_A.ljust(12, "0"), COUNTY_B.ljust(12, "0"), TOWNSHIP_A.ljust(12, "0")
 
@@ -182,3 +182,30 @@ def test_the_page_costs_the_same_queries_with_more_rules(
     client.get(reverse("rules:index"))
     with django_assert_max_num_queries(13):  # session, user, area, 5 kinds, regions, trail, CSRF
         assert client.get(reverse("rules:index")).status_code == 200
+
+
+@pytest.mark.parametrize("kind", [k.slug for k in KINDS])
+def test_a_first_version_scheduled_below_a_county_shows_everywhere_and_can_be_withdrawn(
+    kind, users, client_for
+):
+    # Nothing of this kind is in force anywhere (the national default some kinds ship with is gone):
+    # 龙潭镇 schedules its first version. Its page, a village's below it and the county's show it.
+    model = BY_SLUG[kind].model
+    model.objects.all().delete()
+    county = client_for(users["county_a"])
+    form = filled(county.get(new_url(TOWNSHIP, kind)).context["form"])
+    form["effective_from"] = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    form.setdefault("occupation_groups", "4-01")  # the one value no kind has a default for
+    assert county.post(new_url(TOWNSHIP, kind), form).status_code == 302
+    scheduled = model.objects.get()
+    for code in (TOWNSHIP, VILLAGE_A, A):
+        assert county.get(reverse("rules:area", args=[code])).status_code == 200, code
+    sections = county.get(reverse("rules:area", args=[TOWNSHIP])).context["sections"]
+    section = next(s for s in sections if s.kind.slug == kind)
+    assert section.current is None and section.scheduled == [scheduled]
+    shown = section.scheduled[0]
+    assert shown.withdrawable and not shown.shadowed  # on its day it applies: nothing else does
+    response = county.post(reverse("rules:withdraw", kwargs={"kind": kind, "pk": scheduled.pk}))
+    assert response.status_code == 302 and not model.objects.exists()
+    assert county.get(response.url).status_code == 200
+    assert AuditEvent.objects.filter(action=Action.DELETE, object_id=str(scheduled.pk)).exists()
