@@ -66,7 +66,7 @@ class AreaViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(summary="直接下级区域", responses=AreaSerializer(many=True))
     @action(detail=True)
-    def children(self, request, code=None):
+    def children(self, request, code=None, format=None):
         area = self.get_object()
         children = self.get_queryset().filter(parent=area).order_by("code")
         page = self.paginate_queryset(children)

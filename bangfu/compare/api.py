@@ -209,13 +209,13 @@ class FindingViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(summary="接受：按建议修改名册", request=None, responses=FindingSerializer)
     @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
+    def accept(self, request, pk=None, format=None):
         finding = actions.accept(request.user, self.get_object())
         return Response(self.get_serializer(finding).data)
 
     @extend_schema(summary="名册补录的人员（按源行号）", responses=FillPersonSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def people(self, request, pk=None):
+    def people(self, request, pk=None, format=None):
         finding = self.get_object()
         page = self.paginate_queryset(finding.people.select_related("person").order_by("row_no"))
         return self.get_paginated_response(
@@ -226,7 +226,7 @@ class FindingViewSet(ScopedReadOnlyViewSet):
         summary="名册补录：排除或恢复人员（接受前）", request=ExcludeSerializer, responses=FindingSerializer
     )
     @action(detail=True, methods=["post"])
-    def exclude(self, request, pk=None):
+    def exclude(self, request, pk=None, format=None):
         finding = self.get_object()  # outside the user's area: 404 before anything else
         body = ExcludeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -237,7 +237,7 @@ class FindingViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(summary="驳回：名册不作修改", request=RejectSerializer, responses=FindingSerializer)
     @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
+    def reject(self, request, pk=None, format=None):
         body = RejectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         finding = actions.reject(request.user, self.get_object(), body.validated_data.get("note", ""))

@@ -129,7 +129,7 @@ class JobViewSet(
 
     @extend_schema(summary="各地招聘中的岗位（可推荐本地劳动力）")
     @action(detail=False, methods=["get"])
-    def postings(self, request):
+    def postings(self, request, format=None):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(JobSerializer(page, many=True).data)

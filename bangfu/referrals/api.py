@@ -89,7 +89,7 @@ class ReferralViewSet(
         responses=ReferralSerializer,
     )
     @action(detail=True, methods=["get", "post"])
-    def step(self, request, pk=None):
+    def step(self, request, pk=None, format=None):
         referral = self.get_object()
         if request.method == "GET":
             return Response({"status": referral.status, "next_statuses": list(referral.next_statuses)})
