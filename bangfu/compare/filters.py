@@ -5,11 +5,12 @@ import django_filters
 from django.db.models import Q
 
 from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, Status
+from bangfu.core.params import IdFilter
 from bangfu.registry.filters import prefix_range
 
 
 class FindingFilter(django_filters.FilterSet):
-    run = django_filters.NumberFilter(field_name="run_id", label="比对批次")
+    run = IdFilter(field_name="run_id", label="比对批次")
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label="类型", empty_label="全部")
     change = django_filters.ChoiceFilter(choices=ChangeKind.choices, label="变更类型", empty_label="全部")
     status = django_filters.ChoiceFilter(choices=Status.choices, label="处理状态", empty_label="全部")

@@ -36,6 +36,7 @@ from bangfu.compare.run import run_comparison, run_counts
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
 from bangfu.core.idnumber import IdNumberError, mask_id, mask_phone, parse_id_number
+from bangfu.core.params import as_id, as_ids
 from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
 from bangfu.exchange import errors as kept_errors
@@ -221,9 +222,7 @@ def finding_list(request):
     context = paginate(request, filterset.qs.order_by(*Finding._meta.ordering))
     run = None
     if run_id := request.GET.get("run"):
-        run = (
-            ComparisonRun.objects.for_user(request.user).filter(pk=run_id if run_id.isdigit() else 0).first()
-        )
+        run = ComparisonRun.objects.for_user(request.user).filter(pk=as_id(run_id) or 0).first()
     context.update(
         {
             "filter": filterset,
@@ -249,7 +248,7 @@ def finding_bulk(request):
         filterset = _findings(request, request.POST)
         queryset = filterset.qs if filterset.is_valid() else Finding.objects.none()
     else:
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = as_ids(request.POST.getlist("ids"))
         queryset = Finding.objects.for_user(request.user).filter(pk__in=ids)
     note = request.POST.get("note", "")
     if scope == "all" and actions.bulk_work(queryset) > actions.BULK_IN_REQUEST:
@@ -382,7 +381,7 @@ def _fill_detail(request, finding: Finding):
 def finding_people(request, pk: int):
     """Leave the selected people of an open fill finding out of it, or take them back in."""
     finding = _scoped_finding(request, pk)
-    ids = [int(i) for i in request.POST.getlist("people") if i.isdigit()]
+    ids = as_ids(request.POST.getlist("people"))
     excluding = request.POST.get("do") != "include"
     if not finding.is_fill or not finding.decidable:
         messages.warning(request, "只有待处理的名册补录结果可以排除或恢复人员。")

@@ -1,5 +1,6 @@
 import django_filters
 
+from bangfu.core.params import IdFilter
 from bangfu.employment.models import Channel, EmploymentRecord, Place, Source
 from bangfu.referrals.filters import ReferralFilter
 from bangfu.registry.filters import AreaCodeFilter
@@ -14,7 +15,7 @@ class EmploymentFilter(django_filters.FilterSet):
     current = django_filters.ChoiceFilter(
         label="在职", choices=[("1", "在职"), ("0", "已离职")], method="filter_current"
     )
-    person = django_filters.NumberFilter(field_name="person_id", label="人员")
+    person = IdFilter(field_name="person_id", label="人员")
 
     class Meta:
         model = EmploymentRecord

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.core.access import staff_required
+from bangfu.core.params import as_ids
 from bangfu.core.views import paginate
 from bangfu.fairs import actions
 from bangfu.fairs.forms import FairForm, InviteForm
@@ -97,7 +98,7 @@ def job_search(request):
     if not q:
         return HttpResponse("")
     low, high = request.user.area.code_range
-    chosen = [pk for pk in request.GET.getlist("jobs") if pk.isdigit()]
+    chosen = as_ids(request.GET.getlist("jobs"))
     jobs = (
         JobFilter({"q": q}, queryset=Job.objects.postings_for(request.user).open_on(timezone.localdate()))
         .qs.exclude(pk__in=chosen)
@@ -173,9 +174,7 @@ def fair_attendance(request, pk: int):
     fair = _scoped_fair(request, pk)
     if request.method == "POST" and "attendance" in request.POST:
         try:
-            total = actions.mark_attendance(
-                request.user, fair, [i for i in request.POST.getlist("attended") if i.isdigit()]
-            )
+            total = actions.mark_attendance(request.user, fair, as_ids(request.POST.getlist("attended")))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _errors(exc))
         else:

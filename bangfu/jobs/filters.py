@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from bangfu.core.params import IdFilter
 from bangfu.employers.models import Employer
 from bangfu.jobs.models import Job
 from bangfu.registry.filters import AreaCodeFilter
@@ -20,7 +21,7 @@ class JobFilter(django_filters.FilterSet):
     area = AreaCodeFilter(label="工作地点代码")
     occupation = django_filters.CharFilter(label="职业代码", method="filter_occupation")
     suits_low_skill = django_filters.BooleanFilter(label="适合低技能", widget=forms.NullBooleanSelect)
-    employer = django_filters.NumberFilter(label="用人单位", field_name="employer_id")
+    employer = IdFilter(label="用人单位", field_name="employer_id")
     credit_code = django_filters.CharFilter(label="统一社会信用代码", field_name="employer__credit_code")
     wage = django_filters.NumberFilter(label="月薪不低于", method="filter_wage", min_value=0)
     board = django_filters.BooleanFilter(

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from bangfu.core.params import IdFilter, as_id
 from bangfu.referrals.models import Referral, Status
 from bangfu.registry.filters import AreaCodeFilter, search_q
 
@@ -17,8 +18,8 @@ class ReferralFilter(django_filters.FilterSet):
     )
     created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="到")
     auto = django_filters.BooleanFilter(label="系统自动推荐")
-    fair = django_filters.NumberFilter(field_name="fair_id", label="招聘会")
-    person = django_filters.NumberFilter(field_name="person_id", label="劳动力")
+    fair = IdFilter(field_name="fair_id", label="招聘会")
+    person = IdFilter(field_name="person_id", label="劳动力")
 
     class Meta:
         model = Referral
@@ -36,8 +37,8 @@ class ReferralFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        if value.isdigit():
-            return qs.filter(Q(job_id=int(value)) | Q(job__number=value))
+        if (job_id := as_id(value)) is not None:
+            return qs.filter(Q(job_id=job_id) | Q(job__number=value))
         return qs.filter(
             Q(job__number=value) | Q(job__title__contains=value) | Q(job__employer__name__contains=value)
         )

@@ -23,6 +23,7 @@ from bangfu.areas.models import Area, normalize_code
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.access import staff_required
+from bangfu.core.params import as_ids, as_int
 from bangfu.core.views import paginate
 from bangfu.exchange.report import write_table
 from bangfu.jobs.models import Job
@@ -233,7 +234,7 @@ def person_service(request, pk: int):
 def services_bulk(request):
     """The same service for the laborers ticked in the list of who is behind."""
     form = ServiceForm(request.POST)
-    ids = [int(i) for i in request.POST.getlist("person") if i.isdigit()]
+    ids = as_ids(request.POST.getlist("person"))
     back = _safe_next(request, reverse("referrals:norms"))
     if not form.is_valid() or not ids:
         messages.error(request, "请选择人员并填写服务类型和日期。")
@@ -264,7 +265,7 @@ def _norm_area(request) -> Area:
 def _year(request) -> int:
     raw = request.GET.get("year", "")
     this_year = timezone.localdate().year
-    return int(raw) if raw.isdigit() and 2015 <= int(raw) <= this_year else this_year
+    return as_int(raw, 2015, this_year) or this_year
 
 
 @staff_required
