@@ -274,6 +274,9 @@ REST_FRAMEWORK = {
         "bangfu.core.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["bangfu.core.permissions.IsStaffAccount"],
+    # JSON only: the API is for programs, documented at /api/v1/docs/. DRF's browsable pages drew write
+    # forms from records they do not describe (a server error on /api/v1/people/<id>.api).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [],
