@@ -280,7 +280,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bangfu.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "bangfu.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -293,6 +293,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bangfu.core.schema.document_errors",  # the Chinese error bodies of every operation
+    ],
+    # One name for a choice set that several fields use (a person's 性别 and a job's 性别要求, …).
+    "ENUM_NAME_OVERRIDES": {
+        "SexEnum": "bangfu.registry.vocab.SEXES",
+        "EducationEnum": "bangfu.registry.vocab.EDUCATIONS",
+        "ReferralStatusEnum": "bangfu.referrals.models.Status",
+    },
 }
 
 LOGGING = {

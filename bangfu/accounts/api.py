@@ -3,7 +3,7 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
@@ -19,6 +19,7 @@ from bangfu.audit.context import client_ip
 from bangfu.core.access import MUST_CHANGE_PASSWORD_MESSAGE
 from bangfu.core.api import ScopedViewSetMixin
 from bangfu.core.authentication import token_expires_at
+from bangfu.core.schema import ErrorSerializer
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -165,13 +166,18 @@ def me(request):
     request=inline_serializer(
         "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
     ),
-    responses=inline_serializer(
-        "TokenResponse",
-        {
-            "token": serializers.CharField(),
-            "expires": serializers.DateTimeField(help_text="令牌失效时间；修改密码后令牌立即失效"),
-        },
-    ),
+    responses={
+        200: inline_serializer(
+            "TokenResponse",
+            {
+                "token": serializers.CharField(),
+                "expires": serializers.DateTimeField(help_text="令牌失效时间；修改密码后令牌立即失效"),
+            },
+        ),
+        400: OpenApiResponse(ErrorSerializer, description="未提供用户名或密码，或用户名或密码错误。"),
+        403: OpenApiResponse(ErrorSerializer, description="须先在网页上修改初始密码。"),
+        429: OpenApiResponse(ErrorSerializer, description="失败次数过多，暂时锁定。"),
+    },
     auth=[],
 )
 @api_view(["POST"])

@@ -127,7 +127,9 @@ class JobViewSet(
             jobs = Job.objects.for_user(user)
         return jobs.select_related("employer", "occupation").order_by("-created_at", "-id")
 
-    @extend_schema(summary="各地招聘中的岗位（可推荐本地劳动力）")
+    @extend_schema(
+        summary="各地招聘中的岗位（可推荐本地劳动力）", responses=JobSerializer(many=True), filters=True
+    )
     @action(detail=False, methods=["get"])
     def postings(self, request, format=None):
         queryset = self.filter_queryset(self.get_queryset())

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -84,7 +84,19 @@ class ReferralViewSet(
         )
 
     @extend_schema(
-        summary="GET：当前状态和可改为的状态；POST：推进推荐状态（只允许规定的状态变化）",
+        methods=["GET"],
+        summary="当前状态和可改为的状态",
+        responses=inline_serializer(
+            "ReferralState",
+            {
+                "status": serializers.ChoiceField(Status.choices),
+                "next_statuses": serializers.ListField(child=serializers.ChoiceField(Status.choices)),
+            },
+        ),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="推进推荐状态（只允许规定的状态变化）",
         request=StepRequestSerializer,
         responses=ReferralSerializer,
     )

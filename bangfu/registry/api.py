@@ -31,6 +31,9 @@ class PersonSerializer(serializers.ModelSerializer):
     household_type = serializers.CharField(source="household.household_type", read_only=True)
     monitoring_type = serializers.CharField(source="household.monitoring_type", read_only=True)
     is_laborer = serializers.SerializerMethodField()
+    health = serializers.ChoiceField(
+        [*vocab.HEALTH, HIDDEN], label="健康状况", read_only=True, help_text=f"无权查看敏感信息时为 {HIDDEN}"
+    )
 
     class Meta:
         model = Person
