@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bangfu.core.errors.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bangfu.core.htmx.HtmxRedirectMiddleware",
     "bangfu.audit.middleware.AuditContextMiddleware",

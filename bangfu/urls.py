@@ -51,6 +51,7 @@ urlpatterns = [
     path("api/v1/", include(api_patterns)),
 ]
 
+handler400 = "bangfu.core.errors.bad_request"
 handler404 = "bangfu.core.errors.not_found"
 handler403 = "bangfu.core.errors.forbidden"
 handler500 = "bangfu.core.errors.server_error"

@@ -136,6 +136,19 @@ def _enterprise_user(objects):
     return User.objects.filter(kind=Kind.ENTERPRISE, is_active=True).first()
 
 
+def test_a_nul_character_typed_anywhere_is_a_chinese_400(users, client_for):
+    # PostgreSQL refuses NUL in text: the area search, the picker and the occupation lookup answered a server
+    # error there (SQLite kept the character). Nothing a person types holds one.
+    client = client_for(users["county_a"])
+    for url in ("/areas/search/?q=a%00b", "/jobs/occupations/?q=%00", "/registry/people/?a%00=1"):
+        page = client.get(url)
+        assert page.status_code == 400 and "空字符" in page.content.decode(), url
+    api = client.get("/api/v1/areas/", {"q": "土\x00地"})
+    assert api.status_code == 400 and "空字符" in api.json()["detail"]
+    typed = "application/x-www-form-urlencoded"  # what a browser sends for a form without a file
+    assert client.post("/registry/check/", "id_number=43312%00", content_type=typed).status_code == 400
+
+
 def test_no_server_error_on_any_url(users, county_a_objects):  # noqa: F811
     staff = _client(users["county_a"])
     enterprise_user = _enterprise_user(county_a_objects)
