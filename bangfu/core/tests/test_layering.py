@@ -1,8 +1,8 @@
 """The layers the code is built in, read from its import statements (every import, lazy ones included).
 
-The area tree is the ground: its models and scope import nothing from the rest of the platform. `core` is
-plumbing every app uses: it stands on the ground only. The registry owns the values it stores and takes
-nothing from the apps built on it.
+The area tree is the ground: its models and scope import nothing from the rest of the platform; so is
+`exchange`, the plain-Python reading and writing of files. `core` is plumbing every app uses: it stands on
+the ground only. The registry owns the values it stores and takes nothing from the apps built on it.
 """
 
 import ast
@@ -56,10 +56,14 @@ def test_the_area_tree_is_the_ground():
     assert _offending(ground, ("bangfu.areas",)) == {}
 
 
-def test_core_stands_on_the_area_tree_only():
+def test_exchange_is_ground_too():
+    assert _offending([m for m in SOURCES if _within(m, "bangfu.exchange")], ("bangfu.exchange",)) == {}
+
+
+def test_core_stands_on_the_ground_only():
     # The `bangfu demo` and `bangfu serve` commands start the whole platform: entry points, not plumbing.
     plumbing = [m for m in SOURCES if _within(m, "bangfu.core") and ".management." not in m]
-    assert _offending(plumbing, ("bangfu.core", "bangfu.areas")) == {}
+    assert _offending(plumbing, ("bangfu.core", "bangfu.areas", "bangfu.exchange")) == {}
 
 
 def test_the_registry_takes_nothing_from_the_apps_built_on_it():
