@@ -125,7 +125,7 @@ def read_source(
         read_csv_fast(sheet, source_type, today, result, rows_file)
         if result.total_rows == 0:
             raise SpreadsheetError("文件中表头以下没有数据行。")
-        return result
+        return _with_footer_note(result, sheet)
     rows = RowsWriter(rows_file, names) if rows_file else None
     try:
         _read_rows(sheet, source_type, today, result, _Builder(result.schema, rows), progress)
@@ -134,6 +134,12 @@ def read_source(
             rows.close()
     if result.total_rows == 0:
         raise SpreadsheetError("文件中表头以下没有数据行。")
+    return _with_footer_note(result, sheet)
+
+
+def _with_footer_note(result: SourceFile, sheet) -> SourceFile:
+    """The reader's notes made while reading the rows (the footer under the data it left out)."""
+    result.warnings += [w for w in sheet.warnings if w not in result.warnings]
     return result
 
 

@@ -288,6 +288,7 @@ def validate_jobs_file(path: Path, area: Area, *, today: dt.date | None = None) 
             continue
         seen[record.key] = row.number
         rows_of.append((record, row))
+    validation.warnings += [w for w in sheet.warnings if w not in validation.warnings]  # the footer left out
     # Existing jobs placed where the importer may not write are not taken over.
     existing = _existing_jobs([r for r, _ in rows_of])
     allowed = import_areas(area, today)

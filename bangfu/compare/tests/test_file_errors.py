@@ -215,3 +215,4 @@ def test_a_footer_under_the_data_is_not_compared(users, people, tmp_path):
     run = compare(users["county_a"], "death", path)
     assert run.total_rows == 1 and run.error_rows == 0, run.message
     assert [r["源行号"] for r in lines(run)] == ["3"]
+    assert "表格末尾的第6–7行是填表人、审核人、备注等表尾，不作为数据读取" in run.message
