@@ -325,6 +325,31 @@ JOB_SQL = (
 )
 
 
+# Columns CSV sniffing would take for numbers (area codes, ID numbers) or leave untyped when empty.
+TEXTS = {
+    "laborers": (
+        "id_number",
+        "sex",
+        "labor_skill",
+        "health",
+        "education",
+        "desired_region",
+        "area",
+        "job_wish",
+    ),
+    "jobs": (
+        "number",
+        "credit_code",
+        "occupation",
+        "title",
+        "area",
+        "sex_required",
+        "education_min",
+        "status",
+    ),
+}
+
+
 def baseline(args, out: Path) -> dict:
     """Read the laborers who want work and the jobs from the app's database into DuckDB (PostgreSQL: COPY
     to CSV, read by DuckDB; SQLite: polars.read_database through the sqlite3 cursor), resolve each distinct
@@ -354,7 +379,10 @@ def baseline(args, out: Path) -> dict:
                 ):
                     for block in copy:
                         handle.write(block)
-                con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header = true)")
+                con.execute(
+                    f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header = true, "
+                    f"allow_quoted_nulls = false, types = {dict.fromkeys(TEXTS[name], 'VARCHAR')})"
+                )
     else:
         import sqlite3
 
@@ -387,13 +415,32 @@ def baseline(args, out: Path) -> dict:
 # --- running and checking -------------------------------------------------------------------------------
 
 
-def timed(command: list[str], env: dict) -> dict:
-    """A child process timed whole from outside, with its peak RSS and CPU (wait4's rusage)."""
+def timed(command: list[str], env: dict, limit: float | None = None) -> dict:
+    """A child process timed whole from outside, with its peak RSS and CPU (wait4's rusage). Stopped
+    after `limit` seconds (then "stopped": true, and what it had used until then)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    stdout, stderr = process.stdout.read(), process.stderr.read()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
+        stopped = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if limit and time.perf_counter() - started > limit:
+                process.kill()
+                stopped = True
+            time.sleep(0.5)
+        seconds = time.perf_counter() - started
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if stopped:
+        return {
+            "stopped": True,
+            "seconds": round(seconds, 1),
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+            "peak_rss_gb": round(usage.ru_maxrss / 1024**2, 2),
+            "stdout": "",
+        }
     code = os.waitstatus_to_exitcode(status)
     if code:
         print(stdout[-3000:], stderr[-5000:], file=sys.stderr)
@@ -462,14 +509,14 @@ def measure(label: str, args, database_url: str | None) -> dict:
             if args.only and (name == "bangfu match") != (args.only == "ours"):
                 continue
             load = os.getloadavg()[0]
-            result = timed(command, env)
+            result = timed(command, env, args.baseline_limit if name == "DuckDB baseline" else None)
             result["load_before"] = round(load, 1)
             result["load_after"] = round(os.getloadavg()[0], 1)
             results[name] = result
             print(f"{label} · {name}: {json.dumps(result, ensure_ascii=False)}", flush=True)
         if "bangfu match" in results:
             results["bangfu match"]["check"] = check_file(args, ours_file, capped=True)
-        if "DuckDB baseline" in results:
+        if "DuckDB baseline" in results and not results["DuckDB baseline"].get("stopped"):
             results["DuckDB baseline"]["check"] = check_file(args, base_file, capped=False)
         for name in results:
             print(f"{label} · {name} · check: {json.dumps(results[name]['check'], ensure_ascii=False)}")
@@ -482,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=100_000)
     parser.add_argument("--postgres", help="also measure on this PostgreSQL database (dropped, re-created)")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--baseline-limit", type=float, help="stop the baseline after this many seconds")
     parser.add_argument(
         "--keep", help="keep the built databases in this folder and reuse them (same sizes, day)"
     )
