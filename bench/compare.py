@@ -72,11 +72,18 @@ def run_ours(workdir: Path, threads: int, memory: str | None) -> dict:
     result = link(con, threshold=THRESHOLD)
     seconds = time.perf_counter() - started
     con.execute(f"COPY links TO '{workdir / 'links-ours.parquet'}' (FORMAT parquet)")
+    # Rows left to a person (待核实): their candidates, to score whether the right one is listed.
+    con.execute(f"COPY link_candidates TO '{workdir / 'candidates-ours.parquet'}' (FORMAT parquet)")
     return {
         "seconds": round(seconds, 1),
         "load_seconds": round(loaded - started, 1),
         "phases": result.timings,
-        "counts": {"exact": result.exact, "fuzzy": result.fuzzy, "none": result.none},
+        "counts": {
+            "exact": result.exact,
+            "fuzzy": result.fuzzy,
+            "ambiguous": getattr(result, "ambiguous", 0),
+            "none": result.none,
+        },
         "shares": result.match_shares,
     }
 
@@ -177,7 +184,19 @@ def evaluate(workdir: Path, method: str) -> dict:
         FROM j"""
     ).fetchone()
     rows, tp, fp, fn, d_rows, d_tp, d_fp, d_fn = row
-    return {
+    review = {}
+    candidates = workdir / f"candidates-{method}.parquet"
+    if method == "ours" and candidates.exists():
+        # Ambiguous rows are linked to nobody (they count as misses above); how many list the true person
+        # among their candidates, for the reviewer to pick.
+        listed, ambiguous = con.execute(
+            f"""SELECT count(DISTINCT c.row_no) FILTER (WHERE c.person_id = t.person_id),
+                count(DISTINCT c.row_no)
+            FROM read_parquet('{candidates}') c JOIN read_parquet('{workdir / "truth.parquet"}') t
+            USING (row_no)"""
+        ).fetchone()
+        review = {"ambiguous_rows": ambiguous, "ambiguous_true_listed": listed}
+    return review | {
         "rows": rows, "tp": tp, "fp": fp, "fn": fn,
         "precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / (tp + fn) if tp + fn else 1.0,
         "damaged_rows": d_rows, "damaged_tp": d_tp, "damaged_fp": d_fp, "damaged_fn": d_fn,

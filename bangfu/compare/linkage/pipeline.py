@@ -22,6 +22,9 @@ __all__ = ["LinkResult", "link"]
 
 # A fuzzy link to a person the exact step already linked needs at least this probability.
 STRONG_PROBABILITY = 0.95
+# An ambiguous row lists the candidates with at least this share of its probability, at most this many.
+CANDIDATE_SHARE = 0.01
+MAX_CANDIDATES = 10
 # Exact pairs used to learn m, and random partners per pair used to learn u.
 TRAIN_PAIRS = 20_000
 RANDOM_PARTNERS = 25
@@ -37,6 +40,9 @@ Progress = Callable[[str, float], None]
 class LinkResult:
     exact: int = 0
     fuzzy: int = 0
+    # Rows that fit two or more registry people (or one person another row fits as well) alike: linked to
+    # nobody, their candidates in `link_candidates`.
+    ambiguous: int = 0
     none: int = 0
     total: int = 0
     timings: dict[str, float] = field(default_factory=dict)
@@ -163,6 +169,8 @@ def link(
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _lk_fuzzy (row_no BIGINT, person_id BIGINT, probability DOUBLE)"
     )
+    con.execute("CREATE OR REPLACE TEMP TABLE _lk_ambiguous (row_no BIGINT, probability DOUBLE)")
+    con.execute(CANDIDATES_TABLE)
     if fuzzy_ok:
         _features(con, registry, source)
 
@@ -182,26 +190,29 @@ def link(
         f"""CREATE OR REPLACE TABLE links AS
         SELECT i.row_no,
             coalesce(CASE WHEN e.ok THEN e.person_id END, f.person_id) AS person_id,
-            CASE WHEN e.ok THEN 'exact' WHEN f.person_id IS NOT NULL THEN 'fuzzy' ELSE 'none' END
-                AS method,
-            CASE WHEN e.ok THEN 1.0 ELSE f.probability END AS probability,
+            CASE WHEN e.ok THEN 'exact' WHEN f.person_id IS NOT NULL THEN 'fuzzy'
+                 WHEN a.row_no IS NOT NULL THEN 'ambiguous' ELSE 'none' END AS method,
+            CASE WHEN e.ok THEN 1.0 ELSE coalesce(f.probability, a.probability) END AS probability,
             i.id_normalised,
             CASE coalesce(r.problem, i.id_code) {problem_cases} END AS id_problem
         FROM _lk_ids i
         LEFT JOIN _lk_exact e ON e.row_no = i.row_no
         LEFT JOIN _lk_resid r ON r.row_no = i.row_no
-        LEFT JOIN _lk_fuzzy f ON f.row_no = i.row_no"""
+        LEFT JOIN _lk_fuzzy f ON f.row_no = i.row_no
+        LEFT JOIN _lk_ambiguous a ON a.row_no = i.row_no"""
     )
     counts = dict(con.execute("SELECT method, count(*) FROM links GROUP BY method").fetchall())
-    result.exact, result.fuzzy, result.none = (counts.get(k, 0) for k in ("exact", "fuzzy", "none"))
-    result.total = result.exact + result.fuzzy + result.none
+    result.exact, result.fuzzy, result.ambiguous, result.none = (
+        counts.get(k, 0) for k in ("exact", "fuzzy", "ambiguous", "none")
+    )
+    result.total = result.exact + result.fuzzy + result.ambiguous + result.none
     result.problems = dict(
         con.execute(
             "SELECT id_problem, count(*) FROM links WHERE id_problem IS NOT NULL GROUP BY 1 ORDER BY 2 DESC"
         ).fetchall()
     )
     for table in ("_lk_ids", "_lk_name_list", "_lk_chars", "_lk_surnames", "_lk_names", "_lk_exact",
-                  "_lk_resid", "_lk_left", "_lk_reg", "_lk_fuzzy"):  # fmt: skip
+                  "_lk_resid", "_lk_left", "_lk_reg", "_lk_fuzzy", "_lk_ambiguous"):  # fmt: skip
         if not KEEP_WORK_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {table}")
     phases.done()
@@ -445,23 +456,87 @@ def _predict(
     share_cases = " ".join(
         f"WHEN '{g}' THEN {lkmodel.log2_odds(min(s / n_registry, 0.5))}" for g, s in shares.items()
     )
+    _choose(con, share_cases, threshold)
+    for table in ("_lk_cand", "_lk_lres", "_lk_rcand", "_lk_pred", "_lk_rowp", "_lk_best"):
+        if not KEEP_WORK_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    return shares
+
+
+# The candidates of the rows linkage leaves ambiguous (method 'ambiguous'), best first (`rank` from 1):
+# `probability` is each one's share, the row being one person at most.
+CANDIDATES_TABLE = """CREATE OR REPLACE TABLE link_candidates (
+    row_no BIGINT, rank INTEGER, person_id BIGINT, probability DOUBLE)"""
+
+
+def _choose(con: duckdb.DuckDBPyConnection, share_cases: str, threshold: float) -> None:
+    """From the scored pairs (_lk_pred), each row's link (_lk_fuzzy), or its ambiguity (_lk_ambiguous and
+    its candidates in link_candidates). Never by chance: a row counts as linked only when its best
+    candidate is clearly better than the rest.
+
+    - One row, several people (one-to-many). A row is one registry person at most, so the probability of
+      candidate k is its posterior odds over one plus the odds of all the row's candidates:
+      odds_k / (1 + Σ odds_j). With a single candidate this is Splink's own probability; two people
+      who fit alike get half each, however well each fits alone.
+    - Several rows, one person (many-to-one). A person may get several rows (a second record of the
+      same person is common, a 社保 file has a row per 险种), but not rows of evidently different
+      people: another sex, or two valid ID numbers of nobody in the registry more than two characters
+      apart (not a relative's number, nor a typo whose check digit was computed again: both are common
+      in one person's records). Among such rivals for one person the
+      same normalisation applies, seen from the person: odds_a / (1 + odds_a + Σ rivals' odds).
+    A row whose best candidate alone would pass the threshold but does not after either normalisation
+    is ambiguous: linked to nobody, for a person to decide (数据比对 reports it 待核实 with the
+    candidates side by side). Set-based: a few window functions over the scored pairs."""
     con.execute(
-        f"""INSERT INTO _lk_fuzzy
+        f"""CREATE OR REPLACE TEMP TABLE _lk_rowp AS
         WITH scored AS (
-            SELECT p.row_no, p.person_id,
-                p.log2_bf,
-                1.0 / (1.0 + pow(2.0, -(p.log2_bf + CASE l.grp {share_cases} END))) AS probability,
+            SELECT p.row_no, p.person_id, p.log2_bf,
+                p.log2_bf + CASE l.grp {share_cases} END AS lo,  -- log2 of the pair's posterior odds
                 e.person_id IS NOT NULL AS taken
             FROM _lk_pred p
             JOIN _lk_left l ON l.unique_id = p.row_no AND l.grp <> 'train'
             LEFT JOIN (SELECT DISTINCT person_id FROM _lk_exact WHERE ok) e ON e.person_id = p.person_id
-        )
-        SELECT row_no, person_id, probability FROM scored
-        WHERE probability >= {threshold}
-            AND (NOT taken OR probability >= {max(threshold, STRONG_PROBABILITY)})
-        QUALIFY row_number() OVER (PARTITION BY row_no ORDER BY log2_bf DESC, person_id) = 1"""
+        ), kept AS (  -- a person linked exactly is a candidate only on strong evidence
+            SELECT * FROM scored
+            WHERE NOT taken OR 1.0 / (1.0 + pow(2.0, -lo)) >= {max(threshold, STRONG_PROBABILITY)}
+        ), top AS (SELECT *, max(lo) OVER (PARTITION BY row_no) AS m FROM kept)
+        SELECT row_no, person_id, lo, taken,
+            1.0 / (1.0 + pow(2.0, -lo)) AS pair_p,
+            pow(2.0, lo - m) / (pow(2.0, -m) + sum(pow(2.0, lo - m)) OVER (PARTITION BY row_no)) AS p,
+            row_number() OVER (PARTITION BY row_no ORDER BY log2_bf DESC, person_id) AS rank
+        FROM top"""
     )
-    for table in ("_lk_cand", "_lk_lres", "_lk_rcand", "_lk_pred"):
-        if not KEEP_WORK_TABLES:
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-    return shares
+    # Each row's best candidate, where it alone would pass, with what tells people apart.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _lk_best AS
+        SELECT b.row_no, b.person_id, b.lo, b.p, b.pair_p, b.taken, l.sex,
+            CASE WHEN l.grp = 'unknown' THEN l.id_digits END AS own_id
+        FROM _lk_rowp b JOIN _lk_left l ON l.unique_id = b.row_no AND l.grp <> 'train'
+        WHERE b.rank = 1 AND b.pair_p >= {threshold}"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _lk_decided AS
+        WITH rivals AS (
+            SELECT a.row_no, sum(pow(2.0, o.lo - a.lo)) AS ratio  -- Σ rivals' odds / the row's
+            FROM _lk_best a JOIN _lk_best o ON o.person_id = a.person_id AND o.row_no <> a.row_no
+            WHERE a.sex <> o.sex OR levenshtein(a.own_id, o.own_id) > 2
+            GROUP BY a.row_no
+        )
+        SELECT b.row_no, b.person_id, b.taken,
+            least(b.p, 1.0 / (pow(2.0, -b.lo) + 1.0 + coalesce(r.ratio, 0.0))) AS probability
+        FROM _lk_best b LEFT JOIN rivals r USING (row_no)"""
+    )
+    con.execute(
+        f"""INSERT INTO _lk_fuzzy SELECT row_no, person_id, probability FROM _lk_decided
+        WHERE probability >= CASE WHEN taken THEN {max(threshold, STRONG_PROBABILITY)} ELSE {threshold} END"""
+    )
+    con.execute(
+        """INSERT INTO _lk_ambiguous SELECT row_no, probability FROM _lk_decided
+        ANTI JOIN _lk_fuzzy USING (row_no)"""
+    )
+    con.execute(
+        f"""INSERT INTO link_candidates
+        SELECT c.row_no, c.rank, c.person_id, c.p FROM _lk_rowp c SEMI JOIN _lk_ambiguous USING (row_no)
+        WHERE c.rank = 1 OR (c.p >= {CANDIDATE_SHARE} AND c.rank <= {MAX_CANDIDATES})"""
+    )
+    con.execute("DROP TABLE _lk_decided")

@@ -71,9 +71,11 @@ def check_shape(con, result: LinkResult) -> None:
             assert person is not None and probability == 1.0
         elif method == "fuzzy":
             assert person is not None and 0.9 <= probability <= 1.0
+        elif method == "ambiguous":
+            assert person is None and 0 < probability < 0.9
         else:
             assert method == "none" and person is None and probability is None
-    assert result.exact + result.fuzzy + result.none == result.total
+    assert result.exact + result.fuzzy + result.ambiguous + result.none == result.total
 
 
 HUAYUAN = "433124102201"
@@ -208,3 +210,79 @@ def test_fuzzy_links_are_deterministic():
     link(first)
     link(second)
     assert links(first) == links(second)
+
+
+def _world(seed: int = 11):
+    """Enough registry people (and exact pairs) for the model to learn from."""
+    data = generate(3000, 3000, seed=seed, damage=Damage(id_damaged=0.0), villages=VILLAGES)
+    registry = [(100 + i, *row[1:]) for i, row in enumerate(data.registry.rows())]
+    source = [(100 + i, *row[1:]) for i, row in enumerate(data.source.rows())]
+    return registry, source
+
+
+def candidates(con) -> dict[int, list[tuple[int, float]]]:
+    got: dict[int, list] = {}
+    for row_no, person_id, probability in con.execute(
+        "SELECT row_no, person_id, probability FROM link_candidates ORDER BY row_no, rank"
+    ).fetchall():
+        got.setdefault(row_no, []).append((person_id, probability))
+    return got
+
+
+BORN = date(1991, 4, 9)
+TWIN_A = (1, make_id("433124", BORN, 611), "龙光明", "男", BORN, None, HUAYUAN)
+TWIN_B = (2, make_id("433124", BORN, 633), "龙光明", "男", BORN, None, HUAYUAN)
+
+
+def test_a_row_two_people_fit_alike_is_ambiguous_not_linked_by_chance():
+    """No ID, no phone; name, sex, birth date and village fit two registry people equally: neither is
+    chosen (not 模糊匹配 1.0000 to the lower id), the row is ambiguous with both as candidates, half each."""
+    registry, source = _world()
+    con = connection([*registry, TWIN_A, TWIN_B], [*source, (9001, "", "龙光明", "男", BORN, None, HUAYUAN)])
+    result = link(con)
+    got = links(con)
+    assert got[9001][:2] == (None, "ambiguous") and got[9001][2] < 0.9
+    assert [person for person, _ in candidates(con)[9001]] == [1, 2]
+    assert all(abs(p - 0.5) < 0.01 for _, p in candidates(con)[9001])
+    assert result.ambiguous == 1
+    check_shape(con, result)
+
+
+def test_two_rows_do_not_land_on_the_same_person_by_chance():
+    """Two rows of that kind: before, both were linked to the same person (the lower id) at 1.0000."""
+    registry, source = _world()
+    rows = [
+        (9001, "", "龙光明", "男", BORN, None, HUAYUAN),
+        (9002, None, "龙光明", "男", BORN, None, HUAYUAN),
+    ]
+    con = connection([*registry, TWIN_A, TWIN_B], source + rows)
+    link(con)
+    got = links(con)
+    assert got[9001][:2] == got[9002][:2] == (None, "ambiguous")
+    assert {row for row, (person, *_) in got.items() if person == 1} == set()
+
+
+def test_one_person_two_evidently_different_rows_is_ambiguous():
+    """Many-to-one: one registry person, two rows that fit them alike but are two people (another sex
+    each... the registry holds no sex here, so both fit): neither takes the person by chance."""
+    registry, source = _world()
+    person = (1, make_id("433124", BORN, 611), "龙光明", None, BORN, None, HUAYUAN)
+    rows = [(9001, "", "龙光明", "男", BORN, None, HUAYUAN), (9002, "", "龙光明", "女", BORN, None, HUAYUAN)]
+    con = connection([*registry, person], source + rows)
+    link(con)
+    got = links(con)
+    assert got[9001][:2] == got[9002][:2] == (None, "ambiguous")
+    assert candidates(con)[9001][0][0] == candidates(con)[9002][0][0] == 1
+
+
+def test_a_clearly_better_candidate_still_links():
+    """One of the two look-alikes has the row's phone: clearly better, linked as before; and the same
+    person's second record (same values again) is no rival."""
+    registry, source = _world()
+    twin_b = (*TWIN_B[:5], "13912345678", HUAYUAN)
+    rows = [(9001, "", "龙光明", "男", BORN, "13912345678", HUAYUAN),
+            (9002, "", "龙光明", "男", BORN, "13912345678", HUAYUAN)]  # fmt: skip
+    con = connection([*registry, TWIN_A, twin_b], source + rows)
+    link(con)
+    got = links(con)
+    assert got[9001][:2] == got[9002][:2] == (2, "fuzzy") and got[9001][2] >= 0.9
