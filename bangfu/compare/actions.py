@@ -21,6 +21,7 @@ from bangfu.audit.models import Action
 from bangfu.compare import sources
 from bangfu.compare.filters import FindingFilter, filters_shown
 from bangfu.compare.models import (
+    CHECKED_ONLY,
     BulkDecision,
     ChangeKind,
     ComparisonRun,
@@ -62,7 +63,7 @@ def create_run(
     if not 0.5 <= threshold < 1:
         raise ValidationError("模糊匹配阈值应在 0.5 与 1 之间。")
     kinds = [k for k in auto_apply if k]
-    unknown = [k for k in kinds if k not in ChangeKind.values or k == ChangeKind.CONTRADICTION]
+    unknown = [k for k in kinds if k not in ChangeKind.values or k in CHECKED_ONLY]
     if unknown:
         raise ValidationError(f"不能自动应用的变更类型：{'、'.join(unknown)}")
     run = ComparisonRun(
@@ -170,6 +171,8 @@ def _apply(actor, finding: Finding, label: str) -> str:
     """Apply one finding's proposal (the person's and household's fields, an employment record). Returns
     the finding's outcome."""
     proposal, person, parts = finding.proposal, finding.person, []
+    if not proposal:  # a finding to check (待核实, an identity to verify): nothing to change
+        return "已核实，名册未修改"
     if values := proposal.get("person"):
         diff = update_person_fields(actor, person, _typed(values), source=SOURCE_COMPARE, message=label)
         parts += [f"{k}" for k in diff]
@@ -294,11 +297,19 @@ def reject(actor, finding: Finding, note: str = "") -> Finding:
     return finding
 
 
+def _pending(findings, accepting: bool):
+    """The open findings of `findings` a decision of many takes. Accepting, not those a person checks one
+    by one on their page (待核实, an identity to verify: they propose nothing, and 已核实 means looked at)."""
+    pending = findings.filter(status=Status.OPEN)
+    return pending.exclude(kind=Kind.AMBIGUOUS).exclude(change__in=CHECKED_ONLY) if accepting else pending
+
+
 def decide_many(actor, findings, *, accepting: bool, note: str = "") -> int:
-    """Accept or reject every open finding of `findings` (already scoped to the actor), each in its own
-    transaction: one failure does not undo the others. Returns how many were decided."""
+    """Accept or reject every open finding of `findings` (already scoped to the actor; accepting, not those
+    checked one by one), each in its own transaction: one failure does not undo the others. Returns how
+    many were decided."""
     count = 0
-    for finding in findings.filter(status=Status.OPEN).order_by("id").iterator():
+    for finding in _pending(findings, accepting).order_by("id").iterator():
         _decide(actor, finding, accepting, note)
         count += 1
     return count
@@ -328,7 +339,7 @@ def bulk_work(findings) -> int:
 def queue_bulk_decision(actor, findings, *, accepting: bool, note: str = "", filters: dict) -> BulkDecision:
     """Decide the open findings of `findings` (scoped to the actor, matched by the findings page's
     `filters`) in the background; those of later runs are left out (`last_id`)."""
-    pending = findings.filter(status=Status.OPEN)
+    pending = _pending(findings, accepting)
     bulk = BulkDecision.objects.create(
         area=actor.area,
         user=actor,
@@ -362,7 +373,7 @@ def bulk_findings(bulk: BulkDecision):
     filterset = FindingFilter(bulk.filters, queryset=scoped)
     if not filterset.is_valid():  # a filter that no longer reads (a kind renamed): not "every finding"
         return Finding.objects.none()
-    return filterset.qs.filter(status=Status.OPEN, id__lte=bulk.last_id).order_by("id")
+    return _pending(filterset.qs, bulk.accepting).filter(id__lte=bulk.last_id).order_by("id")
 
 
 BULK_PROGRESS_EVERY = 2.0  # seconds between progress writes

@@ -12,10 +12,11 @@ from rest_framework.response import Response
 
 from bangfu.compare import actions
 from bangfu.compare.filters import FindingFilter
-from bangfu.compare.models import ComparisonRun, FillPerson, Finding
+from bangfu.compare.models import ComparisonRun, FillPerson, Finding, identity
 from bangfu.compare.rowsfile import covered_rows
 from bangfu.core.api import ScopedReadOnlyViewSet
 from bangfu.core.idnumber import mask_id, mask_phone
+from bangfu.registry.models import Person
 
 HIDDEN = "******"
 HEALTH = ("健康状况", "残疾类别", "残疾等级", "health", "disability_category", "disability_grade")
@@ -70,6 +71,7 @@ class FindingListSerializer(serializers.ListSerializer):
         items = list(data.all() if hasattr(data, "all") else data)
         self.child.context["source_rows"] = covered_rows(items)
         self.child.context["fill_people"] = fill_people_counts([f.pk for f in items if f.is_fill])
+        self.child.context["candidates"] = candidate_people(items)
         return super().to_representation(items)
 
 
@@ -86,6 +88,12 @@ def fill_people_counts(finding_ids: list[int]) -> dict[int, dict]:
     return {row["finding_id"]: {"total": row["total"], "excluded": row["excluded"]} for row in rows}
 
 
+def candidate_people(findings) -> dict[int, Person]:
+    """The registry people ambiguous findings name as candidates, by id, in one query."""
+    ids = {c["person"] for f in findings for c in f.candidates}
+    return Person.objects.in_bulk(list(ids)) if ids else {}
+
+
 class FindingSerializer(serializers.ModelSerializer):
     kind_name = serializers.CharField(source="get_kind_display", read_only=True)
     change_name = serializers.CharField(source="get_change_display", read_only=True)
@@ -96,6 +104,15 @@ class FindingSerializer(serializers.ModelSerializer):
     source = serializers.SerializerMethodField(help_text="来源记录：一行为 {列名: 值}，多行为 {rows: [...]}")
     people = serializers.SerializerMethodField(
         help_text="名册补录（按村）的人数：{total: 人数, excluded: 审核时排除的人数}；其他类型为 null"
+    )
+    differs = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="与来源不一致的项（名册一侧的名称，如 姓名、出生日期、养老保险参保状态）",
+    )
+    candidates = serializers.SerializerMethodField(
+        help_text="待核实（多人相符）：同样相符的名册人员并列，按概率从高到低："
+        "[{person: 人员ID, probability: 概率, registry: {姓名, 证件号码, …}}]；其他类型为空列表"
     )
 
     class Meta:
@@ -120,6 +137,8 @@ class FindingSerializer(serializers.ModelSerializer):
             "registry",
             "proposal",
             "people",
+            "differs",
+            "candidates",
             "summary",
             "automatic",
             "decided_by",
@@ -148,6 +167,35 @@ class FindingSerializer(serializers.ModelSerializer):
         if counts is None or instance.pk not in counts:
             counts = fill_people_counts([instance.pk])
         return counts.get(instance.pk, {"total": 0, "excluded": 0})
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "person": {"type": "integer"},
+                    "probability": {"type": "number"},
+                    "registry": {"type": "object"},
+                },
+            },
+        }
+    )
+    def get_candidates(self, instance) -> list:
+        if not instance.candidates:
+            return []
+        people = self.context.get("candidates")
+        if people is None:
+            people = candidate_people([instance])
+        return [
+            {
+                "person": c["person"],
+                "probability": c["probability"],
+                "registry": _masked(identity(people[c["person"]])),
+            }
+            for c in instance.candidates
+            if c["person"] in people
+        ]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

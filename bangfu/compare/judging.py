@@ -32,6 +32,8 @@ from bangfu.compare.sources import PENSION_KINDS
 from bangfu.compare.verdicts import (
     ACTIVE_INSURANCE,
     EMPLOYER_INSURANCE,
+    IDENTITY,
+    IDENTITY_FIELDS,
     LABELS,
     PERSON_CHANGE_OF,
     SHOWN,
@@ -68,6 +70,10 @@ LINKAGE_COLUMNS = [c[0] for c in REGISTRY_COLUMNS[:7]]
 PERSON_VALUES = tuple({"person_id": "id", "area_code": "area_id"}.get(c[0], c[0]) for c in REGISTRY_COLUMNS)
 COLUMN_TYPES = {name: kind for name, kind, _ in REGISTRY_COLUMNS}
 
+# What linkage leaves for ambiguous rows (linkage/pipeline.py, CANDIDATES_TABLE): here too when the
+# links come from elsewhere (tests).
+CANDIDATES = """CREATE TABLE IF NOT EXISTS link_candidates (
+    row_no BIGINT, rank INTEGER, person_id BIGINT, probability DOUBLE)"""
 FINDINGS_TABLE = """CREATE OR REPLACE TABLE findings (
     kind VARCHAR, change VARCHAR, status VARCHAR, area_id VARCHAR, person_id BIGINT, row_no BIGINT,
     name VARCHAR, method VARCHAR, probability DOUBLE, registry VARCHAR, proposal VARCHAR, summary VARCHAR,
@@ -150,6 +156,7 @@ def judge(
     finding of their own). `employments(person ids)` gives existing employment records' keys
     (Verdicts.employments)."""
     con.execute(FINDINGS_TABLE)
+    con.execute(CANDIDATES)
     con.execute(f"DROP TABLE IF EXISTS {FILL_PEOPLE_TABLE}")
     con.execute(FILL_PEOPLE)
     con.execute(
@@ -157,9 +164,25 @@ def judge(
         # for the rows judged in Python): at 5 million rows a copy of all here made DuckDB spill a
         # gigabyte to disk.
         f"""CREATE OR REPLACE TABLE lk AS
-        SELECT l.row_no, l.person_id, l.method, l.probability, l.id_problem, s.name AS row_name
-            {_extracted(source_type, "e")}
+        SELECT l.row_no, l.person_id, l.method, l.probability, l.id_problem, s.name AS row_name,
+            s.sex AS row_sex, s.birth_date AS row_birth {_extracted(source_type, "e")}
         FROM links l JOIN source s USING (row_no) JOIN source_extra e USING (row_no)"""
+    )
+    # The candidates of ambiguous rows (linkage's link_candidates), a list per row, best first, with the
+    # deepest area that holds them all (Verdicts.ambiguous_finding).
+    areas = " ".join(
+        f"WHEN count(DISTINCT left(r.area_code, {n})) = 1 "
+        f"THEN rpad(left(any_value(r.area_code), {n}), 12, '0')"
+        for n in (12, 9, 6, 4, 2)
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE candidates AS
+        SELECT c.row_no,
+            list({{'person': c.person_id, 'probability': c.probability}} ORDER BY c.rank) AS listed,
+            list(r.area_code ORDER BY c.rank) AS areas,
+            CASE {areas} ELSE '000000000000' END AS area_id
+        FROM link_candidates c JOIN registry_full r USING (person_id)
+        GROUP BY c.row_no"""
     )
     exact = con.execute(
         "SELECT count(*) FROM lk WHERE person_id IS NOT NULL AND method = 'exact'"
@@ -172,6 +195,7 @@ def judge(
     verdicts = Verdicts(source_type, area_id, today, {}, {})
     if columnar:
         _match_findings(con, area_id)
+        _identity_findings(con)
         if source_type in CHANGED:
             _columnar_conflicts(con, source_type)
         elif source_type == sources.EMPLOYMENT:
@@ -182,7 +206,7 @@ def judge(
     _missing(con, source_type, verdicts, today, columnar)
     # Each table dropped once nothing reads it, the input's source_extra too: memory for what follows
     # (beyond its limit DuckDB spills to disk: at 5 million rows it wrote a gigabyte while judging).
-    for table in ("lk", "py_people", "source_extra"):
+    for table in ("lk", "py_people", "source_extra", "candidates"):
         con.execute(f"DROP TABLE {table}")
     group_fills(con)
     _row_diffs(con)
@@ -206,21 +230,77 @@ def _python_people(source_type: str) -> str:
 
 def _match_findings(con, area_id: str) -> None:
     """Verdicts.match_finding for rows linked fuzzily or to nobody; rows linked exactly get none."""
+    differs = _identity_differences()[0]
     con.execute(
         f"""INSERT INTO findings
         SELECT 'unmatched', '', 'info', {_text(area_id)}, NULL, row_no, left(row_name, 50), 'none', NULL,
             '{{}}', '{{}}',
             left('名册中未找到此人' || coalesce('；证件号码：' || id_problem, ''), 500), [row_no], 0
-        FROM lk WHERE person_id IS NULL"""
+        FROM lk WHERE person_id IS NULL AND method <> 'ambiguous'"""
+    )
+    con.execute(
+        """INSERT INTO findings
+        SELECT 'ambiguous', '', 'open', c.area_id, NULL, l.row_no, left(l.row_name, 50), 'ambiguous',
+            l.probability, CAST(json_object('candidates', c.listed) AS VARCHAR), '{}',
+            left('姓名、性别、出生日期等同样相符于'
+                 || CASE WHEN len(c.listed) > 1 THEN '名册中 ' || len(c.listed) || ' 人'
+                         ELSE '名册中此人，但另有来源行与其同样相符' END
+                 || '，无法确定是哪一位（最高概率 ' || printf('%.3f', l.probability) || '），请核实'
+                 || coalesce('；证件号码：' || l.id_problem, ''), 500), [l.row_no], 0
+        FROM lk l JOIN candidates c USING (row_no)
+        WHERE l.method = 'ambiguous'"""
     )
     con.execute(
         f"""INSERT INTO findings
         SELECT 'fuzzy', '', 'info', r.area_code, l.person_id, l.row_no, left(l.row_name, 50), l.method,
-            l.probability, {_registry_json(())}, '{{}}',
+            l.probability, {differs}, '{{}}',
             left('证件号码不一致或缺失，按姓名、出生日期等模糊匹配（概率 ' || printf('%.3f', l.probability)
                  || '）' || coalesce('；证件号码：' || l.id_problem, ''), 500), [l.row_no], 0
         FROM lk l JOIN registry_full r USING (person_id)
         WHERE l.method <> 'exact'"""
+    )
+
+
+def _identity_differences(row: str = "l", registry: str = "r") -> tuple[str, str]:
+    """identity_differences() in SQL: (JSON text of {label: registry value} where the row says otherwise,
+    the summary's "label：来源「…」，名册「…」" parts joined by ；)."""
+    kinds = {"name": "VARCHAR", "sex": "VARCHAR", "birth_date": "DATE"}
+    mine = {"name": "row_name", "sex": "row_sex", "birth_date": "row_birth"}
+    differs, json_parts, said_parts = {}, [], []
+    for attribute, label in IDENTITY_FIELDS:
+        a, b = f"{row}.{mine[attribute]}", f"{registry}.{attribute}"
+        if kinds[attribute] == "VARCHAR":
+            differs[attribute] = f"coalesce(nullif({a}, '') <> nullif({b}, ''), false)"
+        else:
+            differs[attribute] = f"coalesce({a} <> {b}, false)"
+        theirs = _shown(b, kinds[attribute])
+        json_parts.append(
+            f"CASE WHEN {differs[attribute]} THEN {_text(_dumps(label) + ': ')} || "
+            f"CAST(to_json({theirs}) AS VARCHAR) END"
+        )
+        said_parts.append(
+            f"CASE WHEN {differs[attribute]} THEN {_text(label + '：来源「')} || "
+            f"{_shown(a, kinds[attribute])} || '」，名册「' || {theirs} || '」' END"
+        )
+    return (
+        "'{' || concat_ws(', ', " + ", ".join(json_parts) + ") || '}'",
+        "concat_ws('；', " + ", ".join(said_parts) + ")",
+    )
+
+
+def _identity_findings(con) -> None:
+    """Verdicts.identity: rows linked by ID whose name, sex or birth date is not the registry's."""
+    differs, said = _identity_differences()
+    con.execute(
+        f"""INSERT INTO findings
+        SELECT 'conflict', {_text(IDENTITY)}, 'open', area_code, person_id, row_no, left(name, 50), method,
+            probability, differs, '{{}}', left('证件号码相同，' || said || '；请核实', 500), [row_no], 0
+        FROM (
+            SELECT r.area_code, l.person_id, l.row_no, r.name, l.method, l.probability,
+                {differs} AS differs, {said} AS said
+            FROM lk l JOIN registry_full r USING (person_id)
+            WHERE l.method = 'exact')
+        WHERE said <> ''"""
     )
 
 
@@ -525,13 +605,15 @@ def _linked_rows(con, source_type: str, only_python: bool) -> Iterator[tuple[Lin
     registry values of its person (as the verdicts name them), or None for rows linked to nobody."""
     values, keys = [c[0] for c in REGISTRY_COLUMNS], PERSON_VALUES
     extra = [name for name, _ in sources.TYPES[source_type].extra_values]
-    first = 6 + len(extra)  # the registry's values follow the row's
+    first = 10 + len(extra)  # the registry's values follow the row's
     where = "WHERE l.person_id IN (SELECT person_id FROM py_people)" if only_python else ""
     cursor = con.cursor().execute(  # its own cursor: findings are added on `con` meanwhile
         f"""
-        SELECT l.row_no, l.row_name, l.person_id, l.method, l.probability, l.id_problem,
+        SELECT l.row_no, l.row_name, l.person_id, l.method, l.probability, l.id_problem, l.row_sex,
+               l.row_birth, c.listed, c.areas,
                {", ".join(f"e.{_extra(name)}" for name in extra)}, {", ".join(f"r.{v}" for v in values)}
         FROM lk l JOIN source_extra e USING (row_no) LEFT JOIN registry_full r ON r.person_id = l.person_id
+        LEFT JOIN candidates c ON c.row_no = l.row_no
         {where}
         ORDER BY l.person_id NULLS LAST, l.row_no
         """
@@ -539,7 +621,7 @@ def _linked_rows(con, source_type: str, only_python: bool) -> Iterator[tuple[Lin
     last_id, last_values = None, None
     while batch := cursor.fetchmany(10_000):
         for row in batch:
-            row_no, name, person_id, method, probability, problem = row[:6]
+            row_no, name, person_id, method, probability, problem, sex, birth, listed, areas = row[:10]
             if person_id is None:
                 person = None
             elif person_id == last_id:
@@ -547,8 +629,15 @@ def _linked_rows(con, source_type: str, only_python: bool) -> Iterator[tuple[Lin
             else:
                 person = dict(zip(keys, row[first:], strict=True))
                 last_id, last_values = person_id, person
-            values = dict(zip(extra, row[6:first], strict=True))
-            yield Linked(row_no, name, person_id, method, probability, values, problem), person
+            values = dict(zip(extra, row[10:first], strict=True))
+            candidates = [
+                (c["person"], c["probability"], area)
+                for c, area in zip(listed or (), areas or (), strict=True)
+            ]
+            linked = Linked(
+                row_no, name, person_id, method, probability, values, problem, sex, birth, candidates
+            )
+            yield linked, person
 
 
 def _chunks_by_person(rows: Iterator[tuple[Linked, dict | None]], size: int) -> Iterator[list]:
@@ -577,7 +666,10 @@ def _python_findings(con, verdicts: Verdicts, columnar: bool, employments, progr
             else:
                 with clock("registry_values"):
                     verdicts.employments = employments(verdicts.people)
-        drafts = [] if columnar else [d for d in map(verdicts.match_finding, chunk) if d.kind != "exact"]
+        drafts = []
+        if not columnar:
+            drafts = [d for d in map(verdicts.match_finding, chunk) if d.kind != "exact"]
+            drafts += filter(None, map(verdicts.identity, chunk))
         _add(con, drafts + verdicts.conflicts(chunk))
         done += len(chunk)
         if progress:
@@ -693,18 +785,19 @@ def _row_diffs(con) -> None:
     con.execute(
         f"""CREATE OR REPLACE TABLE row_diffs AS
         WITH u AS (
-            SELECT unnest(covers) AS row_no, summary, seq FROM findings
+            SELECT unnest(covers) AS row_no, summary, change <> {_text(IDENTITY)} AS later, seq FROM findings
             WHERE kind = 'conflict' AND summary <> ''
-            UNION ALL SELECT row_no, summary, seq FROM {FILL_PEOPLE_TABLE} WHERE summary <> ''
+            UNION ALL SELECT row_no, summary, true, seq FROM {FILL_PEOPLE_TABLE} WHERE summary <> ''
         ), several AS (SELECT row_no FROM u GROUP BY row_no HAVING count(*) > 1),
         c AS (  -- ordered aggregates are slow in DuckDB: only for rows with several conflicts
             SELECT row_no, summary AS diff FROM u ANTI JOIN several USING (row_no)
             UNION ALL
-            SELECT row_no, string_agg(summary, '；' ORDER BY seq) FROM u SEMI JOIN several USING (row_no)
-            GROUP BY row_no
+            SELECT row_no, string_agg(summary, '；' ORDER BY later, seq)
+            FROM u SEMI JOIN several USING (row_no) GROUP BY row_no
         )
         SELECT coalesce(c.row_no, m.row_no) AS row_no, coalesce(c.diff, m.summary) AS diff
-        FROM c FULL JOIN (SELECT row_no, summary FROM findings WHERE kind IN ('unmatched', 'fuzzy')) m
+        FROM c FULL JOIN (
+            SELECT row_no, summary FROM findings WHERE kind IN ('unmatched', 'fuzzy', 'ambiguous')) m
             USING (row_no)"""
     )
 

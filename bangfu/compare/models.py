@@ -1,6 +1,7 @@
 """Data comparison (数据比对): runs of other departments' files against the registry, their findings, and
 the laborers who cannot be reached (联系不上)."""
 
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -9,11 +10,13 @@ from django.db import models
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
 from bangfu.compare.sources import TYPE_NAMES
-from bangfu.compare.verdicts import ADVICE, PERSON_CHANGES, advice
+from bangfu.compare.verdicts import ADVICE, IDENTITY_FIELDS, LABELS, PERSON_CHANGES, advice
 from bangfu.core.background import STOPPED_LABEL, Runner
 from bangfu.registry.models import Person
 
 SOURCE_TYPE_CHOICES = list(TYPE_NAMES.items())
+# How a row was linked, as pages, exports and results.csv name it.
+METHOD_NAMES = {"exact": "精确匹配", "fuzzy": "模糊匹配", "ambiguous": "待核实", "none": "未匹配"}
 
 
 class RunStatus(models.TextChoices):
@@ -29,6 +32,9 @@ class Kind(models.TextChoices):
 
     EXACT = "exact", "精确匹配"
     FUZZY = "fuzzy", "模糊匹配"
+    # A row that fits several registry people alike (or one person another row fits as well): linked to
+    # nobody, the candidates side by side for a person to decide (registry: {"candidates": [...]}).
+    AMBIGUOUS = "ambiguous", "待核实（多人相符）"
     UNMATCHED = "unmatched", "未匹配"
     MISSING = "missing", "来源缺少（未参保）"
     CONFLICT = "conflict", "冲突"
@@ -45,9 +51,13 @@ class ChangeKind(models.TextChoices):
     PENSION = "pension", "养老保险参保状态"
     MEDICAL = "medical", "医保参保状态"
     CONTRADICTION = "contradiction", "来源记录相互矛盾"
+    # A row linked by its ID number whose name, sex or birth date is not the registry's: to check.
+    IDENTITY = "identity", "证件号码相同、身份信息不一致"
 
 
-AUTO_APPLICABLE = [c for c in ChangeKind if c != ChangeKind.CONTRADICTION]
+# Changes a person only checks (nothing is proposed): never applied automatically.
+CHECKED_ONLY = (ChangeKind.CONTRADICTION, ChangeKind.IDENTITY)
+AUTO_APPLICABLE = [c for c in ChangeKind if c not in CHECKED_ONLY]
 
 
 class Status(models.TextChoices):
@@ -229,7 +239,7 @@ class Finding(models.Model):
 
     @property
     def method_label(self) -> str:
-        return {"exact": "精确匹配", "fuzzy": "模糊匹配", "none": "未匹配"}.get(self.method, self.method)
+        return METHOD_NAMES.get(self.method, self.method)
 
     def source_rows(self) -> list[dict]:
         """The source rows the finding covers, each {column: text} as uploaded (with 源行号 when several):
@@ -243,7 +253,7 @@ class Finding(models.Model):
         """The registry side of the finding: who the person is, from the person (a run keeps only what it
         compares, as it was then; findings of earlier runs kept everything and keep showing it)."""
         if self.person_id is None:
-            return self.registry
+            return {} if self.kind == Kind.AMBIGUOUS else self.registry
         return {**identity(self.person), **self.registry}
 
     @property
@@ -266,6 +276,28 @@ class Finding(models.Model):
         """The change to the person's own values it proposes, field by field against its registry values
         (verdicts.advice): for a fill, what each of its people gets, as results.csv advises for their rows."""
         return advice(self.change, self.registry, self.proposal.get("person") or {})
+
+    @property
+    def differs(self) -> list[str]:
+        """The fields that differ, as the registry side names them: who the person is, where the row says
+        otherwise (a fuzzy link and an identity finding keep those registry values), and the values it
+        proposes to change. Pages highlight them; the export lists them (差异字段)."""
+        keys = []
+        if self.kind == Kind.FUZZY or self.change == ChangeKind.IDENTITY:
+            keys += [label for _, label in IDENTITY_FIELDS if label in self.registry]
+        proposal = self.proposal or {}
+        order = {name: n for n, name in enumerate(LABELS)}  # PostgreSQL's jsonb orders keys its own way
+        for part in ("person", "household"):
+            names = sorted(proposal.get(part) or {}, key=lambda name: order.get(name, len(order)))
+            keys += [LABELS.get(name, name) for name in names]
+        if proposal.get("employment"):
+            keys.append("就业记录")
+        return list(dict.fromkeys(keys))
+
+    @property
+    def candidates(self) -> list[dict]:
+        """An ambiguous finding's candidates, best first: {"person": id, "probability": share}."""
+        return (self.registry or {}).get("candidates", []) if self.kind == Kind.AMBIGUOUS else []
 
     @property
     def is_fill(self) -> bool:
@@ -361,6 +393,25 @@ class BulkDecision(BackgroundWork):
     @property
     def percent(self) -> int:
         return 100 if self.finished else min(99, (self.done + self.failed) * 100 // max(self.total, 1))
+
+
+def differ(key: str, mine, theirs) -> bool:
+    """Whether a source cell and a registry value (as a finding shows it) under the same name disagree:
+    both given and different once written alike (ID numbers' case and spaces, dates' separators)."""
+    if mine in (None, "") or theirs in (None, ""):
+        return False
+    a, b = str(mine).strip(), str(theirs).strip()
+    if key == "证件号码":
+        a, b = a.upper().replace(" ", ""), b.upper()
+    elif key.endswith("日期"):
+        a, b = (_iso_date(v) for v in (a, b))
+    return a != b
+
+
+def _iso_date(text: str) -> str:
+    """2025/3/1, 2025-03-01, 20250301 → 2025-03-01; anything else as it is."""
+    found = re.fullmatch(r"(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?", text)
+    return "{}-{:0>2}-{:0>2}".format(*found.groups()) if found else text
 
 
 def identity(person: Person) -> dict:

@@ -32,6 +32,7 @@ from bangfu.compare import sources
 from bangfu.compare.actions import accept
 from bangfu.compare.judging import FILL_PEOPLE_TABLE, LINKAGE_COLUMNS, REGISTRY_COLUMNS, judge
 from bangfu.compare.models import (
+    METHOD_NAMES,
     ComparisonRun,
     FillPerson,
     Finding,
@@ -53,7 +54,6 @@ from bangfu.registry.models import Person
 logger = logging.getLogger(__name__)
 
 RESULT_COLUMNS = ("源行号", "源姓名", "源证件号码", "匹配结果", "匹配证件号码", "匹配概率", "差异")
-METHOD_NAMES = {"exact": "精确匹配", "fuzzy": "模糊匹配", "none": "未匹配"}
 FINDING_FIELDS = (
     "run", "kind", "change", "status", "area", "person", "row_no", "name", "method", "probability",
     "source", "registry", "proposal", "summary", "automatic", "outcome",
@@ -624,11 +624,12 @@ def _results_csv(con, rejected: list[tuple], target: Path) -> None:
             f"""COPY (
             WITH linked AS (
                 SELECT l.row_no, s.name, s.id_number AS id_raw,
-                    CASE WHEN r.id_number IS NULL OR l.method = 'none' THEN '{METHOD_NAMES["none"]}'
+                    CASE WHEN l.method = 'ambiguous' THEN '{METHOD_NAMES["ambiguous"]}'
+                         WHEN r.id_number IS NULL OR l.method = 'none' THEN '{METHOD_NAMES["none"]}'
                          WHEN l.method = 'exact' THEN '{METHOD_NAMES["exact"]}'
                          ELSE '{METHOD_NAMES["fuzzy"]}' END AS result,
                     r.id_number AS matched,
-                    CASE WHEN r.id_number IS NOT NULL AND l.method <> 'none'
+                    CASE WHEN (r.id_number IS NOT NULL AND l.method <> 'none') OR l.method = 'ambiguous'
                          THEN printf('%.4f', l.probability) END AS probability,
                     d.diff
                 FROM links l JOIN source s USING (row_no)

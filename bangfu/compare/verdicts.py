@@ -18,6 +18,10 @@ from bangfu.compare.sources import (
 )
 
 EXACT, FUZZY, UNMATCHED, MISSING, CONFLICT = "exact", "fuzzy", "unmatched", "missing", "conflict"
+AMBIGUOUS = "ambiguous"  # a row that fits several registry people alike (linkage: method 'ambiguous')
+IDENTITY = "identity"  # the change of a row linked by ID whose name, sex or birth date is another
+# Who a person is, as a row linked by ID must agree with the registry: (attribute, label).
+IDENTITY_FIELDS = (("name", "姓名"), ("sex", "性别"), ("birth_date", "出生日期"))
 INFO, OPEN = "info", "open"
 LABELS = {
     "is_deceased": "已故",
@@ -68,6 +72,10 @@ class Linked:
     probability: float | None
     extra: dict
     id_problem: str | None = None
+    sex: str | None = None
+    birth_date: dt.date | None = None
+    # An ambiguous row's candidates, best first: (person id, their share of the probability, their area).
+    candidates: list[tuple[int, float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -113,6 +121,26 @@ def advice(change: str, registry: dict, values: dict) -> str:
     )
 
 
+def identity_differences(row: Linked, person: dict) -> dict:
+    """{label: the registry's value} of who the person is (IDENTITY_FIELDS) where the row says otherwise;
+    a value missing on either side is no difference."""
+    differs = {}
+    for attribute, label in IDENTITY_FIELDS:
+        mine, theirs = getattr(row, attribute), person.get(attribute)
+        if mine not in (None, "") and theirs not in (None, "") and mine != theirs:
+            differs[label] = shown(theirs)
+    return differs
+
+
+def common_area(codes: list[str]) -> str:
+    """The deepest area holding every code (village 12, township 9, county 6, city 4, province 2 digits),
+    as a 12-digit code."""
+    for size in (12, 9, 6, 4, 2):
+        if len({code[:size] for code in codes}) == 1:
+            return codes[0][:size].ljust(12, "0")
+    return "0" * 12
+
+
 def place_of_work(work_area: str | None, home_area: str) -> str | None:
     """县内/省内县外/省外务工 from the work place's code against the person's village."""
     if not work_area:
@@ -143,6 +171,8 @@ class Verdicts:
 
     # -- public ------------------------------------------------------------------------------------
     def match_finding(self, row: Linked) -> Draft:
+        if row.method == AMBIGUOUS:
+            return self.ambiguous_finding(row)
         person = self.people.get(row.person_id) if row.person_id else None
         if person is None:
             summary = "名册中未找到此人" + (f"；证件号码：{row.id_problem}" if row.id_problem else "")
@@ -151,6 +181,9 @@ class Verdicts:
                 covers=[row.row_no], summary=summary,
             )  # fmt: skip
         kind = EXACT if row.method == "exact" else FUZZY
+        registry = self.registry_values(person, ())
+        if kind == FUZZY:  # what tells the row and the person apart, as the registry holds it
+            registry.update(identity_differences(row, person))
         summary = (
             ""
             if kind == EXACT
@@ -161,7 +194,44 @@ class Verdicts:
         return Draft(
             kind, person["area_id"], person_id=row.person_id, row_no=row.row_no, name=row.name,
             method=row.method, probability=row.probability, covers=[row.row_no],
-            registry=self.registry_values(person, ()), summary=summary,
+            registry=registry, summary=summary,
+        )  # fmt: skip
+
+    def ambiguous_finding(self, row: Linked) -> Draft:
+        """A row that fits several registry people alike (or a person another row fits as well): linked to
+        nobody, for a person to decide, the candidates side by side. In the candidates' common area (the
+        village when they share one), so whoever holds them all sees it."""
+        n = len(row.candidates)
+        who = f"名册中 {n} 人" if n > 1 else "名册中此人，但另有来源行与其同样相符"
+        summary = (
+            f"姓名、性别、出生日期等同样相符于{who}，无法确定是哪一位（最高概率 {row.probability:.3f}），"
+            "请核实"
+        ) + (f"；证件号码：{row.id_problem}" if row.id_problem else "")
+        return Draft(
+            AMBIGUOUS, common_area([c[2] for c in row.candidates]), row_no=row.row_no, name=row.name,
+            method=AMBIGUOUS, probability=row.probability, covers=[row.row_no],
+            registry={"candidates": [{"person": c[0], "probability": c[1]} for c in row.candidates]},
+            summary=summary, status=OPEN,
+        )  # fmt: skip
+
+    def identity(self, row: Linked) -> Draft | None:
+        """A row linked by its ID number whose name, sex or birth date is not the registry's: a finding to
+        check (a typo on either side, or someone else's number), never changed automatically."""
+        person = self.people.get(row.person_id) if row.person_id else None
+        if person is None or row.method != EXACT:
+            return None
+        differs = identity_differences(row, person)
+        if not differs:
+            return None
+        said = "；".join(
+            f"{label}：来源「{shown(getattr(row, attribute))}」，名册「{differs[label]}」"
+            for attribute, label in IDENTITY_FIELDS
+            if label in differs
+        )
+        return Draft(
+            CONFLICT, person["area_id"], person_id=row.person_id, row_no=row.row_no, name=person["name"],
+            method=row.method, probability=row.probability, change=IDENTITY, covers=[row.row_no],
+            registry=differs, summary=f"证件号码相同，{said}；请核实"[:500], status=OPEN,
         )  # fmt: skip
 
     def conflicts(self, rows: Iterable[Linked]) -> list[Draft]:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.compare import actions
+from bangfu.compare.api import candidate_people
 from bangfu.compare.filters import FindingFilter, filters_shown
 from bangfu.compare.forms import FlagForm, RunForm
 from bangfu.compare.models import (
@@ -30,6 +31,8 @@ from bangfu.compare.models import (
     Kind,
     RunStatus,
     Unreachable,
+    differ,
+    identity,
 )
 from bangfu.compare.rowsfile import covered_rows
 from bangfu.compare.run import run_comparison, run_counts
@@ -66,6 +69,7 @@ EXPORT_HEADER = (
     "匹配方式",
     "匹配概率",
     "差异",
+    "差异字段",
     "处理结果",
     "处理人",
     "处理时间",
@@ -300,20 +304,44 @@ def finding_detail(request, pk: int):
     if finding.is_fill:
         return _fill_detail(request, finding)
     rows = finding.source_rows()
-    registry = finding.registry_shown
-    sensitive = request.user.can_view_sensitive and (any(rows) or registry)
-    rows = [_masked(r, request.user) for r in rows]
-    registry = _masked(registry, request.user)
+    # The registry side: the person, or each candidate of an ambiguous row (in the user's area).
+    if finding.kind == Kind.AMBIGUOUS:
+        shares = {c["person"]: c["probability"] for c in finding.candidates}
+        found = Person.objects.for_user(request.user).filter(pk__in=list(shares)).in_bulk()
+        people = [found[pk] for pk in shares if pk in found]
+        sides = [identity(p) for p in people]
+        registry_headers = [(f"候选人 {n}（概率 {shares[p.pk]:.3f}）", p) for n, p in enumerate(people, 1)]
+    else:
+        sides = [finding.registry_shown]
+        registry_headers = [("名册", None)]
+    stored = set(finding.differs)
+    sensitive = request.user.can_view_sensitive and (any(rows) or any(sides))
+    # Side by side: the columns both sides have first, then each side's own. A registry value that differs
+    # from the row's (or that the finding proposes to change) is highlighted.
+    columns = []
+    for key in [*(k for side in sides for k in side), *(k for r in rows for k in r)]:
+        if key not in columns:
+            columns.append(key)
+
+    def highlighted(key: str, side: dict) -> bool:
+        return key in side and (key in stored or any(differ(key, r.get(key), side[key]) for r in rows))
+
+    flags = {key: [highlighted(key, side) for side in sides] for key in columns}
+    shown_rows = [_masked(r, request.user) for r in rows]
+    shown_sides = [_masked(side, request.user) for side in sides]
+    side_by_side = [
+        (
+            key,
+            [r.get(key, "") for r in shown_rows],
+            [(side.get(key, ""), flag) for side, flag in zip(shown_sides, flags[key], strict=True)],
+            any(flags[key]),
+        )
+        for key in columns
+    ]
     if sensitive:
         audit(
             Action.VIEW_SENSITIVE, actor=request.user, obj=finding, message="查看比对结果（含完整证件号码）"
         )
-    # Side by side: the columns both sides have first, then each side's own.
-    columns = []
-    for key in [*registry, *(k for r in rows for k in r)]:
-        if key not in columns:
-            columns.append(key)
-    side_by_side = [(key, [r.get(key, "") for r in rows], registry.get(key, "")) for key in columns]
     if len(rows) > 1:
         headers = [f"来源（第{r.get('源行号', '')}行）" for r in rows]
     else:
@@ -330,6 +358,7 @@ def finding_detail(request, pk: int):
             "rows": rows,
             "side_by_side": side_by_side,
             "headers": headers,
+            "registry_headers": registry_headers,
             "proposal": _proposal_lines(finding.proposal, hide_health=not request.user.can_view_sensitive),
             "flagged": flagged,
             "nav": "compare",
@@ -452,10 +481,11 @@ def finding_export(request):
                 .order_by("finding_id", "row_no")
             ):
                 people.setdefault(member.finding_id, []).append(member)
+            candidates = candidate_people(chunk)
             for f in chunk:
-                yield f, cells.get(f.pk, [{}])[0], people.get(f.pk, ())
+                yield f, cells.get(f.pk, [{}])[0], people.get(f.pk, ()), candidates
 
-    def row(f, row_no, name, id_number, difference, outcome):
+    def row(f, row_no, name, id_number, difference, outcome, differs=""):
         return (
             f.run_id,
             f.run.get_source_type_display(),
@@ -469,6 +499,7 @@ def finding_export(request):
             f.method,
             "" if f.probability is None else round(f.probability, 4),
             difference,
+            differs,
             outcome,
             f.decided_by.display_name if f.decided_by else "",
             timezone.localtime(f.decided_at).strftime("%Y-%m-%d %H:%M") if f.decided_at else "",
@@ -476,7 +507,7 @@ def finding_export(request):
         )
 
     def rows():
-        for f, cells, people in findings():
+        for f, cells, people, candidates in findings():
             if f.is_fill:  # a line per person, with what is proposed for them
                 for member in people:
                     outcome = member.outcome or ("审核时排除" if member.excluded else "")
@@ -485,7 +516,20 @@ def finding_export(request):
                 continue
             id_number = f.registry_shown.get("证件号码") or cells.get("证件号码") or ""
             difference = f.difference if sensitive else f.summary_public
-            yield row(f, f.row_no, f.name, id_number, difference, f.outcome)
+            if f.candidates:  # 待核实: the candidates side by side, as the page lists them
+                listed = [
+                    (candidates[c["person"]], c["probability"])
+                    for c in f.candidates
+                    if c["person"] in candidates
+                ]
+                shown = [
+                    (p.name, p.id_number if sensitive else mask_id(p.id_number), p.area_id, share)
+                    for p, share in listed
+                ]
+                difference += "；候选人：" + "、".join(
+                    f"{name}（{number}，{area}，概率 {share:.3f}）" for name, number, area, share in shown
+                )
+            yield row(f, f.row_no, f.name, id_number, difference, f.outcome, "、".join(f.differs))
 
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     if fmt == "xlsx":  # a fill is a line per person

@@ -79,8 +79,13 @@ def linked_files(draw):
     rows = []
     for row_no in range(2, draw(st.integers(1, 14)) + 2):
         person = draw(st.one_of(st.none(), st.integers(1, len(people))))
-        method = "none" if person is None else draw(st.sampled_from(["exact", "exact", "fuzzy"]))
+        method = "none" if person is None else draw(st.sampled_from(["exact", "exact", "fuzzy", "ambiguous"]))
         probability = None if person is None else (1.0 if method == "exact" else draw(st.floats(0.9, 1.0)))
+        candidates = []
+        if method == "ambiguous":  # several people alike (or one another row fits as well), best first
+            ids = draw(st.lists(st.integers(1, len(people)), min_size=1, max_size=3, unique=True))
+            candidates = [(i, draw(st.sampled_from([0.5, 0.375, 0.25]))) for i in ids]
+            person, probability = None, candidates[0][1]
         extra = {name: draw(st.sampled_from(options)) for name, options in EXTRA[source_type].items()}
         extra["地址"] = ""
         rows.append(
@@ -91,6 +96,10 @@ def linked_files(draw):
                 "probability": probability,
                 "id_problem": draw(st.sampled_from([None, "15 位旧号码，已转换", "校验码错误"])),
                 "name": draw(st.sampled_from(["龙春生", "石秀英"])),
+                # Who the row says it is: against the registry's under the same ID (an identity finding).
+                "sex": draw(st.sampled_from([None, "男", "女"])),
+                "birth_date": draw(st.sampled_from([None, dt.date(1980, 1, 1), dt.date(1981, 2, 2)])),
+                "candidates": candidates,
                 "extra": extra,
             }
         )
@@ -119,13 +128,23 @@ def _connection(source_type, people, rows):
         "CREATE TABLE links (row_no BIGINT, person_id BIGINT, method VARCHAR, probability DOUBLE, "
         "id_normalised VARCHAR, id_problem VARCHAR)"
     )
+    con.execute(
+        "CREATE TABLE link_candidates (row_no BIGINT, rank INTEGER, person_id BIGINT, probability DOUBLE)"
+    )
     for r in rows:
-        con.execute("INSERT INTO source VALUES (?, 'x', ?, NULL, NULL, '', NULL)", [r["row_no"], r["name"]])
+        con.execute(
+            "INSERT INTO source VALUES (?, 'x', ?, ?, ?, '', NULL)",
+            [r["row_no"], r["name"], r.get("sex"), r.get("birth_date")],
+        )
+        for rank, (person_id, share) in enumerate(r.get("candidates", ()), 1):
+            con.execute(
+                "INSERT INTO link_candidates VALUES (?, ?, ?, ?)", [r["row_no"], rank, person_id, share]
+            )
         con.execute(
             f"INSERT INTO source_extra VALUES (?{', ?' * len(extra)})",
             [r["row_no"], *(r["extra"].get(name) for name, _ in extra)],
         )
-        person = r["person_id"] if r["method"] != "none" else None
+        person = r["person_id"] if r["method"] not in ("none", "ambiguous") else None
         con.execute(
             "INSERT INTO links VALUES (?, ?, ?, ?, NULL, ?)",
             [r["row_no"], person, r["method"], r["probability"], r["id_problem"]],
@@ -250,3 +269,38 @@ def test_pension_change_follows_the_active_row_of_several_kinds():
     assert person[:2] == (AREA, "pension") and person[3:5] == (1, 3)
     assert json.loads(person[2]) == json.loads(fill[11])["person"]
     assert diffs[3].endswith("养老保险参保状态：（空） → 参保缴费") and 2 not in diffs
+
+
+def test_ambiguous_rows_and_identities_both_paths():
+    """A row linkage left to two people alike is 待核实 with both as candidates (in their common village's
+    township when they live apart), never linked; a row linked by ID whose name is written otherwise is a
+    finding to check, the registry's name kept as what differs. The same from SQL and from Python."""
+    base = dict.fromkeys(n for n, _, _ in REGISTRY_COLUMNS)
+    people = [
+        {**base, "person_id": 1, "id_number": "1", "name": "杨天杰", "sex": "男", "area_code": AREA,
+         "is_deceased": False, "household_id": 1},
+        {**base, "person_id": 2, "id_number": "2", "name": "杨天杰", "sex": "男", "area_code": "430102001002",
+         "is_deceased": False, "household_id": 2},
+    ]  # fmt: skip
+    rows = [
+        {"row_no": 2, "person_id": 1, "method": "exact", "probability": 1.0, "id_problem": None,
+         "name": "杨天洁", "sex": "男", "extra": {"死亡日期": "2025-03-01"}},
+        {"row_no": 3, "person_id": None, "method": "ambiguous", "probability": 0.5,
+         "id_problem": "证件号码为空", "name": "杨天杰", "candidates": [(1, 0.5), (2, 0.5)],
+         "extra": {"死亡日期": "2025-03-01"}},
+    ]  # fmt: skip
+    judged = _judged(sources.DEATH, people, rows, columnar=True)
+    assert judged == _judged(sources.DEATH, people, rows, columnar=False)
+    _, findings, diffs = judged
+    by_kind = {(f[0], f[1]): f for f in findings}
+    ambiguous = by_kind[("ambiguous", "")]
+    assert ambiguous[2:6] == ("open", "430102001000", None, 3) and ambiguous[7] == "ambiguous"
+    assert json.loads(ambiguous[10]) == {
+        "candidates": [{"person": 1, "probability": 0.5}, {"person": 2, "probability": 0.5}]
+    }
+    assert ambiguous[12].startswith("姓名、性别、出生日期等同样相符于名册中 2 人，无法确定是哪一位")
+    identity = by_kind[("conflict", "identity")]
+    assert identity[2:6] == ("open", AREA, 1, 2) and json.loads(identity[10]) == {"姓名": "杨天杰"}
+    assert identity[12] == "证件号码相同，姓名：来源「杨天洁」，名册「杨天杰」；请核实"
+    assert diffs[2].startswith("证件号码相同，姓名") and "死亡" in diffs[2]
+    assert diffs[3] == ambiguous[12]
