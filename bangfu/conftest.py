@@ -90,6 +90,13 @@ def users(areas):
 
 
 @pytest.fixture
+def meeting_service(settings):
+    """A configured video-meeting service (online interviews are offered only with one)."""
+    settings.BANGFU_MEETING_URL_PATTERN = "https://meet.rsj.example.gov.cn/bangfu-{token}"
+    return settings.BANGFU_MEETING_URL_PATTERN
+
+
+@pytest.fixture
 def client_for(client):
     """A logged-in test client for one of the users."""
     from django.test import Client

@@ -251,9 +251,8 @@ BANGFU_SMS_HTTP = {
     "success_value": os.environ.get("BANGFU_SMS_HTTP_SUCCESS_VALUE", ""),
     "timeout": 10,
 }
-BANGFU_MEETING_URL_PATTERN = os.environ.get(
-    "BANGFU_MEETING_URL_PATTERN", "https://meet.example.gov.cn/bangfu-{token}"
-)
+# The self-hosted video-meeting service of online interviews; unset, online interviews are not offered.
+BANGFU_MEETING_URL_PATTERN = os.environ.get("BANGFU_MEETING_URL_PATTERN", "")
 
 # Load limits for reading one uploaded or imported file, checked before the reader allocates anything
 # (bangfu/exchange/limits.py, docs/operations.md): BANGFU_READ_SPREADSHEET_MB, _CSV_MB, _INFLATED_MB,

@@ -8,6 +8,7 @@ from django.db import models
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
+from bangfu.fairs import meetings
 
 
 class FairKind(models.TextChoices):
@@ -101,11 +102,6 @@ def meeting_token() -> str:
     return secrets.token_urlsafe(12).replace("_", "x").replace("-", "y")
 
 
-def meeting_url(token: str) -> str:
-    """The link to the video meeting, from `BANGFU_MEETING_URL_PATTERN` (e.g. a self-hosted Jitsi)."""
-    return settings.BANGFU_MEETING_URL_PATTERN.format(token=token)
-
-
 class Interview(models.Model):
     """An interview of one laborer for one job, from a referral or at a fair: online (with a link to a video
     meeting) or on site (at a venue)."""
@@ -154,7 +150,7 @@ class Interview(models.Model):
 
     def save(self, *args, **kwargs):
         if self.online and not self.meeting_url:
-            self.meeting_url = meeting_url(self.token)
+            self.meeting_url = meetings.url(self.token)
         super().save(*args, **kwargs)
 
     @property

@@ -32,4 +32,5 @@ class FairInterviewForm(StyledFormMixin, InterviewFieldsMixin, forms.Form):
         self.fields["job"].label_from_instance = lambda j: f"{j.employer.name} · {j.title}"
         self.fields["interview_at"].required = True
         self.fields["interview_at"].initial = fair.starts_at
-        self.fields["online"].initial = "1"  # the fair's interviews are by video unless said otherwise
+        if not self.online_unavailable:
+            self.fields["online"].initial = "1"  # the fair's interviews are by video unless said otherwise

@@ -12,6 +12,7 @@ from bangfu.audit.log import record as audit
 from bangfu.audit.log import snapshot
 from bangfu.audit.models import Action
 from bangfu.employment.models import Channel, EmploymentRecord, Place, Source
+from bangfu.fairs import meetings
 from bangfu.fairs.models import Interview
 from bangfu.jobs.models import Job
 from bangfu.referrals import notify
@@ -221,6 +222,8 @@ def advance(
 
 
 def _book_interview(actor, referral: Referral, at, *, online: bool, venue: str, note: str) -> Interview:
+    if online and not meetings.available():
+        raise ValidationError(meetings.UNAVAILABLE)
     if timezone.localtime(at).date() < timezone.localtime(referral.created_at).date():
         raise ValidationError("面试时间不能早于推荐日期。")
     interview = Interview.objects.create(

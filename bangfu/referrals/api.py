@@ -54,7 +54,11 @@ class StepRequestSerializer(serializers.Serializer):
     interview_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="面试时间（改为面试时必填）"
     )
-    online = serializers.BooleanField(required=False, default=False, help_text="线上视频面试（生成会议链接）")
+    online = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="线上视频面试（生成会议链接）；未配置视频会议服务时不可用（400）",
+    )
     venue = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="现场面试地点")
     reason = serializers.ChoiceField(
         choices=WithdrawReason.choices,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from bangfu.accounts.models import User
 from bangfu.areas.models import Area, Level
 from bangfu.fairs import actions as fair_actions
+from bangfu.fairs import meetings
 from bangfu.fairs.models import FairKind, FairStatus, JobFair
 from bangfu.jobs.models import Job
 from bangfu.referrals import actions
@@ -121,9 +122,9 @@ def _walk(actor: User, referral: Referral, path, today) -> None:
             continue
         by_employer = accounts and status in (Status.INTERESTED, Status.HIRED, Status.REJECTED)
         options = {}
-        if status == Status.INTERVIEW:  # online for one referral in two, on site for the others
+        if status == Status.INTERVIEW:  # online for one in two (with a meeting service), else on site
             when = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
-            online = referral.pk % 2 == 0
+            online = meetings.available() and referral.pk % 2 == 0
             options = {
                 "interview_at": when + dt.timedelta(days=3),
                 "online": online,
@@ -197,7 +198,8 @@ def _fairs(actor: User, county: Area, today) -> None:
         try:
             fair_actions.schedule_interview(
                 actor, fair, invitation, invitation.job, scheduled_at=start + dt.timedelta(days=2, hours=2),
-                online=True, note="招聘会后线上面试",
+                online=meetings.available(), venue=fair.venue,
+                note="招聘会后线上面试" if meetings.available() else "招聘会后现场面试",
             )  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
             logger.warning("演示招聘会面试跳过：%s", exc)

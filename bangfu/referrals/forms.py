@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from bangfu.core.forms import StyledFormMixin
+from bangfu.fairs import meetings
 from bangfu.referrals.models import EMPLOYER_ANSWERS, ServiceKind, Status, WithdrawReason
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -31,6 +32,17 @@ class InterviewFieldsMixin(forms.Form):
         required=False,
         help_text="线上面试由系统生成会议链接。",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Without a meeting service there is no online way to offer; the page says why (meetings.UNAVAILABLE).
+        self.online_unavailable = "" if meetings.available() else meetings.UNAVAILABLE
+        if self.online_unavailable:
+            online = self.fields["online"]
+            online.choices = WAYS[:1]
+            online.initial = "0"
+            online.error_messages["invalid_choice"] = meetings.UNAVAILABLE
+            self.fields["venue"].help_text = ""
 
 
 class StepForm(StyledFormMixin, InterviewFieldsMixin, forms.Form):

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bangfu.conftest import TOWNSHIP_A, area
-from bangfu.fairs import actions
-from bangfu.fairs.models import Interview, JobFair, meeting_url
+from bangfu.fairs import actions, meetings
+from bangfu.fairs.models import Interview, JobFair
 from bangfu.notices.models import SmsMessage
 from bangfu.referrals.actions import create_referral
 from bangfu.referrals.models import Referral, Status
@@ -121,10 +121,10 @@ def test_online_interview_link_from_pattern(fair, world, users, client_for, sett
     other = Interview.objects.create(
         person=world["shi"], job=world["job"], area_id=world["shi"].area_id, scheduled_at=timezone.now()
     )
-    assert other.token != interview.token and other.meeting_url == meeting_url(other.token)
+    assert other.token != interview.token and other.meeting_url == meetings.url(other.token)
 
 
-def test_fair_interview_page(fair, world, users, client_for):
+def test_fair_interview_page(fair, world, users, client_for, meeting_service):
     actions.invite_by_matching(users["county_a"], fair, matcher=matcher_for(world, []))
     inv = fair.invitations.get(person=world["shi"])
     client = client_for(users["county_a"])
@@ -134,7 +134,7 @@ def test_fair_interview_page(fair, world, users, client_for):
         {"invitation": inv.pk, "job": world["local_job"].pk, "interview_at": when, "online": "1"},
     )
     page = client.get(reverse("fairs:interviews", args=[fair.pk])).content.decode()
-    assert "石秀英" in page and "https://meet.example.gov.cn/bangfu-" in page
+    assert "石秀英" in page and "https://meet.rsj.example.gov.cn/bangfu-" in page
     # The interview is on the laborer's referral of the fair, now at 面试.
     referral = Referral.objects.get(person=world["shi"], job=world["local_job"])
     assert referral.fair == fair and referral.status == Status.INTERVIEW

@@ -44,7 +44,7 @@ def test_api_refuses_enterprise_accounts(world, client_for):
     assert client_for(world["boss"]).get(reverse("referral-list")).status_code == 403
 
 
-def test_api_interview_and_withdrawal_need_their_details(world, users, client_for):
+def test_api_interview_and_withdrawal_need_their_details(world, users, client_for, meeting_service):
     mine = create_referral(users["county_a"], world["long"], world["job"])
     client = client_for(users["county_a"])
     url = reverse("referral-step", args=[mine.pk])

@@ -11,7 +11,9 @@ from bangfu.notices.models import Notification
 from bangfu.referrals.models import Referral, ReferralStep, ServiceRecord, Status, StepChannel
 
 
-def test_demo_has_referrals_at_every_stage_and_a_fair_with_outcomes(transactional_db, sms_file, caplog):
+def test_demo_has_referrals_at_every_stage_and_a_fair_with_outcomes(
+    transactional_db, sms_file, caplog, meeting_service
+):
     # Committed for real, as `bangfu demo` does: the text messages go out on commit and mark 已通知.
     with caplog.at_level(logging.WARNING, logger="bangfu.referrals.demo"):
         build_demo(people_per_county=200)

@@ -68,7 +68,7 @@ def test_answer_and_phone_after_interest(world, users, client_for):
     assert referral.employment.created_by == world["boss"]
 
 
-def test_employer_sets_an_online_interview_seen_by_staff(world, users, client_for, captured):
+def test_employer_sets_an_online_interview_seen_by_staff(world, users, client_for, captured, meeting_service):
     with captured():
         referral = create_referral(users["county_a"], world["long"], world["job"])
     client = client_for(world["boss"])

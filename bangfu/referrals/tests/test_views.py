@@ -137,7 +137,7 @@ def test_stale_page_gets_the_tables_refusal(world, users, client_for):
     assert referral.steps.count() == 2
 
 
-def test_step_on_an_earlier_day_and_an_interview_on_site(world, users, client_for):
+def test_step_on_an_earlier_day_and_an_interview_on_site(world, users, client_for, meeting_service):
     referral = create_referral(users["county_a"], world["long"], world["job"])
     Referral.objects.filter(pk=referral.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
     client = client_for(users["county_a"])
