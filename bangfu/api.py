@@ -8,7 +8,7 @@ from bangfu.audit.api import AuditEventViewSet
 from bangfu.compare.api import ComparisonRunViewSet, FindingViewSet
 from bangfu.employers.api import EmployerViewSet
 from bangfu.jobs.api import JobViewSet
-from bangfu.referrals.api import ReferralViewSet
+from bangfu.referrals.api import ReferralViewSet, ServiceNormView
 from bangfu.registry.api import HouseholdViewSet, PersonViewSet
 
 router = DefaultRouter()
@@ -23,4 +23,4 @@ router.register("employers", EmployerViewSet, basename="employer")
 router.register("jobs", JobViewSet, basename="job")
 router.register("referrals", ReferralViewSet, basename="referral")
 
-__all__ = ["me", "router", "token_view"]
+__all__ = ["ServiceNormView", "me", "router", "token_view"]

@@ -4,7 +4,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from bangfu.api import me, router, token_view
+from bangfu.api import ServiceNormView, me, router, token_view
 
 # The vendored Swagger UI and ReDoc style themselves with inline styles (and ReDoc searches in a worker it
 # builds from a blob); their two pages alone allow that. Scripts stay our own files: Swagger UI's start-up
@@ -18,6 +18,7 @@ API_DOCS_CSP = {
 api_patterns = [
     path("auth/token/", token_view, name="api-token"),
     path("me/", me, name="api-me"),
+    path("service-norms/", ServiceNormView.as_view(), name="service-norm-list"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",

@@ -1,17 +1,26 @@
-"""Referral API: the referrals of the user's subtree (same filters as the page) and their steps."""
+"""Referral API: the referrals of the user's subtree (same filters as the page) and their steps; the service
+norms (服务达标) by area, as the page shows them."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from bangfu.core.api import ScopedViewSetMixin
-from bangfu.referrals import actions
+from bangfu.core.schema import ErrorSerializer
+from bangfu.referrals import actions, norms
 from bangfu.referrals.filters import ReferralFilter
 from bangfu.referrals.models import Referral, ReferralStep, Status, WithdrawReason
+from bangfu.referrals.views import norm_area, norm_year
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -124,3 +133,47 @@ class ReferralViewSet(
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         return Response(ReferralSerializer(self.get_queryset().get(pk=referral.pk)).data)
+
+
+class NormRowSerializer(serializers.Serializer):
+    area_code = serializers.CharField(source="area.code", help_text="区划代码")
+    area_name = serializers.CharField(source="area.name", help_text="区域")
+    seekers = serializers.IntegerField(help_text="有就业意愿的未就业劳动力（求职劳动力）")
+    offered = serializers.IntegerField(help_text="提供岗位次数达标的人数")
+    complete = serializers.IntegerField(help_text="311 服务达标的人数")
+    behind = serializers.IntegerField(help_text="未达标人数")
+    rate = serializers.FloatField(
+        allow_null=True,
+        help_text="311 服务达标率（0–1）；没有求职劳动力的区域（0/0）为 null，既不是 1 也不是 0",
+    )
+
+
+class NormTableSerializer(serializers.Serializer):
+    area_code = serializers.CharField(help_text="所查区域")
+    year = serializers.IntegerField(help_text="年度")
+    rows = NormRowSerializer(many=True, help_text="每个下级区域一行（没有下级时为该区域本身）")
+    total = NormRowSerializer(help_text="合计")
+
+
+class ServiceNormView(APIView):
+    """服务达标 by area: the page's table (referrals/norms.py), for the user's area or one inside it."""
+
+    @extend_schema(
+        summary="服务达标：按下级区域统计求职劳动力、提供岗位达标、311 服务达标和达标率",
+        parameters=[
+            OpenApiParameter(
+                "area", str, description="区划代码（默认本人所在区域；须在本人辖区内，否则 404）"
+            ),
+            OpenApiParameter("year", int, description="年度（默认今年）"),
+            OpenApiParameter(
+                "sort", str, enum=list(norms.SORTS), description="排序；没有求职劳动力的区域总在最后"
+            ),
+        ],
+        responses={200: NormTableSerializer, 404: ErrorSerializer},
+    )
+    def get(self, request, format=None):
+        area, year = norm_area(request), norm_year(request)
+        rows, total, _ = norms.norm_table(area, year)
+        sort = request.GET.get("sort") if request.GET.get("sort") in norms.SORTS else "code"
+        data = {"area_code": area.code, "year": year, "rows": norms.sort_rows(rows, sort), "total": total}
+        return Response(NormTableSerializer(data).data)

@@ -79,6 +79,9 @@ def qualified(people, area: Area, year: int, norm: ServiceNorm, measure: str):
     return people.filter(offered if measure == "offered" else complete)
 
 
+NO_LABORERS = "—（无劳动力）"  # an area with nobody who wants work has no rate: not 100 %, not 0 %
+
+
 @dataclass
 class NormRow:
     area: Area
@@ -91,8 +94,25 @@ class NormRow:
         return self.seekers - self.complete
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.complete / self.seekers) if self.seekers else 100
+    def rate(self) -> float | None:
+        """The share with the whole 311 service, or None where there is nobody to serve (0 of 0)."""
+        return self.complete / self.seekers if self.seekers else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.rate is None else round(100 * self.rate)
+
+
+# How the table can be ordered (?sort=): areas without laborers always come last, never first.
+SORTS = {"code": "按区划", "rate": "达标率从低到高", "behind": "未达标人数从多到少"}
+
+
+def sort_rows(rows: list[NormRow], sort: str) -> list[NormRow]:
+    if sort == "rate":
+        return sorted(rows, key=lambda r: (r.rate is None, r.rate or 0, r.area.code))
+    if sort == "behind":
+        return sorted(rows, key=lambda r: (r.seekers == 0, -r.behind, r.area.code))
+    return sorted(rows, key=lambda r: r.area.code)
 
 
 def _any_of(areas: list[Area]) -> Q:

@@ -250,7 +250,7 @@ def services_bulk(request):
     return redirect(back)
 
 
-def _norm_area(request) -> Area:
+def norm_area(request) -> Area:
     """The area asked for (?area=), resolved inside the user's subtree; the user's own area by default."""
     raw = request.GET.get("area", "")
     if not raw:
@@ -262,7 +262,7 @@ def _norm_area(request) -> Area:
     return get_object_or_404(Area.objects.for_user(request.user), code=code)
 
 
-def _year(request) -> int:
+def norm_year(request) -> int:
     raw = request.GET.get("year", "")
     this_year = timezone.localdate().year
     return as_int(raw, 2015, this_year) or this_year
@@ -270,8 +270,10 @@ def _year(request) -> int:
 
 @staff_required
 def norms_page(request):
-    area, year = _norm_area(request), _year(request)
+    area, year = norm_area(request), norm_year(request)
     rows, total, norm = norms.norm_table(area, year)
+    sort = request.GET.get("sort", "code") if request.GET.get("sort") in norms.SORTS else "code"
+    rows = norms.sort_rows(rows, sort)
     return render(
         request,
         "referrals/norms.html",
@@ -283,6 +285,9 @@ def norms_page(request):
             "total": total,
             "norm": norm,
             "has_children": rows and rows[0].area != area,
+            "sort": sort,
+            "no_laborers": norms.NO_LABORERS,
+            "sorts": norms.SORTS,
             "trail": [a for a in area.ancestors() if request.user.area.contains(a.code)] + [area],
             "nav": "referrals",
             "tab": "norms",
@@ -292,7 +297,7 @@ def norms_page(request):
 
 @staff_required
 def norms_behind(request):
-    area, year = _norm_area(request), _year(request)
+    area, year = norm_area(request), norm_year(request)
     people, norm = norms.behind(area, year)
     context = paginate(request, people)
     context.update(
@@ -312,7 +317,7 @@ def norms_behind(request):
 @staff_required
 def norms_export(request):
     """The norm table (or, with ?what=behind, the list of who is behind, IDs masked) as xlsx or csv."""
-    area, year = _norm_area(request), _year(request)
+    area, year = norm_area(request), norm_year(request)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     if request.GET.get("what") == "behind":
         people, _ = norms.behind(area, year)
@@ -335,7 +340,15 @@ def norms_export(request):
         table, total, _ = norms.norm_table(area, year)
         header = ["区划代码", "区域", "求职劳动力", "提供岗位达标", "311服务达标", "未达标", "达标率%"]
         rows = [
-            [r.area.code, r.area.name, r.seekers, r.offered, r.complete, r.behind, r.percent]
+            [
+                r.area.code,
+                r.area.name,
+                r.seekers,
+                r.offered,
+                r.complete,
+                r.behind,
+                norms.NO_LABORERS if r.percent is None else r.percent,
+            ]
             for r in [*table, total]
         ]
         name = f"服务达标-{area.name}-{year}.{fmt}"

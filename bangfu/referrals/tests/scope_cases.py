@@ -25,6 +25,7 @@ LIST_VIEWS = {
     "referrals:norms_behind": "",
     "referrals:norms_export": "?format=csv",
     "referral-list": "",
+    "service-norm-list": "",
 }
 OWN_OR_PUBLIC = {
     "referrals:create",  # resolves person and job through the user's scope (test_views.py)

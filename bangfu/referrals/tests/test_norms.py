@@ -10,7 +10,7 @@ from bangfu.areas.models import Area
 from bangfu.audit.models import Action, AuditEvent
 from bangfu.referrals.actions import create_referral, record_services
 from bangfu.referrals.models import Referral, ServiceKind, ServiceNorm
-from bangfu.referrals.norms import behind, norm_table
+from bangfu.referrals.norms import NO_LABORERS, behind, norm_table, sort_rows
 from bangfu.referrals.tests.factories import VILLAGE_B, make_employer, make_job, make_person
 
 
@@ -163,3 +163,45 @@ def test_drill_down_to_the_village_and_export_who_is_behind(served, users, clien
         .status_code
         == 404
     )
+
+
+def test_an_area_without_laborers_has_no_rate_not_full_marks(served, areas, users, client_for):
+    """0 of 0 is nobody to serve: the rate is none (—（无劳动力）on the page and in the export, null in the
+    API), never 100 %, and ordering by rate puts such areas last, not first."""
+    year = timezone.localdate().year
+    rows, total, _ = norm_table(areas["county_a"], year)
+    empty = [r for r in rows if not r.seekers]
+    longtan = next(r for r in rows if r.area.name == "龙潭镇")
+    assert empty and all(r.rate is None and r.percent is None for r in empty)
+    assert (longtan.percent, total.percent) == (33, 25)
+
+    client = client_for(users["county_a"])
+    page = client.get(reverse("referrals:norms"), {"sort": "rate"}).content.decode()
+    assert NO_LABORERS in page and "100%" not in page
+    table = page[page.index('id="norm-table"') :]
+    served_rows = [r.area.name for r in sort_rows(rows, "rate") if r.seekers]
+    assert served_rows[-1] == "龙潭镇"  # 33 % after 0 %
+    assert table.index("龙潭镇") < min(table.index(r.area.name) for r in empty)
+
+    csv_text = client.get(reverse("referrals:norms_export"), {"format": "csv"}).content.decode("utf-8-sig")
+    lines = {line.split(",")[1]: line.split(",") for line in csv_text.splitlines()[1:]}
+    assert lines[empty[0].area.name][-1] == NO_LABORERS and lines["龙潭镇"][-1] == "33"
+
+    api = client.get(reverse("service-norm-list"), {"year": year, "sort": "rate"}).json()
+    by_name = {r["area_name"]: r for r in api["rows"]}
+    assert by_name[empty[0].area.name]["rate"] is None and by_name["龙潭镇"]["rate"] == pytest.approx(1 / 3)
+    assert api["total"]["rate"] == pytest.approx(0.25)
+    assert [r["rate"] is None for r in api["rows"]] == sorted(r["rate"] is None for r in api["rows"])
+
+    # An area where nobody wants work: its total has no rate either.
+    nobody = client.get(reverse("service-norm-list"), {"area": empty[0].area.code}).json()
+    assert nobody["total"]["seekers"] == 0 and nobody["total"]["rate"] is None
+    village_page = client.get(reverse("referrals:norms"), {"area": empty[0].area.code})
+    assert NO_LABORERS in village_page.content.decode()
+
+
+def test_the_api_schema_says_the_rate_may_be_null(users, client_for):
+    schema = client_for(users["county_a"]).get(reverse("api-schema"), {"format": "json"}).json()
+    rate = schema["components"]["schemas"]["NormRow"]["properties"]["rate"]
+    assert rate["nullable"] is True and "null" in rate["description"]
+    assert "/api/v1/service-norms/" in schema["paths"]
