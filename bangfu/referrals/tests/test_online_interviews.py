@@ -97,7 +97,7 @@ def test_with_a_service_the_link_is_its_own(world, users, captured, meeting_serv
     "pattern,problem",
     [("https://meet.rsj.example.gov.cn/bangfu", "{token}"), ("http://10.1.2.3/bangfu-{token}", "https://")],
 )
-def test_a_pattern_that_cannot_work_stops_the_server_at_start(settings, pattern, problem):
+def test_a_pattern_that_cannot_work_stops_the_server_at_start(db, settings, pattern, problem):
     settings.BANGFU_MEETING_URL_PATTERN = pattern
     with pytest.raises(SystemCheckError) as info:
         call_command("check")
