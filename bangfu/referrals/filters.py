@@ -26,12 +26,7 @@ class ReferralFilter(django_filters.FilterSet):
         fields = ["q", "status", "area", "job", "created_after", "created_before", "auto", "fair", "person"]
 
     def filter_q(self, qs, name, value):
-        condition = search_q(value)
-        prefixed = Q()
-        for child in condition.children:
-            key, val = child
-            prefixed &= Q(**{f"person__{key}": val})
-        return qs.filter(prefixed)
+        return qs.filter(search_q(value, prefix="person__"))
 
     def filter_job(self, qs, name, value):
         value = value.strip()

@@ -35,15 +35,29 @@ from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
 from bangfu.registry.columnar import frame_records
 from bangfu.registry.importer import Validation, validate_file
-from bangfu.registry.models import Change, Household, ImportBatch, ImportStatus, Person, WindowCheck
-from bangfu.registry.names import initials
+from bangfu.registry.models import (
+    SEARCH_KEY_FIELDS,
+    Change,
+    Household,
+    ImportBatch,
+    ImportStatus,
+    Person,
+    WindowCheck,
+    search_keys,
+)
+from bangfu.registry.names import full_pinyin, initials
 from bangfu.registry.rows import HOUSEHOLD_FIELDS, PERSON_FIELDS, PersonRecord
 
 # Rows per transaction: settings.BANGFU_IMPORT_CHUNK_ROWS, 50,000 by default (a couple of seconds each).
 BULK_LOAD_ROWS = 100_000  # a first load at least this large builds the people's indexes once, at the end
 ANALYZE_AFTER = 10000  # rows changed by one import before the planner's statistics are refreshed
 SOURCE_IMPORT, SOURCE_MANUAL, SOURCE_API = "导入", "手工", "接口"
-PERSON_UPDATE_FIELDS = [*(f for f in PERSON_FIELDS if f != "id_number"), "name_initials", "household", "area"]
+PERSON_UPDATE_FIELDS = [
+    *(f for f in PERSON_FIELDS if f != "id_number"),
+    *SEARCH_KEY_FIELDS,
+    "household",
+    "area",
+]
 HOUSEHOLD_UPDATE_FIELDS = [*HOUSEHOLD_FIELDS, "area"]
 
 
@@ -187,9 +201,8 @@ def save_records(
         wanted = (household_id, *(getattr(rec, f) for f in PERSON_FIELDS))
         found = existing.get(rec.id_number)
         if found is None:
-            new_people.append(
-                (*wanted, rec.village_code, initials(rec.name), rec.id_number[::-1], "", False, now, now)
-            )
+            keys = (*search_keys(rec.name, rec.phone), rec.id_number[::-1])
+            new_people.append((*wanted, rec.village_code, *keys, "", False, now, now))
         elif found[1:] != wanted:
             changed_people[found[0]] = (rec, household_id)
         else:
@@ -200,7 +213,7 @@ def save_records(
             "household",
             *PERSON_FIELDS,
             "area",
-            "name_initials",
+            *SEARCH_KEY_FIELDS,
             "id_reversed",
             "entrepreneurship_wish",
             "is_deceased",
@@ -229,7 +242,9 @@ def save_records(
                 )
                 person.household_id = household_id
             person.area_id = rec.village_code
-            person.name_initials = initials(person.name)
+            person.name_initials, person.name_pinyin, person.phone_reversed = search_keys(
+                person.name, person.phone
+            )
             person.updated_at = now
             updated.append(person)
         Person.objects.bulk_update(updated, [*PERSON_UPDATE_FIELDS, "updated_at"], batch_size=1000)
@@ -296,7 +311,14 @@ def save_frame(
         "household",
         *PERSON_FIELDS,
         pl.col("village_code").alias("area"),
-        pl.col("name").replace_strict(names, [initials(n) for n in names]).alias("name_initials"),
+        pl.col("name").replace_strict(names, [initials(n)[:30] for n in names]).alias("name_initials"),
+        pl.col("name").replace_strict(names, [full_pinyin(n)[:150] for n in names]).alias("name_pinyin"),
+        pl.col("phone")
+        .fill_null("")
+        .str.replace_all(r"\D", "")
+        .str.reverse()
+        .str.slice(0, 20)
+        .alias("phone_reversed"),
         pl.col("id_number").str.reverse().alias("id_reversed"),
     )
     insert_frame(Person, people, {"entrepreneurship_wish": "", "is_deceased": False, **stamps})

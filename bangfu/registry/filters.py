@@ -22,30 +22,48 @@ def prefix_range(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
 
 
-def search_q(text: str) -> Q:
-    """Name, pinyin initials ("zs" finds 张三), ID number (whole, or its last digits) or phone."""
+SUFFIX_MIN = 4  # the shortest tail of an ID number or a phone searched for
+ID_PREFIX_MIN = 6  # a county's code at least: shorter prefixes would find whole cities
+
+
+def _digits(text: str) -> bool:
+    return text.isdigit() or (text[:-1].isdigit() and text.upper().endswith("X"))
+
+
+def search_q(text: str, prefix: str = "") -> Q:
+    """Name, pinyin (initials "zs" or whole "zhangsan" for 张三, or the start of either: "ran" finds 冉),
+    ID number (whole, its last digits or its first ones) or phone (whole or its last digits). `prefix` reaches
+    the person through a relation ("person__" from a referral)."""
     text = text.strip().replace(" ", "")
     if not text:
         return Q()
     upper = text.upper()
     if len(upper) in (15, 18) and upper[:-1].isdigit():
-        return Q(id_number=upper)
-    if text.isdigit() or (text[:-1].isdigit() and upper.endswith("X")):
+        return Q(**{f"{prefix}id_number": upper})
+    if _digits(text):
         if len(text) == 11 and text.startswith("1"):
-            return Q(phone=text)
-        if len(text) >= 4:  # the last digits of an ID number, as staff read them off a card
-            return prefix_range("id_reversed", upper[::-1])
-        return Q(pk__in=[])
+            return Q(**{f"{prefix}phone": text})
+        if len(text) < SUFFIX_MIN:
+            return Q(pk__in=[])
+        # The last digits of an ID number or a phone, as staff read them off a card or hear them.
+        found = prefix_range(f"{prefix}id_reversed", upper[::-1])
+        if text.isdigit():
+            found |= prefix_range(f"{prefix}phone_reversed", text[::-1])
+            if len(text) >= ID_PREFIX_MIN:  # the first digits: county code, birth date
+                found |= prefix_range(f"{prefix}id_number", text)
+        return found
     if text.isascii() and text.isalpha():
-        return prefix_range("name_initials", text.lower())
-    return prefix_range("name", text)
+        lower = text.lower()
+        return prefix_range(f"{prefix}name_initials", lower) | prefix_range(f"{prefix}name_pinyin", lower)
+    return prefix_range(f"{prefix}name", text)
 
 
 def search_ordering(text: str) -> tuple[str, ...]:
     """Results of a search come in the order of the index the search uses, so the database reads only
-    the matching entries instead of walking the whole area in name order looking for them."""
+    the matching entries instead of walking the whole area in name order looking for them (a search
+    that reads several indexes — the tail of an ID or a phone, initials or pinyin — sorts the rows found)."""
     text = text.strip().replace(" ", "")
-    if text.isdigit() and 4 <= len(text) < 15 and not (len(text) == 11 and text.startswith("1")):
+    if _digits(text) and SUFFIX_MIN <= len(text) < 15 and not (len(text) == 11 and text.startswith("1")):
         return ("id_reversed", "id")
     if text.isascii() and text.isalpha():
         return ("name_initials", "id")
@@ -67,7 +85,7 @@ class AreaCodeFilter(django_filters.CharFilter):
 
 
 class PersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名/拼音首字母/证件号码/电话", method="filter_q")
+    q = django_filters.CharFilter(label="姓名/拼音/证件号码/电话（可输尾号）", method="filter_q")
     area = AreaCodeFilter(label="区域代码")
     household_type = django_filters.ChoiceFilter(
         field_name="household__household_type", label="户类型", choices=choices(vocab.HOUSEHOLD_TYPES)

@@ -13,6 +13,7 @@ from bangfu.core.background import STOPPED_LABEL, Runner
 from bangfu.core.idnumber import mask_id, mask_phone
 from bangfu.core.rules import RegionalRule
 from bangfu.registry import vocab
+from bangfu.registry.names import full_pinyin, initials
 from bangfu.registry.vocab import choices
 
 
@@ -127,12 +128,29 @@ class PersonQuerySet(AreaScopedQuerySet):
         )
 
 
+SEARCH_KEY_FIELDS = ("name_initials", "name_pinyin", "phone_reversed")
+
+
+def phone_key(phone: str) -> str:
+    """A phone's digits backwards: 139-1234-5678 → 87654321931."""
+    return "".join(ch for ch in phone or "" if ch.isdigit())[::-1]
+
+
+def search_keys(name: str, phone: str) -> tuple[str, str, str]:
+    """(initials, whole pinyin, phone backwards): what the search reads instead of name and phone."""
+    return initials(name)[:30], full_pinyin(name)[:150], phone_key(phone)[:20]
+
+
 class Person(models.Model):
     id_number = models.CharField("证件号码", max_length=18)
     # The ID written backwards: "the last four digits" becomes a prefix search on a plain index.
     id_reversed = models.CharField("证件号码倒序", max_length=18, editable=False)
     name = models.CharField("姓名", max_length=50)
     name_initials = models.CharField("姓名拼音首字母", max_length=30, editable=False)
+    # The whole pinyin ("ran" finds 冉), and the phone's digits backwards ("the last four digits of the
+    # phone" is a prefix search, as for the ID): search keys derived from name and phone (search_keys).
+    name_pinyin = models.CharField("姓名全拼", max_length=150, editable=False, default="")
+    phone_reversed = models.CharField("联系电话倒序", max_length=20, editable=False, default="")
     sex = models.CharField("性别", max_length=1, choices=choices(vocab.SEXES))
     birth_date = models.DateField("出生日期")
     ethnicity = models.CharField("民族", max_length=10, choices=choices(vocab.ETHNICITIES), blank=True)
@@ -196,6 +214,8 @@ class Person(models.Model):
             models.Index(fields=["phone"]),
             models.Index(fields=["id_reversed"], name="registry_person_id_reversed"),
             models.Index(fields=["name_initials"], name="registry_person_initials"),
+            models.Index(fields=["name_pinyin"], name="registry_person_pinyin"),
+            models.Index(fields=["phone_reversed"], name="registry_person_phone_rev"),
         ]
 
     def __str__(self):
@@ -203,6 +223,11 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.id_reversed = self.id_number[::-1]
+        fields = kwargs.get("update_fields")
+        if fields is None or {"name", "phone"} & set(fields):
+            self.name_initials, self.name_pinyin, self.phone_reversed = search_keys(self.name, self.phone)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, *SEARCH_KEY_FIELDS}
         super().save(*args, **kwargs)
 
     @property

@@ -111,8 +111,8 @@ def person_list(request):
     people = Person.objects.for_user(request.user).select_related("area", "household")
     filterset = _styled(
         PersonFilter(request.GET, queryset=people),
-        {"q": "姓名、拼音首字母如 zs、证件号码或后几位、手机号", "area": "如 433124102", "min_age": "从",
-         "max_age": "到"},
+        {"q": "姓名、拼音（zs 或 zhangsan）、证件号码前几位或后几位、电话或尾号", "area": "如 433124102",
+         "min_age": "从", "max_age": "到"},
     )  # fmt: skip
     context = paginate(request, ordered(filterset.qs, "area_id", "name", "id"))
     advanced = [filterset.form[name] for name in filterset.form.fields if name not in PERSON_BASIC_FILTERS]
