@@ -37,6 +37,9 @@ class JobSerializer(serializers.ModelSerializer):
     credit_code = serializers.CharField(source="employer.credit_code", read_only=True)
     occupation_name = serializers.CharField(source="occupation.name", read_only=True, default="")
     area = serializers.CharField(source="area_id", read_only=True)
+    expired = serializers.BooleanField(
+        source="is_expired", read_only=True, help_text="已过期：未结束但已过截止日期，不再参与匹配"
+    )
 
     class Meta:
         model = Job
@@ -58,6 +61,7 @@ class JobSerializer(serializers.ModelSerializer):
             "suits_low_skill",
             "suits_low_skill_by_rule",
             "status",
+            "expired",
             "created_at",
             "updated_at",
         ]

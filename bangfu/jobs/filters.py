@@ -16,7 +16,12 @@ YES_NO_CHOICES = [("1", "是"), ("0", "否")]
 
 class JobFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="岗位或单位名称", method="filter_q")
-    status = django_filters.ChoiceFilter(label="状态", choices=Job.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label="状态",
+        choices=[(Job.Status.OPEN, "招聘中"), ("expired", "已过期"), (Job.Status.CLOSED, "已结束")],
+        method="filter_status",
+        help_text="招聘中：未结束且未过截止日期；已过期：未结束但已过截止日期；已结束",
+    )
     open_now = django_filters.ChoiceFilter(label="正在招聘", choices=YES_NO_CHOICES, method="filter_open")
     area = AreaCodeFilter(label="工作地点代码")
     occupation = django_filters.CharFilter(label="职业代码", method="filter_occupation")
@@ -38,6 +43,14 @@ class JobFilter(django_filters.FilterSet):
             return qs
         employers = Employer.objects.filter(name__contains=value).values("pk")
         return qs.filter(Q(title__contains=value) | Q(employer__in=employers) | Q(number=value))
+
+    def filter_status(self, qs, name, value):
+        past = Q(deadline__lt=timezone.localdate())
+        if value == "expired":
+            return qs.filter(past, status=Job.Status.OPEN)
+        if value == Job.Status.OPEN:
+            return qs.filter(status=Job.Status.OPEN).exclude(past)
+        return qs.filter(status=value)
 
     def filter_open(self, qs, name, value):
         today = timezone.localdate()

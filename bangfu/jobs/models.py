@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
@@ -123,6 +124,21 @@ class Job(models.Model):
         if self.age_max:
             return f"{self.age_max} 岁以下"
         return "不限"
+
+    @property
+    def is_expired(self) -> bool:
+        """Still open but past its 截止日期 (the deadline day itself still counts): shown as 已过期 and
+        matched on no path (`open_on`)."""
+        return (
+            self.status == self.Status.OPEN
+            and self.deadline is not None
+            and self.deadline < timezone.localdate()
+        )
+
+    @property
+    def state(self) -> str:
+        """招聘中, 已过期 or 已结束, as the pages show it."""
+        return "已过期" if self.is_expired else self.get_status_display()
 
     def is_taking_on(self, day) -> bool:
         """Open, with openings left and the deadline not passed: what `open_on` selects."""

@@ -165,12 +165,15 @@ def advance(
     online: bool = False,
     venue: str = "",
     reason: str = "",
+    monthly_wage: int | None = None,
     send_notices: bool = True,
 ) -> Referral:
     """Moves a referral one step. Only the moves in TRANSITIONS are allowed; each is recorded with who,
     when it was recorded and the day it happened (`on`, default today). 面试 needs its time
     (`interview_at`) and books the interview: `online` with a meeting link, else at `venue`. 放弃 needs a
-    `reason` (WithdrawReason). 录用 starts work on `started_on` (default today)."""
+    `reason` (WithdrawReason). 录用 starts work on `started_on` (default today) at `monthly_wage` (the
+    actual wage, asked by the forms; None records it as unknown, never the job's minimum), and gives up the
+    laborer's other open referrals (放弃, 已在其他单位就业), each told to its employer and staff."""
     referral = (
         Referral.objects.select_for_update().select_related("person", "job__employer").get(pk=referral.pk)
     )
@@ -186,7 +189,7 @@ def advance(
         raise ValidationError("改为“面试”时请填写面试时间。")
     before = snapshot(referral, ["status", "closed_at", "employment"])
     if to_status == Status.HIRED:
-        referral.employment = _hire(actor, referral, started_on or timezone.localdate())
+        referral.employment = _hire(actor, referral, started_on or timezone.localdate(), monthly_wage)
     referral.status = to_status
     if to_status in CLOSED_STATUSES:
         referral.closed_at = timezone.now()
@@ -218,7 +221,26 @@ def advance(
     )
     if send_notices:
         notify.referral_step(referral, step, interview=interview)
+    if to_status == Status.HIRED:
+        _give_up_others(referral)
     return referral
+
+
+def _give_up_others(hired: Referral) -> None:
+    """The laborer now works: their other open referrals are given up by the system (放弃, 已在其他单位就业),
+    each a step with its audit entry, and its employer and staff told in the inbox (no text to the
+    laborer). Recorded today, whatever day the hire happened."""
+    others = (
+        Referral.objects.filter(person_id=hired.person_id, status__in=OPEN_STATUSES)
+        .exclude(pk=hired.pk)
+        .order_by("pk")
+    )
+    note = f"已被{hired.job.employer.name}“{hired.job.title}”录用（推荐 #{hired.pk}），本推荐自动关闭"
+    for other in others:
+        advance(
+            None, other, Status.WITHDRAWN, reason=WithdrawReason.EMPLOYED_ELSEWHERE, note=note,
+            channel=StepChannel.SYSTEM,
+        )  # fmt: skip
 
 
 def _book_interview(actor, referral: Referral, at, *, online: bool, venue: str, note: str) -> Interview:
@@ -276,7 +298,7 @@ def schedule_interview(
     return interview
 
 
-def _hire(actor, referral: Referral, started_on: date) -> EmploymentRecord:
+def _hire(actor, referral: Referral, started_on: date, monthly_wage: int | None) -> EmploymentRecord:
     """The hire's side effects: one opening fewer (the job closes at none), an employment record, and the
     laborer's employment status."""
     job = Job.objects.select_for_update().select_related("employer").get(pk=referral.job_id)
@@ -309,7 +331,7 @@ def _hire(actor, referral: Referral, started_on: date) -> EmploymentRecord:
         place=place,
         channel=Channel.REFERRAL,
         started_on=started_on,
-        monthly_wage=job.wage_min,
+        monthly_wage=monthly_wage,
         source=Source.REFERRAL,
         source_ref=f"referral:{referral.pk}",
         created_by=actor,

@@ -69,6 +69,13 @@ class StepRequestSerializer(serializers.Serializer):
         help_text="线上视频面试（生成会议链接）；未配置视频会议服务时不可用（400）",
     )
     venue = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="现场面试地点")
+    monthly_wage = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=999999,
+        help_text="实际月工资（元，录用时填写）；不填则就业记录的月工资为空（不详），不取岗位工资下限",
+    )
     reason = serializers.ChoiceField(
         choices=WithdrawReason.choices,
         required=False,
@@ -126,7 +133,7 @@ class ReferralViewSet(
                 request.user, referral, values["status"], note=values.get("note", ""), on=values.get("on"),
                 started_on=values.get("started_on"), interview_at=values.get("interview_at"),
                 online=values.get("online", False), venue=values.get("venue", ""),
-                reason=values.get("reason", ""),
+                reason=values.get("reason", ""), monthly_wage=values.get("monthly_wage"),
             )  # fmt: skip
         except DjangoValidationError as exc:
             raise exceptions.ValidationError({"status": exc.messages}) from exc

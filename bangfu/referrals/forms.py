@@ -57,6 +57,11 @@ class StepForm(StyledFormMixin, InterviewFieldsMixin, forms.Form):
         label="放弃原因", choices=[("", "（选“放弃”时必选）"), *WithdrawReason.choices], required=False
     )
     started_on = forms.DateField(label="入职日期（录用时，默认今天）", required=False, widget=DATE)
+    monthly_wage = forms.IntegerField(
+        label="实际月工资（元，录用时必填）", required=False, min_value=1, max_value=999999,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text="按劳动合同或用人单位告知的实际工资填写，用于就业记录和收入统计。",
+    )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +74,8 @@ class StepForm(StyledFormMixin, InterviewFieldsMixin, forms.Form):
             self.add_error("interview_at", "改为“面试”时请填写面试时间。")
         if status == Status.WITHDRAWN and "reason" in self.fields and not data.get("reason"):
             self.add_error("reason", "改为“放弃”时请选择放弃原因。")
+        if status == Status.HIRED and data.get("monthly_wage") is None and "monthly_wage" not in self.errors:
+            self.add_error("monthly_wage", "录用时请填写实际月工资（元）。")
         return data
 
 

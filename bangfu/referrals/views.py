@@ -115,6 +115,7 @@ def _step_options(data: dict) -> dict:
         "online": bool(data["online"]),
         "venue": data["venue"],
         "reason": data.get("reason", ""),
+        "monthly_wage": data.get("monthly_wage"),
     }
 
 

@@ -54,6 +54,7 @@ def _scenario(browser, device, live_server, person):
     expect(portal.locator(".alert-success")).to_contain_text("已答复：有意向")
     portal.get_by_role("button", name="显示电话").click()
     expect(portal.locator("#phone-cell")).to_contain_text("13900001111")
+    portal.get_by_label("实际月工资（元，录用时必填）").fill("4800")
     portal.get_by_role("button", name="录用", exact=True).click()
     expect(portal.locator(".alert-success")).to_contain_text("已答复：录用")
     expect(portal.locator("#steps")).to_contain_text("录用")

@@ -8,10 +8,10 @@ from bangfu.registry.signals import person_deceased
 
 def test_person_deceased_gives_up_open_referrals(world, users):
     actor = users["county_a"]
-    open_one = create_referral(actor, world["long"], world["job"])
     hired = create_referral(actor, world["long"], world["local_job"])
     advance(actor, hired, Status.INTERESTED)
-    advance(actor, hired, Status.HIRED)
+    advance(actor, hired, Status.HIRED, monthly_wage=3200)
+    open_one = create_referral(actor, world["long"], world["job"])  # after the hire: a better job
     other_person = create_referral(actor, world["shi"], world["job"])
     Person.objects.filter(pk=world["long"].pk).update(is_deceased=True)
     person_deceased.send(sender=Person, person=world["long"], actor=actor)

@@ -61,10 +61,12 @@ def test_answer_and_phone_after_interest(world, users, client_for):
     )
     assert "答复有误" in response.content.decode()
     client.post(
-        reverse("referrals:portal_step", args=[referral.pk]), {"status": "录用", "started_on": "2026-12-01"}
+        reverse("referrals:portal_step", args=[referral.pk]),
+        {"status": "录用", "started_on": "2026-12-01", "monthly_wage": "5100"},
     )
     referral.refresh_from_db()
     assert referral.status == Status.HIRED and referral.employment.started_on.isoformat() == "2026-12-01"
+    assert referral.employment.monthly_wage == 5100
     assert referral.employment.created_by == world["boss"]
 
 

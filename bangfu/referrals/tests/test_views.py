@@ -84,7 +84,8 @@ def test_detail_shows_steps_and_step_buttons_work(world, users, client_for):
     assert 'value="有意向"' in page and 'value="录用"' not in page  # 推荐 → 录用 is not allowed
     assert world["long"].masked_id in page and world["long"].id_number not in page
     client.post(reverse("referrals:step", args=[referral.pk]), {"status": "有意向", "note": "单位很满意"})
-    response = client.post(reverse("referrals:step", args=[referral.pk]), {"status": "录用"}, follow=True)
+    url = reverse("referrals:step", args=[referral.pk])
+    response = client.post(url, {"status": "录用", "monthly_wage": "4800"}, follow=True)
     referral.refresh_from_db()
     assert referral.status == Status.HIRED
     page = response.content.decode()
