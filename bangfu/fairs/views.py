@@ -195,6 +195,7 @@ def fair_attendance(request, pk: int):
             "fair": fair,
             "fair_jobs": list(fair.jobs.select_related("employer").order_by("employer__name", "title")),
             "outcomes": list(actions.OUTCOMES),
+            "attended_on_page": sum(i.attended for i in context["object_list"]),
             "nav": "fairs",
         }
     )

@@ -68,3 +68,43 @@
     document.addEventListener("DOMContentLoaded", function () { showProgress(document); });
   }
 })();
+
+/* Compact lists and counts of ticked boxes. The compact choice is kept in this browser (localStorage). */
+(function () {
+  "use strict";
+  var KEY = "bangfu.density";
+  var root = document.documentElement;
+
+  // Compact lists: one toggle on every long list; the choice is kept in this browser.
+  function isCompact() { return root.getAttribute("data-density") === "compact"; }
+  function setCompact(on) {
+    if (on) { root.setAttribute("data-density", "compact"); } else { root.removeAttribute("data-density"); }
+    document.querySelectorAll("[data-density-toggle]").forEach(function (button) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+  }
+  try { if (localStorage.getItem(KEY) === "compact") { root.setAttribute("data-density", "compact"); } } catch (e) {}
+
+  // A form's count of ticked boxes (<output data-count-checked="NAME">), e.g. the check-in's 已勾选 N 人.
+  function count(form) {
+    form.querySelectorAll("[data-count-checked]").forEach(function (out) {
+      var name = out.getAttribute("data-count-checked");
+      out.textContent = form.querySelectorAll('input[type="checkbox"][name="' + name + '"]:checked').length;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setCompact(isCompact());
+    document.querySelectorAll("form").forEach(count);
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-density-toggle]");
+    if (!button) { return; }
+    var on = !isCompact();
+    setCompact(on);
+    try { localStorage.setItem(KEY, on ? "compact" : "normal"); } catch (e) {}
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.form) { count(event.target.form); }
+  });
+})();
