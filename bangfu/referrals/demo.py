@@ -135,6 +135,9 @@ def _walk(actor: User, referral: Referral, path, today) -> None:
             options = {"reason": WithdrawReason.EMPLOYED_ELSEWHERE, "note": "已在本地就业"}
         elif status == Status.REJECTED:
             options = {"note": "岗位要求有相关经验"}
+        elif status == Status.HIRED:  # the wage agreed: the middle of the job's range in the demo
+            job = referral.job
+            options = {"monthly_wage": ((job.wage_min or 3000) + (job.wage_max or job.wage_min or 3000)) // 2}
         elif status == Status.NOTIFIED:
             options = {"note": "村协理员入户告知"}
         actions.advance(
