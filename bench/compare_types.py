@@ -136,7 +136,9 @@ def run_plain(workdir: Path, source_type: str, threads: int) -> dict:
     result = compare.run_plain(
         workdir, threads, None, source_file(workdir, source_type), links=f"links-plain-{source_type}"
     )
-    result["peak_rss_gb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["peak_rss_gb"] = round(usage.ru_maxrss / 1024**2, 2)
+    result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 1)  # the process's, as ours
     return result
 
 
@@ -147,9 +149,10 @@ def table(results: dict) -> str:
     lines = []
     for source_type, by_method in results.items():
         lines.append(f"\n{source_type}")
-        lines.append("  method                      wall s   peak GB   precision   recall")
+        lines.append("  method                      wall s    CPU s   peak GB   precision   recall")
         for method, r in by_method.items():
-            lines.append(f"  {method:<26}{r['seconds']:8.1f}{r['peak_rss_gb']:10.2f}"
+            cpu = r.get("cpu_seconds") or 0
+            lines.append(f"  {method:<26}{r['seconds']:8.1f}{cpu:9.1f}{r['peak_rss_gb']:10.2f}"
                          f"{r['precision']:12.6f}{r['recall']:10.6f}")  # fmt: skip
     return "\n".join(lines)
 
