@@ -61,7 +61,9 @@ def test_laborer_without_phone_is_recorded_as_not_sent(world, users, captured):
     assert message.status == SmsStatus.FAILED and message.error == "未登记手机号"
 
 
-def test_employer_answer_notifies_the_referring_staff(world, users, captured):
+def test_employer_answer_notifies_the_referring_staff(world, users, captured, settings):
+    # The department's own meeting service: without one no online interview is arranged.
+    settings.BANGFU_MEETING_URL_PATTERN = "https://jitsi.rsj.example.cn/{token}"
     with captured():
         referral = create_referral(users["county_a"], world["long"], world["job"])
     with captured():
