@@ -84,6 +84,7 @@ def test_indexes_come_back_after_a_first_load_and_after_a_failed_one(areas):
             "id_reversed": "1",
             "name": "x",
             "name_initials": "x",
+            "name_pinyin": "x",
             "sex": "男",
             "birth_date": "1980-01-01",
             "relation": "户主",
@@ -91,7 +92,15 @@ def test_indexes_come_back_after_a_first_load_and_after_a_failed_one(areas):
             "area_id": VILLAGE,
             "household_id": 999999,  # no such household
         }
-        for name in ("ethnicity", "education", "student_status", "health", "labor_skill", "phone"):
+        for name in (
+            "ethnicity",
+            "education",
+            "student_status",
+            "health",
+            "labor_skill",
+            "phone",
+            "phone_reversed",
+        ):
             columns[name] = ""
         for name in ("employment_status", "job_wish", "desired_region", "training_wish", "skills"):
             columns[name] = ""
