@@ -78,7 +78,7 @@ def build(workdir: Path) -> dict:
     from bangfu.areas.actions import load_areas
     from bangfu.core.bulk import insert_rows, refresh_statistics
     from bangfu.registry.models import Household, Person
-    from bangfu.registry.names import initials
+    from bangfu.registry.names import full_pinyin, initials
 
     times = {}
     started = time.perf_counter()
@@ -112,17 +112,18 @@ def build(workdir: Path) -> dict:
                    "area_code")  # fmt: skip
         for pid, hid, head, id_number, name, sex, birth, phone, area in people.select(columns).iter_rows():
             if name not in cached_initials:
-                cached_initials[name] = initials(name)
+                cached_initials[name] = (initials(name), full_pinyin(name)[:150])
             yield (
                 pid, hid, name, id_number, "户主" if head else "其他", sex, birth, "", "", "", "健康",
-                "普通劳动力", "未务工", None, phone or "", "", "", None, "", "", area, cached_initials[name],
-                id_number[::-1], "", False, now, now,
+                "普通劳动力", "未务工", None, phone or "", "", "", None, "", "", area, *cached_initials[name],
+                (phone or "")[::-1], id_number[::-1], "", False, now, now,
             )  # fmt: skip
 
     person_fields = [
         "id", "household", "name", "id_number", "relation", "sex", "birth_date", "ethnicity", "education",
         "student_status", "health", "labor_skill", "employment_status", "work_months", "phone", "job_wish",
-        "desired_region", "expected_wage", "training_wish", "skills", "area", "name_initials", "id_reversed",
+        "desired_region", "expected_wage", "training_wish", "skills", "area", "name_initials", "name_pinyin",
+        "phone_reversed", "id_reversed",
         "entrepreneurship_wish", "is_deceased", "created_at", "updated_at",
     ]  # fmt: skip
     with transaction.atomic():

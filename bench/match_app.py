@@ -218,9 +218,9 @@ def build(args) -> dict:
             "skills": lab["skills"],
         }
     )
-    person_blank = ("name_initials", "ethnicity", "student_status", "phone", "training_wish",
-                    "entrepreneurship_wish", "disability_category", "disability_grade", "pension_insurance",
-                    "pension_status", "medical_status")  # fmt: skip
+    person_blank = ("name_initials", "name_pinyin", "phone_reversed", "ethnicity", "student_status", "phone",
+                    "training_wish", "entrepreneurship_wish", "disability_category", "disability_grade",
+                    "pension_insurance", "pension_status", "medical_status")  # fmt: skip
     records = []
     for column, days in (("past1", 400), ("past2", 1200)):
         has = lab[column] != ""

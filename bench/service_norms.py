@@ -70,10 +70,11 @@ def people():
         h = i // 3
         yield (f"{i:018d}", f"{i:018d}"[::-1], f"人{i}", "r", "男" if i % 2 else "女",
                dt.date(1970 + i % 40, 1 + i % 12, 1 + i % 28), first_household + h, "户主" if i % 3 == 0 else "之子",
-               villages[h % len(villages)], "普通劳动力", statuses[i % 5], "", False, now, now)
+               villages[h % len(villages)], "普通劳动力", statuses[i % 5], "", "", "ren", False, now, now)
 with transaction.atomic():
     insert(Person, ["id_number", "id_reversed", "name", "name_initials", "sex", "birth_date", "household",
-                         "relation", "area", "labor_skill", "employment_status", "phone", "is_deceased",
+                         "relation", "area", "labor_skill", "employment_status", "phone", "phone_reversed",
+                         "name_pinyin", "is_deceased",
                          "created_at", "updated_at"], people())
 employer = Employer.objects.create(credit_code="91440112000000001X", name="基准测试厂", area_id="440000000000"
                                    if Area.objects.filter(code="440000000000").exists() else villages[0])
