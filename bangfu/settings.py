@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "bangfu.fairs",
     "bangfu.rules",
     "bangfu.formats",
+    "bangfu.tracking",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,17 @@ class Source(models.TextChoices):
     COMPARE = "compare", "数据比对"
     EMPLOYER = "employer", "企业报送"
     FOLLOW_UP = "follow_up", "跟踪回访"
+    IMPORT = "import", "就业信息导入"  # `bangfu import employment`, EXCHANGE §5
+    ROSTER = "roster", "名册导入"  # a registry import's 务工状态 that no record explained (employer unknown)
+    RECEIVING = "receiving", "输入地确认"  # recorded by staff of the area where the person works
+
+
+class EndReason(models.TextChoices):  # EXCHANGE §5 离职原因
+    CONTRACT_ENDED = "合同到期", "合同到期"
+    DISMISSED = "解除劳动关系", "解除劳动关系"
+    RETURNED = "返乡", "返乡"
+    CHANGED_JOB = "转岗", "转岗"
+    OTHER = "其他", "其他"
 
 
 class EmploymentRecord(models.Model):
@@ -66,6 +77,9 @@ class EmploymentRecord(models.Model):
     channel = models.CharField("就业渠道", max_length=10, choices=Channel.choices, blank=True)
     started_on = models.DateField("入职日期")
     ended_on = models.DateField("离职日期", null=True, blank=True)
+    end_reason = models.CharField(
+        "离职原因", max_length=10, choices=EndReason.choices, blank=True, db_default=""
+    )
     monthly_wage = models.PositiveIntegerField("月工资", null=True, blank=True)
     source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.MANUAL)
     # What created it: a referral id, a comparison finding id …, for the trail back.

@@ -80,6 +80,27 @@ KINDS = (
         ("max_education", "occupation_groups", "max_skills_chars", "demanding_words", "easy_words"),
         "所有岗位都不会被自动标为适合。",
     ),
+    Kind(
+        "warning",
+        "tracking.WarningRule",
+        "就业预警：劳动力离职（或返乡）后多少天内提示预警，预警须在多少天内处理。",
+        ("leave_window_days", "handle_days"),
+        "不提示就业转失业和返乡预警。",
+    ),
+    Kind(
+        "follow-up",
+        "tracking.FollowUpRule",
+        "跟踪回访：未就业和已就业的劳动力分别每隔多少天至少回访一次；超过即为跟踪逾期。",
+        ("unemployed_interval_days", "employed_interval_days"),
+        "不排回访计划，也不提示跟踪逾期。",
+    ),
+    Kind(
+        "income-line",
+        "tracking.IncomeLineRule",
+        "收入监测线：家庭年人均纯收入低于此线的提示“收入低于监测线”预警。由各地设定，全国不设默认值。",
+        ("yearly_income_per_capita",),
+        "不提示收入低于监测线预警。",
+    ),
 )
 BY_SLUG = {kind.slug: kind for kind in KINDS}
 
