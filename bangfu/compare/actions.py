@@ -169,18 +169,26 @@ def accept(actor, finding: Finding, *, automatic: bool = False) -> Finding:
 
 def _apply(actor, finding: Finding, label: str) -> str:
     """Apply one finding's proposal (the person's and household's fields, an employment record). Returns
-    the finding's outcome."""
+    the finding's outcome. 务工状态 is never written as such: it is derived from the records again
+    (employment.actions), after the proposed record, if any, is saved."""
+    from bangfu.employment.actions import refresh_status
+
     proposal, person, parts = finding.proposal, finding.person, []
     if not proposal:  # a finding to check (待核实, an identity to verify): nothing to change
         return "已核实，名册未修改"
-    if values := proposal.get("person"):
+    values = dict(proposal.get("person") or {})
+    status_proposed = values.pop("employment_status", None) is not None
+    if values:
         diff = update_person_fields(actor, person, _typed(values), source=SOURCE_COMPARE, message=label)
         parts += [f"{k}" for k in diff]
     if values := proposal.get("household"):
         diff = update_household_fields(actor, person.household, values, source=SOURCE_COMPARE, message=label)
         parts += [f"{k}" for k in diff]
-    if (job := proposal.get("employment")) and _create_employment(actor, person, job, finding):
+    job = proposal.get("employment")
+    if job and _create_employment(actor, person, job, finding):
         parts.append("就业记录")
+    elif status_proposed and refresh_status(actor, [person.pk], source=SOURCE_COMPARE):
+        parts.append("employment_status")
     return ("已修改：" + "、".join(_field_label(p) for p in parts)) if parts else "名册已是建议的值，未修改"
 
 
@@ -244,7 +252,11 @@ def _field_label(name: str) -> str:
 
 
 def _create_employment(actor, person: Person, job: dict, finding: Finding) -> bool:
+    """The proposed record, through employment.actions (务工状态 derived again, records_changed sent);
+    the employer from the ledger when its credit code is there, the channel from the employer's kind."""
     from bangfu.areas.models import Area
+    from bangfu.employers.models import Employer
+    from bangfu.employment.actions import channel_for, create_record
     from bangfu.employment.models import EmploymentRecord, Source
 
     started = dt.date.fromisoformat(job["started_on"])
@@ -259,24 +271,27 @@ def _create_employment(actor, person: Person, job: dict, finding: Finding) -> bo
     work_area = (job.get("work_area") or "").ljust(12, "0") if job.get("work_area") else None
     if work_area and not Area.objects.filter(code=work_area).exists():
         work_area = None
-    record = EmploymentRecord.objects.create(
-        person=person,
-        area_id=person.area_id,
+    employer = Employer.objects.filter(credit_code=job["credit_code"]).first() if job["credit_code"] else None
+    record = EmploymentRecord(
+        employer=employer,
         employer_name=job["employer_name"][:100],
         credit_code=job["credit_code"],
         work_area_id=work_area,
         place=job.get("place") or "",
+        channel=channel_for(person.area_id, employer=employer, work_code=work_area or "", on=started),
         started_on=started,
         ended_on=dt.date.fromisoformat(job["ended_on"]) if job.get("ended_on") else None,
         monthly_wage=job.get("monthly_wage"),
         source=Source.COMPARE,
         source_ref=f"compare:{finding.pk}",
-        created_by=actor if getattr(actor, "pk", None) else None,
     )
-    audit(
-        Action.CREATE,
-        actor=actor,
-        obj=record,
+    # The finding's scope was checked (staff of its area, or the system applying it automatically).
+    create_record(
+        actor,
+        person,
+        record,
+        check_scope=False,
+        status_source=SOURCE_COMPARE,
         message=f"数据比对新增就业记录：{record.employer_name}，{started.isoformat()} 入职",
     )
     return True

@@ -1,67 +1,263 @@
-"""Employment-record writes from the pages: record a spell of work, end it. Each keeps the person's
-employment status (务工状态) in step, with field history and audit, in one transaction."""
+"""Employment-record writes: record a spell of work, end it, and keep the registry's 务工状态 and
+务工时间(月) derived from the records (employment/status.py). Every path that changes a record — the hand
+form, a referral hire, a comparison accepted, a visit, an import — goes through here, so the registry
+and the records never disagree. Each write is one transaction with its audit events; the
+`records_changed` signal goes out on commit."""
 
-from datetime import date
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from bangfu.audit.log import record as audit
 from bangfu.audit.log import snapshot
 from bangfu.audit.models import Action
-from bangfu.employment.models import EmploymentRecord, Place, Source
-from bangfu.registry.models import Person
+from bangfu.employers.models import Cooperation, EmployerKind
+from bangfu.employment import status as derivation
+from bangfu.employment.models import Channel, EmploymentRecord, EndReason, Source
+from bangfu.employment.signals import records_changed
+from bangfu.registry.models import Change, Person
 
-PLACE_STATUS = {Place.COUNTY: "县内务工", Place.PROVINCE: "省内县外务工", Place.OUTSIDE: "省外务工"}
+SOURCE_RECORDS = "就业记录"  # registry Change.source of a status derived after a record changed
+WORKSHOPS = (EmployerKind.POVERTY_WORKSHOP, EmployerKind.ASSISTANCE_WORKSHOP)
+REFRESH_CHUNK = 50_000  # people per statement of a set-based refresh
+AUDIT_EACH_UP_TO = 20  # a refresh changing more people writes one summary audit event instead
+
+
+def channel_for(
+    home_code: str, *, employer=None, work_code: str = "", on: dt.date | None = None, default: str = ""
+) -> str:
+    """就业渠道 as the data say it: work at an employer of kind 扶贫车间/就业帮扶车间 is 扶贫车间;
+    work outside the home county at a 劳务协作基地, or inside the receiving area of a labor cooperation
+    of the home area in force that day, is 有组织输出; otherwise `default` (推荐就业 for a referral hire)."""
+    kind = getattr(employer, "kind", "")
+    if kind in WORKSHOPS:
+        return Channel.WORKSHOP
+    if work_code and work_code[:6] != home_code[:6]:
+        if kind == EmployerKind.COOPERATION_BASE:
+            return Channel.ORGANISED
+        day = on or timezone.localdate()
+        for cooperation in Cooperation.objects.active_on(day).select_related(
+            "sending_area", "receiving_area"
+        ):
+            if cooperation.sending_area.contains(home_code) and cooperation.receiving_area.contains(
+                work_code.ljust(12, "0")
+            ):
+                return Channel.ORGANISED
+    return default
+
+
+def records_changed_on_commit(person_ids: Iterable[int]) -> None:
+    """Send `records_changed` for these people once the transaction commits (imports call it too)."""
+    ids = sorted(set(person_ids))
+    if ids:
+        transaction.on_commit(lambda: records_changed.send(sender=EmploymentRecord, person_ids=ids))
+
+
+def _visible(actor, person: Person) -> bool:
+    return Person.objects.for_user(actor).filter(pk=person.pk).exists()
 
 
 @transaction.atomic
-def create_record(actor, person: Person, record: EmploymentRecord) -> EmploymentRecord:
-    from bangfu.referrals.actions import set_employment_status
-
-    if not Person.objects.for_user(actor).filter(pk=person.pk).exists():
+def create_record(
+    actor,
+    person: Person,
+    record: EmploymentRecord,
+    *,
+    check_scope: bool = True,
+    status_source: str = SOURCE_RECORDS,
+    message: str = "",
+) -> EmploymentRecord:
+    """Save a new record of `person` and derive their 务工状态 again. 务工地域 comes from the work area
+    when one is given; the channel, when not given, from the employer (扶贫车间) and labor cooperation
+    (有组织输出). `check_scope=False` for callers that checked the actor's rights themselves (an
+    employer's hire, a comparison accepted by the system)."""
+    if check_scope and not _visible(actor, person):
         raise PermissionDenied("该人员不在您的管辖区域内。")
     record.person = person
     record.area_id = person.area_id
-    record.created_by = actor
+    record.created_by = actor if getattr(actor, "pk", None) else None
     record.source = record.source or Source.MANUAL
     if record.employer_id and not record.employer_name:
         record.employer_name = record.employer.name
         record.credit_code = record.employer.credit_code
+    if record.work_area_id:
+        record.place = derivation.place_between(person.area_id, record.work_area_id)
+    if not record.channel:
+        record.channel = channel_for(
+            person.area_id,
+            employer=record.employer,
+            work_code=record.work_area_id or "",
+            on=record.started_on,
+        )
     if record.ended_on and record.ended_on < record.started_on:
         raise ValidationError("离职日期不能早于入职日期。")
+    if not isinstance(record.end_reason, str):  # the field's database default, not set by the caller
+        record.end_reason = ""
+    if record.end_reason and not record.ended_on:
+        raise ValidationError("只有填写了离职日期，才能填写离职原因。")
     record.save()
     audit(
-        Action.CREATE, actor=actor, obj=record, message=f"登记就业记录：{person.name}", after=snapshot(record)
+        Action.CREATE,
+        actor=actor,
+        obj=record,
+        message=message or f"登记就业记录：{person.name}",
+        after=snapshot(record),
     )
-    if record.ended_on is None and record.place:
-        set_employment_status(actor, person, PLACE_STATUS[record.place], source="就业记录")
+    refresh_status(actor, [person.pk], source=status_source)
+    records_changed_on_commit([person.pk])
     return record
 
 
 @transaction.atomic
-def end_record(actor, record: EmploymentRecord, ended_on: date, note: str = "") -> EmploymentRecord:
-    """Ends a current record; a person with no other current record becomes 未务工."""
-    from bangfu.referrals.actions import set_employment_status
-
+def end_record(
+    actor,
+    record: EmploymentRecord,
+    ended_on: dt.date,
+    *,
+    reason: str = "",
+    note: str = "",
+    check_scope: bool = True,
+) -> EmploymentRecord:
+    """End a record in force on `ended_on` (its last day of work) with 离职原因 `reason` (EXCHANGE §5
+    values, or empty), and derive the person's 务工状态 again."""
     record = EmploymentRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
-    if not EmploymentRecord.objects.for_user(actor).filter(pk=record.pk).exists():
+    if check_scope and not EmploymentRecord.objects.for_user(actor).filter(pk=record.pk).exists():
         raise PermissionDenied("该就业记录不在您的管辖区域内。")
     if record.ended_on is not None:
         raise ValidationError("该就业记录已经结束。")
     if ended_on < record.started_on:
         raise ValidationError("离职日期不能早于入职日期。")
-    before = snapshot(record, ["ended_on"])
-    record.ended_on = ended_on
-    record.save(update_fields=["ended_on", "updated_at"])
+    if reason and reason not in EndReason.values:
+        raise ValidationError(f"离职原因只能是：{'、'.join(EndReason.values)}。")
+    before = snapshot(record, ["ended_on", "end_reason"])
+    record.ended_on, record.end_reason = ended_on, reason
+    record.save(update_fields=["ended_on", "end_reason", "updated_at"])
     audit(
         Action.UPDATE,
         actor=actor,
         obj=record,
-        message=f"就业记录结束：{record.person.name}，{ended_on}" + (f"（{note}）" if note else ""),
+        message=f"就业记录结束：{record.person.name}，{ended_on}"
+        + (f"，{reason}" if reason else "")
+        + (f"（{note}）" if note else ""),
         before=before,
-        after=snapshot(record, ["ended_on"]),
+        after=snapshot(record, ["ended_on", "end_reason"]),
     )
-    if not EmploymentRecord.objects.filter(person=record.person, ended_on__isnull=True).exists():
-        set_employment_status(actor, record.person, "未务工", source="就业记录")
+    refresh_status(actor, [record.person_id], source=SOURCE_RECORDS)
+    records_changed_on_commit([record.person_id])
     return record
+
+
+@transaction.atomic
+def refresh_status(
+    actor,
+    person_ids: Iterable[int] | None,
+    *,
+    source: str,
+    on: dt.date | None = None,
+    within=None,
+    batch=None,
+) -> int:
+    """Store each person's 务工状态 and 务工时间(月) as derived from their records on `on` (today), only
+    where they differ, with a registry field-history entry (Change, `source`, `batch`) per value changed
+    and audit. Set-based: one SQL pass per 50,000 people, no Python per person. `person_ids=None` with
+    `within` (an Area) refreshes everyone of that area (the nightly run). Returns how many people
+    changed."""
+    on = on or timezone.localdate()
+    if person_ids is None:
+        if within is None:
+            raise ValueError("refresh_status needs person_ids or within")
+        chunks: Iterable = [None]
+    else:
+        ids = sorted(set(person_ids))
+        chunks = [ids[i : i + REFRESH_CHUNK] for i in range(0, len(ids), REFRESH_CHUNK)]
+    changed: list[tuple] = []
+    total = 0
+    for chunk in chunks:
+        count, sample = _refresh_chunk(actor, chunk, within, on=on, source=source, batch=batch)
+        total += count
+        if len(changed) <= AUDIT_EACH_UP_TO:
+            changed += sample
+    if not total:
+        return 0
+    if total <= AUDIT_EACH_UP_TO:
+        people = Person.objects.in_bulk([row[0] for row in changed])
+        for person_id, status_before, status_after, months_before, months_after in changed:
+            before = {"employment_status": status_before, "work_months": months_before}
+            after = {"employment_status": status_after, "work_months": months_after}
+            audit(
+                Action.UPDATE,
+                actor=actor,
+                obj=people[person_id],
+                message=f"务工状态按就业记录更新：{status_before or '（空）'} → {status_after or '（空）'}，"
+                f"务工时间 {'' if months_before is None else months_before} → {months_after} 个月"
+                f"（{source}）",
+                before={k: v for k, v in before.items() if v != after[k]},
+                after={k: v for k, v in after.items() if v != before[k]},
+            )
+    else:
+        audit(
+            Action.UPDATE,
+            actor=actor,
+            area_code=within.code if within is not None else None,
+            message=f"按就业记录更新务工状态和务工时间：{total} 人（{source}，{on.isoformat()}）",
+        )
+    return total
+
+
+TEMP = "employment_status_refresh"
+
+
+def _refresh_chunk(actor, person_ids, within, *, on: dt.date, source: str, batch) -> tuple[int, list]:
+    """One set-based pass: the people whose stored values differ from the derived ones go into a temporary
+    table; their history rows are inserted from it, then their values updated from it."""
+    people, people_params = derivation.people_sql(person_ids=person_ids, within=within)
+    derived, params = derivation.derived_sql(on, people, people_params)
+    quote = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    who = actor.pk if getattr(actor, "pk", None) else None
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE {TEMP} AS
+            SELECT d.person_id, p.employment_status AS status_before, d.status AS status_after,
+                   p.work_months AS months_before, d.months AS months_after
+            FROM ({derived}) d JOIN {derivation.PEOPLE} p ON p.id = d.person_id
+            WHERE p.employment_status <> d.status OR p.work_months IS NULL OR p.work_months <> d.months""",
+            params,
+        )
+        cursor.execute(f"SELECT COUNT(*) FROM {TEMP}")
+        (count,) = cursor.fetchone()
+        if not count:
+            cursor.execute(f"DROP TABLE {TEMP}")
+            return 0, []
+        cursor.execute(f"SELECT * FROM {TEMP} ORDER BY person_id LIMIT {AUDIT_EACH_UP_TO + 1}")
+        sample = cursor.fetchall()
+        table = quote(Change._meta.db_table)
+        columns = "at, actor_id, source, batch_id, person_id, household_id, field, before, after"
+        for field, before, after, differs in (
+            ("务工状态", "status_before", "status_after", "status_before <> status_after"),
+            (
+                "务工时间(月)",
+                "COALESCE(CAST(months_before AS TEXT), '')",
+                "CAST(months_after AS TEXT)",
+                "months_before IS NULL OR months_before <> months_after",
+            ),
+        ):
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, %s, %s, %s, person_id, NULL, %s, {before},"
+                f" {after} FROM {TEMP} WHERE {differs}",
+                [now, who, source[:10], getattr(batch, "pk", batch), field],
+            )
+        cursor.execute(
+            f"UPDATE {derivation.PEOPLE} SET employment_status = s.status_after,"
+            f" work_months = s.months_after, updated_at = %s"
+            f" FROM {TEMP} s WHERE {derivation.PEOPLE}.id = s.person_id",
+            [now],
+        )
+        cursor.execute(f"DROP TABLE {TEMP}")
+    return count, sample

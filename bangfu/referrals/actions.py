@@ -11,7 +11,8 @@ from django.utils import timezone
 from bangfu.audit.log import record as audit
 from bangfu.audit.log import snapshot
 from bangfu.audit.models import Action
-from bangfu.employment.models import Channel, EmploymentRecord, Place, Source
+from bangfu.employment.actions import channel_for, create_record
+from bangfu.employment.models import Channel, EmploymentRecord, Source
 from bangfu.fairs import meetings
 from bangfu.fairs.models import Interview
 from bangfu.jobs.models import Job
@@ -30,24 +31,14 @@ from bangfu.referrals.models import (
     WithdrawReason,
 )
 from bangfu.registry import vocab
-from bangfu.registry.models import Change, Person
+from bangfu.registry.models import Person
 
-PLACE_STATUS = {Place.COUNTY: "县内务工", Place.PROVINCE: "省内县外务工", Place.OUTSIDE: "省外务工"}
 DUPLICATE_MESSAGE = "该劳动力已被推荐到这个岗位，推荐尚未结束，不能重复推荐。"
 
 
 def seekers(people):
     """Laborers who want work: of working age with labor ability, alive, and not in work now."""
     return people.laborers().filter(~Q(employment_status__in=vocab.EMPLOYED))
-
-
-def place_between(home_code: str, work_code: str) -> str:
-    """县内 / 省内县外 / 省外 from the laborer's village and the job's area."""
-    if work_code[:6] == home_code[:6]:
-        return Place.COUNTY
-    if work_code[:2] == home_code[:2]:
-        return Place.PROVINCE
-    return Place.OUTSIDE
 
 
 @transaction.atomic
@@ -319,47 +310,25 @@ def _hire(actor, referral: Referral, started_on: date, monthly_wage: int | None)
         after=snapshot(job, ["openings_left", "status"]),
     )
     person = Person.objects.select_for_update().get(pk=referral.person_id)
-    place = place_between(person.area_id, job.area_id)
-    employment = EmploymentRecord.objects.create(
-        person=person,
-        area_id=person.area_id,
+    record = EmploymentRecord(
         employer=job.employer,
-        employer_name=job.employer.name,
-        credit_code=job.employer.credit_code,
         job=job,
         work_area_id=job.area_id,
-        place=place,
-        channel=Channel.REFERRAL,
+        channel=channel_for(
+            person.area_id,
+            employer=job.employer,
+            work_code=job.area_id,
+            on=started_on,
+            default=Channel.REFERRAL,
+        ),
         started_on=started_on,
         monthly_wage=monthly_wage,
         source=Source.REFERRAL,
         source_ref=f"referral:{referral.pk}",
-        created_by=actor,
     )
-    audit(
-        Action.CREATE, actor=actor, obj=employment, message="推荐录用生成就业记录", after=snapshot(employment)
-    )
-    set_employment_status(actor, person, PLACE_STATUS[place], source="推荐录用")
-    return employment
-
-
-def set_employment_status(actor, person: Person, status: str, *, source: str) -> None:
-    """Person.employment_status with its field history and audit (inside the caller's transaction)."""
-    if person.employment_status == status:
-        return
-    before = person.employment_status
-    person.employment_status = status
-    person.save(update_fields=["employment_status", "updated_at"])
-    Change.objects.create(
-        actor=actor, source=source[:10], person=person, field="务工状态", before=before, after=status
-    )
-    audit(
-        Action.UPDATE,
-        actor=actor,
-        obj=person,
-        message=f"务工状态 {before or '（空）'} → {status}（{source}）",
-        before={"employment_status": before},
-        after={"employment_status": status},
+    # The actor's rights were checked for the step (staff of the area, or the employer in its portal).
+    return create_record(
+        actor, person, record, check_scope=False, status_source="推荐录用", message="推荐录用生成就业记录"
     )
 
 

@@ -43,7 +43,7 @@ def test_create_and_end_record_update_status(world, users, client_for):
         {"employer": world["workshop"].pk, "place": "县内", "channel": "扶贫车间", "started_on": "2026-02-01",
          "monthly_wage": "2800"},
     )  # fmt: skip
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["form"].errors
     record = EmploymentRecord.objects.get(person=person)
     assert record.employer_name == "花垣苗绣扶贫车间" and record.created_by == users["county_a"]
     person.refresh_from_db()
@@ -56,7 +56,8 @@ def test_create_and_end_record_update_status(world, users, client_for):
     record.refresh_from_db()
     person.refresh_from_db()
     assert record.ended_on == dt.date(2026, 6, 30) and person.employment_status == "未务工"
-    assert list(Change.objects.filter(person=person).values_list("after", flat=True).order_by("id")) == [
+    changes = Change.objects.filter(person=person, field="务工状态")
+    assert list(changes.values_list("after", flat=True).order_by("id")) == [
         "县内务工",
         "未务工",
     ]

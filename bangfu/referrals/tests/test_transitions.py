@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from bangfu.audit.models import AuditEvent
 from bangfu.employment.models import Channel, EmploymentRecord, Place, Source
+from bangfu.employment.status import place_between
 from bangfu.fairs.models import Interview
 from bangfu.jobs.models import Job
-from bangfu.referrals.actions import DUPLICATE_MESSAGE, advance, create_referral, place_between
+from bangfu.referrals.actions import DUPLICATE_MESSAGE, advance, create_referral
 from bangfu.referrals.models import TRANSITIONS, Referral, Status, StepChannel
 from bangfu.registry.models import Change
 

@@ -1,0 +1,173 @@
+"""务工状态 and 务工时间(月) derived from employment records (EXCHANGE §5): one definition, in plain Python
+for one person's records and in SQL for many people at once (a test holds the two equal).
+
+- A record is *in force* on a day D when it started on or before D and has not ended before D
+  (离职日期 is the last day of work: a record ending on D is still in force on D).
+- 务工状态 on D is the 务工地域 of the record in force that day, as the registry spells it (县内务工,
+  省内县外务工, 省外务工); of several in force, the latest started (then the latest entered). A record
+  in force whose 务工地域 is unknown yields only when none in force has one, and then the status is
+  empty (in work, place unknown: neither a place nor 未务工). No record in force: 未务工.
+- 务工时间(月) on D counts the calendar months of D's year, January to D's month, with at least one day
+  (on or before D) inside a record.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+NOT_WORKING = "未务工"
+# 务工地域 (EmploymentRecord.place) → 务工状态 (registry/vocab.py EMPLOYMENT_STATUSES).
+STATUS_OF_PLACE = {"县内": "县内务工", "省内县外": "省内县外务工", "省外": "省外务工"}
+PLACE_OF_STATUS = {status: place for place, status in STATUS_OF_PLACE.items()}
+
+
+def place_between(home_code: str, work_code: str) -> str:
+    """务工地域 (县内 / 省内县外 / 省外) of work at `work_code` (6- to 12-digit area code) for a person of
+    village `home_code`; empty when the work place is not known."""
+    if not work_code:
+        return ""
+    if work_code[:6] == home_code[:6]:
+        return "县内"
+    if work_code[:2] == home_code[:2]:
+        return "省内县外"
+    return "省外"
+
+
+@dataclass(frozen=True)
+class Spell:
+    """What the derivation reads of one record."""
+
+    started_on: dt.date
+    ended_on: dt.date | None
+    place: str = ""
+    id: int = 0  # breaks ties between records started the same day: the one entered later wins
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
+
+    @classmethod
+    def of(cls, record) -> Spell:
+        return cls(record.started_on, record.ended_on, record.place or "", record.pk or 0)
+
+
+def status_on(spells: Iterable[Spell], on: dt.date) -> str:
+    current = [s for s in spells if s.in_force(on)]
+    if not current:
+        return NOT_WORKING
+    latest = max(current, key=lambda s: (s.place != "", s.started_on, s.id))
+    return STATUS_OF_PLACE.get(latest.place, "")
+
+
+def months_on(spells: Iterable[Spell], on: dt.date) -> int:
+    months = set()
+    for spell in spells:
+        start = max(spell.started_on, dt.date(on.year, 1, 1))
+        end = min(spell.ended_on or on, on)
+        if start <= end:
+            months.update(range(start.month, end.month + 1))
+    return len(months)
+
+
+def derive(spells: Iterable[Spell], on: dt.date) -> tuple[str, int]:
+    """(务工状态, 务工时间(月)) on `on` from one person's records."""
+    spells = list(spells)
+    return status_on(spells, on), months_on(spells, on)
+
+
+# --------------------------------------------------------------------------------------------------
+# The same, set-based: one SQL statement over the records of many people (SQLite and PostgreSQL).
+
+RECORDS = "employment_employmentrecord"
+PEOPLE = "registry_person"
+
+
+def _date(value: dt.date) -> tuple[str, str]:
+    """A date parameter as both databases compare it with a date column."""
+    return ("%s::date" if connection.vendor == "postgresql" else "%s"), value.isoformat()
+
+
+def derived_sql(on: dt.date, people: str, people_params: Sequence = ()) -> tuple[str, list]:
+    """SQL selecting (person_id, status, months) for the people `people` selects (a query or table
+    expression with an `id` column, its parameters `people_params`), as of `on`.
+
+    The month count joins each record clipped to [1 January, on] with the months it touches (at most
+    12 rows per record) and counts distinct months per person; the status is the first record in force
+    by (place known, started_on, id) descending, by a window function."""
+    day, day_value = _date(on)
+    month_rows, month_params = [], []
+    for month in range(1, on.month + 1):
+        first = dt.date(on.year, month, 1)
+        last = min(dt.date(on.year, month, calendar.monthrange(on.year, month)[1]), on)
+        lo, lo_value = _date(first)
+        hi, hi_value = _date(last)
+        month_rows.append(f"SELECT {month} AS n, {lo} AS first_day, {hi} AS last_day")
+        month_params += [lo_value, hi_value]
+    year_start, year_value = _date(dt.date(on.year, 1, 1))
+    status = (
+        "CASE cur.place "
+        + " ".join(f"WHEN '{place}' THEN '{status}'" for place, status in STATUS_OF_PLACE.items())
+        + " WHEN '' THEN '' END"
+    )
+    sql = f"""
+        WITH chosen AS ({people}),
+        months AS ({" UNION ALL ".join(month_rows)}),
+        cur AS (
+            SELECT person_id, place FROM (
+                SELECT r.person_id, r.place, ROW_NUMBER() OVER (
+                    PARTITION BY r.person_id
+                    ORDER BY CASE WHEN r.place = '' THEN 0 ELSE 1 END DESC, r.started_on DESC, r.id DESC
+                ) AS rn
+                FROM {RECORDS} r JOIN chosen c ON c.id = r.person_id
+                WHERE r.started_on <= {day} AND (r.ended_on IS NULL OR r.ended_on >= {day})
+            ) ranked WHERE rn = 1
+        ),
+        worked AS (
+            SELECT r.person_id, COUNT(DISTINCT m.n) AS months
+            FROM {RECORDS} r JOIN chosen c ON c.id = r.person_id
+            JOIN months m ON m.last_day >= r.started_on AND (r.ended_on IS NULL OR m.first_day <= r.ended_on)
+            WHERE r.started_on <= {day} AND (r.ended_on IS NULL OR r.ended_on >= {year_start})
+            GROUP BY r.person_id
+        )
+        SELECT c.id AS person_id,
+               CASE WHEN cur.person_id IS NULL THEN '{NOT_WORKING}' ELSE {status} END AS status,
+               COALESCE(worked.months, 0) AS months
+        FROM chosen c
+        LEFT JOIN cur ON cur.person_id = c.id
+        LEFT JOIN worked ON worked.person_id = c.id
+    """
+    params = [*people_params, *month_params, day_value, day_value, day_value, year_value]
+    return sql, params
+
+
+def people_sql(*, person_ids: Sequence[int] | None = None, within=None) -> tuple[str, list]:
+    """A `SELECT id FROM registry_person …` for derived_sql: the given ids, or everyone whose village is
+    inside area `within` (an Area), or both."""
+    conditions, params = [], []
+    if person_ids is not None:
+        if connection.vendor == "postgresql":
+            conditions.append("id = ANY(%s::bigint[])")
+            params.append("{" + ",".join(str(int(i)) for i in person_ids) + "}")
+        else:  # integers, written into the statement: SQLite allows 32,766 parameters only
+            conditions.append(f"id IN ({', '.join(str(int(i)) for i in person_ids) or 'NULL'})")
+    if within is not None:
+        conditions.append("area_id BETWEEN %s AND %s")
+        params += list(within.code_range)
+    where = " AND ".join(conditions) or "1 = 1"
+    return f"SELECT id FROM {PEOPLE} WHERE {where}", params
+
+
+def derived_rows(
+    on: dt.date, *, person_ids: Sequence[int] | None = None, within=None
+) -> list[tuple[int, str, int]]:
+    """(person_id, 务工状态, 务工时间(月)) as of `on` for the given people, from their records, in one
+    query (callers chunk very long id lists)."""
+    people, people_params = people_sql(person_ids=person_ids, within=within)
+    sql, params = derived_sql(on, people, people_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
