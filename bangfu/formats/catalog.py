@@ -19,6 +19,7 @@ from bangfu.exchange.spreadsheet import Column
 from bangfu.jobs import rows as job_rows
 from bangfu.registry import rows as registry_rows
 from bangfu.registry import vocab
+from bangfu.rules import kinds as rule_kinds
 
 
 @dataclass(frozen=True)
@@ -353,6 +354,63 @@ def source_layout(code: str, place: Place = DOC_PLACE) -> Layout:
     return Layout(f"compare-{code}", f"比对数据：{source_type.name}", "名册 → 数据比对", columns, notes)
 
 
+_RULE_RULES = {
+    rule_kinds.RULE: "规则名称，见下面各规则的参数。也认政策规则页上的名称（如“劳动年龄段”）。",
+    rule_kinds.REGION: (
+        "适用区域的区划代码前缀：省 2 位、市 4 位、县 6 位、乡镇 9 位、村 12 位（也可填完整的 12 位代码，"
+        "如 430000000000 即 43）；留空或填“全国”表示全国。"
+    ),
+    rule_kinds.DATE: "版本开始适用的日期，写成如 2026-01-01。",
+    rule_kinds.PARAM: "该规则的参数名称（见下面各规则的参数），也认政策规则页上的名称。",
+    rule_kinds.VALUE: "数字（可带单位，如“30天”）；是否类参数填 是、否；列表类参数用顿号或逗号分隔。",
+    rule_kinds.NOTE: "政策依据或说明（如文件文号），不超过 200 字；同一版本填一行即可。",
+}
+
+
+def rules_layout(place: Place = DOC_PLACE) -> Layout:
+    """政策规则 (EXCHANGE.md §9): `bangfu rules load` and 政策规则 → 从文件导入, as rules/load.py reads it."""
+    examples = {
+        rule_kinds.RULE: "就业预警",
+        rule_kinds.REGION: place.county6,
+        rule_kinds.DATE: "2030-01-01",  # a day to come: the page loads versions from today on
+        rule_kinds.PARAM: "离职预警天数",
+        rule_kinds.VALUE: "45",
+        rule_kinds.NOTE: "",
+    }
+    values = {rule_kinds.RULE: tuple(kind.name for kind in rule_kinds.KINDS)}
+    columns = tuple(
+        _spec(
+            column,
+            REQUIRED if column.required else OPTIONAL,
+            _RULE_RULES[column.name],
+            values.get(column.name, ()),
+            examples[column.name],
+        )
+        for column in rule_kinds.COLUMNS
+    )
+
+    def param_text(param) -> str:
+        if param.required:
+            return f"{param.name}（必填）"
+        return f"{param.name}（默认 {param.default or '空'}）"
+
+    notes = (
+        "每行一个参数；规则、区域代码、生效日期相同的行组成一个规则版本，整个版本一起导入或一起不导入。"
+        "版本未列出的参数取默认值，没有默认值的参数必须填写。",
+        *(f"{kind.name}：{'、'.join(param_text(p) for p in kind.params)}。" for kind in rule_kinds.KINDS),
+        "某地某日适用的版本：区域代码与该地代码相符的最长前缀，再取生效日期不晚于该日的最近一版。",
+        "重复导入同一文件不会重复新增。与已存版本（同规则、同区域、同生效日期）内容不同时：尚未生效的版本按文件修改，"
+        "已生效的版本不修改，该版本各行报告为错误（已生效的规则只能用新的生效日期新增版本）。",
+        "命令 bangfu rules load 可导入过去日期的版本（补录历年政策）；"
+        "政策规则页上导入的版本只能今天或以后生效，且只能是本辖区及下级区域的规则。",
+        "数据交换规范 §9 列出的"
+        + "、".join(rule_kinds.PLANNED)
+        + "规则本版本尚未提供：这些行报告为错误，其余行照常导入。",
+        "命令 bangfu rules export 导出全部版本，列与本表相同，可原样导回。",
+    )
+    return Layout("rules", "政策规则", "政策规则 → 从文件导入；命令 bangfu rules load", columns, notes)
+
+
 def _spec(column: Column, required: str, rule: str, values: Sequence[str], example: str) -> ColumnSpec:
     return ColumnSpec(column.name, required, rule, tuple(values), column.aliases, example)
 
@@ -362,10 +420,11 @@ class Catalog:
     registry: Layout
     jobs: Layout
     sources: tuple[Layout, ...] = field(default_factory=tuple)
+    rules: Layout | None = None
 
     @property
     def layouts(self) -> tuple[Layout, ...]:
-        return (self.registry, self.jobs, *self.sources)
+        return (self.registry, self.jobs, *self.sources, *((self.rules,) if self.rules else ()))
 
     def get(self, key: str) -> Layout | None:
         return next((layout for layout in self.layouts if layout.key == key), None)
@@ -376,6 +435,7 @@ def catalog(place: Place = DOC_PLACE) -> Catalog:
         registry_layout(place),
         jobs_layout(place),
         tuple(source_layout(code, place) for code in sources.TYPES),
+        rules=rules_layout(place),
     )
 
 
@@ -440,6 +500,10 @@ def markdown(place: Place = DOC_PLACE) -> str:
         "| `bangfu compare SOURCE_TYPE FILE --area CODE --out DIR` "
         "| 数据比对；DIR/results.csv 每个来源行一行 |",
         "| `bangfu match --area CODE [--top N] --out PATH` | 人岗匹配结果 |",
+        "| `bangfu rules load FILE [--report PATH] [--dry-run]` "
+        "| 政策规则版本导入（政策规则），可含过去日期；已生效的版本不会被修改 |",
+        "| `bangfu rules show [--area CODE] [--date D]` | 某区域某日适用的各项规则 |",
+        "| `bangfu rules export --out PATH` | 导出全部规则版本，列同政策规则，可原样导回 |",
         "",
     ]
     return "\n".join(lines)

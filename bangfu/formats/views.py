@@ -41,6 +41,10 @@ def index(request):
             "registry": book.registry,
             "jobs": book.jobs,
             "sources": book.sources,
+            # every other file (政策规则, …), in the catalog's order
+            "more": [
+                layout for layout in book.layouts if layout not in (book.registry, book.jobs, *book.sources)
+            ],
             "general": GENERAL,
             "nav": "formats",
         },

@@ -1,6 +1,7 @@
 """The form for a new rule version: the kind's values, the effective date and the note."""
 
 import re
+from pathlib import Path
 
 from django import forms
 from django.db import models
@@ -53,3 +54,22 @@ def rule_form_class(kind):
         formfield_callback=_formfield,
         widgets={"effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
     )
+
+
+IMPORT_EXTENSIONS = (".xlsx", ".xls", ".csv")
+MAX_RULES_FILE = 2 * 1024 * 1024  # a rules file has a few hundred rows at most
+
+
+class RulesFileForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label="政策规则文件",
+        help_text="Excel（.xlsx、.xls）或 CSV 文件，列：规则、区域代码、生效日期、参数、值（可加“说明”列）。",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in IMPORT_EXTENSIONS:
+            raise forms.ValidationError("只能上传 .xlsx、.xls 或 .csv 文件。")
+        if upload.size > MAX_RULES_FILE:
+            raise forms.ValidationError("文件太大：政策规则文件不超过 2 MB。")
+        return upload

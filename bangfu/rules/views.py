@@ -1,4 +1,8 @@
-"""The 政策规则 page: every kind of rule in force and scheduled for an area, and new versions."""
+"""The 政策规则 page: every kind of rule in force and scheduled for an area, new versions, and versions
+loaded from a rules file (EXCHANGE §9)."""
+
+import tempfile
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +14,9 @@ from django.views.decorators.http import require_POST
 from bangfu.areas.models import Area
 from bangfu.core.access import staff_required
 from bangfu.core.rules import region_prefix_of
+from bangfu.exchange.spreadsheet import SpreadsheetError
 from bangfu.rules import actions
-from bangfu.rules.forms import rule_form_class
+from bangfu.rules.forms import RulesFileForm, rule_form_class
 from bangfu.rules.kinds import BY_SLUG, overviews
 
 
@@ -57,6 +62,7 @@ def _page(request, area: Area):
         "today": today,
         "sections": sections,
         "can_set": actions.can_set_rules(request.user, region_prefix_of(area)),
+        "can_load": actions.can_set_rules(request.user, region_prefix_of(request.user.area)),
         "nav": "rules",
     }
     return render(request, "rules/index.html", context)
@@ -100,3 +106,29 @@ def rule_withdraw(request, kind: str, pk: int):
     else:
         messages.success(request, f"已撤销{kind.label}：{rule.effective_from:%Y-%m-%d} 起的版本。")
     return redirect("rules:area", code=rule.region_code)
+
+
+@staff_required
+def rules_load(request):
+    """Rule versions from a file, for the regions the user may set, from today on: a version dated in the past
+    would change what the platform answered for days gone by (figures, warnings, payouts), so only the
+    deployment's operator loads those, by `bangfu rules load`, on the record as 命令行."""
+    if not actions.can_set_rules(request.user, region_prefix_of(request.user.area)):
+        raise PermissionDenied("只有可管理用户的工作人员可以导入规则版本。")
+    form = RulesFileForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"rules{Path(upload.name).suffix.lower()}"
+            with open(path, "wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            try:
+                result = actions.load_rules_file(request.user, path, allow_past=False, file_name=upload.name)
+            except SpreadsheetError as error:
+                form.add_error("file", error.message)
+            except ValidationError as error:  # a version took effect between the check and the save
+                form.add_error(None, error.messages)
+    context = {"form": form, "result": result, "area": request.user.area, "nav": "rules"}
+    return render(request, "rules/load.html", context)

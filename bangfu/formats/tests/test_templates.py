@@ -92,6 +92,7 @@ def test_the_page_lists_every_layout_and_is_linked_from_every_upload_page(client
         ("/registry/imports/new/", ["registry"]),
         ("/jobs/imports/new/", ["jobs"]),
         ("/compare/new/", [f"compare-{code}" for code in sources.TYPES]),
+        ("/rules/load/", ["rules"]),
     ):
         html = client.get(upload).content.decode()
         assert "/formats/#" in html, upload

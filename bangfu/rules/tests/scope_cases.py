@@ -11,6 +11,8 @@ OBJECT_VIEWS = {
     "rules:withdraw": (lambda o: {"kind": "labor-age", "pk": o["scheduled_rule"].pk}, ["post"]),
 }
 LIST_VIEWS = {"rules:index": ""}
+# Loading a rules file: each row's region is checked against the user's own subtree (test_rules_load_page.py).
+OWN_OR_PUBLIC = {"rules:load"}
 
 
 def objects(users, base):
