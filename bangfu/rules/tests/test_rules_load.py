@@ -15,8 +15,8 @@ from bangfu.conftest import COUNTY_A
 from bangfu.core.rules import RuleInEffectError
 from bangfu.exchange.report import write_table
 from bangfu.registry.models import LaborAgeRule
-from bangfu.rules.kinds import KINDS, PLANNED, kind_named
-from bangfu.rules.load import HEADER, parse_value
+from bangfu.rules.kinds import HEADER, KINDS, PLANNED, kind_named
+from bangfu.rules.load import parse_value
 from bangfu.tracking.models import FollowUpRule, IncomeLineRule, WarningRule
 
 TODAY = timezone.localdate()

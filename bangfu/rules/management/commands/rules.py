@@ -41,7 +41,8 @@ class Command(BaseCommand):
 
     def load(self, *, file, report=None, dry_run=False, **options):
         from bangfu.rules import actions
-        from bangfu.rules.load import HEADER, validate_rules_file
+        from bangfu.rules.kinds import HEADER
+        from bangfu.rules.load import validate_rules_file
 
         path = Path(file)
         if not path.is_file():
@@ -100,7 +101,8 @@ class Command(BaseCommand):
     def export(self, *, out, **options):
         from bangfu.audit.log import record
         from bangfu.audit.models import Action
-        from bangfu.rules.load import HEADER, value_text
+        from bangfu.rules.kinds import HEADER
+        from bangfu.rules.load import value_text
 
         path = Path(out)
         if path.suffix.lower() not in (".xlsx", ".csv"):
