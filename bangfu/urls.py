@@ -44,6 +44,7 @@ urlpatterns = [
     path("jobs/", include("bangfu.jobs.urls")),
     path("matching/", include("bangfu.matching.urls")),
     path("employment/", include("bangfu.employment.urls")),
+    path("tracking/", include("bangfu.tracking.urls")),
     path("referrals/", include("bangfu.referrals.urls")),
     path("notices/", include("bangfu.notices.urls")),
     path("fairs/", include("bangfu.fairs.urls")),

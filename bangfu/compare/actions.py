@@ -1,6 +1,6 @@
 """Writes of data comparison with their audit: submit a comparison (create_run), accept or reject its
 findings (through the registry's own write functions, so history and audit are those of a manual edit),
-decide many at once, flag laborers who cannot be reached. Running a comparison is run.py's."""
+decide many at once. (The 联系不上 list is tracking's.) Running a comparison is run.py's."""
 
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ from bangfu.compare.models import (
     Kind,
     RunStatus,
     Status,
-    Unreachable,
 )
 from bangfu.compare.verdicts import LABELS, SHOWN
 from bangfu.core.background import reap
@@ -433,43 +432,3 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, PermissionDenied):
         return str(exc) or "无权处理"
     return "系统错误，请联系管理员查看日志"
-
-
-# --------------------------------------------------------------------------------------------------
-# Unreachable laborers (联系不上)
-
-
-@transaction.atomic
-def flag_unreachable(actor, person: Person, note: str = "", on: dt.date | None = None) -> Unreachable:
-    if not actor.area.contains(person.area_id):
-        raise PermissionDenied("此人不在您的管辖区域内。")
-    current = Unreachable.objects.filter(person=person, cleared_at__isnull=True).first()
-    if current is not None:
-        return current
-    flag = Unreachable.objects.create(
-        person=person,
-        area_id=person.area_id,
-        flagged_on=on or timezone.localdate(),
-        flagged_by=actor,
-        note=note[:200],
-    )
-    audit(
-        Action.CREATE,
-        actor=actor,
-        obj=flag,
-        message=f"标记联系不上：{person.name}" + (f"（{note}）" if note else ""),
-    )
-    return flag
-
-
-@transaction.atomic
-def clear_unreachable(actor, flag: Unreachable, note: str = "") -> Unreachable:
-    flag = Unreachable.objects.select_for_update().select_related("person").get(pk=flag.pk)
-    if not actor.area.contains(flag.area_id):
-        raise PermissionDenied("此人不在您的管辖区域内。")
-    if flag.cleared_at is not None:
-        return flag
-    flag.cleared_at, flag.cleared_by, flag.clear_note = timezone.now(), actor, note[:200]
-    flag.save(update_fields=["cleared_at", "cleared_by", "clear_note"])
-    audit(Action.UPDATE, actor=actor, obj=flag, message=f"取消联系不上标记：{flag.person.name}")
-    return flag

@@ -47,15 +47,3 @@ class RunForm(StyledFormMixin, forms.Form):
         if Path(upload.name).suffix.lower() not in EXTENSIONS:
             raise forms.ValidationError("只能上传 .xlsx、.xls 或 .csv 文件。")
         return upload
-
-
-class FlagForm(StyledFormMixin, forms.Form):
-    id_number = forms.CharField(
-        label="证件号码",
-        max_length=40,
-        error_messages={"required": "请输入证件号码。"},
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    note = forms.CharField(
-        label="情况说明", max_length=200, required=False, help_text="如：电话停机、多次走访未见"
-    )

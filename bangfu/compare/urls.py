@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from bangfu.compare import views
 
@@ -17,8 +18,15 @@ urlpatterns = [
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),
     path("findings/<int:pk>/people/", views.finding_people, name="finding_people"),
-    path("unreachable/", views.unreachable_list, name="unreachable_list"),
-    path("unreachable/export/", views.unreachable_export, name="unreachable_export"),
-    path("unreachable/flag/<int:person_pk>/", views.unreachable_flag, name="unreachable_flag"),
-    path("unreachable/<int:pk>/clear/", views.unreachable_clear, name="unreachable_clear"),
+    # The 联系不上 list moved to tracking; old links and bookmarks lead there.
+    path(
+        "unreachable/",
+        RedirectView.as_view(pattern_name="tracking:unreachable_list", query_string=True, permanent=True),
+        name="unreachable_moved",
+    ),
+    path(
+        "unreachable/export/",
+        RedirectView.as_view(pattern_name="tracking:unreachable_export", query_string=True, permanent=True),
+        name="unreachable_export_moved",
+    ),
 ]

@@ -1,5 +1,5 @@
 """Data comparison pages: runs (upload, progress, results), findings by type with one-by-one and bulk
-decisions, a finding's source row beside the registry, exports, and the 联系不上 list."""
+decisions, a finding's source row beside the registry, exports. (The 联系不上 list is tracking's.)"""
 
 import logging
 import tempfile
@@ -21,7 +21,7 @@ from bangfu.audit.models import Action
 from bangfu.compare import actions
 from bangfu.compare.api import candidate_people
 from bangfu.compare.filters import FindingFilter, filters_shown
-from bangfu.compare.forms import FlagForm, RunForm
+from bangfu.compare.forms import RunForm
 from bangfu.compare.models import (
     BulkDecision,
     ChangeKind,
@@ -30,7 +30,6 @@ from bangfu.compare.models import (
     Finding,
     Kind,
     RunStatus,
-    Unreachable,
     differ,
     identity,
 )
@@ -38,7 +37,7 @@ from bangfu.compare.rowsfile import covered_rows
 from bangfu.compare.run import run_comparison, run_counts
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
-from bangfu.core.idnumber import IdNumberError, mask_id, mask_phone, parse_id_number
+from bangfu.core.idnumber import mask_id, mask_phone
 from bangfu.core.params import as_id, as_ids
 from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
@@ -46,6 +45,7 @@ from bangfu.exchange import errors as kept_errors
 from bangfu.exchange.report import excel_overflow, write_table
 from bangfu.registry.models import Person
 from bangfu.registry.views import _TemporaryDownload
+from bangfu.tracking.models import Unreachable
 
 # Uploads up to this size are compared while the user waits; larger ones go to the background worker.
 INLINE_LIMIT = 1024 * 1024
@@ -559,110 +559,3 @@ def finding_export(request):
     kind = request.GET.get("kind") or "全部"
     name = f"比对结果-{Kind(kind).label if kind in Kind.values else kind}-{timezone.localdate():%Y%m%d}.{fmt}"
     return FileResponse(_TemporaryDownload(path, "r"), as_attachment=True, filename=name)
-
-
-# -- unreachable (联系不上) ----------------------------------------------------------------------------
-
-
-@staff_required
-def unreachable_list(request):
-    form = FlagForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            number = parse_id_number(form.cleaned_data["id_number"]).value
-        except IdNumberError as exc:
-            form.add_error("id_number", exc.message)
-        else:
-            person = Person.objects.for_user(request.user).filter(id_number=number).first()
-            if person is None:
-                form.add_error("id_number", "您的管辖区域内没有登记此证件号码。")
-            else:
-                actions.flag_unreachable(request.user, person, form.cleaned_data["note"])
-                messages.success(request, f"已标记 {person.name} 联系不上。")
-                return redirect("compare:unreachable_list")
-    flags = Unreachable.objects.for_user(request.user).select_related("person", "area", "flagged_by")
-    show_cleared = request.GET.get("cleared") == "1"
-    flags = flags if show_cleared else flags.filter(cleared_at__isnull=True)
-    context = paginate(request, flags.order_by("-flagged_on", "-id"))
-    context.update({"form": form, "show_cleared": show_cleared, "nav": "compare", "tab": "unreachable"})
-    return render(request, "compare/unreachable_list.html", context)
-
-
-@staff_required
-@require_POST
-def unreachable_flag(request, person_pk: int):
-    person = get_object_or_404(Person.objects.for_user(request.user), pk=person_pk)
-    actions.flag_unreachable(request.user, person, request.POST.get("note", ""))
-    messages.success(request, f"已标记 {person.name} 联系不上。")
-    back = request.POST.get("next", "")
-    return redirect(
-        back if back.startswith("/") and not back.startswith("//") else "compare:unreachable_list"
-    )
-
-
-@staff_required
-@require_POST
-def unreachable_clear(request, pk: int):
-    flag = get_object_or_404(Unreachable.objects.for_user(request.user), pk=pk)
-    actions.clear_unreachable(request.user, flag, request.POST.get("note", ""))
-    messages.success(request, "已取消联系不上标记。")
-    return redirect("compare:unreachable_list")
-
-
-UNREACHABLE_HEADER = (
-    "姓名",
-    "证件号码",
-    "性别",
-    "出生日期",
-    "联系电话",
-    "所在村",
-    "户编号",
-    "标记日期",
-    "情况说明",
-    "标记人",
-)
-
-
-@staff_required
-def unreachable_export(request):
-    """The list for the poverty department (.xlsx); whole ID numbers only for users who may see them."""
-    sensitive = request.user.can_view_sensitive
-    flags = (
-        Unreachable.objects.for_user(request.user)
-        .filter(cleared_at__isnull=True)
-        .select_related("person", "person__household", "area", "flagged_by")
-        .order_by("area_id", "flagged_on", "id")
-    )
-
-    def rows():
-        for flag in flags.iterator(chunk_size=2000):
-            p = flag.person
-            yield (
-                p.name,
-                p.id_number if sensitive else mask_id(p.id_number),
-                p.sex,
-                p.birth_date,
-                p.phone if sensitive else mask_phone(p.phone),
-                flag.area.full_name or flag.area.name,
-                p.household.number,
-                flag.flagged_on,
-                flag.note,
-                flag.flagged_by.display_name if flag.flagged_by else "",
-            )
-
-    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
-        path = Path(handle.name)
-    try:
-        count = write_table(path, UNREACHABLE_HEADER, rows())
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
-    audit(
-        Action.EXPORT,
-        actor=request.user,
-        area_code=request.user.area_id,
-        message=f"导出联系不上人员名单 {count} 人" + ("" if sensitive else "（已脱敏）"),
-    )
-    filename = f"联系不上人员-{request.user.area.short_code}-{timezone.localdate():%Y%m%d}.{fmt}"
-    return FileResponse(_TemporaryDownload(path, "r"), as_attachment=True, filename=filename)

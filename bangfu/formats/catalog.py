@@ -1,9 +1,10 @@
 """数据交换说明: every file the platform imports, column by column, built from the imports' own definitions.
 
 The columns, whether they are required, their other accepted names and their allowed values are read from
-the code that checks the rows (registry.rows and registry.vocab, jobs.rows, compare.sources): the page,
-the templates and docs/exchange.md can never list a value the import refuses, or miss one it takes. What
-is written here is only prose: what a column means and what a value looks like. Plain Python, no Django.
+the code that checks the rows (registry.rows and registry.vocab, jobs.rows, tracking.rows,
+compare.sources): the page, the templates and docs/exchange.md can never list a value the import refuses,
+or miss one it takes. What is written here is only prose: what a column means and what a value looks
+like. Plain Python, no Django.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bangfu.jobs import rows as job_rows
 from bangfu.registry import rows as registry_rows
 from bangfu.registry import vocab
 from bangfu.rules import kinds as rule_kinds
+from bangfu.tracking import rows as visit_rows
 
 
 @dataclass(frozen=True)
@@ -299,6 +301,49 @@ def jobs_layout(place: Place = DOC_PLACE) -> Layout:
     return Layout("jobs", "岗位信息", "对接 → 岗位 → 导入岗位；命令 bangfu import jobs", columns, notes)
 
 
+_VISIT_RULES = {
+    visit_rows.ID: "被回访人员的 18 位居民身份证号码，须是导入区域名册中的人员。请把单元格设为文本。",
+    visit_rows.NAME: "与名册登记的姓名一致。",
+    visit_rows.DAY: "回访当天的日期，不能晚于今天。",
+    visit_rows.METHOD: "",
+    visit_rows.RESULT: (
+        "已离职、返乡：结束当天在岗、尚无离职日期的就业记录（离职原因“其他”或“返乡”）；"
+        "联系不上：列入联系不上名单，之后联系上的回访将其移出；在岗、不愿就业：只记录回访。"
+    ),
+    visit_rows.NOTE: f"自由填写，不超过 {visit_rows.NOTE_LIMIT} 字。",
+}
+
+
+def followups_layout(place: Place = DOC_PLACE) -> Layout:
+    """跟踪回访 (EXCHANGE.md §6): 导入回访 and `bangfu import followups`, as tracking.rows reads it."""
+    values = {visit_rows.METHOD: visit_rows.METHODS, visit_rows.RESULT: visit_rows.RESULTS}
+    examples = {
+        visit_rows.ID: make_id(place.county6, EXAMPLE_BIRTH, 11),
+        visit_rows.NAME: "张示例",
+        visit_rows.DAY: "2026-05-31",
+        visit_rows.METHOD: "电话",
+        visit_rows.RESULT: "在岗",
+        visit_rows.NOTE: "在广州某电子厂务工",
+    }
+    columns = tuple(
+        _spec(
+            column,
+            REQUIRED if column.required else OPTIONAL,
+            _VISIT_RULES[column.name],
+            values.get(column.name, ()),
+            examples[column.name],
+        )
+        for column in visit_rows.COLUMNS
+    )
+    notes = (
+        "回访按（证件号码，回访日期，回访方式）识别：再次导入会更新原回访，内容相同则不变。",
+        "整个文件在一个事务中保存：保存出错时一条回访也不会保存，可改正后重新导入。",
+        "回访结果为在岗、但当天没有在岗就业记录的，回访照常保存，导入结果会提示到人员页面登记就业记录。",
+        "有错误的行不导入，错误列在导入结果页上，也可下载错误报告。",
+    )
+    return Layout("followups", "跟踪回访", "跟踪 → 回访导入；命令 bangfu import followups", columns, notes)
+
+
 def source_layout(code: str, place: Place = DOC_PLACE) -> Layout:
     """One comparison source type (EXCHANGE.md §3), as compare.sources reads it."""
     source_type = sources.TYPES[code]
@@ -419,12 +464,19 @@ def _spec(column: Column, required: str, rule: str, values: Sequence[str], examp
 class Catalog:
     registry: Layout
     jobs: Layout
+    followups: Layout
     sources: tuple[Layout, ...] = field(default_factory=tuple)
     rules: Layout | None = None
 
     @property
     def layouts(self) -> tuple[Layout, ...]:
-        return (self.registry, self.jobs, *self.sources, *((self.rules,) if self.rules else ()))
+        return (
+            self.registry,
+            self.jobs,
+            self.followups,
+            *self.sources,
+            *((self.rules,) if self.rules else ()),
+        )
 
     def get(self, key: str) -> Layout | None:
         return next((layout for layout in self.layouts if layout.key == key), None)
@@ -434,6 +486,7 @@ def catalog(place: Place = DOC_PLACE) -> Catalog:
     return Catalog(
         registry_layout(place),
         jobs_layout(place),
+        followups_layout(place),
         tuple(source_layout(code, place) for code in sources.TYPES),
         rules=rules_layout(place),
     )
@@ -497,6 +550,7 @@ def markdown(place: Place = DOC_PLACE) -> str:
         "| `bangfu import registry FILE --area CODE [--dry-run] [--report PATH]` | 名册导入（人员名单） |",
         "| `bangfu export registry --area CODE [--format xlsx\\|csv] --out PATH` | 名册导出，列同人员名单 |",
         "| `bangfu import jobs FILE --area CODE [--report PATH]` | 岗位导入（岗位信息） |",
+        "| `bangfu import followups FILE --area CODE [--report PATH]` | 跟踪回访导入 |",
         "| `bangfu compare SOURCE_TYPE FILE --area CODE --out DIR` "
         "| 数据比对；DIR/results.csv 每个来源行一行 |",
         "| `bangfu match --area CODE [--top N] --out PATH` | 人岗匹配结果 |",

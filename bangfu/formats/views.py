@@ -40,6 +40,7 @@ def index(request):
         {
             "registry": book.registry,
             "jobs": book.jobs,
+            "followups": book.followups,
             "sources": book.sources,
             # every other file (政策规则, …), in the catalog's order
             "more": [

@@ -4,11 +4,15 @@ trajectory of a laborer is read from records, referrals, visits, warnings and fi
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
+from bangfu.core.background import STOPPED_LABEL, Runner
 from bangfu.core.rules import RegionalRule
 from bangfu.registry.models import Household, Person
 
@@ -68,6 +72,140 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"{self.person.name} {self.visited_on} {self.method}：{self.result}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "处理中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+    STOPPED = "stopped", STOPPED_LABEL  # its process is gone (core.background)
+
+
+class VisitImport(Runner):
+    """One visits file (EXCHANGE §6) imported into an area: kept with its counts and its error report."""
+
+    area = models.ForeignKey(Area, verbose_name="导入区域", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    file = models.FileField("文件", upload_to="imports/visits/%Y/%m/", max_length=300)
+    original_name = models.CharField("原文件名", max_length=255)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    total_rows = models.PositiveIntegerField("数据行", default=0)
+    valid_rows = models.PositiveIntegerField("有效行", default=0)
+    error_rows = models.PositiveIntegerField("错误行", default=0)
+    created = models.PositiveIntegerField("新增回访", default=0)
+    updated = models.PositiveIntegerField("更新回访", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+    records_ended = models.PositiveIntegerField("结束就业记录", default=0)
+    flagged = models.PositiveIntegerField("列入联系不上", default=0)
+    cleared = models.PositiveIntegerField("移出联系不上", default=0)
+    unrecorded_work = models.PositiveIntegerField("在岗但无就业记录", default=0)
+    message = models.TextField("说明", blank=True)
+    report = models.FileField(
+        "错误报告", upload_to="import-reports/visits/%Y/%m/", max_length=300, blank=True
+    )
+    # The first errors (exchange.errors.error_list: row, column, value, reason), listed on the result page.
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "跟踪回访导入"
+        verbose_name_plural = "跟踪回访导入"
+        indexes = [models.Index(fields=["area", "created_at"])]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.STOPPED)
+
+    @property
+    def resumable(self) -> bool:
+        return self.status == ImportStatus.STOPPED
+
+    def stopped_message(self) -> str:
+        return (
+            "导入中断：处理进程已停止（被终止、崩溃或服务重启）。回访在一个事务中保存，未保存任何回访。"
+            "点“重新导入”重新处理该文件。"
+        )
+
+    @property
+    def report_filename(self) -> str:
+        """The error report as the user downloads it: named after their file, never the stored name."""
+        return f"{Path(self.original_name).stem}-错误报告.xlsx"
+
+
+# --- the 联系不上 list -----------------------------------------------------------------------------------
+
+
+class Unreachable(models.Model):
+    """A laborer on the 联系不上 list (sent to the rural revitalisation department): flagged by a visit whose
+    result was 联系不上, or by hand; cleared by a later visit that reached them, or by hand. Clearing keeps
+    the row, so the list's history stays. At most one flag per person is current (not cleared).
+
+    Moved here from `compare` (its rows and URLs kept): one notion, one place."""
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    flagged_on = models.DateField("标记日期")
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="标记人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.CharField("情况说明", max_length=200, blank=True)
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name="标记依据的回访",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cleared_at = models.DateTimeField("取消时间", null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="取消人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    clear_note = models.CharField("取消说明", max_length=200, blank=True)
+    cleared_by_visit = models.ForeignKey(
+        Visit, verbose_name="联系上的回访", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "联系不上人员"
+        verbose_name_plural = "联系不上人员"
+        ordering = ["-flagged_on", "-id"]
+        indexes = [models.Index(fields=["area", "cleared_at"], name="tracking_unreachable_area")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="tracking_unreachable_current",
+            )
+        ]
+
+    def __str__(self):
+        return f"联系不上：{self.person.name}"
+
+    @property
+    def active(self) -> bool:
+        return self.cleared_at is None
 
 
 # --- who is responsible ------------------------------------------------------------------------------------
@@ -322,3 +460,18 @@ class IncomeLineRule(RegionalRule):
     def __str__(self):
         region = self.region_prefix or "全国"
         return f"{region} {self.effective_from}起：{self.yearly_income_per_capita} 元/人·年"
+
+
+# The national 跟踪回访 version as first seeded (migration 0002, and after a test flush: apps.py).
+NATIONAL_FOLLOW_UP = {
+    "region_prefix": "",
+    "effective_from": date(2000, 1, 1),
+    "unemployed_interval_days": 30,
+    "employed_interval_days": 90,
+    "note": "《数据交换说明》§9 全国默认值",
+}
+
+
+def ensure_national_follow_up_rule() -> None:
+    if not FollowUpRule.objects.exists():
+        FollowUpRule.objects.create(**NATIONAL_FOLLOW_UP)

@@ -14,8 +14,6 @@ OBJECT_VIEWS = {
     "compare:finding_decide": (lambda o: {"pk": o["finding"].pk}, ["post"]),
     "compare:finding_people": (lambda o: {"pk": o["fill"].pk}, ["post"]),
     "compare:bulk_detail": (lambda o: {"pk": o["bulk"].pk}, ["get"]),
-    "compare:unreachable_flag": (lambda o: {"person_pk": o["person"].pk}, ["post"]),
-    "compare:unreachable_clear": (lambda o: {"pk": o["flag"].pk}, ["post"]),
     "comparison-run-detail": (lambda o: {"pk": o["run"].pk}, ["get"]),
     "comparison-finding-detail": (lambda o: {"pk": o["finding"].pk}, ["get"]),
     "comparison-finding-accept": (lambda o: {"pk": o["finding"].pk}, ["post"]),
@@ -27,22 +25,26 @@ LIST_VIEWS = {
     "compare:run_list": "",
     "compare:finding_list": "",
     "compare:finding_export": "?format=csv",
-    "compare:unreachable_list": "",
-    "compare:unreachable_export": "?format=csv",
     "comparison-run-list": "",
     "comparison-finding-list": "",
 }
 # The new-run form works on the user's own area; bulk decisions start from the user's own findings
 # (compare/tests/test_views.py checks that another county's ids change nothing).
-OWN_OR_PUBLIC = {"compare:run_new", "compare:finding_bulk"}
+# The old addresses of the 联系不上 list redirect to tracking's (whose rows are in tracking/tests).
+OWN_OR_PUBLIC = {
+    "compare:run_new",
+    "compare:finding_bulk",
+    "compare:unreachable_moved",
+    "compare:unreachable_export_moved",
+}
 A_MARKERS = {"marker-compare-A"}
 
 
 def objects(users, base):
     """A death run of county A (one bad row, so it has an error report) proposing 龙春生's death, a 社保
     run filling his pension status (a fill finding of his village), a bulk rejection of county A's
-    findings queued, and a 联系不上 flag on him."""
-    from bangfu.compare.actions import create_run, flag_unreachable, queue_bulk_decision
+    findings queued."""
+    from bangfu.compare.actions import create_run, queue_bulk_decision
     from bangfu.compare.models import Finding
     from bangfu.compare.run import run_comparison
     from bangfu.compare.tests.conftest import write_source
@@ -67,8 +69,7 @@ def objects(users, base):
         pension = run_comparison(pension)
     finding = Finding.objects.get(run=run, change="death")
     fill = Finding.objects.get(run=pension, kind="fill")
-    flag = flag_unreachable(users["county_a"], base["person"], "电话停机")
     bulk = queue_bulk_decision(
         users["county_a"], Finding.objects.filter(run=run), accepting=False, filters={"run": str(run.pk)}
     )
-    return {"run": run, "finding": finding, "fill": fill, "flag": flag, "bulk": bulk}
+    return {"run": run, "finding": finding, "fill": fill, "bulk": bulk}

@@ -170,15 +170,3 @@ def test_decide_many(users, people, tmp_path):
     assert fresh(people["long"]).medical_status == "参保"
     assert fresh(people["ma"]).medical_status == ""
     assert actions.decide_many(users["county_a"], scoped, accepting=True) == 0
-
-
-def test_unreachable_flag_and_clear(users, people):
-    flag = actions.flag_unreachable(users["county_a"], people["wu"], "电话停机")
-    assert actions.flag_unreachable(users["county_a"], people["wu"]) == flag  # flagged once
-    with pytest.raises(PermissionDenied):
-        actions.flag_unreachable(users["county_b"], people["wu"])
-    with pytest.raises(PermissionDenied):
-        actions.clear_unreachable(users["county_b"], flag)
-    cleared = actions.clear_unreachable(users["county_a"], flag, "已联系上")
-    assert cleared.cleared_by == users["county_a"] and not cleared.active
-    assert AuditEvent.objects.filter(object_type="compare.unreachable").count() == 2

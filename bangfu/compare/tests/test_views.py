@@ -9,7 +9,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from bangfu.audit.models import Action, AuditEvent
-from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, RunStatus, Status, Unreachable
+from bangfu.compare.models import ChangeKind, ComparisonRun, Finding, Kind, RunStatus, Status
 from bangfu.compare.tests.conftest import LONG, MA, SHI, WU, compare, fresh, write_source
 from bangfu.conftest import make_user
 from bangfu.registry.models import Person
@@ -213,25 +213,6 @@ def test_results_csv_download_is_restricted_and_audited(users, people, medical_r
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert text.startswith("源行号,源姓名,源证件号码,匹配结果,匹配证件号码,匹配概率,差异")
     assert AuditEvent.objects.filter(action=Action.EXPORT, message__contains="results.csv").count() == 1
-
-
-def test_unreachable_flag_list_export_and_clear(users, people, client_for):
-    client = client_for(users["county_a"])
-    response = client.post(reverse("compare:unreachable_list"), {"id_number": WU, "note": "电话停机"})
-    assert response.status_code == 302
-    response = client.post(reverse("compare:unreachable_list"), {"id_number": "433123198001010000"})
-    assert "不是有效" in response.content.decode() or "校验码" in response.content.decode()
-    flag = Unreachable.objects.get()
-    assert flag.person == people["wu"] and flag.flagged_by == users["county_a"]
-    assert "吴建国" in client.get(reverse("compare:unreachable_list")).content.decode()
-    response = client.get(reverse("compare:unreachable_export"))
-    rows = CalamineWorkbook.from_filelike(
-        io.BytesIO(b"".join(response.streaming_content))
-    ).get_sheet_by_index(0)
-    assert rows.to_python()[1][:2] == ["吴建国", WU]
-    client.post(reverse("compare:unreachable_clear", kwargs={"pk": flag.pk}))
-    assert "吴建国" not in client.get(reverse("compare:unreachable_list")).content.decode()
-    assert "吴建国" in client.get(reverse("compare:unreachable_list") + "?cleared=1").content.decode()
 
 
 def test_api_lists_masked_and_decides(users, people, medical_run, client_for):

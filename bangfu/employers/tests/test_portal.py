@@ -196,7 +196,7 @@ def test_the_menu_of_an_enterprise_account_offers_only_its_pages(users, areas, c
     assert _menu_links(html) == own
     assert ">企业门户<" in html and ">推荐回复<" in html and "审计日志" not in html and "名册" not in html
     staff = _menu_links(client_for(users["county_a"]).get(reverse("dashboard:home")).content.decode())
-    assert {"registry:person_list", "compare:unreachable_list", "employers:list", "jobs:list", "fairs:list",
+    assert {"registry:person_list", "tracking:unreachable_list", "employers:list", "jobs:list", "fairs:list",
             "employment:list", "referrals:norms", "audit:list", "accounts:user_list"} <= staff  # fmt: skip
     assert "employers:portal" not in staff
     village = _menu_links(client_for(users["village_a"]).get(reverse("dashboard:home")).content.decode())

@@ -1,0 +1,86 @@
+"""Forms of tracking: the follow-up visit (phone first), the 联系不上 list's flag, the visits file."""
+
+from pathlib import Path
+
+from django import forms
+from django.utils import timezone
+
+from bangfu.core.forms import StyledFormMixin
+from bangfu.exchange.spreadsheet import EXTENSIONS
+from bangfu.tracking.models import VisitMethod, VisitResult
+
+# What each result does to the records, said on the form beside the buttons (EXCHANGE §6).
+RESULT_HINTS = {
+    VisitResult.AT_WORK: "仍在就业",
+    VisitResult.LEFT: "结束在岗的就业记录",
+    VisitResult.RETURNED: "结束在岗的就业记录（原因：返乡）",
+    VisitResult.UNWILLING: "只记录本次回访",
+    VisitResult.UNREACHABLE: "列入联系不上名单",
+}
+
+
+class VisitForm(StyledFormMixin, forms.Form):
+    visited_on = forms.DateField(
+        label="回访日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "请填写回访日期。", "invalid": "日期格式不对，请写成 2026-05-31。"},
+    )
+    method = forms.ChoiceField(
+        label="回访方式",
+        choices=VisitMethod.choices,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages={"required": "请选择回访方式。"},
+    )
+    result = forms.ChoiceField(
+        label="回访结果",
+        choices=VisitResult.choices,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages={"required": "请选择回访结果。"},
+    )
+    note = forms.CharField(
+        label="备注",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如：在广州某电子厂，月收入约五千元"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["visited_on"].initial = today
+        self.fields["visited_on"].widget.attrs["max"] = today.isoformat()
+        self.fields["method"].initial = VisitMethod.PHONE
+
+    def clean_visited_on(self):
+        day = self.cleaned_data["visited_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("回访日期不能晚于今天。")
+        return day
+
+    def result_choices(self):
+        """The result buttons with what each does, for the template."""
+        return [(choice, RESULT_HINTS[choice.data["value"]]) for choice in self["result"]]
+
+
+class FlagForm(StyledFormMixin, forms.Form):
+    id_number = forms.CharField(
+        label="证件号码",
+        max_length=40,
+        error_messages={"required": "请输入证件号码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label="情况说明", max_length=200, required=False, help_text="如：电话停机、多次走访未见"
+    )
+
+
+class VisitImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label="跟踪回访文件", help_text="Excel（.xlsx、.xls）或 CSV 文件，列见右侧说明中的《数据交换说明》。"
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in EXTENSIONS:
+            raise forms.ValidationError("只能上传 .xlsx、.xls 或 .csv 文件。")
+        return upload

@@ -1,0 +1,58 @@
+"""Follow-up visits' rows in the area-scope tests (core/tests/test_area_scope_everywhere.py)."""
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+OBJECT_VIEWS = {
+    "tracking:visit_new": (lambda o: {"pk": o["person"].pk}, ["get", "post"]),
+    "tracking:unreachable_flag": (lambda o: {"person_pk": o["person"].pk}, ["post"]),
+    "tracking:unreachable_clear": (lambda o: {"pk": o["unreachable"].pk}, ["post"]),
+    "tracking:import_detail": (lambda o: {"pk": o["visit_import"].pk}, ["get"]),
+    "tracking:import_report": (lambda o: {"pk": o["visit_import"].pk}, ["get"]),
+    "tracking:import_resume": (lambda o: {"pk": o["visit_import"].pk}, ["post"]),
+}
+LIST_VIEWS = {
+    "tracking:due": "",
+    "tracking:visit_list": "",
+    "tracking:unreachable_list": "",
+    "tracking:unreachable_export": "?format=csv",
+    "tracking:import_list": "",
+}
+# The import form works on the user's own area.
+OWN_OR_PUBLIC = {"tracking:import_new"}
+A_MARKERS = {"marker-visits-A"}
+
+
+def objects(users, base):
+    """龙春生 visited and unreachable (on the 联系不上 list), a laborer of 土地村 registered long ago (due a
+    visit), and a visits file of county A with a bad row (a batch with an error report)."""
+    from bangfu.exchange.report import write_table
+    from bangfu.registry.models import Person
+    from bangfu.registry.tests.conftest import HEAD_ID
+    from bangfu.tracking.actions import record_visit
+    from bangfu.tracking.importer import create_visit_import, run_visit_import
+    from bangfu.tracking.tests.factories import due_laborer
+
+    person = base["person"]
+    outcome = record_visit(
+        users["county_a"], person, visited_on=dt.date.today() - dt.timedelta(days=3), method="上门",
+        result="联系不上", note="marker-visits-A",
+    )  # fmt: skip
+    due_laborer("回访甲")
+    assert Person.objects.filter(name="回访甲").exists()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "marker-visits-A.xlsx"
+        write_table(
+            path,
+            ["证件号码", "姓名", "回访日期", "回访方式", "回访结果"],
+            [
+                [HEAD_ID, "龙春生", "2026-01-05", "电话", "在岗"],
+                [HEAD_ID, "龙春生", "2026-01-06", "飞鸽", "在岗"],
+            ],
+        )
+        batch = run_visit_import(
+            create_visit_import(area=users["county_a"].area, user=users["county_a"], path=path)
+        )
+    assert batch.report
+    return {"unreachable": outcome.flagged, "visit_import": batch}

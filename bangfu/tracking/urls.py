@@ -1,0 +1,20 @@
+from django.urls import path
+
+from bangfu.tracking import views
+
+app_name = "tracking"
+urlpatterns = [
+    # Follow-up visits (跟踪回访)
+    path("due/", views.due_list, name="due"),
+    path("visits/", views.visit_list, name="visit_list"),
+    path("people/<int:pk>/visit/", views.visit_new, name="visit_new"),
+    path("unreachable/", views.unreachable_list, name="unreachable_list"),
+    path("unreachable/export/", views.unreachable_export, name="unreachable_export"),
+    path("unreachable/flag/<int:person_pk>/", views.unreachable_flag, name="unreachable_flag"),
+    path("unreachable/<int:pk>/clear/", views.unreachable_clear, name="unreachable_clear"),
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/report/", views.import_report, name="import_report"),
+    path("imports/<int:pk>/resume/", views.import_resume, name="import_resume"),
+]

@@ -1,0 +1,388 @@
+"""Tracking pages. Follow-up visits: the due list (most overdue first), the phone-first visit form, the
+visits list, the 联系不上 list with its export, and the visits file import. Every page starts from the
+user's scope (`for_user`)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from bangfu.areas.models import Area, normalize_code
+from bangfu.audit.log import record as audit
+from bangfu.audit.models import Action
+from bangfu.core.access import staff_required
+from bangfu.core.idnumber import IdNumberError, mask_id, mask_phone, parse_id_number
+from bangfu.core.problems import error_page
+from bangfu.core.views import paginate
+from bangfu.employment.models import EmploymentRecord
+from bangfu.exchange import errors as kept_errors
+from bangfu.exchange.report import write_table
+from bangfu.registry.filters import search_q
+from bangfu.registry.models import Person
+from bangfu.registry.views import _TemporaryDownload
+from bangfu.tracking import actions, due, importer
+from bangfu.tracking.forms import FlagForm, VisitForm, VisitImportForm
+from bangfu.tracking.models import Unreachable, Visit, VisitImport, VisitMethod, VisitResult
+from bangfu.tracking.tasks import run_visit_import_task
+
+logger = logging.getLogger(__name__)
+INLINE_IMPORT_LIMIT = 1024 * 1024  # larger files go to the background worker
+DUE_PER_PAGE = 30
+
+
+def _sub_area(request) -> Area | None:
+    """The sub-area chosen with `?area=` (a code of the user's subtree), or None for the whole of it.
+    Raises Http404 for a code outside the subtree or unknown."""
+    raw = (request.GET.get("area") or "").strip()
+    if not raw:
+        return None
+    try:
+        code = normalize_code(raw)
+    except ValueError:
+        raise Http404("没有这个区域。") from None
+    area = Area.objects.for_user(request.user).filter(code=code).first()
+    if area is None:
+        raise Http404("没有这个区域。")
+    return area
+
+
+def _children(area: Area, user) -> list[Area]:
+    return list(Area.objects.for_user(user).current().filter(parent=area).order_by("code"))
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+# -- the due list ----------------------------------------------------------------------------------------
+
+
+@staff_required
+def due_list(request):
+    """Laborers due a visit, most overdue first, per village (a township or county narrows to a village)."""
+    today = timezone.localdate()
+    chosen = _sub_area(request)
+    people = Person.objects.for_user(request.user)
+    if chosen is not None:
+        people = people.for_area(chosen)
+    found = due.due(people, today).select_related("area")
+    work = request.GET.get("work")
+    if work in ("1", "0"):
+        found = found.filter(in_work=work == "1")
+    context = paginate(request, found, per_page=DUE_PER_PAGE)
+    for person in context["object_list"]:
+        person.overdue_days = (today - person.due_on).days
+    here = chosen or request.user.area
+    context.update(
+        {
+            "today": today,
+            "chosen": chosen,
+            "here": here,
+            "children": [] if here.level >= 5 else _children(here, request.user),
+            "work": work or "",
+            "back": request.get_full_path(),
+            "nav": "tracking",
+            "tab": "due",
+        }
+    )
+    return render(request, "tracking/due_list.html", context)
+
+
+# -- visits ----------------------------------------------------------------------------------------------
+
+
+@staff_required
+def visit_new(request, pk: int):
+    """The visit form, phone first: the person's situation on top, big buttons for the way and the result."""
+    person = get_object_or_404(
+        Person.objects.for_user(request.user).select_related("area", "household"), pk=pk
+    )
+    back = _safe_next(request, reverse("registry:person_detail", kwargs={"pk": person.pk}))
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome = actions.record_visit(
+                request.user, person, visited_on=data["visited_on"], method=data["method"],
+                result=data["result"], note=data["note"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, "；".join(exc.messages))
+        else:
+            for text in _outcome_messages(person, outcome):
+                messages.success(request, text)
+            if outcome.unrecorded_work:
+                messages.warning(
+                    request,
+                    "回访结果为在岗，但当天没有在岗的就业记录。请登记这段就业（单位、工作地、入职日期），"
+                    "务工状态按就业记录确定；不登记也可返回，回访已保存。",
+                )
+                return redirect(f"{reverse('employment:create', kwargs={'pk': person.pk})}")
+            return redirect(back)
+    today = timezone.localdate()
+    context = {
+        "person": person,
+        "form": form,
+        "clock": due.clock_of(person, today),
+        "today": today,
+        "records": EmploymentRecord.objects.filter(due.in_force_on(today), person=person).order_by(
+            "-started_on"
+        )[:3],
+        "visits": Visit.objects.filter(person=person).select_related("by")[:3],
+        "flag": Unreachable.objects.filter(person=person, cleared_at__isnull=True).first(),
+        "back": back,
+        "nav": "tracking",
+    }
+    return render(request, "tracking/visit_form.html", context)
+
+
+def _outcome_messages(person: Person, outcome: actions.VisitOutcome) -> list[str]:
+    visit = outcome.visit
+    said = f"{visit.visited_on:%Y-%m-%d} {visit.method}：{visit.result}"
+    if not outcome.changed:
+        return [f"{person.name} 的这次回访（{said}）已经登记过，没有变化。"]
+    texts = [f"已{'登记' if outcome.created else '更新'} {person.name} 的回访（{said}）。"]
+    for record in outcome.ended:
+        texts.append(
+            f"已结束就业记录：{record.employer_name or '单位不详'}（{record.started_on:%Y-%m-%d} 入职），"
+            f"离职日期 {record.ended_on:%Y-%m-%d}，原因 {record.end_reason}。"
+        )
+    if outcome.flagged:
+        texts.append(f"已将 {person.name} 列入联系不上名单。")
+    if outcome.cleared:
+        texts.append(f"已将 {person.name} 移出联系不上名单。")
+    return texts
+
+
+@staff_required
+def visit_list(request):
+    visits = Visit.objects.for_user(request.user).select_related("person", "area", "by")
+    chosen = _sub_area(request)
+    if chosen is not None:
+        visits = visits.for_area(chosen)
+    filters = {
+        "q": (request.GET.get("q") or "").strip(),
+        "result": request.GET.get("result") or "",
+        "method": request.GET.get("method") or "",
+    }
+    if filters["q"]:
+        visits = visits.filter(search_q(filters["q"], prefix="person__"))
+    if filters["result"] in VisitResult.values:
+        visits = visits.filter(result=filters["result"])
+    if filters["method"] in VisitMethod.values:
+        visits = visits.filter(method=filters["method"])
+    context = paginate(request, visits.order_by("-visited_on", "-id"))
+    context.update(
+        {
+            "filters": filters,
+            "chosen": chosen,
+            "results": VisitResult.values,
+            "methods": VisitMethod.values,
+            "nav": "tracking",
+            "tab": "visits",
+        }
+    )
+    return render(request, "tracking/visit_list.html", context)
+
+
+# -- the 联系不上 list ---------------------------------------------------------------------------------------
+
+
+@staff_required
+def unreachable_list(request):
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            number = parse_id_number(form.cleaned_data["id_number"]).value
+        except IdNumberError as exc:
+            form.add_error("id_number", exc.message)
+        else:
+            person = Person.objects.for_user(request.user).filter(id_number=number).first()
+            if person is None:
+                form.add_error("id_number", "您的管辖区域内没有登记此证件号码。")
+            else:
+                actions.flag_unreachable(request.user, person, form.cleaned_data["note"])
+                messages.success(request, f"已标记 {person.name} 联系不上。")
+                return redirect("tracking:unreachable_list")
+    flags = Unreachable.objects.for_user(request.user).select_related(
+        "person", "area", "flagged_by", "visit", "cleared_by_visit"
+    )
+    show_cleared = request.GET.get("cleared") == "1"
+    flags = flags if show_cleared else flags.filter(cleared_at__isnull=True)
+    context = paginate(request, flags.order_by("-flagged_on", "-id"))
+    context.update({"form": form, "show_cleared": show_cleared, "nav": "tracking", "tab": "unreachable"})
+    return render(request, "tracking/unreachable_list.html", context)
+
+
+@staff_required
+@require_POST
+def unreachable_flag(request, person_pk: int):
+    person = get_object_or_404(Person.objects.for_user(request.user), pk=person_pk)
+    actions.flag_unreachable(request.user, person, request.POST.get("note", ""))
+    messages.success(request, f"已标记 {person.name} 联系不上。")
+    return redirect(_safe_next(request, reverse("tracking:unreachable_list")))
+
+
+@staff_required
+@require_POST
+def unreachable_clear(request, pk: int):
+    flag = get_object_or_404(Unreachable.objects.for_user(request.user), pk=pk)
+    actions.clear_unreachable(request.user, flag, request.POST.get("note", ""))
+    messages.success(request, "已取消联系不上标记。")
+    return redirect(_safe_next(request, reverse("tracking:unreachable_list")))
+
+
+UNREACHABLE_HEADER = (
+    "姓名",
+    "证件号码",
+    "性别",
+    "出生日期",
+    "联系电话",
+    "所在村",
+    "户编号",
+    "标记日期",
+    "情况说明",
+    "标记人",
+)
+
+
+@staff_required
+def unreachable_export(request):
+    """The list for the rural revitalisation department (.xlsx or csv); whole ID numbers only for users
+    who may see them."""
+    sensitive = request.user.can_view_sensitive
+    flags = (
+        Unreachable.objects.for_user(request.user)
+        .filter(cleared_at__isnull=True)
+        .select_related("person", "person__household", "area", "flagged_by")
+        .order_by("area_id", "flagged_on", "id")
+    )
+
+    def rows():
+        for flag in flags.iterator(chunk_size=2000):
+            p = flag.person
+            yield (
+                p.name,
+                p.id_number if sensitive else mask_id(p.id_number),
+                p.sex,
+                p.birth_date,
+                p.phone if sensitive else mask_phone(p.phone),
+                flag.area.full_name or flag.area.name,
+                p.household.number,
+                flag.flagged_on,
+                flag.note,
+                flag.flagged_by.display_name if flag.flagged_by else "",
+            )
+
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
+        path = Path(handle.name)
+    try:
+        count = write_table(path, UNREACHABLE_HEADER, rows())
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    audit(
+        Action.EXPORT,
+        actor=request.user,
+        area_code=request.user.area_id,
+        message=f"导出联系不上人员名单 {count} 人" + ("" if sensitive else "（已脱敏）"),
+    )
+    filename = f"联系不上人员-{request.user.area.short_code}-{timezone.localdate():%Y%m%d}.{fmt}"
+    return FileResponse(_TemporaryDownload(path, "r"), as_attachment=True, filename=filename)
+
+
+# -- the visits file import --------------------------------------------------------------------------------
+
+
+@staff_required
+def import_list(request):
+    batches = VisitImport.objects.for_user(request.user).select_related("area", "user")
+    importer.reap_visit_imports(batches)
+    context = paginate(request, batches.order_by("-created_at", "-id"), per_page=30)
+    context.update({"nav": "tracking", "tab": "imports"})
+    return render(request, "tracking/import_list.html", context)
+
+
+@staff_required
+def import_new(request):
+    form = VisitImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = importer.create_visit_import(area=request.user.area, user=request.user, upload=upload)
+        _start_import(batch, upload.size)
+        return redirect("tracking:import_detail", pk=batch.pk)
+    return render(request, "tracking/import_form.html", {"form": form, "nav": "tracking", "tab": "imports"})
+
+
+def _start_import(batch: VisitImport, size: int) -> None:
+    """Small files are imported while the user waits; larger ones by the background worker."""
+    if size >= INLINE_IMPORT_LIMIT:
+        run_visit_import_task.enqueue(batch.pk)
+        return
+    try:
+        importer.run_visit_import(batch)
+    except (DatabaseError, ValidationError, PermissionDenied):
+        logger.exception("visits import %s failed", batch.pk)
+
+
+def _scoped_batch(request, pk: int) -> VisitImport:
+    return get_object_or_404(VisitImport.objects.for_user(request.user).select_related("area", "user"), pk=pk)
+
+
+@staff_required
+def import_detail(request, pk: int):
+    batch = _scoped_batch(request, pk)
+    if importer.reap_visit_imports(VisitImport.objects.filter(pk=batch.pk)):
+        batch.refresh_from_db()
+    context = {"batch": batch, "nav": "tracking", "tab": "imports", "report_url": "tracking:import_report"}
+    reveal = batch.user_id == request.user.pk or request.user.can_view_sensitive
+    context.update(error_page(request, batch.errors, reveal=reveal, cap=kept_errors.ERROR_LIST_CAP))
+    if request.headers.get("HX-Request"):
+        return render(request, "tracking/_import_progress.html", context)
+    return render(request, "tracking/import_detail.html", context)
+
+
+@staff_required
+def import_report(request, pk: int):
+    """The rejected rows as uploaded (ID numbers among them: for the importer and those who may see them
+    whole); downloads are audited."""
+    batch = _scoped_batch(request, pk)
+    if not batch.report:
+        raise Http404("该批次没有错误报告。")
+    if batch.user_id != request.user.pk and not request.user.can_view_sensitive:
+        raise PermissionDenied("错误报告含完整证件号码，只有导入人和有敏感信息查看权限的用户可以下载。")
+    audit(
+        Action.EXPORT,
+        actor=request.user,
+        obj=batch,
+        message=f"下载跟踪回访导入错误报告：{batch.original_name}",
+    )
+    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
+
+
+@staff_required
+@require_POST
+def import_resume(request, pk: int):
+    batch = _scoped_batch(request, pk)
+    try:
+        batch = importer.resume_visit_import(request.user, batch)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("tracking:import_detail", pk=batch.pk)
+    _start_import(batch, batch.file.size)
+    return redirect("tracking:import_detail", pk=batch.pk)
