@@ -40,7 +40,8 @@ from bangfu.tracking.models import FollowUpRule, Visit
 
 
 def in_force_on(on: dt.date, prefix: str = "") -> Q:
-    """Records in force on `on`: started by then and not ended before it (the end day still counts)."""
+    """Records in force on `on` as employment/status.py defines it: started by then and not ended before it
+    (离职日期 is the last day of work)."""
     return Q(**{f"{prefix}started_on__lte": on}) & (
         Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": on})
     )

@@ -12,7 +12,7 @@ from bangfu.core.importers import Importer, Outcome
 
 
 def test_every_installed_importer_is_a_kind_of_the_command():
-    assert [i.kind for i in importers.importers()] == ["registry", "jobs"]
+    assert [i.kind for i in importers.importers()] == ["registry", "jobs", "followups"]
 
 
 @pytest.fixture

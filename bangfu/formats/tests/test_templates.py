@@ -61,6 +61,23 @@ def test_the_jobs_template_imports_with_no_error(client_for, users, tmp_path):
     assert not any("忽略" in w for w in validation.warnings)
 
 
+def test_the_followups_template_is_read_with_no_error_but_its_made_up_person(client_for, users, tmp_path):
+    from bangfu.tracking import rows as visit_rows
+    from bangfu.tracking.importer import validate_visits_file
+
+    path = download(client_for(users["county_a"]), "followups", tmp_path)
+    rows, guide = sheets(path)
+    assert set(rows[0]) == known(visit_rows.COLUMNS)
+    validation = validate_visits_file(path, users["county_a"].area)
+    assert validation.total_rows == 1 and not any("忽略" in w for w in validation.warnings)
+    # Every value is right; only the example person is not in the registry.
+    assert [(e.column, e.message[-10:]) for p in validation.problems for e in p.errors] == [
+        ("证件号码", "名册中没有此证件号码")
+    ]
+    explained = {row[0]: row[2] for row in guide if row and row[0] in rows[0]}
+    assert explained["回访结果"] == "在岗、已离职、返乡、不愿就业、联系不上"
+
+
 @pytest.mark.parametrize("code", list(sources.TYPES))
 def test_each_comparison_template_is_read_with_no_error(code, client_for, users, tmp_path):
     path = download(client_for(users["county_a"]), f"compare-{code}", tmp_path)

@@ -6,37 +6,12 @@ import datetime as dt
 import pytest
 
 from bangfu.conftest import COUNTY_A
-from bangfu.employment.models import EmploymentRecord
 from bangfu.referrals.tests.factories import make_person
-from bangfu.registry.models import Person
 from bangfu.tracking import due
-from bangfu.tracking.models import FollowUpRule, Visit
+from bangfu.tracking.models import FollowUpRule
+from bangfu.tracking.tests.factories import registered, visit, working
 
 D = dt.date(2026, 6, 30)
-
-
-def registered(person, day: dt.date):
-    Person.objects.filter(pk=person.pk).update(
-        created_at=dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=dt.UTC)
-    )
-    return person
-
-
-def visit(person, day: dt.date, result="在岗", method="电话"):
-    return Visit.objects.create(
-        person=person, area_id=person.area_id, visited_on=day, method=method, result=result
-    )
-
-
-def working(person, since: dt.date, until: dt.date | None = None):
-    return EmploymentRecord.objects.create(
-        person=person,
-        area_id=person.area_id,
-        employer_name="某厂",
-        place="省外",
-        started_on=since,
-        ended_on=until,
-    )
 
 
 def names(queryset):
