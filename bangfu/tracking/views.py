@@ -39,6 +39,7 @@ from bangfu.tracking.tasks import run_visit_import_task
 logger = logging.getLogger(__name__)
 INLINE_IMPORT_LIMIT = 1024 * 1024  # larger files go to the background worker
 DUE_PER_PAGE = 30
+LIST_FROM_LEVEL = 4  # townships and villages list their due laborers; above, a sub-area is chosen first
 
 
 def _sub_area(request) -> Area | None:
@@ -73,27 +74,29 @@ def _safe_next(request, fallback: str) -> str:
 
 @staff_required
 def due_list(request):
-    """Laborers due a visit, most overdue first, per village (a township or county narrows to a village)."""
+    """Laborers due a visit, most overdue first, per village or township: above a township the user picks
+    one first (a county's whole list would be read to be sorted, and nobody visits a county at once)."""
     today = timezone.localdate()
     chosen = _sub_area(request)
-    people = Person.objects.for_user(request.user)
-    if chosen is not None:
-        people = people.for_area(chosen)
-    found = due.due(people, today).select_related("area")
-    work = request.GET.get("work")
-    if work in ("1", "0"):
-        found = found.filter(in_work=work == "1")
+    here = chosen or request.user.area
+    listed = here.level >= LIST_FROM_LEVEL
+    found = Person.objects.none()
+    if listed:
+        found = due.due(Person.objects.for_user(request.user).for_area(here), today).select_related("area")
+        work = request.GET.get("work")
+        if work in ("1", "0"):
+            found = found.filter(in_work=work == "1")
     context = paginate(request, found, per_page=DUE_PER_PAGE)
     for person in context["object_list"]:
         person.overdue_days = (today - person.due_on).days
-    here = chosen or request.user.area
     context.update(
         {
             "today": today,
             "chosen": chosen,
             "here": here,
+            "listed": listed,
             "children": [] if here.level >= 5 else _children(here, request.user),
-            "work": work or "",
+            "work": request.GET.get("work") or "",
             "back": request.get_full_path(),
             "nav": "tracking",
             "tab": "due",

@@ -53,8 +53,12 @@ def test_the_due_list_of_a_village_most_overdue_first(users, villages, client_fo
     one = township.get(reverse("tracking:due"), {"area": OTHER_VILLAGE_A}).content.decode()
     assert names_on(one, *everyone) == ["邻村逾期"]
     assert township.get(reverse("tracking:due"), {"area": "433123"}).status_code == 404  # not theirs
-    county = client_for(users["county_a"]).get(reverse("tracking:due"), {"area": TOWNSHIP_A}).content.decode()
-    assert "土地村" in county  # the township's villages are offered
+    county = client_for(users["county_a"])
+    choose = county.get(reverse("tracking:due")).content.decode()
+    assert names_on(choose, *everyone) == [] and f"?area={TOWNSHIP_A}" in choose  # a township first
+    in_township = county.get(reverse("tracking:due"), {"area": TOWNSHIP_A}).content.decode()
+    assert names_on(in_township, *everyone) == ["逾期七十天", "逾期十天", "邻村逾期"]
+    assert "土地村" in in_township  # the township's villages are offered
     in_work = client_for(users["village_a"]).get(reverse("tracking:due"), {"work": "1"}).content.decode()
     assert "没有到期需要回访的劳动力" in in_work
 
