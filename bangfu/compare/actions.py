@@ -175,6 +175,8 @@ def _apply(actor, finding: Finding, label: str) -> str:
     proposal, person, parts = finding.proposal, finding.person, []
     if not proposal:  # a finding to check (待核实, an identity to verify): nothing to change
         return "已核实，名册未修改"
+    if ending := proposal.get(ChangeKind.ENDING):
+        return _end_employment(actor, finding, ending, label)
     values = dict(proposal.get("person") or {})
     status_proposed = values.pop("employment_status", None) is not None
     if values:
@@ -270,7 +272,7 @@ def _create_employment(actor, person: Person, job: dict, finding: Finding) -> bo
     work_area = (job.get("work_area") or "").ljust(12, "0") if job.get("work_area") else None
     if work_area and not Area.objects.filter(code=work_area).exists():
         work_area = None
-    employer = Employer.objects.filter(credit_code=job["credit_code"]).first() if job["credit_code"] else None
+    employer = _ledger_employer(Employer, job["employer_name"], job["credit_code"])
     record = EmploymentRecord(
         employer=employer,
         employer_name=job["employer_name"][:100],
@@ -294,6 +296,39 @@ def _create_employment(actor, person: Person, job: dict, finding: Finding) -> bo
         message=f"数据比对新增就业记录：{record.employer_name}，{started.isoformat()} 入职",
     )
     return True
+
+
+def _ledger_employer(model, name: str, credit_code: str):
+    """The employer of the ledger a row names, as the verdicts find it (verdicts.Ledger): by credit code
+    when the row gives one, else by a name only one employer has."""
+    if credit_code:
+        return model.objects.filter(credit_code=credit_code).first()
+    found = list(model.objects.filter(name=name)[:2]) if name else []
+    return found[0] if len(found) == 1 else None
+
+
+def _end_employment(actor, finding: Finding, ending: dict, label: str) -> str:
+    """End the record in force an ending finding names, on the day it proposes, through employment.actions
+    (务工状态 derived again; records_changed sent, which raises 就业转失业 through the warnings). A record
+    that is gone, already ended or started after that day is left as it is. Returns the outcome."""
+    from bangfu.employment.actions import end_record
+    from bangfu.employment.models import EmploymentRecord
+
+    record = EmploymentRecord.objects.filter(pk=ending["record"], person_id=finding.person_id).first()
+    if record is None:
+        return "该就业记录已不存在，名册未修改"
+    if record.ended_on is not None:
+        return f"该就业记录已于 {record.ended_on.isoformat()} 结束，名册未修改"
+    ended_on = dt.date.fromisoformat(ending["ended_on"])
+    if ended_on < record.started_on:
+        return f"该就业记录的入职日期（{record.started_on.isoformat()}）晚于离职日期，名册未修改"
+    # The finding's scope was checked (staff of its area, or the system applying it automatically).
+    where = f"第{finding.row_no}行" if finding.row_no else ""
+    end_record(actor, record, ended_on, reason="", note=f"{label}{where}", check_scope=False)
+    employer = record.employer_name or "单位不详"
+    return (
+        f"已结束就业记录：{employer}，{record.started_on.isoformat()} 入职，离职日期 {ended_on.isoformat()}"
+    )
 
 
 @transaction.atomic

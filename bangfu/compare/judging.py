@@ -32,13 +32,20 @@ from bangfu.compare.sources import PENSION_KINDS
 from bangfu.compare.verdicts import (
     ACTIVE_INSURANCE,
     EMPLOYER_INSURANCE,
+    ENDING,
     IDENTITY,
     IDENTITY_FIELDS,
     LABELS,
     PERSON_CHANGE_OF,
+    RECORD_LABEL,
     SHOWN,
+    TERMINATED,
     UNINSURED,
+    WORKSHOP_CHANNEL,
+    WORKSHOP_KINDS,
     Draft,
+    InForce,
+    Ledger,
     Linked,
     Verdicts,
 )
@@ -106,7 +113,7 @@ def _text(value: str) -> str:
 # The values of a row's `extra` (columns x_<name> of `source_extra`) that the SQL below reads, per source
 # type: columns of `lk` too.
 EXTRACTED = {
-    sources.SOCIAL: ("险种", "参保状态", "参保单位"),
+    sources.SOCIAL: ("险种", "参保状态", "参保单位", "最近缴费年月", "终止参保日期"),
     sources.MEDICAL: ("参保年度", "参保状态"),
     sources.DEATH: ("死亡日期",),
     sources.DISABILITY: ("残疾类别", "残疾等级"),
@@ -148,13 +155,17 @@ def judge(
     area_id: str,
     today: dt.date,
     employments: Callable[[Iterable[int]], dict],
+    in_force: Callable[[Iterable[int]], dict] = lambda ids: {},
+    ledger: Callable[[list[str], list[str]], list] = lambda codes, names: [],
     columnar: bool = True,
     progress: Callable[[int, int], None] | None = None,
     clock=None,
 ) -> int:
     """Fill `findings`, `fill_people` and `row_diffs`; return how many rows matched exactly by ID (no
     finding of their own). `employments(person ids)` gives existing employment records' keys
-    (Verdicts.employments)."""
+    (Verdicts.employments); `in_force(person ids)` their records in force, {person id: [(record id,
+    单位名称, 统一社会信用代码, 入职日期 ISO), …]}; `ledger(credit codes, names)` the employers of the ledger
+    with one of those codes or names, [(统一社会信用代码, 单位名称, area code, kind), …]."""
     con.execute(FINDINGS_TABLE)
     con.execute(CANDIDATES)
     con.execute(f"DROP TABLE IF EXISTS {FILL_PEOPLE_TABLE}")
@@ -192,26 +203,73 @@ def judge(
         f"CREATE OR REPLACE TABLE py_people AS SELECT person_id FROM ({python_people}) "
         "WHERE person_id IS NOT NULL"
     )
-    verdicts = Verdicts(source_type, area_id, today, {}, {})
+    verdicts = Verdicts(source_type, area_id, today, {}, {}, ledger=_ledger_table(con, source_type, ledger))
     if columnar:
         _match_findings(con, area_id)
         _identity_findings(con)
         if source_type in CHANGED:
             _columnar_conflicts(con, source_type)
-        elif source_type == sources.EMPLOYMENT:
-            _columnar_employment(con, today, employments, clock)
+        if source_type == sources.EMPLOYMENT:
+            _columnar_employment(con, today, employments, in_force, clock)
+        elif source_type == sources.SOCIAL:
+            _columnar_endings(con, _insurance_ended(today), today, in_force, clock)
         elif source_type == sources.CIVIL:
             _columnar_assistance(con, today)
-    _python_findings(con, verdicts, columnar, employments, progress, clock)
+    _python_findings(con, verdicts, columnar, employments, in_force, progress, clock)
     _missing(con, source_type, verdicts, today, columnar)
     # Each table dropped once nothing reads it, the input's source_extra too: memory for what follows
     # (beyond its limit DuckDB spills to disk: at 5 million rows it wrote a gigabyte while judging).
-    for table in ("lk", "py_people", "source_extra", "candidates"):
+    for table in ("lk", "py_people", "source_extra", "candidates", "ledger", "ledger_names"):
         con.execute(f"DROP TABLE {table}")
     group_fills(con)
     _row_diffs(con)
     con.execute(f"ALTER TABLE {FILL_PEOPLE_TABLE} DROP COLUMN summary")  # in row_diffs now: memory back
     return exact[0]
+
+
+# -- the employers ledger -----------------------------------------------------------------------------
+
+# The columns of a file that name an employer: (its credit code, its name).
+EMPLOYER_COLUMNS = {sources.EMPLOYMENT: ("统一社会信用代码", "单位名称"), sources.SOCIAL: (None, "参保单位")}
+
+
+def _ledger_table(con, source_type: str, ledger) -> Ledger:
+    """The ledger's employers the file names (by credit code or name), read in one call: as DuckDB's
+    `ledger` (credit_code, name, area, kind; one row per code) and `ledger_names` (the names exactly one
+    employer has), and as the verdicts' Ledger."""
+    codes, names = [], []
+    code_column, name_column = EMPLOYER_COLUMNS.get(source_type, (None, None))
+    if code_column:
+        codes = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT {_extra(code_column)} FROM lk WHERE "
+                f"coalesce({_extra(code_column)}, '') <> ''"
+            ).fetchall()
+        ]
+    if name_column:
+        names = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT {_extra(name_column)} FROM lk WHERE "
+                f"coalesce({_extra(name_column)}, '') <> ''"
+            ).fetchall()
+        ]
+    rows = list({row[0]: tuple(row) for row in (ledger(codes, names) if codes or names else [])}.values())
+    kinds = (pa.string(), pa.string(), pa.string(), pa.string())
+    table = pa.table(
+        [pa.array([r[i] for r in rows], kind) for i, kind in enumerate(kinds)],
+        names=["credit_code", "name", "area", "kind"],
+    )
+    con.register("ledger_arrow", table)
+    con.execute("CREATE OR REPLACE TABLE ledger AS SELECT * FROM ledger_arrow")
+    con.unregister("ledger_arrow")
+    con.execute(
+        """CREATE OR REPLACE TABLE ledger_names AS
+        SELECT name, any_value(credit_code) AS credit_code, any_value(area) AS area, any_value(kind) AS kind
+        FROM ledger GROUP BY name HAVING count(*) = 1"""
+    )
+    return Ledger(rows)
 
 
 # -- which people the verdicts judge in Python -----------------------------------------------------------
@@ -436,7 +494,9 @@ def _columnar_conflicts(con, source_type: str) -> None:
 def _employment_keys_table(con, employments, clock) -> None:
     """`employment_keys` (person_id, key, started): the existing employment records (Verdicts.employments) of
     the people whose row may propose one (a single current employer), one call for all of them."""
-    ids = [row[0] for row in con.execute("SELECT person_id FROM jobs WHERE NOT torn").fetchall()]
+    ids = [
+        row[0] for row in con.execute("SELECT person_id FROM jobs WHERE NOT torn AND NOT clash").fetchall()
+    ]
     if clock is None:
         found = employments(ids)
     else:
@@ -453,48 +513,72 @@ def _employment_keys_table(con, employments, clock) -> None:
     con.unregister("employment_keys_arrow")
 
 
-def _columnar_employment(con, today: dt.date, employments, clock) -> None:
+def _columnar_employment(con, today: dt.date, employments, in_force, clock) -> None:
     """Verdicts._employment for every person, in SQL: of a person's current jobs (no 离职日期, or one after
-    today), several employers are a contradiction; else the latest started job is proposed (a new
-    employment record unless one with its employer and start exists, and the 务工状态 its place gives)."""
-    current = f"coalesce({_extra('离职日期')}, '') = '' OR {_extra('离职日期')} > {_text(today.isoformat())}"
+    today), several employers are a contradiction, and so is a row at that employer that ended on or
+    after a current one there started; else the latest started job is proposed (a new employment record
+    unless one with its employer and start exists, and the 务工状态 its place gives), and the rows that
+    ended propose to end the records in force they speak of (_columnar_endings)."""
+    day = _text(today.isoformat())
+    current = f"(coalesce({_extra('离职日期')}, '') = '' OR {_extra('离职日期')} > {day})"
+    ended = f"(coalesce({_extra('离职日期')}, '') <> '' AND {_extra('离职日期')} <= {day})"
     employer = f"coalesce(nullif({_extra('统一社会信用代码')}, ''), {_extra('单位名称')})"
     con.execute(
         f"""CREATE OR REPLACE TABLE jobs AS
-        SELECT person_id, min({employer}) <> max({employer}) AS torn,
-            arg_max(row_no, ({_extra("入职日期")}, row_no)) AS row_no
-        FROM lk WHERE person_id IS NOT NULL AND ({current}) GROUP BY person_id"""
+        WITH c AS (
+            SELECT person_id, min({employer}) <> max({employer}) AS torn, min({employer}) AS employer,
+                min({_extra("入职日期")}) AS since, arg_max(row_no, ({_extra("入职日期")}, row_no)) AS row_no
+            FROM lk WHERE person_id IS NOT NULL AND {current} GROUP BY person_id
+        ), clashes AS (  -- ended at the one current employer on or after a current row there started
+            SELECT DISTINCT l.person_id FROM lk l JOIN c ON c.person_id = l.person_id AND NOT c.torn
+            WHERE {ended} AND {employer} = c.employer AND {_extra("离职日期")} >= c.since
+        )
+        SELECT c.*, x.person_id IS NOT NULL AS clash FROM c LEFT JOIN clashes x USING (person_id)"""
     )
     _employment_keys_table(con, employments, clock)
     code = f"coalesce({_extra('统一社会信用代码')}, '')"
-    work = f"""CASE WHEN coalesce({_extra("工作地区划代码")}, '') <> '' THEN {_extra("工作地区划代码")}
-        WHEN length({code}) = 18 THEN rpad(substr({code}, 3, 6), 12, '0') END"""
+    # The work area: the row's, else the employers ledger's (by credit code, else by a name only one
+    # employer of the ledger has); the place, else by the area where the credit code was registered.
+    row_area = _extra("工作地区划代码")
+    work_area = (
+        f"CASE WHEN coalesce({row_area}, '') <> '' THEN {row_area} "
+        f"ELSE coalesce(lc.area, ln.area, {row_area}) END"
+    )
+    kind = "coalesce(lc.kind, ln.kind)"
     con.execute(
         f"""CREATE OR REPLACE TABLE job_proposals AS
         WITH j AS (
             SELECT j.person_id, l.row_no, l.method, coalesce(l.probability, 0) AS probability,
-                {_extra("单位名称")} AS employer, {code} AS code, {_extra("工作地区划代码")} AS work_area,
+                {_extra("单位名称")} AS employer, {code} AS code, {work_area} AS work_area,
                 {_extra("入职日期")} AS started, {_extra("离职日期")} AS ended, {_extra("月工资")} AS wage,
-                {work} AS place_code, r.area_code, r.name, coalesce(r.employment_status, '') AS status,
+                CASE WHEN {kind} IN ({_quoted(WORKSHOP_KINDS)}) THEN {_text(WORKSHOP_CHANNEL)} ELSE '' END
+                    AS channel,
+                r.area_code, r.name, coalesce(r.employment_status, '') AS status,
                 {_registry_json(SHOWN["employment"])} AS registry,
                 NOT EXISTS (SELECT 1 FROM employment_keys k WHERE k.person_id = j.person_id
                     AND k.key = {employer} AND k.started = {_extra("入职日期")}) AS new_job
             FROM jobs j JOIN lk l USING (row_no) JOIN registry_full r ON r.person_id = j.person_id
-            WHERE NOT j.torn
+                LEFT JOIN ledger lc ON {code} <> '' AND lc.credit_code = {code}
+                LEFT JOIN ledger_names ln ON {code} = '' AND ln.name = {_extra("单位名称")}
+            WHERE NOT j.torn AND NOT j.clash
         ), p AS (
+            SELECT *, CASE WHEN coalesce(work_area, '') <> '' THEN work_area
+                           WHEN length(code) = 18 THEN rpad(substr(code, 3, 6), 12, '0') END AS place_code
+            FROM j
+        ), q AS (
             SELECT *, CASE WHEN place_code IS NULL THEN NULL
                            WHEN substr(place_code, 1, 6) = substr(area_code, 1, 6) THEN '县内务工'
                            WHEN substr(place_code, 1, 2) = substr(area_code, 1, 2) THEN '省内县外务工'
                            ELSE '省外务工' END AS place
-            FROM j
+            FROM p
         )
-        SELECT *, place IS NOT NULL AND status <> place AS set_place FROM p"""
+        SELECT *, place IS NOT NULL AND status <> place AS set_place FROM q"""
     )
     job = (
         "json_object('employer_name', employer, 'credit_code', code, 'work_area', work_area, "
         "'started_on', started, 'ended_on', ended, 'monthly_wage', wage, 'place', "
         "CASE place WHEN '县内务工' THEN '县内' WHEN '省内县外务工' THEN '省内县外' "
-        "WHEN '省外务工' THEN '省外' ELSE '' END)"
+        "WHEN '省外务工' THEN '省外' ELSE '' END, 'channel', channel)"
     )
     proposal = f"""'{{' || concat_ws(', ',
         CASE WHEN new_job THEN '"employment": ' || CAST({job} AS VARCHAR) END,
@@ -521,8 +605,107 @@ def _columnar_employment(con, today: dt.date, employments, clock) -> None:
         "'在职单位（同时在多家单位在职）'",
         (),
     )
+    _contradictions(
+        con,
+        f"""SELECT l.person_id, l.row_no, l.method, coalesce(l.probability, 0) AS probability
+        FROM lk l JOIN jobs j ON j.person_id = l.person_id AND j.clash
+        WHERE {current} OR ({ended} AND {employer} = j.employer AND {_extra("离职日期")} >= j.since)""",
+        "'在职状态（同一单位既在职又已离职）'",
+        (),
+    )
+    name, credit = _extra("单位名称"), _extra("统一社会信用代码")
+    _columnar_endings(
+        con,
+        f"""SELECT l.person_id, l.row_no, l.method, coalesce(l.probability, 0) AS probability,
+            {name} AS name, coalesce(nullif({credit}, ''), ln.credit_code, '') AS code,
+            {_extra("离职日期")} AS ended_on,
+            '来源：' || {_extra("离职日期")} || ' 从「' || {name} || '」离职' AS said,
+            j.person_id IS NOT NULL AS current
+        FROM lk l LEFT JOIN jobs j USING (person_id)
+            LEFT JOIN ledger_names ln ON coalesce({credit}, '') = '' AND ln.name = {name}
+        WHERE l.person_id IS NOT NULL AND {ended} AND NOT coalesce(j.torn OR j.clash, false)""",
+        today,
+        in_force,
+        clock,
+    )
     for table in ("jobs", "job_proposals", "employment_keys"):
         con.execute(f"DROP TABLE {table}")
+
+
+def _insurance_ended(today: dt.date) -> str:
+    """Verdicts._insurance_ended in SQL: the 终止参保 rows of an insurance an employer pays, of the people
+    judged here (those with such a row being paid are judged in Python), with the day the job ended."""
+    unit, month, day = _extra("参保单位"), _extra("最近缴费年月"), _extra("终止参保日期")
+    month_end = f"strftime(last_day(CAST({month} || '-01' AS DATE)), '%Y-%m-%d')"
+    return f"""SELECT l.person_id, l.row_no, l.method, coalesce(l.probability, 0) AS probability,
+            {unit} AS name, coalesce(ln.credit_code, '') AS code,
+            CASE WHEN coalesce({day}, '') <> '' THEN {day} WHEN coalesce({month}, '') <> '' THEN {month_end}
+                 ELSE {_text(today.isoformat())} END AS ended_on,
+            '来源：「' || {unit} || '」' || {_extra("险种")} || '终止参保（'
+                || CASE WHEN coalesce({day}, '') <> '' THEN '终止参保日期 ' || {day}
+                        WHEN coalesce({month}, '') <> ''
+                        THEN '未写终止参保日期，按最近缴费年月 ' || {month} || ' 的月末'
+                        ELSE '未写终止参保日期和最近缴费年月，按比对日期' END || '）' AS said,
+            false AS current
+        FROM lk l LEFT JOIN ledger_names ln ON ln.name = {unit}
+        WHERE l.person_id IS NOT NULL AND l.person_id NOT IN (SELECT person_id FROM py_people)
+            AND {_extra("险种")} IN ({_quoted(EMPLOYER_INSURANCE)})
+            AND {_extra("参保状态")} = {_text(TERMINATED)}
+            AND coalesce({unit}, '') <> ''"""
+
+
+def _columnar_endings(con, ended: str, today: dt.date, in_force, clock) -> None:
+    """Verdicts._endings for every person of `ended` (rows saying a job ended: person_id, row_no, method,
+    probability, name, code, ended_on, said, current): their records in force (read in one call) that
+    such a row speaks of, each ended on the latest such end, as the first row of those says
+    (verdicts.ended_record_matches)."""
+    day = _text(today.isoformat())
+    con.execute(f"CREATE OR REPLACE TABLE ended AS SELECT * FROM ({ended}) WHERE ended_on <= {day}")
+    ids = [row[0] for row in con.execute("SELECT DISTINCT person_id FROM ended").fetchall()]
+    if clock is None:
+        found = in_force(ids) if ids else {}
+    else:
+        with clock("registry_values"):
+            found = in_force(ids) if ids else {}
+    records = [(person, *record) for person, held in found.items() for record in held]
+    kinds = (pa.int64(), pa.int64(), pa.string(), pa.string(), pa.string())
+    table = pa.table(
+        [pa.array([r[i] for r in records], kind) for i, kind in enumerate(kinds)],
+        names=["person_id", "record_id", "employer_name", "credit_code", "started"],
+    )
+    con.register("in_force_arrow", table)
+    con.execute(
+        f"""INSERT INTO findings
+        WITH rec AS (
+            SELECT *, count(*) OVER (PARTITION BY person_id) AS n,
+                row_number() OVER (PARTITION BY person_id ORDER BY started, record_id) AS seq
+            FROM in_force_arrow
+        ), m AS (
+            SELECT r.*, e.row_no, e.method, e.probability, e.ended_on, e.said
+            FROM ended e JOIN rec r USING (person_id)
+            WHERE e.ended_on >= r.started
+              AND ((e.code <> '' AND r.credit_code = e.code) OR (e.name <> '' AND r.employer_name = e.name)
+                   OR (r.n = 1 AND NOT e.current AND r.employer_name = '' AND r.credit_code = ''))
+            QUALIFY row_number() OVER (PARTITION BY r.record_id ORDER BY e.ended_on DESC, e.row_no) = 1
+        ), x AS (
+            SELECT m.*,
+                coalesce(nullif(m.employer_name, ''), '单位不详') || '，' || m.started || ' 入职' AS shown
+            FROM m
+        )
+        SELECT 'conflict', {_text(ENDING)}, 'open', g.area_code, x.person_id, x.row_no, left(g.name, 50),
+            x.method, x.probability,
+            CAST(json_object({_text(LABELS["employment_status"])}, {_shown("g.employment_status", "VARCHAR")},
+                             {_text(RECORD_LABEL)}, x.shown) AS VARCHAR),
+            '{{"{ENDING}": ' || CAST(json_object('record', x.record_id, 'employer_name', x.employer_name,
+                'credit_code', x.credit_code, 'started_on', x.started, 'ended_on', x.ended_on) AS VARCHAR)
+                || '}}',
+            left(x.said || '；名册：' || x.shown || '，在职。建议：结束该就业记录，离职日期 '
+                 || x.ended_on, 500),
+            [x.row_no], x.seq
+        FROM x JOIN registry_full g USING (person_id)"""
+    )
+    con.unregister("in_force_arrow")
+    con.execute("DROP TABLE ended")
 
 
 def _contradictions(con, rows: str, what: str, fields: Iterable[str]) -> None:
@@ -652,7 +835,7 @@ def _chunks_by_person(rows: Iterator[tuple[Linked, dict | None]], size: int) -> 
         yield chunk
 
 
-def _python_findings(con, verdicts: Verdicts, columnar: bool, employments, progress, clock) -> None:
+def _python_findings(con, verdicts: Verdicts, columnar: bool, employments, in_force, progress, clock) -> None:
     """The per-person verdicts for the people of `py_people` (and, without `columnar`, match findings)."""
     total = con.execute("SELECT count(*) FROM lk").fetchall()[0][0] or 1
     done = 0
@@ -662,10 +845,13 @@ def _python_findings(con, verdicts: Verdicts, columnar: bool, employments, progr
         verdicts.people = {values["id"]: values for _, values in items if values is not None}
         if verdicts.source_type in (sources.EMPLOYMENT, sources.SOCIAL):
             if clock is None:
-                verdicts.employments = employments(verdicts.people)
+                verdicts.employments, held = employments(verdicts.people), in_force(verdicts.people)
             else:
                 with clock("registry_values"):
-                    verdicts.employments = employments(verdicts.people)
+                    verdicts.employments, held = employments(verdicts.people), in_force(verdicts.people)
+            verdicts.in_force = {
+                person: [InForce(*record) for record in records] for person, records in held.items()
+            }
         drafts = []
         if not columnar:
             drafts = [d for d in map(verdicts.match_finding, chunk) if d.kind != "exact"]

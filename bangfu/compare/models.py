@@ -10,7 +10,7 @@ from django.db import models
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
 from bangfu.compare.sources import TYPE_NAMES
-from bangfu.compare.verdicts import ADVICE, IDENTITY_FIELDS, LABELS, PERSON_CHANGES, advice
+from bangfu.compare.verdicts import ADVICE, IDENTITY_FIELDS, LABELS, PERSON_CHANGES, RECORD_LABEL, advice
 from bangfu.core.background import STOPPED_LABEL, Runner
 from bangfu.registry.models import Person
 
@@ -45,6 +45,9 @@ class ChangeKind(models.TextChoices):
     """The kind of registry change a finding proposes; a run's settings name those applied automatically."""
 
     EMPLOYMENT = "employment", "就业（新增就业记录、务工状态）"
+    # A row saying a job ended (就业 离职日期, 社保 终止参保 of an employer's insurance): end the record in
+    # force there (proposal {"ending": {"record": id, …, "ended_on": date}}).
+    ENDING = "ending", "离职（结束就业记录）"
     DEATH = "death", "死亡（标记已故）"
     ASSISTANCE = "assistance", "低保/特困状态"
     DISABILITY = "disability", "残疾"
@@ -292,6 +295,8 @@ class Finding(models.Model):
             keys += [LABELS.get(name, name) for name in names]
         if proposal.get("employment"):
             keys.append("就业记录")
+        if proposal.get(ChangeKind.ENDING):
+            keys.append(RECORD_LABEL)
         return list(dict.fromkeys(keys))
 
     @property

@@ -228,9 +228,12 @@ def _fast_checks(code: str, today: dt.date):
         ok &= area("参保地区划代码") & (
             empty("最近缴费年月") | ((month.str.contains(_MONTH) | compact) & in_years)
         )
+        ok &= empty("终止参保日期") | (
+            iso_date("终止参保日期") & (date_value("终止参保日期") >= lit(dt.date(1900, 1, 1)))
+        )
         month = pl.when(compact).then(month.str.slice(0, 4) + "-" + month.str.slice(4, 2)).otherwise(month)
         extra = [col("险种"), col("参保状态"), text("参保单位"), col("参保地区划代码")]
-        extra.append(month.alias("最近缴费年月"))
+        extra += [month.alias("最近缴费年月"), col("终止参保日期")]
     elif code == s.EMPLOYMENT:
         ok = col("单位名称").is_not_null() & (
             empty("统一社会信用代码") | col("统一社会信用代码").str.contains(_CREDIT_CODE)

@@ -306,6 +306,32 @@ def _employment_keys(ids: Iterable[int]) -> dict[int, set]:
     return keys
 
 
+def _records_in_force(ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """{person id: [(record id, 单位名称, 统一社会信用代码, 入职日期 ISO), …]} of their employment records in
+    force (no 离职日期): those a row saying a job ended may propose to end."""
+    from bangfu.employment.models import EmploymentRecord
+
+    found: dict[int, list[tuple]] = {}
+    fields = ["id", "person", "employer_name", "credit_code", "started_on"]
+    for pk, person_id, name, code, started in select_by_keys(
+        EmploymentRecord, "person", list(ids), fields, where="ended_on IS NULL"
+    ):
+        started = started if isinstance(started, str) else started.isoformat()
+        found.setdefault(person_id, []).append((pk, name or "", code or "", started))
+    return found
+
+
+def _ledger(codes: list[str], names: list[str]) -> list[tuple]:
+    """The employers of the ledger with one of these credit codes or names: (统一社会信用代码, 单位名称,
+    area code, kind)."""
+    from bangfu.employers.models import Employer
+
+    fields = ["credit_code", "name", "area", "kind"]
+    return select_by_keys(Employer, "credit_code", codes, fields) + select_by_keys(
+        Employer, "name", names, fields
+    )
+
+
 def _judge(con, run: ComparisonRun, today: dt.date, clock: PhaseClock) -> None:
     """Judge the linked rows (judging.py: SQL for most, the per-person verdicts for the rest) into DuckDB's
     `findings` and `row_diffs`, and count them for the run. Rows matched exactly by ID are counted on the
@@ -323,6 +349,8 @@ def _judge(con, run: ComparisonRun, today: dt.date, clock: PhaseClock) -> None:
         area_id=run.area_id,
         today=today,
         employments=_employment_keys,
+        in_force=_records_in_force,
+        ledger=_ledger,
         progress=progress,
         clock=clock,
     )

@@ -104,6 +104,9 @@ TYPES = {
             Column("参保单位", aliases=("参保单位名称",)),
             Column("参保地区划代码", aliases=("参保地",)),
             Column("最近缴费年月", aliases=("最后缴费年月",)),
+            # Not in EXCHANGE.md §3 at first (issue 16): when a 终止参保 ended, the day a job it was
+            # paid for ended.
+            Column("终止参保日期", aliases=("停保日期", "终止参保时间")),
         ),
         ("险种",),
     ),
@@ -311,6 +314,7 @@ def clean_source_row(
         extra["参保单位"] = _text(cells.get("参保单位"))
         extra["参保地区划代码"] = _area(cells, "参保地区划代码", errors)
         extra["最近缴费年月"] = _month(cells, "最近缴费年月", errors)
+        extra["终止参保日期"] = _date(cells, "终止参保日期", errors, today, future_ok=True)
         if kind == "城乡居民养老保险" and not area_code:  # residents enrol where they live
             area_code = extra["参保地区划代码"]
     elif code == EMPLOYMENT:

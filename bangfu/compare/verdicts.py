@@ -47,8 +47,16 @@ SHOWN = {
     "medical": ("medical_insured_year", "medical_status"),
 }
 UNINSURED = "未参保"
-# Insurance that only an employer pays: an active row is evidence of work.
+# Insurance that only an employer pays: an active row is evidence of work, a terminated one of its end.
 EMPLOYER_INSURANCE = ("企业职工养老保险", "失业保险", "工伤保险")
+TERMINATED = "终止参保"
+# Kinds of the employers ledger (employers.EmployerKind) whose hires are the channel 扶贫车间 (就业帮扶车间
+# is the name such workshops have had since 2021).
+WORKSHOP_KINDS = ("扶贫车间", "就业帮扶车间")
+WORKSHOP_CHANNEL = "扶贫车间"
+# The registry side of an ending finding: the record in force it proposes to end.
+RECORD_LABEL = "在职记录"
+ENDING = "ending"
 
 
 def shown(value) -> str:
@@ -156,17 +164,101 @@ def employment_key(employer_name: str, credit_code: str, started_on: str) -> tup
     return (credit_code or employer_name, started_on)
 
 
+@dataclass(frozen=True)
+class Employer:
+    """An employer of the ledger (employers.Employer), as the verdicts read it."""
+
+    code: str
+    name: str
+    area: str  # where it is (12 digits)
+    kind: str
+
+
+class Ledger:
+    """The employers ledger's employers that a file names: found by 统一社会信用代码 when the row gives
+    one, else by name when exactly one employer of the ledger has that name."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str, str]] = ()):
+        self.by_code: dict[str, Employer] = {}
+        named: dict[str, list[Employer]] = defaultdict(list)
+        for code, name, area, kind in rows:
+            if code in self.by_code:
+                continue
+            employer = self.by_code[code] = Employer(code, name, area, kind)
+            named[name].append(employer)
+        self.by_name = {name: found[0] for name, found in named.items() if len(found) == 1}
+
+    def find(self, name: str, code: str) -> Employer | None:
+        if code:
+            return self.by_code.get(code)
+        return self.by_name.get(name or "")
+
+
+@dataclass(frozen=True)
+class InForce:
+    """An employment record in force (no 离职日期) of a registry person, as the verdicts read it."""
+
+    id: int
+    employer_name: str
+    credit_code: str
+    started_on: str  # ISO
+
+    @property
+    def shown(self) -> str:
+        employer = self.employer_name or "单位不详"
+        return f"{employer}，{self.started_on} 入职"
+
+
+@dataclass
+class Ended:
+    """A source row saying a job ended: where (name, and the credit code the row or the ledger gives),
+    on what day, and how the summary says it."""
+
+    row: Linked
+    name: str
+    code: str
+    ended_on: str  # ISO
+    said: str
+
+
+def ended_record_matches(ended: Ended, record: InForce, only: bool, current: bool) -> bool:
+    """Whether a row saying a job ended speaks of a record in force: the same employer (by credit code,
+    else by name) and the record started on or before the end. A person's only record in force whose
+    employer is unknown (名册导入, or typed without it) is taken to be that job when the file shows them in
+    no current job; a record of another named employer never is (leaving one employer says nothing of
+    another)."""
+    if ended.ended_on < record.started_on:
+        return False
+    if ended.code and record.credit_code == ended.code:
+        return True
+    if ended.name and record.employer_name == ended.name:
+        return True
+    return only and not current and not record.employer_name and not record.credit_code
+
+
 class Verdicts:
     """The per-person verdicts of one run: draft findings. `people` maps person id to the registry values
     the verdicts read (see judging.PERSON_VALUES); `employments` is {person id: {employment_key, …}} of
     existing records."""
 
-    def __init__(self, source_type: str, area_id: str, today: dt.date, people: dict, employments: dict):
+    def __init__(
+        self,
+        source_type: str,
+        area_id: str,
+        today: dt.date,
+        people: dict,
+        employments: dict,
+        in_force: dict | None = None,
+        ledger: Ledger | None = None,
+    ):
         self.source_type = source_type
         self.area_id = area_id
         self.today = today
         self.people = people
         self.employments = employments
+        # {person id: [InForce, …]}: the records in force of the people judged.
+        self.in_force = in_force or {}
+        self.ledger = ledger or Ledger()
         self.households_done: set[tuple] = set()  # (household, field) already judged, across chunks
 
     # -- public ------------------------------------------------------------------------------------
@@ -377,13 +469,23 @@ class Verdicts:
                 drafts += self._person_change(
                     person, [best], "pension", wanted, f"来源：{best.extra['险种']}{best.extra['参保状态']}"
                 )
-        paid = [
-            r
-            for r in rows
-            if r.extra["险种"] in EMPLOYER_INSURANCE
-            and r.extra["参保状态"] == "参保缴费"
-            and r.extra.get("参保单位")
+        at_employer = [r for r in rows if r.extra["险种"] in EMPLOYER_INSURANCE and r.extra.get("参保单位")]
+        paid = [r for r in at_employer if r.extra["参保状态"] == "参保缴费"]
+        today = self.today.isoformat()
+        ended = [
+            e
+            for e in (self._insurance_ended(r) for r in at_employer if r.extra["参保状态"] == TERMINATED)
+            if e.ended_on <= today
         ]
+        # Paid and terminated at one employer: the rows contradict each other about that job.
+        torn = {r.extra["参保单位"] for r in paid} & {e.name for e in ended}
+        if torn:
+            clash = sorted(
+                [r for r in paid if r.extra["参保单位"] in torn] + [e.row for e in ended if e.name in torn],
+                key=lambda r: r.row_no,
+            )
+            unit = clash[0].extra["参保单位"]
+            return [*drafts, self._contradiction(person, clash, f"在「{unit}」的就业（参保缴费与终止参保）")]
         if paid:
             row = paid[-1]
             month = row.extra.get("最近缴费年月")
@@ -398,28 +500,100 @@ class Verdicts:
             drafts += self._job(
                 person, [row], job, f"来源：由「{row.extra['参保单位']}」缴纳{row.extra['险种']}"
             )
-        return drafts
+        return drafts + self._endings(person, ended, current=bool(paid))
+
+    def _insurance_ended(self, row: Linked) -> Ended:
+        """A 终止参保 row of an insurance an employer pays: the job there ended on its 终止参保日期, else on
+        the last day of its 最近缴费年月 (nothing is paid for a month after the job), else on the run's day
+        (the latest it can have been)."""
+        unit = row.extra["参保单位"]
+        found = self.ledger.find(unit, "")
+        day, month = row.extra.get("终止参保日期"), row.extra.get("最近缴费年月")
+        if day:
+            note = f"终止参保日期 {day}"
+        elif month:
+            day = month_end(month)
+            note = f"未写终止参保日期，按最近缴费年月 {month} 的月末"
+        else:
+            day = self.today.isoformat()
+            note = "未写终止参保日期和最近缴费年月，按比对日期"
+        said = f"来源：「{unit}」{row.extra['险种']}终止参保（{note}）"
+        return Ended(row, unit, found.code if found else "", day, said)
 
     def _employment(self, person, rows, _done):
         today = self.today.isoformat()
         current = [r for r in rows if not r.extra.get("离职日期") or r.extra["离职日期"] > today]
-        if not current:
-            return []
-        employers = {r.extra.get("统一社会信用代码") or r.extra["单位名称"] for r in current}
-        if len(employers) > 1:
-            return [self._contradiction(person, current, "在职单位（同时在多家单位在职）")]
-        row = max(current, key=lambda r: (r.extra["入职日期"], r.row_no))
-        job = {
-            "employer_name": row.extra["单位名称"],
-            "credit_code": row.extra.get("统一社会信用代码") or "",
-            "work_area": row.extra.get("工作地区划代码"),
-            "started_on": row.extra["入职日期"],
-            "ended_on": row.extra.get("离职日期"),
-            "monthly_wage": row.extra.get("月工资"),
-        }
-        return self._job(person, [row], job, f"来源：{row.extra['入职日期']} 入职「{row.extra['单位名称']}」")
+        ended = [r for r in rows if r.extra.get("离职日期") and r.extra["离职日期"] <= today]
+        drafts = []
+        if current:
+            employers = {_employer(r) for r in current}
+            if len(employers) > 1:
+                return [self._contradiction(person, current, "在职单位（同时在多家单位在职）")]
+            # A row at the same employer that ended on or after a current row there started: the rows say
+            # both that the person works there and that they left.
+            since = min(r.extra["入职日期"] for r in current)
+            clash = [r for r in ended if _employer(r) in employers and r.extra["离职日期"] >= since]
+            if clash:
+                both = sorted(current + clash, key=lambda r: r.row_no)
+                return [self._contradiction(person, both, "在职状态（同一单位既在职又已离职）")]
+            row = max(current, key=lambda r: (r.extra["入职日期"], r.row_no))
+            job = {
+                "employer_name": row.extra["单位名称"],
+                "credit_code": row.extra.get("统一社会信用代码") or "",
+                "work_area": row.extra.get("工作地区划代码"),
+                "started_on": row.extra["入职日期"],
+                "ended_on": row.extra.get("离职日期"),
+                "monthly_wage": row.extra.get("月工资"),
+            }
+            drafts += self._job(
+                person, [row], job, f"来源：{row.extra['入职日期']} 入职「{row.extra['单位名称']}」"
+            )
+        endings = []
+        for r in ended:
+            name, code = r.extra["单位名称"], r.extra.get("统一社会信用代码") or ""
+            if not code and (found := self.ledger.find(name, "")):
+                code = found.code
+            said = f"来源：{r.extra['离职日期']} 从「{name}」离职"
+            endings.append(Ended(r, name, code, r.extra["离职日期"], said))
+        return drafts + self._endings(person, endings, current=bool(current))
+
+    def _endings(self, person, ended: list[Ended], *, current: bool) -> list[Draft]:
+        """Per record in force of the person that a row saying a job ended speaks of
+        (ended_record_matches), a finding proposing to end it: on the latest such end (the first row of
+        those)."""
+        records = sorted(self.in_force.get(person["id"], ()), key=lambda r: (r.started_on, r.id))
+        drafts = []
+        for record in records:
+            matching = [e for e in ended if ended_record_matches(e, record, len(records) == 1, current)]
+            if not matching:
+                continue
+            best = max(sorted(matching, key=lambda e: e.row.row_no), key=lambda e: e.ended_on)
+            proposal = {
+                ENDING: {
+                    "record": record.id,
+                    "employer_name": record.employer_name,
+                    "credit_code": record.credit_code,
+                    "started_on": record.started_on,
+                    "ended_on": best.ended_on,
+                }
+            }
+            summary = (
+                f"{best.said}；名册：{record.shown}，在职。建议：结束该就业记录，离职日期 {best.ended_on}"
+            )
+            draft = self._draft(person, [best.row], ENDING, proposal, summary)
+            draft.registry = {
+                LABELS["employment_status"]: shown(person.get("employment_status")),
+                RECORD_LABEL: record.shown,
+            }
+            drafts.append(draft)
+        return drafts
 
     def _job(self, person, rows, job: dict, summary: str) -> list[Draft]:
+        # Where the row says nothing of the work place: the employers ledger's area of the employer, else
+        # the area where its credit code was registered (a place only, not a work area).
+        found = self.ledger.find(job["employer_name"], job["credit_code"])
+        if not job["work_area"] and found is not None:
+            job["work_area"] = found.area
         work_area = job["work_area"]
         if not work_area and len(job["credit_code"]) == 18:
             work_area = job["credit_code"][2:8].ljust(12, "0")  # the code's registration area
@@ -427,6 +601,7 @@ class Verdicts:
         job["place"] = {"县内务工": "县内", "省内县外务工": "省内县外", "省外务工": "省外"}.get(
             place or "", ""
         )
+        job["channel"] = WORKSHOP_CHANNEL if found is not None and found.kind in WORKSHOP_KINDS else ""
         proposal: dict = {}
         parts = []
         key = employment_key(job["employer_name"], job["credit_code"], job["started_on"])
@@ -450,6 +625,18 @@ class Verdicts:
                 f"{summary}；名册：{status or '（空）'}。建议：{'；'.join(parts)}",
             )
         ]
+
+
+def _employer(row: Linked) -> str:
+    """Who a 就业 row's employer is: its credit code, else its name."""
+    return row.extra.get("统一社会信用代码") or row.extra["单位名称"]
+
+
+def month_end(month: str) -> str:
+    """2025-02 → 2025-02-28: the last day of a month written YYYY-MM."""
+    year, number = int(month[:4]), int(month[5:7])
+    following = dt.date(year + number // 12, number % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).isoformat()
 
 
 def _period(row: Linked) -> str:

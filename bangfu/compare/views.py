@@ -438,7 +438,13 @@ def _proposal_lines(proposal: dict, *, hide_health: bool = False) -> list[str]:
         lines.append(
             f"新增就业记录 · {job['employer_name']}，{job['started_on']} 入职"
             + (f"，{job['place']}" if job.get("place") else "")
+            + (f"，{job['channel']}" if job.get("channel") else "")
             + (f"，月工资 {job['monthly_wage']} 元" if job.get("monthly_wage") else "")
+        )
+    if ending := proposal.get("ending"):
+        lines.append(
+            f"结束就业记录 · {ending['employer_name'] or '单位不详'}，{ending['started_on']} 入职"
+            f" → 离职日期 {ending['ended_on']}"
         )
     return lines
 

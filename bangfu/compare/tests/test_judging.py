@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bangfu.compare import sources
 from bangfu.compare.judging import REGISTRY_COLUMNS, judge
+from bangfu.compare.verdicts import EMPLOYER_INSURANCE
 
 TODAY = dt.date(2025, 6, 30)
 AREA = "430102001001"
@@ -23,17 +24,18 @@ EXTRA = {
     sources.MEDICAL: {"参保年度": [2024, 2025], "参保状态": ["参保", "未参保"]},
     sources.SOCIAL: {
         "险种": list(sources.INSURANCE_KINDS),
-        "参保状态": list(sources.INSURANCE_STATUSES),
-        "参保单位": ["", "长沙某某有限公司"],
+        "参保状态": [*sources.INSURANCE_STATUSES, "终止参保"],  # more rows of a job that ended
+        "参保单位": ["", "长沙某某有限公司", "甲公司", "丙车间"],
         "参保地区划代码": [None, "430102", "440300"],
-        "最近缴费年月": [None, "2025-05"],
+        "最近缴费年月": [None, "2025-05", "2023-12", "2024-02"],
+        "终止参保日期": [None, "2025-03-15", "2025-09-01"],
     },
     sources.EMPLOYMENT: {
-        "单位名称": ["甲公司", "乙公司"],
+        "单位名称": ["甲公司", "乙公司", "丙车间"],
         "统一社会信用代码": ["", "91430102MA4L0000X1"],
         "工作地区划代码": [None, "430102001001", "430600", "440300"],
         "入职日期": ["2024-01-01", "2025-02-01"],
-        "离职日期": [None, "2025-01-31", "2026-01-31"],
+        "离职日期": [None, "2025-01-31", "2025-06-30", "2026-01-31"],
         "月工资": [None, 4500],
     },
     sources.CIVIL: {
@@ -62,10 +64,10 @@ REGISTRY_VALUES = {
 
 
 @st.composite
-def linked_files(draw):
-    source_type = draw(st.sampled_from(list(EXTRA)))
+def linked_files(draw, extras=EXTRA, most=7, linked=False, rows_most=14):
+    source_type = draw(st.sampled_from(list(extras)))
     people = []
-    for person_id in range(1, draw(st.integers(1, 7)) + 1):
+    for person_id in range(1, draw(st.integers(1, most)) + 1):
         values = {name: draw(st.sampled_from(options)) for name, options in REGISTRY_VALUES.items()}
         values.update(
             person_id=person_id,
@@ -77,16 +79,19 @@ def linked_files(draw):
         )
         people.append(values)
     rows = []
-    for row_no in range(2, draw(st.integers(1, 14)) + 2):
-        person = draw(st.one_of(st.none(), st.integers(1, len(people))))
-        method = "none" if person is None else draw(st.sampled_from(["exact", "exact", "fuzzy", "ambiguous"]))
+    for row_no in range(2, draw(st.integers(1, rows_most)) + 2):
+        person = draw(
+            st.integers(1, len(people)) if linked else st.one_of(st.none(), st.integers(1, len(people)))
+        )
+        methods = ["exact", "exact", "fuzzy"] if linked else ["exact", "exact", "fuzzy", "ambiguous"]
+        method = "none" if person is None else draw(st.sampled_from(methods))
         probability = None if person is None else (1.0 if method == "exact" else draw(st.floats(0.9, 1.0)))
         candidates = []
         if method == "ambiguous":  # several people alike (or one another row fits as well), best first
             ids = draw(st.lists(st.integers(1, len(people)), min_size=1, max_size=3, unique=True))
             candidates = [(i, draw(st.sampled_from([0.5, 0.375, 0.25]))) for i in ids]
             person, probability = None, candidates[0][1]
-        extra = {name: draw(st.sampled_from(options)) for name, options in EXTRA[source_type].items()}
+        extra = {name: draw(st.sampled_from(options)) for name, options in extras[source_type].items()}
         extra["地址"] = ""
         rows.append(
             {
@@ -157,6 +162,35 @@ def _employments(ids):
     return {i: {("甲公司", "2024-01-01"), ("91430102MA4L0000X1", "2024-01-01")} for i in ids if i % 2 == 0}
 
 
+# Records in force, by person id modulo 5: at 甲公司 by name and by credit code, one of an unknown employer
+# alone, the same with another at 乙公司, none.
+IN_FORCE = {
+    0: [(10, "甲公司", "", "2024-01-01"), (11, "", "91430102MA4L0000X1", "2024-06-01")],
+    1: [(20, "", "", "2024-03-01")],
+    2: [(30, "", "", "2025-01-01"), (31, "乙公司", "", "2023-01-01")],
+    3: [(40, "丙车间", "", "2025-04-01")],
+    4: [],
+}
+
+
+def _in_force(ids):
+    return {i: [(r * 100 + i, *rest) for r, *rest in IN_FORCE[i % 5]] for i in ids if IN_FORCE[i % 5]}
+
+
+# The employers ledger: 丙车间 is a workshop of the county (found by its name), 乙公司 has two employers of
+# that name (found by neither), the credit code is 甲公司's in 湖南.
+LEDGER = [
+    ("93430102MA4L0000X9", "丙车间", "430102001001", "扶贫车间"),
+    ("91440300MA4L0000X2", "乙公司", "440300000000", "企业"),
+    ("91440300MA4L0000X3", "乙公司", "430600000000", "企业"),
+    ("91430102MA4L0000X1", "甲公司", "430600000000", "企业"),
+]
+
+
+def _ledger(codes, names):
+    return [e for e in LEDGER if e[0] in codes or e[1] in names]
+
+
 def _same_form(text: str) -> str:
     """JSON text written by SQL and by Python, in one form (keys in their order: the page shows them so)."""
     return json.dumps(json.loads(text), ensure_ascii=False)
@@ -170,6 +204,8 @@ def _judged(source_type, people, rows, columnar):
         area_id=AREA,
         today=TODAY,
         employments=_employments,
+        in_force=_in_force,
+        ledger=_ledger,
         columnar=columnar,
     )
     findings = sorted(
@@ -199,6 +235,32 @@ def test_columnar_judging_agrees_with_the_verdicts(case):
     assert exact == expected_exact
     assert findings == expected
     assert diffs == expected_diffs
+
+
+# Files about jobs only, a few people with several rows each: rows that ended beside rows still current at
+# the same employer or another, insurance paid and terminated at one employer, records in force to end.
+JOBS = {
+    sources.EMPLOYMENT: {
+        **EXTRA[sources.EMPLOYMENT],
+        "单位名称": ["甲公司", "丙车间"],
+        "统一社会信用代码": ["", "", "91430102MA4L0000X1"],
+    },
+    sources.SOCIAL: {
+        **EXTRA[sources.SOCIAL],
+        "险种": list(EMPLOYER_INSURANCE),
+        "参保状态": ["参保缴费", "终止参保", "终止参保"],
+        "参保单位": ["甲公司", "丙车间"],
+    },
+}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(linked_files(JOBS, most=3, linked=True, rows_most=5))
+def test_columnar_judging_agrees_on_jobs_that_ended(case):
+    source_type, people, rows = case
+    assert _judged(source_type, people, rows, columnar=True) == _judged(
+        source_type, people, rows, columnar=False
+    )
 
 
 def test_exact_rows_get_no_finding_but_their_conflicts_do():
