@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compare', '0010_finding_ambiguous_identity'),
+        ('compare', '0011_unreachable_moved_to_tracking'),
     ]
 
     operations = [
