@@ -20,6 +20,7 @@ from bangfu.jobs.demo import build_jobs_demo
 from bangfu.referrals.demo import build_referrals_demo
 from bangfu.registry.actions import create_import_batch, run_registry_import
 from bangfu.registry.models import Person
+from bangfu.tracking.demo import build_tracking_demo
 
 PROVINCE = "43"  # 湖南省
 CITY = "4331"  # 湘西土家族苗族自治州
@@ -62,6 +63,7 @@ def build_demo(people_per_county: int = PEOPLE_PER_COUNTY) -> list[DemoLogin]:
     build_jobs_demo(COUNTIES)  # employers, cooperation, jobs, the enterprise login (bangfu/jobs/demo.py)
     build_referrals_demo(COUNTIES)  # referrals at every stage, 311 services, job fairs (referrals/demo.py)
     ensure_comparisons(COUNTIES)
+    build_tracking_demo(COUNTIES)  # two years of records, visits, 帮扶责任人, warnings (tracking/demo.py)
     return logins
 
 
