@@ -17,6 +17,7 @@ from bangfu.referrals.tests.factories import make_employer, make_job
 from bangfu.registry.actions import create_import_batch, run_registry_import
 from bangfu.registry.models import Person
 from bangfu.registry.tests.conftest import person, pid, write_csv
+from bangfu.tracking.actions import record_visit
 
 A, B, C, D = pid("1975-03-04", 11), pid("1977-08-09", 22), pid("1990-01-02", 41), pid("1962-05-06", 31)
 
@@ -93,9 +94,9 @@ def test_every_path_leaves_status_and_records_agreeing(users, client_for, tmp_pa
     advance(county, referral, "录用", started_on=today)
     assert_agree("referral hire")
 
-    # A follow-up visit finding the person back home ends the record (§6, through end_record).
-    hired = EmploymentRecord.objects.get(person=people["石秀英"], job=job)
-    end_record(county, hired, today, reason="返乡", note="回访：返乡")
+    # A follow-up visit finding the person back home ends the record in force (§6).
+    record_visit(county, people["石秀英"], visited_on=today, method="电话", result="返乡")
+    assert EmploymentRecord.objects.get(person=people["石秀英"], job=job).end_reason == "返乡"
     assert_agree("visit: 返乡")
 
     # A comparison accepted: a department's employment row.
