@@ -261,3 +261,48 @@ def _refresh_chunk(actor, person_ids, within, *, on: dt.date, source: str, batch
         )
         cursor.execute(f"DROP TABLE {TEMP}")
     return count, sample
+
+
+@transaction.atomic
+def settle_mismatch(actor, mismatch, *, end: bool, ended_on: dt.date | None = None, reason: str = "",
+                    note: str = ""):  # fmt: skip
+    """Settle a 名册与就业记录不一致 entry: end the record in force (the registry was right: date and reason)
+    or keep it (the registry was wrong: a note says why). Audited; the status is derived again when the
+    record ends."""
+    from bangfu.employment.models import Mismatch, MismatchStatus
+
+    if not Mismatch.objects.for_user(actor).filter(pk=mismatch.pk).exists():
+        raise PermissionDenied("该条目不在您的管辖区域内。")
+    mismatch = Mismatch.objects.select_for_update().select_related("person", "record").get(pk=mismatch.pk)
+    if mismatch.status != MismatchStatus.OPEN:
+        raise ValidationError("该条目已经处理过了。")
+    record = mismatch.record
+    if end:
+        if ended_on is None or not reason:
+            raise ValidationError("结束记录时请填写离职日期和离职原因。")
+        if record.ended_on is None:
+            end_record(
+                actor, record, ended_on, reason=reason, note=note or "名册与就业记录不一致：名册为未务工"
+            )
+            outcome = f"结束就业记录（{ended_on}，{reason}）"
+        else:
+            outcome = f"就业记录已于 {record.ended_on} 结束"
+        mismatch.status = MismatchStatus.ENDED
+    else:
+        if not note.strip():
+            raise ValidationError("保留记录时请说明理由。")
+        mismatch.status = MismatchStatus.KEPT
+        outcome = "保留就业记录"
+    mismatch.settled_by = actor if getattr(actor, "pk", None) else None
+    mismatch.settled_at = timezone.now()
+    mismatch.note = note.strip()[:200]
+    mismatch.save(update_fields=["status", "settled_by", "settled_at", "note"])
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=mismatch,
+        message=f"处理名册与就业记录不一致：{mismatch.person.name}，{outcome}"
+        + (f"；{note}" if note else ""),
+        after={"status": mismatch.status},
+    )
+    return mismatch

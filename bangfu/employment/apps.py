@@ -5,3 +5,10 @@ class EmploymentConfig(AppConfig):
     name = "bangfu.employment"
     label = "employment"
     verbose_name = "就业记录"
+
+    def ready(self):
+        # The registry's 务工状态 and 务工时间(月) are derived from the records kept here (EXCHANGE §5).
+        from bangfu.employment.roster import KEEPER
+        from bangfu.registry import claims
+
+        claims.register(KEEPER)

@@ -1,7 +1,7 @@
 import django_filters
 
 from bangfu.core.params import IdFilter
-from bangfu.employment.models import Channel, EmploymentRecord, Place, Source
+from bangfu.employment.models import Channel, EmploymentRecord, Mismatch, MismatchStatus, Place, Source
 from bangfu.referrals.filters import ReferralFilter
 from bangfu.registry.filters import AreaCodeFilter
 
@@ -29,3 +29,15 @@ class EmploymentFilter(django_filters.FilterSet):
         if value == "0":
             return qs.filter(ended_on__isnull=False)
         return qs
+
+
+class MismatchFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="姓名/拼音首字母/证件号码后几位", method="filter_q")
+    area = AreaCodeFilter(label="区域代码")
+    status = django_filters.ChoiceFilter(label="处理状态", choices=MismatchStatus.choices, empty_label="全部")
+
+    class Meta:
+        model = Mismatch
+        fields = ["q", "area", "status"]
+
+    filter_q = ReferralFilter.filter_q

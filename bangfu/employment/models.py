@@ -105,3 +105,61 @@ class EmploymentRecord(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
+
+
+class MismatchStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    ENDED = "ended", "已结束记录"
+    KEPT = "kept", "保留记录"
+
+
+class Mismatch(models.Model):
+    """名册与就业记录不一致: a registry import said 未务工 while a record was in force. The records stay the
+    truth until staff settle it: end the record (with date and reason) or keep it. One entry per
+    (person, record), so importing the same file again adds nothing."""
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey(
+        EmploymentRecord, verbose_name="在职记录", on_delete=models.CASCADE, related_name="mismatches"
+    )
+    # The person's village, so that area-scoped lists need no join (as EmploymentRecord.area).
+    area = models.ForeignKey(Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    claimed_status = models.CharField("名册务工状态", max_length=10, default="未务工")
+    found_on = models.DateField("发现日期")
+    batch = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name="导入批次",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        "处理状态", max_length=10, choices=MismatchStatus.choices, default=MismatchStatus.OPEN
+    )
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    settled_at = models.DateTimeField("处理时间", null=True, blank=True)
+    note = models.CharField("处理说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "名册与就业记录不一致"
+        verbose_name_plural = "名册与就业记录不一致"
+        ordering = ["-found_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "record"], name="employment_mismatch_unique")
+        ]
+        indexes = [models.Index(fields=["area", "status"])]
+
+    def __str__(self):
+        return f"{self.person.name}：名册{self.claimed_status}，就业记录在职"

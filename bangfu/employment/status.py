@@ -83,6 +83,8 @@ def derive(spells: Iterable[Spell], on: dt.date) -> tuple[str, int]:
 # The same, set-based: one SQL statement over the records of many people (SQLite and PostgreSQL).
 
 RECORDS = "employment_employmentrecord"
+# Of a person's records in force, the one the status is read from comes first (see the module docstring).
+CHOSEN_ORDER = "CASE WHEN r.place = '' THEN 0 ELSE 1 END DESC, r.started_on DESC, r.id DESC"
 PEOPLE = "registry_person"
 
 
@@ -120,7 +122,7 @@ def derived_sql(on: dt.date, people: str, people_params: Sequence = ()) -> tuple
             SELECT person_id, place FROM (
                 SELECT r.person_id, r.place, ROW_NUMBER() OVER (
                     PARTITION BY r.person_id
-                    ORDER BY CASE WHEN r.place = '' THEN 0 ELSE 1 END DESC, r.started_on DESC, r.id DESC
+                    ORDER BY {CHOSEN_ORDER}
                 ) AS rn
                 FROM {RECORDS} r JOIN chosen c ON c.id = r.person_id
                 WHERE r.started_on <= {day} AND (r.ended_on IS NULL OR r.ended_on >= {day})

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.record_list, name="list"),
     path("people/<int:pk>/new/", views.record_create, name="create"),
     path("<int:pk>/end/", views.record_end, name="end"),
+    path("mismatches/", views.mismatch_list, name="mismatches"),
+    path("mismatches/<int:pk>/", views.mismatch_settle, name="mismatch_settle"),
 ]

@@ -33,6 +33,8 @@ from bangfu.core.idnumber import mask_id, mask_phone
 from bangfu.exchange.errors import error_list
 from bangfu.exchange.report import write_error_report
 from bangfu.exchange.spreadsheet import SpreadsheetError
+from bangfu.registry import claims, vocab
+from bangfu.registry.claims import KEPT_FIELDS
 from bangfu.registry.columnar import frame_records
 from bangfu.registry.importer import Validation, validate_file
 from bangfu.registry.models import (
@@ -97,14 +99,26 @@ class SaveCounts:
 
 
 def save_records(
-    records: list[PersonRecord], *, actor, source: str, batch: ImportBatch | None = None
+    records: list[PersonRecord],
+    *,
+    actor,
+    source: str,
+    batch: ImportBatch | None = None,
+    on: dt.date | None = None,
 ) -> SaveCounts:
     """Insert or update the people and households of `records`; call inside a transaction.
 
     A person is found by ID number, a household by 户编号; changed fields get a history entry, unchanged
     rows are only counted, so saving the same rows twice changes nothing. New rows are inserted as plain
     tuples (core.bulk), which is what makes a million-row import fit in a minute.
+
+    务工状态 and 务工时间(月) are claims when a status keeper is registered (registry/claims.py): never
+    compared or written here, but settled by the keeper as of `on` (today) — only claims that differ from
+    the stored status, and new people's.
     """
+    keeper = claims.keeper()
+    on = on or timezone.localdate()
+    compared = PERSON_FIELDS if keeper is None else tuple(f for f in PERSON_FIELDS if f not in KEPT_FIELDS)
     counts = SaveCounts()
     changes: list[Change] = []
     who = actor if getattr(actor, "pk", None) else None
@@ -189,24 +203,33 @@ def save_records(
         {
             row[0]: row[1:]
             for row in Person.objects.filter(pk__in=known).values_list(
-                "id_number", "id", "household_id", *PERSON_FIELDS
+                "id_number", "id", "household_id", *compared, "employment_status"
             )
         }
         if known
         else {}
     )
-    new_people, changed_people = [], {}
+    new_people, changed_people, claimed = [], {}, []
     for rec in records:
         household_id = household_ids[rec.household_number]
-        wanted = (household_id, *(getattr(rec, f) for f in PERSON_FIELDS))
+        wanted = (household_id, *(getattr(rec, f) for f in compared))
         found = existing.get(rec.id_number)
         if found is None:
             keys = (*search_keys(rec.name, rec.phone), rec.id_number[::-1])
-            new_people.append((*wanted, rec.village_code, *keys, "", False, now, now))
-        elif found[1:] != wanted:
+            values = (household_id, *(getattr(rec, f) for f in PERSON_FIELDS))
+            new_people.append((*values, rec.village_code, *keys, "", False, now, now))
+            continue
+        if found[1:-1] != wanted:
             changed_people[found[0]] = (rec, household_id)
         else:
             counts.unchanged += 1
+        if keeper is not None and rec.employment_status and rec.employment_status != found[-1]:
+            claimed.append((found[0], rec.village_code, rec.employment_status, rec.work_months, False))
+    status_at = 1 + PERSON_FIELDS.index("employment_status")
+    # New people's claims of work, as given (by ID number), before the keeper's values replace them.
+    employed = {row[2]: row for row in new_people if row[status_at] in vocab.EMPLOYED}
+    if keeper is not None and new_people:
+        new_people = _fresh_rows(keeper, new_people, on)
     insert_rows(
         Person,
         [
@@ -231,7 +254,7 @@ def save_records(
         updated = []
         for person in Person.objects.select_related("household").filter(pk__in=list(changed_people)):
             rec, household_id = changed_people[person.pk]
-            for name in PERSON_FIELDS:
+            for name in compared:
                 value = getattr(rec, name)
                 if getattr(person, name) != value:
                     change(_label(Person, name), getattr(person, name), value, person=person)
@@ -247,10 +270,34 @@ def save_records(
             )
             person.updated_at = now
             updated.append(person)
-        Person.objects.bulk_update(updated, [*PERSON_UPDATE_FIELDS, "updated_at"], batch_size=1000)
+        written = [f for f in PERSON_UPDATE_FIELDS if keeper is None or f not in KEPT_FIELDS]
+        Person.objects.bulk_update(updated, [*written, "updated_at"], batch_size=1000)
     Change.objects.bulk_create(changes, batch_size=1000)
     counts.created, counts.updated = len(new_people), len(changed_people)
+    if keeper is not None:
+        for id_number, person_id, area_id in select_by_keys(
+            Person, "id_number", list(employed), ["id_number", "id", "area"]
+        ):
+            row = employed[id_number]
+            claimed.append((person_id, area_id, row[status_at], row[status_at + 1], True))
+        if claimed:
+            frame = pl.DataFrame(claimed, schema=claims.CLAIM_SCHEMA, orient="row")
+            keeper.settle(frame, actor=actor, source=source, batch=batch, on=on)
     return counts
+
+
+def _fresh_rows(keeper: claims.StatusKeeper, rows: list[tuple], on: dt.date) -> list[tuple]:
+    """New people's insert rows (household, *PERSON_FIELDS, …) with the keeper's status values."""
+    status_at = 1 + PERSON_FIELDS.index("employment_status")
+    given = pl.DataFrame(
+        [(row[status_at], row[status_at + 1]) for row in rows],
+        schema={"employment_status": pl.String, "work_months": pl.Int64},
+        orient="row",
+    )
+    kept = keeper.fresh(given, on).select(KEPT_FIELDS).rows()
+    return [
+        (*row[:status_at], *values, *row[status_at + 2 :]) for row, values in zip(rows, kept, strict=True)
+    ]
 
 
 def save_frame(
@@ -260,15 +307,19 @@ def save_frame(
     source: str,
     batch: ImportBatch | None = None,
     known: tuple[set, set] | None = None,
+    on: dt.date | None = None,
 ) -> SaveCounts:
     """Save imported records (a frame, columnar.RECORD_SCHEMA); call inside a transaction.
 
     Households that are new, with members all new, are inserted column-wise (core.bulk.insert_frame),
     which is what makes a million-row first import fit in a minute. A household already registered, or
     with a member already registered, goes through `save_records`: compared field by field, with history.
-    `known` is (registered 户编号, registered ID numbers) when the caller already knows them."""
+    `known` is (registered 户编号, registered ID numbers) when the caller already knows them. 务工状态 and
+    务工时间(月) are claims settled by the status keeper as `save_records` says, column-wise here."""
     if frame.is_empty():
         return SaveCounts()
+    keeper = claims.keeper()
+    on = on or timezone.localdate()
     if known is None:
         numbers = frame["household_number"].unique().to_list()
         ids = frame["id_number"].to_list()
@@ -283,7 +334,9 @@ def save_frame(
     frame = frame.with_columns(registered.any().over("household_number").alias("known"))
     counts = SaveCounts()
     if known_households or known_people:
-        counts = save_records(frame_records(frame.filter("known")), actor=actor, source=source, batch=batch)
+        counts = save_records(
+            frame_records(frame.filter("known")), actor=actor, source=source, batch=batch, on=on
+        )
     fresh = frame.filter(~pl.col("known"))
     if fresh.is_empty():
         return counts
@@ -321,10 +374,43 @@ def save_frame(
         .alias("phone_reversed"),
         pl.col("id_number").str.reverse().alias("id_reversed"),
     )
+    if keeper is not None:
+        claimed = people.select("id_number", "area", *KEPT_FIELDS)
+        people = keeper.fresh(people, on)
+    last_person = Person.objects.aggregate(last=Max("id"))["last"] or 0
     insert_frame(Person, people, {"entrepreneurship_wish": "", "is_deceased": False, **stamps})
+    if keeper is not None:
+        _settle_new(keeper, claimed, last_person, actor=actor, source=source, batch=batch, on=on)
     counts.created += people.height
     counts.households_created += households.height
     return counts
+
+
+def _settle_new(keeper, people: pl.DataFrame, last_person: int, *, actor, source, batch, on) -> None:
+    """The keeper settles the claims of work of people just inserted (ids > `last_person`)."""
+    employed = people.filter(pl.col("employment_status").is_in(list(vocab.EMPLOYED)))
+    if employed.is_empty():
+        return
+    ids = pl.DataFrame(
+        select_by_keys(
+            Person,
+            "id_number",
+            employed["id_number"].to_list(),
+            ["id_number", "id"],
+            where="id > %s",
+            params=[last_person],
+        ),
+        schema={"id_number": pl.String, "person_id": pl.Int64},
+        orient="row",
+    )
+    frame = employed.join(ids, on="id_number").select(
+        "person_id",
+        pl.col("area").alias("area_id"),
+        "employment_status",
+        pl.col("work_months").cast(pl.Int64),
+        pl.lit(True).alias("new"),
+    )
+    keeper.settle(frame, actor=actor, source=source, batch=batch, on=on)
 
 
 def _household_chunks(frame: pl.DataFrame, size: int) -> Iterable[pl.DataFrame]:
@@ -345,6 +431,7 @@ def save_import(
     actor,
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
+    on: dt.date | None = None,
 ) -> SaveCounts:
     """Phase two: save the valid rows, one short transaction per chunk (a crash loses at most the chunk
     in flight, and re-running the file completes it without duplicates). A dry run rolls every chunk back.
@@ -362,7 +449,9 @@ def save_import(
             for chunk in _household_chunks(
                 validation.records, chunk_size or settings.BANGFU_IMPORT_CHUNK_ROWS
             ):
-                counts.add(save_frame(chunk, actor=actor, source=SOURCE_IMPORT, batch=batch, known=known))
+                counts.add(
+                    save_frame(chunk, actor=actor, source=SOURCE_IMPORT, batch=batch, known=known, on=on)
+                )
         ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=validation.records.height)
         if progress:
             progress(validation.records.height)
@@ -381,7 +470,7 @@ def save_import(
     for chunk in _household_chunks(records, chunk_size or settings.BANGFU_IMPORT_CHUNK_ROWS):
         with transaction.atomic():
             chunk_counts = save_frame(
-                chunk, actor=actor, source=SOURCE_IMPORT, batch=None if batch.dry_run else batch
+                chunk, actor=actor, source=SOURCE_IMPORT, batch=None if batch.dry_run else batch, on=on
             )
             if batch.dry_run:
                 transaction.set_rollback(True)
@@ -470,7 +559,9 @@ def _run_registry_import(
     except SpreadsheetError as exc:
         return _finish(batch, actor, status=ImportStatus.FAILED, message=shown_names(exc.message, batch))
     _record_validation(batch, validation, report_path)
-    counts = save_import(batch, validation, actor=actor)  # a failure: run_registry_import says what stays
+    counts = save_import(
+        batch, validation, actor=actor, on=today
+    )  # a failure: run_registry_import says what stays
     for name, value in counts.__dict__.items():
         setattr(batch, name, value)
     if not batch.dry_run and counts.created + counts.updated >= ANALYZE_AFTER:

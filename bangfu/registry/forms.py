@@ -8,7 +8,7 @@ from django import forms
 
 from bangfu.core.forms import StyledFormMixin
 from bangfu.core.idnumber import IdNumberError, parse_id_number
-from bangfu.registry import vocab
+from bangfu.registry import claims, vocab
 from bangfu.registry.importer import area_lookup
 from bangfu.registry.rows import COLUMN_FIELDS, COUNTY, FIELD_COLUMNS, TOWNSHIP, VILLAGE, clean_row
 
@@ -130,6 +130,12 @@ class PersonForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, person=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.person, self.record = user, person, None
+        # 务工状态 and 务工时间(月) are derived from the employment records where an app keeps them
+        # (registry/claims.py): shown on the form, not typed.
+        self.status_derived = claims.keeper() is not None
+        if self.status_derived:
+            for name in claims.KEPT_FIELDS:
+                del self.fields[name]
         # Editing: the ID number is the person's key across the platform and cannot change. Users who may
         # not see sensitive data get neither the ID nor the phone into the page; they may replace the phone.
         self.keeps_phone = person is not None and not user.can_view_sensitive

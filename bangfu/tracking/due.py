@@ -54,15 +54,26 @@ def rule_book(on: dt.date, within=None) -> RuleBook:
 
 def with_clock(people: QuerySet, on: dt.date) -> QuerySet:
     """`people` annotated with what the clock reads: `last_visit_on` (latest visit on or before `on`, or
-    None), `last_result`, `in_work` (a record in force on `on`) and `clock_from` (the visit's day, or
-    registration)."""
-    latest = Visit.objects.filter(person=OuterRef("pk"), visited_on__lte=on).order_by("-visited_on", "-id")
+    None), `in_work` (a record in force on `on`) and `clock_from` (the visit's day, or registration).
+    Each is an index probe per person: visits by (person, visited_on), records by (person, started_on)."""
+    latest = Visit.objects.filter(person=OuterRef("pk"), visited_on__lte=on).order_by("-visited_on")
     return people.annotate(
         last_visit_on=Subquery(latest.values("visited_on")[:1], output_field=DateField()),
-        last_result=Subquery(latest.values("result")[:1]),
         in_work=Exists(EmploymentRecord.objects.filter(in_force_on(on), person=OuterRef("pk"))),
         clock_from=Coalesce(F("last_visit_on"), TruncDate("created_at"), output_field=DateField()),
     )
+
+
+def last_results(person_ids, on: dt.date) -> dict[int, str]:
+    """The result of each person's latest visit on or before `on` (of one day's several, the last entered),
+    in one query: for a page of the due list, not for every person the list reads."""
+    found: dict[int, str] = {}
+    visits = Visit.objects.filter(person_id__in=list(person_ids), visited_on__lte=on).order_by(
+        "person_id", "-visited_on", "-id"
+    )
+    for person_id, result in visits.values_list("person_id", "result"):
+        found.setdefault(person_id, result)
+    return found
 
 
 def _regions(book: RuleBook):
@@ -99,8 +110,8 @@ def due_on_expression(book: RuleBook) -> Case:
 
 def due(people: QuerySet | None = None, on: dt.date | None = None, *, overdue: bool = False) -> QuerySet:
     """The laborers among `people` (all by default; give an area-scoped queryset) whose follow-up is due on
-    `on` (today by default), or with `overdue` past due, annotated as `with_clock` and with `due_on` and
-    `overdue_days` (0 on the day it falls due), most overdue first."""
+    `on` (today by default), or with `overdue` past due, annotated as `with_clock` and with `due_on`, most
+    overdue first."""
     on = on or timezone.localdate()
     people = Person.objects.all() if people is None else people
     book = rule_book(on)
@@ -111,6 +122,43 @@ def due(people: QuerySet | None = None, on: dt.date | None = None, *, overdue: b
 def overdue(people: QuerySet | None = None, on: dt.date | None = None) -> QuerySet:
     """The laborers among `people` whose follow-up is overdue on `on` (跟踪逾期, EXCHANGE §7)."""
     return due(people, on, overdue=True)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One laborer due a visit, as the due list pages them."""
+
+    person_id: int
+    area_id: str
+    last_visit_on: dt.date | None
+    in_work: bool
+    clock_from: dt.date
+    due_on: dt.date
+
+
+def interval_days(rule: FollowUpRule, in_work: bool) -> int:
+    return rule.employed_interval_days if in_work else rule.unemployed_interval_days
+
+
+def due_list(people: QuerySet, on: dt.date | None = None, *, in_work: bool | None = None) -> list[Due]:
+    """Every laborer among `people` (a village's, say) due on `on`, most overdue first, as `due()` finds
+    them but read in one query of five columns and ordered here: the list is read whole to be ordered
+    anyway, and the ordering `CASE` would make the database read each clock again."""
+    on = on or timezone.localdate()
+    book = rule_book(on)
+    found = with_clock(people.laborers(on), on).filter(_condition(book, on, strict=False))
+    if in_work is not None:
+        found = found.filter(in_work=in_work)
+    rules: dict[str, FollowUpRule] = {}
+    entries = []
+    for pk, area_id, last_visit_on, working, clock_from in found.values_list(
+        "pk", "area_id", "last_visit_on", "in_work", "clock_from"
+    ):
+        rule = rules.get(area_id) or rules.setdefault(area_id, book.for_code(area_id))
+        due_on = clock_from + dt.timedelta(days=interval_days(rule, working))
+        entries.append(Due(pk, area_id, last_visit_on, bool(working), clock_from, due_on))
+    entries.sort(key=lambda e: (e.due_on, e.person_id))
+    return entries
 
 
 @dataclass(frozen=True)

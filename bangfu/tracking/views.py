@@ -39,7 +39,7 @@ from bangfu.tracking.tasks import run_visit_import_task
 logger = logging.getLogger(__name__)
 INLINE_IMPORT_LIMIT = 1024 * 1024  # larger files go to the background worker
 DUE_PER_PAGE = 30
-LIST_FROM_LEVEL = 4  # townships and villages list their due laborers; above, a sub-area is chosen first
+LIST_FROM_LEVEL = 5  # villages list their due laborers; above, a sub-area is chosen first
 
 
 def _sub_area(request) -> Area | None:
@@ -74,21 +74,33 @@ def _safe_next(request, fallback: str) -> str:
 
 @staff_required
 def due_list(request):
-    """Laborers due a visit, most overdue first, per village or township: above a township the user picks
-    one first (a county's whole list would be read to be sorted, and nobody visits a county at once)."""
+    """Laborers due a visit, most overdue first, per village: above a village the user picks one first. A
+    village is the unit visited, and its list is read whole to be sorted (a township's 跟踪逾期 across its
+    villages is the warnings list, which is kept by the scan)."""
     today = timezone.localdate()
     chosen = _sub_area(request)
     here = chosen or request.user.area
     listed = here.level >= LIST_FROM_LEVEL
-    found = Person.objects.none()
+    entries = []
     if listed:
-        found = due.due(Person.objects.for_user(request.user).for_area(here), today).select_related("area")
         work = request.GET.get("work")
-        if work in ("1", "0"):
-            found = found.filter(in_work=work == "1")
-    context = paginate(request, found, per_page=DUE_PER_PAGE)
-    for person in context["object_list"]:
-        person.overdue_days = (today - person.due_on).days
+        entries = due.due_list(
+            Person.objects.for_user(request.user).for_area(here),
+            today,
+            in_work={"1": True, "0": False}.get(work),
+        )
+    context = paginate(request, entries, per_page=DUE_PER_PAGE)
+    page = list(context["object_list"])
+    people = Person.objects.select_related("area").in_bulk([e.person_id for e in page])
+    results = due.last_results([e.person_id for e in page], today) if page else {}
+    shown = []
+    for entry in page:
+        person = people[entry.person_id]
+        person.due = entry
+        person.overdue_days = (today - entry.due_on).days
+        person.last_result = results.get(entry.person_id, "")
+        shown.append(person)
+    context["object_list"] = shown
     context.update(
         {
             "today": today,

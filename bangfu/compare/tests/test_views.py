@@ -98,6 +98,21 @@ def test_finding_detail_shows_source_beside_registry_masked(users, people, medic
     assert AuditEvent.objects.filter(action=Action.VIEW_SENSITIVE, object_type="compare.finding").count() == 1
 
 
+def test_a_finding_flags_its_person_on_trackings_unreachable_list(users, people, medical_run, client_for):
+    from bangfu.tracking.models import Unreachable
+
+    finding = Finding.objects.get(run=medical_run, person=people["long"], kind=Kind.CONFLICT)
+    client = client_for(users["county_a"])
+    url = reverse("compare:finding_detail", kwargs={"pk": finding.pk})
+    flag_url = reverse("tracking:unreachable_flag", kwargs={"person_pk": people["long"].pk})
+    assert flag_url in client.get(url).content.decode()
+    response = client.post(flag_url, {"note": "电话停机", "next": url})
+    assert response.status_code == 302 and response.url == url
+    assert Unreachable.objects.get(cleared_at__isnull=True).person == people["long"]
+    page = client.get(url).content.decode()
+    assert "联系不上</span>" in page and flag_url not in page
+
+
 def test_registry_side_reads_who_the_person_is_from_the_person(users, people, medical_run, client_for):
     """A finding keeps only the registry values it compares; name, ID number … come from the person."""
     finding = Finding.objects.get(run=medical_run, person=people["long"], kind=Kind.CONFLICT)

@@ -10,5 +10,5 @@ from bangfu.employment.forms import EmploymentForm
 @pytest.mark.django_db
 def test_selects_offer_a_chinese_blank_choice():
     with translation.override("zh-hans"):
-        html = str(EmploymentForm()["place"])
+        html = str(EmploymentForm()["channel"])
     assert "- 请选择 -" in html and "Select an option" not in html

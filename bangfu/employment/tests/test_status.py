@@ -67,3 +67,27 @@ def test_sql_derives_what_python_derives(db, areas, on):
         pid: derive(records, on) for pid, records in spells.items()
     }
     assert sorted(derived_rows(on, within=areas["county_a"])) == sorted(rows)
+
+
+def test_the_nightly_refresh_command(areas, capsys):
+    from django.core.management import call_command
+
+    from bangfu.registry.models import Change
+
+    person = make_person("龙春生", VILLAGE_A)
+    EmploymentRecord.objects.create(
+        person=person, area_id=person.area_id, employer_name="单位", started_on=D(2026, 1, 10),
+        ended_on=D(2026, 3, 31), place="省外",
+    )  # fmt: skip
+    call_command("employment", "refresh", "--area", "433124", "--date", "2026-03-31")
+    person.refresh_from_db()
+    assert (person.employment_status, person.work_months) == ("省外务工", 3)
+    call_command("employment", "refresh", "--area", "433124", "--date", "2026-04-01")
+    person.refresh_from_db()
+    assert (person.employment_status, person.work_months) == ("未务工", 3)
+    assert "1 人" in capsys.readouterr().out
+    changes = Change.objects.filter(person=person, source="每日更新").count()
+    call_command("employment", "refresh", "--area", "433124", "--date", "2026-04-01")  # nothing changed
+    assert Change.objects.filter(person=person).count() == changes
+    with pytest.raises(Exception, match="不存在"):
+        call_command("employment", "refresh", "--area", "999999")

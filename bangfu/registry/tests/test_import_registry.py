@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from python_calamine import CalamineWorkbook
 
 from bangfu.audit.models import Action, AuditEvent
+from bangfu.employment.models import Mismatch
 from bangfu.registry.actions import create_import_batch, run_registry_import, save_import
 from bangfu.registry.importer import validate_file
 from bangfu.registry.models import Change, Household, ImportBatch, ImportStatus, Person
@@ -58,13 +59,18 @@ def test_reimport_changes_nothing_and_changes_are_history(areas, users, messy_fi
     assert (again.created, again.updated, again.unchanged) == (0, 0, first.created)
     assert Person.objects.count() == first.created and Household.objects.count() == first.households_created
     rows = [r for r, ok in messy_rows() if ok is True]
+    rows[1]["文化程度"] = "高中"
+    # 务工状态 is derived from the employment records (EXCHANGE §5): the file's 未务工 against the record
+    # its first import made is listed for staff (employment/roster.py), not written.
     rows[1]["务工状态"] = "未务工"
     rows[1]["务工时间\n(月)"] = "0"
     changed = run(write_xlsx(tmp_path / "changed.xlsx", rows), areas["county_a"], users["county_a"])
     assert (changed.created, changed.updated, changed.error_rows) == (0, 1, 0)
     history = {c.field: (c.before, c.after) for c in Change.objects.filter(person__id_number=SPOUSE_ID)}
-    assert history == {"务工状态": ("省外务工", "未务工"), "务工时间(月)": ("8", "0")}
-    assert Change.objects.filter(batch=changed).count() == 2
+    assert history == {"文化程度": ("初中", "高中")}
+    assert Change.objects.filter(batch=changed).count() == 1
+    assert Person.objects.get(id_number=SPOUSE_ID).employment_status == "省外务工"
+    assert Mismatch.objects.get(batch=changed).person.id_number == SPOUSE_ID
 
 
 def test_gbk_csv_imports_like_the_spreadsheet(areas, users, tmp_path):

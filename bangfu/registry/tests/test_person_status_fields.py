@@ -166,11 +166,11 @@ def test_edit_form_without_the_right_never_shows_health_data_and_keeps_it(long, 
     assert 'value="患有大病" selected' not in text and 'value="二级" selected' not in text
     data = form_values(response)
     assert data["health"] == data["disability_category"] == data["disability_grade"] == ""
-    data.update(pension_status="暂停缴费", work_months="10")
+    data.update(pension_status="暂停缴费", expected_wage="6100")
     assert client.post(edit, data).status_code == 302
     long.refresh_from_db()
     assert (long.health, long.disability_category, long.disability_grade) == ("患有大病", "肢体残疾", "二级")
-    assert long.pension_status == "暂停缴费" and long.work_months == 10
+    assert long.pension_status == "暂停缴费" and long.expected_wage == 6100
     data.update(disability_category="视力残疾", disability_grade="三级", health="残疾")
     assert client.post(edit, data).status_code == 302
     long.refresh_from_db()

@@ -265,22 +265,23 @@ def test_edit_records_history_and_keeps_the_id_number(registry, users, client_fo
     client = client_for(users["county_a"])
     form = client.get(reverse("registry:person_edit", args=[registry.pk])).context["form"]
     data = {name: form[name].value() or "" for name in form.fields}
-    assert data["employment_status"] == "省外务工" and data["village_code"] == VILLAGE
-    data.update(employment_status="县内务工", phone="13700001111", id_number=SPOUSE_ID)
+    assert data["job_wish"] == "建筑工人" and data["village_code"] == VILLAGE
+    assert "employment_status" not in data and "work_months" not in data  # derived from records, not typed
+    data.update(job_wish="电工", phone="13700001111", id_number=SPOUSE_ID)
     response = client.post(reverse("registry:person_edit", args=[registry.pk]), data)
     assert response.status_code == 302
     registry.refresh_from_db()
-    assert registry.employment_status == "县内务工" and registry.id_number == HEAD_ID
-    change = Change.objects.get(person=registry, field="务工状态")
+    assert registry.job_wish == "电工" and registry.id_number == HEAD_ID
+    change = Change.objects.get(person=registry, field="就业意向")
     assert (change.before, change.after, change.source, change.actor) == (
-        "省外务工",
-        "县内务工",
+        "建筑工人",
+        "电工",
         "手工",
         users["county_a"],
     )
     assert AuditEvent.objects.filter(action=Action.UPDATE, object_id=str(registry.pk)).exists()
     page = client.get(reverse("registry:person_detail", args=[registry.pk])).content.decode()
-    assert "县内务工" in page and "人员信息已保存" in page and "13700001111" in page  # may see sensitive
+    assert "电工" in page and "人员信息已保存" in page and "13700001111" in page  # may see sensitive
     clerk = make_user("u_clerk", registry.area.parent, can_view_sensitive=False)
     page = client_for(clerk).get(reverse("registry:person_detail", args=[registry.pk])).content.decode()
     assert "13700001111" not in page and "137****1111" in page and PHONE not in page
@@ -294,10 +295,10 @@ def test_edit_without_sensitive_permission_never_shows_id_or_phone(registry, are
     assert HEAD_ID not in text and PHONE not in text and registry.masked_id in text and "138****5678" in text
     form = page.context["form"]
     data = {name: form[name].value() or "" for name in form.fields}
-    data["work_months"] = "10"
+    data["expected_wage"] = "6100"
     assert client.post(reverse("registry:person_edit", args=[registry.pk]), data).status_code == 302
     registry.refresh_from_db()
-    assert registry.work_months == 10 and registry.phone == PHONE  # an empty phone box keeps the number
+    assert registry.expected_wage == 6100 and registry.phone == PHONE  # an empty phone box keeps the number
     data["phone"] = "13600002222"
     client.post(reverse("registry:person_edit", args=[registry.pk]), data)
     registry.refresh_from_db()

@@ -7,6 +7,7 @@ import pytest
 
 from bangfu.conftest import COUNTY_A
 from bangfu.referrals.tests.factories import make_person
+from bangfu.registry.models import Person
 from bangfu.tracking import due
 from bangfu.tracking.models import FollowUpRule
 from bangfu.tracking.tests.factories import registered, visit, working
@@ -31,7 +32,8 @@ def test_the_clock_starts_at_the_latest_visit_or_registration(areas):
     assert names(due.due(on=D)) == ["回访已久", "刚到期"]
     assert names(due.overdue(on=D)) == ["回访已久"]
     first = due.due(on=D).first()
-    assert first.last_visit_on == D - dt.timedelta(days=45) and first.last_result == "不愿就业"
+    assert first.last_visit_on == D - dt.timedelta(days=45)
+    assert due.last_results([first.pk, old_visit.pk], D) == {old_visit.pk: "不愿就业"}
     assert due.due(on=D).get(name="刚到期").due_on == D
     assert not_yet.pk not in due.due(on=D).values_list("pk", flat=True)
 
@@ -101,3 +103,20 @@ def test_clock_of_one_person_agrees_with_the_list(areas):
     assert clock.overdue_days(D) == 1
     child = make_person("丁", birth="2015-01-01")
     assert due.clock_of(child, D).due_on is None
+
+
+@pytest.mark.django_db
+def test_the_due_list_reads_as_due_does(areas):
+    a = registered(make_person("在岗逾期十天"), D - dt.timedelta(days=100))
+    working(a, D - dt.timedelta(days=200))
+    registered(make_person("未务工逾期五天"), D - dt.timedelta(days=35))
+    b = registered(make_person("未务工逾期二十天"), D - dt.timedelta(days=500))
+    visit(b, D - dt.timedelta(days=50))
+    registered(make_person("未到期"), D - dt.timedelta(days=3))
+    people = Person.objects.all()
+    listed = due.due_list(people, D)
+    assert [(e.person_id, e.due_on, e.in_work, e.last_visit_on) for e in listed] == [
+        (p.pk, p.due_on, p.in_work, p.last_visit_on) for p in due.due(people, D)
+    ]
+    assert [e.due_on for e in listed] == [D - dt.timedelta(days=n) for n in (20, 10, 5)]
+    assert [e.person_id for e in due.due_list(people, D, in_work=True)] == [a.pk]
