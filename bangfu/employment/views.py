@@ -52,7 +52,9 @@ def record_end(request, pk: int):
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.end_record(request.user, record, form.cleaned_data["ended_on"], note=form.cleaned_data["note"])
+            actions.end_record(
+                request.user, record, form.cleaned_data["ended_on"], note=form.cleaned_data["note"]
+            )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, "；".join(getattr(exc, "messages", [str(exc)])))
         else:
