@@ -49,7 +49,6 @@ urlpatterns = [
     path("notices/", include("bangfu.notices.urls")),
     path("fairs/", include("bangfu.fairs.urls")),
     path("rules/", include("bangfu.rules.urls")),
-    path("tracking/", include("bangfu.tracking.urls")),
     path("formats/", include("bangfu.formats.urls")),
     path("api/v1/", include(api_patterns)),
 ]
