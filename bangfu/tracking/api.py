@@ -132,6 +132,14 @@ class WarningViewSet(
     filter_backends = [DjangoFilterBackend]
     filterset_class = WarningFilter
 
+    def paginate_queryset(self, queryset):
+        # The page's ids first (the list index alone), then their rows with what the answer shows.
+        ids = super().paginate_queryset(queryset.values_list("id", flat=True))
+        if ids is None:
+            return None
+        rows = {w.pk: w for w in self.refine_queryset(Warning.objects.filter(pk__in=list(ids)))}
+        return [rows[pk] for pk in ids if pk in rows]
+
     def refine_queryset(self, queryset):
         return (
             queryset.select_related("person", "household", "assignee")

@@ -30,10 +30,13 @@ def rescan(person_ids) -> None:
     try:
         if len(ids) <= INLINE_PEOPLE and not scan(person_ids=ids, wait=False).skipped:
             return
+    except Exception:  # the change that triggered it has committed: leave the scan to the worker
+        logger.exception("预警扫描失败（%s 人），改由后台任务扫描", len(ids))
+    try:
         for start in range(0, len(ids), 50_000):
             scan_people_task.enqueue(ids[start : start + 50_000])
-    except Exception:  # the change that triggered it has committed; the nightly scan catches up
-        logger.exception("预警扫描失败（%s 人）", len(ids))
+    except Exception:  # the nightly scan catches up
+        logger.exception("预警扫描任务未能排队（%s 人）", len(ids))
 
 
 @receiver(records_changed, dispatch_uid="tracking_records_changed")

@@ -444,10 +444,22 @@ def _filter(request):
     )
 
 
+def page_of(ids: list[int]) -> list[Warning]:
+    """The warnings of one page, in the page's order, with what the list shows of them."""
+    found = Warning.objects.filter(pk__in=ids).select_related("person", "household", "area", "assignee")
+    rows = {w.pk: w for w in found}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+NEWEST_FIRST = ("-raised_on", "-id")
+
+
 @staff_required
 def warning_list(request):
     filterset = _filter(request)
-    context = paginate(request, filterset.qs.order_by("-raised_on", "-id"))
+    # The page's ids come off the list index alone; their rows are read after (see Warning.Meta).
+    context = paginate(request, filterset.qs.order_by(*NEWEST_FIRST).values_list("id", flat=True))
+    context["object_list"] = page_of(list(context["object_list"]))
     today = timezone.localdate()
     if request.user.area.level < 5:  # above a village: how many below are past their due day
         context["overdue_count"] = (

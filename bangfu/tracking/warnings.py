@@ -41,6 +41,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bangfu.areas.models import NATION_CODE, Area
+from bangfu.core.bulk import refresh_statistics
 from bangfu.employment.models import EmploymentRecord, EndReason
 from bangfu.registry.models import Household, Person
 from bangfu.tracking.models import (
@@ -140,7 +141,24 @@ def scan(
             from bangfu.tracking.notify import tell_new_warnings
 
             tell_new_warnings(result.stamp)
+    if result.raised + result.cleared >= STATISTICS_AFTER:
+        refresh(Warning)
     return result
+
+
+# After a scan that changed this many warnings the planner is told (the lists' plans depend on it).
+STATISTICS_AFTER = 10_000
+
+
+def refresh(model) -> None:
+    """ANALYZE, and on PostgreSQL outside a transaction VACUUM too, so that the list's index alone answers
+    (an index-only scan needs the visibility map a fresh table lacks)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+        else:
+            refresh_statistics(model)
 
 
 class _Lookup:

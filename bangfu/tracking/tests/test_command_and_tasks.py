@@ -80,3 +80,16 @@ def test_a_scan_of_some_people_leaves_the_others_alone(areas):
     assert result.raised_by_kind == {"就业转失业": 1, "零就业家庭": 1}
     assert {w.person_id for w in first.warnings.all()} == {first.pk}
     assert not second.warnings.exists()
+
+
+def test_many_people_changed_at_once_are_scanned_by_the_worker(areas, monkeypatch):
+    from bangfu.tracking import receivers
+
+    person = laborer("丙")
+    monkeypatch.setattr(receivers, "INLINE_PEOPLE", 0)
+    receivers.rescan([person.pk])
+    queued = DBTaskResult.objects.get(task_path=tasks.scan_people_task.module_path)
+    assert queued.args_kwargs["args"] == [[person.pk]]
+    assert not person.warnings.exists()
+    assert "新增" in tasks.scan_people_task.call([person.pk])
+    assert person.warnings.exists()

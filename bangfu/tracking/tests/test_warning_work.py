@@ -237,3 +237,16 @@ def test_ending_a_record_raises_the_warning_at_once(users, captured):
     with captured():
         employment.create_record(users["village_a"], person, type(job)(started_on=TODAY, place="县内"))
     assert not Warning.objects.filter(status__in=("待处理", "处理中")).exists()
+
+
+def test_a_visit_that_finds_nobody_raises_the_warning_at_once(users, captured):
+    from bangfu.tracking.actions import record_visit
+
+    person = lost_job()
+    scan()
+    with captured():
+        record_visit(users["village_a"], person, visited_on=TODAY, method="电话", result="联系不上")
+    assert Warning.objects.filter(person=person, kind="联系不上", status="待处理").exists()
+    with captured():
+        record_visit(users["village_a"], person, visited_on=TODAY, method="上门", result="不愿就业")
+    assert Warning.objects.get(person=person, kind="联系不上").status == WarningStatus.CLEARED
