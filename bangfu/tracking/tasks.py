@@ -49,6 +49,9 @@ def nightly_scan() -> str:
         escalated = escalate_overdue()
         return result.summary() + (f"逾期上报 {escalated} 条。" if escalated else "")
     finally:
+        if not connection.in_atomic_block:
+            # SQLite keeps a whole scan's temporary tables to the connection's end: free them now.
+            connection.close()
         ensure_nightly()
 
 
