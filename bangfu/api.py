@@ -10,6 +10,7 @@ from bangfu.employers.api import EmployerViewSet
 from bangfu.jobs.api import JobViewSet
 from bangfu.referrals.api import ReferralViewSet, ServiceNormView
 from bangfu.registry.api import HouseholdViewSet, PersonViewSet
+from bangfu.tracking.api import WarningViewSet
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -22,5 +23,6 @@ router.register("comparison-findings", FindingViewSet, basename="comparison-find
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("jobs", JobViewSet, basename="job")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("warnings", WarningViewSet, basename="warning")
 
 __all__ = ["ServiceNormView", "me", "router", "token_view"]

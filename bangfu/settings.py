@@ -237,6 +237,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "files"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The nightly warning scan (bangfu/tracking/tasks.py) runs at this local time, HH:MM.
+BANGFU_WARNING_SCAN_AT = os.environ.get("BANGFU_WARNING_SCAN_AT", "02:00")
 
 # Text messages (bangfu/notices/sms.py): the gateway class; the file backend appends to BANGFU_SMS_FILE.
 # Online interviews (bangfu/fairs): the meeting link, `{token}` a random token (e.g. self-hosted Jitsi).
@@ -303,6 +305,10 @@ SPECTACULAR_SETTINGS = {
         "SexEnum": "bangfu.registry.vocab.SEXES",
         "EducationEnum": "bangfu.registry.vocab.EDUCATIONS",
         "ReferralStatusEnum": "bangfu.referrals.models.Status",
+        "WarningKindEnum": "bangfu.tracking.models.WarningKind",
+        "WarningStatusEnum": "bangfu.tracking.models.WarningStatus",
+        "WarningMoveEnum": "bangfu.tracking.api.MOVES",
+        "HelpKindEnum": "bangfu.tracking.models.HelpKind",
     },
 }
 

@@ -5,25 +5,47 @@ recording it again updates it — and applies its outcome to the records: 已离
 force that day through `employment.actions.end_record`; 联系不上 puts the person on the 联系不上 list, and
 a later visit that reaches them takes them off it. The 联系不上 list can also be kept by hand
 (`flag_unreachable`, `clear_unreachable`).
+
+Warnings as work (预警): who answers for a person or household (帮扶责任人), taking a warning in hand,
+assigning it, recording the help given, closing it with a reason; notices only once it commits. Raising
+and clearing are the scan's (tracking/warnings.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from bangfu.accounts.models import Kind, User
+from bangfu.areas.scope import LEVEL_DIGITS
 from bangfu.audit.log import record as audit
 from bangfu.audit.log import snapshot
 from bangfu.audit.models import Action
 from bangfu.employment.models import EmploymentRecord, EndReason
-from bangfu.registry.models import Person
+from bangfu.notices.actions import notify_users
+from bangfu.referrals.models import Referral, ServiceKind, ServiceRecord
+from bangfu.registry.models import Household, Person
 from bangfu.tracking import signals
-from bangfu.tracking.models import Unreachable, Visit, VisitMethod, VisitResult, VisitSource
+from bangfu.tracking.models import (
+    OPEN_STATUSES,
+    HelpKind,
+    Responsibility,
+    Unreachable,
+    Visit,
+    VisitMethod,
+    VisitResult,
+    VisitSource,
+    Warning,
+    WarningHelp,
+    WarningStatus,
+)
 
 NOT_YOURS = "此人不在您的管辖区域内。"
 REACHED = frozenset(VisitResult.values) - {VisitResult.UNREACHABLE}
@@ -274,3 +296,266 @@ def _clear(actor, flag: Unreachable, *, note: str, visit: Visit | None = None) -
         message=f"取消联系不上标记：{flag.person.name}" + (f"（{note}）" if note else ""),
     )
     return flag
+
+
+# --- warnings as work -----------------------------------------------------------------------------------
+
+WORK_FIELDS = ["status", "assignee", "due_on", "ended_on", "ended_by", "end_reason"]
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """The 12-digit codes of an area and every area above it (village → township → … → nation)."""
+    return sorted({code[:digits].ljust(12, "0") for digits in LEVEL_DIGITS.values()})
+
+
+def assignable_users(actor, area_code: str):
+    """Staff who may answer for something in the village `area_code`: active staff accounts of that village
+    or an area above it, among the users the actor can see (their own subtree)."""
+    return (
+        User.objects.for_user(actor)
+        .filter(kind=Kind.STAFF, is_active=True, area_id__in=ancestor_codes(area_code))
+        .select_related("area")
+        .order_by("-area_id", "name", "username")
+    )
+
+
+def _locked(actor, warning: Warning) -> Warning:
+    found = Warning.objects.for_user(actor).select_for_update().filter(pk=warning.pk).first()
+    if found is None:
+        raise PermissionDenied("该预警不在您的管辖区域内。")
+    return found
+
+
+def _check_open(warning: Warning) -> None:
+    if warning.status not in OPEN_STATUSES:
+        raise ValidationError(f"该预警已{warning.status}，不能再处理。")
+
+
+def _link(warning: Warning) -> str:
+    return reverse("tracking:warning_detail", args=[warning.pk])
+
+
+def _subject(warning: Warning) -> str:
+    return warning.person.name if warning.person_id else f"户 {warning.household.number}"
+
+
+@transaction.atomic
+def assign_warning(actor, warning: Warning, assignee: User | None) -> Warning:
+    """Give the warning to `assignee` (None: back to the village's staff); they are told."""
+    warning = _locked(actor, warning)
+    _check_open(warning)
+    if assignee is not None and not assignable_users(actor, warning.area_id).filter(pk=assignee.pk).exists():
+        raise ValidationError("该用户不能负责此预警（须为本村或上级区域的在用工作人员账号）。")
+    if warning.assignee_id == (assignee.pk if assignee else None):
+        return warning
+    before = snapshot(warning, WORK_FIELDS)
+    warning.assignee = assignee
+    warning.save(update_fields=["assignee", "updated_at"])
+    who = assignee.display_name if assignee else "本村工作人员"
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=warning,
+        message=f"指定预警责任人：{warning.kind}（{_subject(warning)}）→ {who}",
+        before=before,
+        after=snapshot(warning, WORK_FIELDS),
+    )
+    if assignee is not None and assignee.pk != actor.pk:
+        notify_users(
+            [assignee],
+            title=f"请处理预警：{warning.kind}（{_subject(warning)}）",
+            body=f"{warning.detail}。处理期限 {warning.due_on or '—'}。",
+            link=_link(warning),
+        )
+    return warning
+
+
+@transaction.atomic
+def start_warning(actor, warning: Warning) -> Warning:
+    """待处理 → 处理中: someone has taken it up."""
+    warning = _locked(actor, warning)
+    _check_open(warning)
+    if warning.status == WarningStatus.IN_HAND:
+        return warning
+    before = snapshot(warning, WORK_FIELDS)
+    warning.status = WarningStatus.IN_HAND
+    if warning.assignee_id is None:
+        warning.assignee = actor
+    warning.save(update_fields=["status", "assignee", "updated_at"])
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=warning,
+        message=f"开始处理预警：{warning.kind}（{_subject(warning)}）",
+        before=before,
+        after=snapshot(warning, WORK_FIELDS),
+    )
+    return warning
+
+
+@transaction.atomic
+def add_help(
+    actor,
+    warning: Warning,
+    *,
+    kind: str,
+    on: date | None = None,
+    note: str = "",
+    person: Person | None = None,
+    referral: Referral | None = None,
+) -> WarningHelp:
+    """Record help given for the warning: a referral of the person (推荐岗位), career guidance or a training
+    notice (a 311 service record is made for the person), or another kind in words. The warning is then
+    处理中."""
+    warning = _locked(actor, warning)
+    _check_open(warning)
+    on = on or timezone.localdate()
+    if kind not in HelpKind.values:
+        raise ValidationError(f"没有“{kind}”这种帮扶措施。")
+    if on > timezone.localdate():
+        raise ValidationError("日期不能晚于今天。")
+    if on < warning.raised_on:
+        raise ValidationError("日期不能早于预警日期。")
+    note = note.strip()
+    # Whom the help was for: the person warned about, or a member of the household warned about.
+    if warning.person_id:
+        person = warning.person
+    elif person is not None and person.household_id != warning.household_id:
+        raise ValidationError("所选人员不是该户的成员。")
+    service = None
+    if kind == HelpKind.REFERRAL:
+        if referral is None:
+            raise ValidationError("请选择为其推荐的岗位（推荐记录）。")
+        if (
+            not Referral.objects.for_user(actor)
+            .filter(pk=referral.pk, person__household=warning.household_id)
+            .exists()
+        ):
+            raise ValidationError("所选推荐不属于该预警的人员。")
+        person = referral.person
+    elif kind in (HelpKind.GUIDANCE, HelpKind.TRAINING):
+        if person is None:
+            raise ValidationError("请选择接受服务的家庭成员。")
+        service = ServiceRecord.objects.create(
+            person=person, area_id=person.area_id, kind=ServiceKind(kind), date=on, by=actor, note=note[:300]
+        )
+        audit(Action.CREATE, actor=actor, obj=service, message=f"登记{kind}：{person.name}（预警帮扶）")
+    elif not note:
+        raise ValidationError("请说明采取了什么帮扶措施。")
+    help_given = WarningHelp.objects.create(
+        warning=warning, kind=kind, on=on, note=note[:300], referral=referral, service=service, by=actor
+    )
+    if warning.status == WarningStatus.OPEN:
+        warning.status = WarningStatus.IN_HAND
+        if warning.assignee_id is None:
+            warning.assignee = actor
+        warning.save(update_fields=["status", "assignee", "updated_at"])
+    audit(
+        Action.CREATE,
+        actor=actor,
+        obj=warning,
+        message=f"登记预警帮扶措施：{warning.kind}（{_subject(warning)}）{kind}"
+        + (f"：{note}" if note else ""),
+        after={"kind": kind, "on": on.isoformat(), "note": note, "referral": referral and referral.pk},
+    )
+    return help_given
+
+
+@transaction.atomic
+def close_warning(actor, warning: Warning, reason: str) -> Warning:
+    """Staff close a warning with a reason; it is never raised again for the same episode."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("关闭预警须说明原因。")
+    warning = _locked(actor, warning)
+    _check_open(warning)
+    before = snapshot(warning, WORK_FIELDS)
+    warning.status = WarningStatus.CLOSED
+    warning.ended_on = timezone.localdate()
+    warning.ended_by = actor
+    warning.end_reason = reason[:200]
+    warning.save(update_fields=["status", "ended_on", "ended_by", "end_reason", "updated_at"])
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=warning,
+        message=f"关闭预警：{warning.kind}（{_subject(warning)}），原因：{reason}",
+        before=before,
+        after=snapshot(warning, WORK_FIELDS),
+    )
+    return warning
+
+
+# --- 帮扶责任人 ---------------------------------------------------------------------------------------
+
+
+def current_responsibility(*, person: Person | None = None, household: Household | None = None):
+    query = Responsibility.objects.filter(until__isnull=True).select_related("user", "user__area")
+    return (
+        query.filter(person=person).first()
+        if person is not None
+        else query.filter(household=household).first()
+    )
+
+
+@transaction.atomic
+def set_responsible(
+    actor, *, user: User | None, person: Person | None = None, household: Household | None = None
+) -> Responsibility | None:
+    """Make `user` the 帮扶责任人 of a person or a household (None: nobody; a household's then answers
+    for the person). The previous one's assignment ends today. The subject's open warnings pass to the
+    new one — a household's also those of its members without one of their own — and they are told."""
+    if (person is None) == (household is None):
+        raise ValueError("person or household")
+    subject = person or household
+    scoped = (Person if person is not None else Household).objects.for_user(actor)
+    subject = scoped.select_for_update().filter(pk=subject.pk).first()
+    if subject is None:
+        raise PermissionDenied("该人员或户不在您的管辖区域内。")
+    if user is not None and not assignable_users(actor, subject.area_id).filter(pk=user.pk).exists():
+        raise ValidationError("帮扶责任人须为本村或上级区域的在用工作人员账号。")
+    key = {"person": subject} if person is not None else {"household": subject}
+    current = current_responsibility(**key)
+    if (current.user_id if current else None) == (user.pk if user else None):
+        return current
+    today = timezone.localdate()
+    if current is not None:
+        current.until = today
+        current.save(update_fields=["until"])
+    made = None
+    if user is not None:
+        made = Responsibility.objects.create(
+            **key, area_id=subject.area_id, user=user, since=today, assigned_by=actor
+        )
+    # The open warnings that follow this assignment.
+    open_warnings = Warning.objects.filter(status__in=OPEN_STATUSES)
+    if person is not None:
+        affected = open_warnings.filter(person=subject)
+        fallback = current_responsibility(household=subject.household)
+        new_assignee = user.pk if user else (fallback.user_id if fallback else None)
+    else:
+        own = Responsibility.objects.filter(until__isnull=True, person__household=subject).values("person_id")
+        affected = open_warnings.filter(household=subject).filter(Q(person__isnull=True) | ~Q(person__in=own))
+        new_assignee = user.pk if user else None
+    moved = affected.exclude(assignee_id=new_assignee).update(
+        assignee_id=new_assignee, updated_at=timezone.now()
+    )
+    name = subject.name if person is not None else f"户 {subject.number}"
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=made or current,
+        area_code=subject.area_id,
+        message=f"指定帮扶责任人：{name} → {user.display_name if user else '（无）'}"
+        + (f"；{moved} 条未处理预警随之转交" if moved else ""),
+        before={"user": current.user_id if current else None},
+        after={"user": user.pk if user else None, "warnings_moved": moved},
+    )
+    if user is not None and user.pk != actor.pk:
+        notify_users(
+            [user],
+            title=f"您已被指定为{name}的帮扶责任人",
+            body=f"有 {moved} 条未处理预警转交给您。" if moved else "",
+            link=reverse("tracking:warning_list") + "?assignee=me",
+        )
+    return made

@@ -1,4 +1,5 @@
-"""Forms of tracking: the follow-up visit (phone first), the 联系不上 list's flag, the visits file."""
+"""Forms of tracking: the follow-up visit (phone first), the 联系不上 list's flag, the visits file; the
+work on a warning (assign, help, close) and the 帮扶责任人."""
 
 from pathlib import Path
 
@@ -7,7 +8,10 @@ from django.utils import timezone
 
 from bangfu.core.forms import StyledFormMixin
 from bangfu.exchange.spreadsheet import EXTENSIONS
-from bangfu.tracking.models import VisitMethod, VisitResult
+from bangfu.referrals.models import Referral
+from bangfu.registry.models import Person
+from bangfu.tracking.actions import assignable_users
+from bangfu.tracking.models import HelpKind, VisitMethod, VisitResult
 
 # What each result does to the records, said on the form beside the buttons (EXCHANGE §6).
 RESULT_HINTS = {
@@ -84,3 +88,60 @@ class VisitImportForm(StyledFormMixin, forms.Form):
         if Path(upload.name).suffix.lower() not in EXTENSIONS:
             raise forms.ValidationError("只能上传 .xlsx、.xls 或 .csv 文件。")
         return upload
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.display_name}（{user.area.name}）"
+
+
+class AssignForm(StyledFormMixin, forms.Form):
+    assignee = UserChoiceField(
+        label="责任人", queryset=None, required=False, empty_label="（不指定，由本村工作人员处理）"
+    )
+
+    def __init__(self, *args, actor, area_code, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_users(actor, area_code)
+
+
+class ResponsibleForm(StyledFormMixin, forms.Form):
+    user = UserChoiceField(label="帮扶责任人", queryset=None, required=False, empty_label="（不指定）")
+
+    def __init__(self, *args, actor, area_code, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = assignable_users(actor, area_code)
+
+
+class HelpForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="帮扶措施", choices=HelpKind.choices)
+    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    person = forms.ModelChoiceField(label="家庭成员", queryset=Person.objects.none(), required=False)
+    referral = forms.ModelChoiceField(label="推荐的岗位", queryset=Referral.objects.none(), required=False)
+    note = forms.CharField(
+        label="说明", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, actor, warning, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate
+        members = Person.objects.for_user(actor).filter(household_id=warning.household_id, is_deceased=False)
+        if warning.person_id:
+            del self.fields["person"]
+        else:
+            self.fields["person"].queryset = members.order_by("id")
+            self.fields["person"].help_text = "职业指导、培训信息给哪位成员"
+        referrals = (
+            Referral.objects.for_user(actor).filter(person_id=warning.person_id)
+            if warning.person_id
+            else Referral.objects.for_user(actor).filter(person__in=members)
+        )
+        self.fields["referral"].queryset = referrals.select_related("job", "person").order_by("-created_at")
+        self.fields["referral"].label_from_instance = lambda r: (
+            f"{r.person.name}：{r.job.title}（{r.status}，{r.created_at:%Y-%m-%d}）"
+        )
+        self.fields["referral"].help_text = "推荐岗位时选择；先在“推荐岗位”页为其推荐，再回来登记。"
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label="关闭原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))

@@ -17,4 +17,15 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/report/", views.import_report, name="import_report"),
     path("imports/<int:pk>/resume/", views.import_resume, name="import_resume"),
+    # Warnings (预警) as work.
+    path("warnings/", views.warning_list, name="warning_list"),
+    path("warnings/export/", views.warning_export, name="warning_export"),
+    path("warnings/<int:pk>/", views.warning_detail, name="warning_detail"),
+    path("warnings/<int:pk>/start/", views.warning_start, name="warning_start"),
+    path("warnings/<int:pk>/assign/", views.warning_assign, name="warning_assign"),
+    path("warnings/<int:pk>/help/", views.warning_help, name="warning_help"),
+    path("warnings/<int:pk>/close/", views.warning_close, name="warning_close"),
+    # 帮扶责任人.
+    path("people/<int:pk>/responsible/", views.person_responsible, name="person_responsible"),
+    path("households/<int:pk>/responsible/", views.household_responsible, name="household_responsible"),
 ]

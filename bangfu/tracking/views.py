@@ -1,6 +1,8 @@
 """Tracking pages. Follow-up visits: the due list (most overdue first), the phone-first visit form, the
-visits list, the 联系不上 list with its export, and the visits file import. Every page starts from the
-user's scope (`for_user`)."""
+visits list, the 联系不上 list with its export, and the visits file import. Warnings (预警) as work: the
+list of the user's subtree (above a village it counts the overdue ones below), its export, a warning's page
+to act on it from a phone, and who answers for a person or a household (帮扶责任人). Every page starts
+from the user's scope (`for_user`)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,13 +30,30 @@ from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
 from bangfu.employment.models import EmploymentRecord
 from bangfu.exchange import errors as kept_errors
-from bangfu.exchange.report import write_table
+from bangfu.exchange.report import excel_overflow, write_table
 from bangfu.registry.filters import search_q
-from bangfu.registry.models import Person
-from bangfu.registry.views import _TemporaryDownload
-from bangfu.tracking import actions, due, importer
-from bangfu.tracking.forms import FlagForm, VisitForm, VisitImportForm
-from bangfu.tracking.models import Unreachable, Visit, VisitImport, VisitMethod, VisitResult
+from bangfu.registry.models import Household, Person
+from bangfu.registry.views import _styled, _TemporaryDownload
+from bangfu.tracking import actions, due, export, importer
+from bangfu.tracking.filters import WarningFilter
+from bangfu.tracking.forms import (
+    AssignForm,
+    CloseForm,
+    FlagForm,
+    HelpForm,
+    ResponsibleForm,
+    VisitForm,
+    VisitImportForm,
+)
+from bangfu.tracking.models import (
+    OPEN_STATUSES,
+    Unreachable,
+    Visit,
+    VisitImport,
+    VisitMethod,
+    VisitResult,
+    Warning,
+)
 from bangfu.tracking.tasks import run_visit_import_task
 
 logger = logging.getLogger(__name__)
@@ -401,3 +421,245 @@ def import_resume(request, pk: int):
         return redirect("tracking:import_detail", pk=batch.pk)
     _start_import(batch, batch.file.size)
     return redirect("tracking:import_detail", pk=batch.pk)
+
+
+# --- warnings ------------------------------------------------------------------------------------------
+
+
+def _errors(exc) -> str:
+    return "；".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+def _warnings(request):
+    return Warning.objects.for_user(request.user).select_related("person", "household", "area", "assignee")
+
+
+def _filter(request):
+    data = request.GET.copy()
+    if "status" not in data:  # the list is work to do: open ones unless asked otherwise
+        data["status"] = "open"
+    return _styled(
+        WarningFilter(data, queryset=_warnings(request), request=request),
+        {"q": "姓名、证件号后几位或户编号", "area": "如 433124102"},
+    )
+
+
+def page_of(ids: list[int]) -> list[Warning]:
+    """The warnings of one page, in the page's order, with what the list shows of them."""
+    found = Warning.objects.filter(pk__in=ids).select_related("person", "household", "area", "assignee")
+    rows = {w.pk: w for w in found}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+NEWEST_FIRST = ("-raised_on", "-id")
+
+
+@staff_required
+def warning_list(request):
+    filterset = _filter(request)
+    # The page's ids come off the list index alone; their rows are read after (see Warning.Meta).
+    context = paginate(request, filterset.qs.order_by(*NEWEST_FIRST).values_list("id", flat=True))
+    context["object_list"] = page_of(list(context["object_list"]))
+    today = timezone.localdate()
+    if request.user.area.level < 5:  # above a village: how many below are past their due day
+        context["overdue_count"] = (
+            Warning.objects.for_user(request.user)
+            .filter(status__in=OPEN_STATUSES, due_on__lt=today)
+            .order_by()[:10_001]
+            .count()
+        )
+    context.update({"filter": filterset, "today": today, "nav": "tracking"})
+    return render(request, "tracking/warning_list.html", context)
+
+
+@staff_required
+def warning_export(request):
+    """The filtered list as .xlsx (or .csv): the §7 columns and the work columns. ID numbers are masked
+    unless the user may see them whole; every export is audited with its row count."""
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    filterset = _filter(request)
+    refused = "" if filterset.is_valid() else "筛选条件有误，请先改正后再导出。"
+    if not refused and fmt == "xlsx":
+        refused = excel_overflow(filterset.qs.count())
+    if refused:
+        messages.error(request, refused)
+        params = request.GET.copy()
+        params.pop("format", None)
+        return redirect(f"{reverse('tracking:warning_list')}?{params.urlencode()}")
+    masked = not request.user.can_view_sensitive
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
+        path = Path(handle.name)
+    try:
+        count = export.write_work(
+            path, filterset.qs.order_by("area_id", "kind", "id"), masked=masked, file_format=fmt
+        )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    conditions = "；".join(f"{k}={v}" for k, v in request.GET.items() if v and k not in ("format", "page"))
+    audit(
+        Action.EXPORT,
+        actor=request.user,
+        area_code=request.user.area_id,
+        message=f"导出预警 {count} 条（{fmt}，证件号码{'脱敏' if masked else '完整'}）"
+        + (f"，筛选条件：{conditions}" if conditions else ""),
+    )
+    filename = f"预警-{request.user.area.short_code}-{timezone.localdate():%Y%m%d}.{fmt}"
+    return FileResponse(_TemporaryDownload(path, "r"), as_attachment=True, filename=filename)
+
+
+def _warning(request, pk: int) -> Warning:
+    return get_object_or_404(_warnings(request), pk=pk)
+
+
+@staff_required
+def warning_detail(request, pk: int):
+    warning = _warning(request, pk)
+    helps = warning.helps.select_related("by", "referral__job", "service").order_by("-on", "-id")
+    related = (
+        _warnings(request)
+        .filter(household_id=warning.household_id)
+        .exclude(pk=warning.pk)
+        .order_by("-raised_on", "-id")[:20]
+    )
+    context = {
+        "warning": warning,
+        "helps": helps,
+        "related": related,
+        "today": timezone.localdate(),
+        "nav": "tracking",
+    }
+    if warning.is_open:
+        context["help_form"] = HelpForm(actor=request.user, warning=warning)
+        context["assign_form"] = AssignForm(
+            actor=request.user, area_code=warning.area_id, initial={"assignee": warning.assignee_id}
+        )
+        context["close_form"] = CloseForm()
+    return render(request, "tracking/warning_detail.html", context)
+
+
+def _back(warning: Warning):
+    return redirect("tracking:warning_detail", pk=warning.pk)
+
+
+@staff_required
+@require_POST
+def warning_start(request, pk: int):
+    warning = _warning(request, pk)
+    try:
+        actions.start_warning(request.user, warning)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "已开始处理该预警。")
+    return _back(warning)
+
+
+@staff_required
+@require_POST
+def warning_assign(request, pk: int):
+    warning = _warning(request, pk)
+    form = AssignForm(request.POST, actor=request.user, area_code=warning.area_id)
+    if not form.is_valid():
+        messages.error(request, "请选择列表中的责任人。")
+        return _back(warning)
+    try:
+        actions.assign_warning(request.user, warning, form.cleaned_data["assignee"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "已指定责任人。")
+    return _back(warning)
+
+
+@staff_required
+@require_POST
+def warning_help(request, pk: int):
+    warning = _warning(request, pk)
+    form = HelpForm(request.POST, actor=request.user, warning=warning)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_help(
+                request.user, warning, kind=data["kind"], on=data["on"], note=data["note"],
+                person=data.get("person"), referral=data.get("referral"),
+            )  # fmt: skip
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, f"已登记帮扶措施：{data['kind']}。")
+    else:
+        messages.error(request, "；".join(f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}"
+                                         for f, e in form.errors.items()))  # fmt: skip
+    return _back(warning)
+
+
+@staff_required
+@require_POST
+def warning_close(request, pk: int):
+    warning = _warning(request, pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "关闭预警须说明原因。")
+        return _back(warning)
+    try:
+        actions.close_warning(request.user, warning, form.cleaned_data["reason"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "已关闭该预警。")
+    return _back(warning)
+
+
+# --- 帮扶责任人 -------------------------------------------------------------------------------------
+
+
+def _responsible(request, *, person=None, household=None, back):
+    subject = person or household
+    current = actions.current_responsibility(person=person, household=household)
+    form = ResponsibleForm(
+        request.POST or None,
+        actor=request.user,
+        area_code=subject.area_id,
+        initial={"user": current.user_id if current else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_responsible(
+                request.user, user=form.cleaned_data["user"], person=person, household=household
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, "已保存帮扶责任人。")
+            return redirect(back)
+    open_warnings = Warning.objects.filter(status__in=OPEN_STATUSES).filter(
+        Q(person=person) if person is not None else Q(household=household)
+    )
+    context = {
+        "form": form,
+        "person": person,
+        "household": household,
+        "current": current,
+        "household_current": actions.current_responsibility(household=person.household) if person else None,
+        "open_count": open_warnings.aggregate(n=Count("id"))["n"],
+        "back": back,
+        "nav": "registry",
+    }
+    return render(request, "tracking/responsible_form.html", context)
+
+
+@staff_required
+def person_responsible(request, pk: int):
+    person = get_object_or_404(
+        Person.objects.for_user(request.user).select_related("household", "area"), pk=pk
+    )
+    return _responsible(request, person=person, back=reverse("registry:person_detail", args=[person.pk]))
+
+
+@staff_required
+def household_responsible(request, pk: int):
+    household = get_object_or_404(Household.objects.for_user(request.user).select_related("area"), pk=pk)
+    return _responsible(
+        request, household=household, back=reverse("registry:household_detail", args=[household.pk])
+    )

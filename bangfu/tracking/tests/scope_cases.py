@@ -1,4 +1,5 @@
-"""Follow-up visits' rows in the area-scope tests (core/tests/test_area_scope_everywhere.py)."""
+"""Tracking's rows in the area-scope tests (core/tests/test_area_scope_everywhere.py): follow-up visits,
+warnings as work and 帮扶责任人."""
 
 import datetime as dt
 import tempfile
@@ -11,6 +12,17 @@ OBJECT_VIEWS = {
     "tracking:import_detail": (lambda o: {"pk": o["visit_import"].pk}, ["get"]),
     "tracking:import_report": (lambda o: {"pk": o["visit_import"].pk}, ["get"]),
     "tracking:import_resume": (lambda o: {"pk": o["visit_import"].pk}, ["post"]),
+    "tracking:warning_detail": (lambda o: {"pk": o["warning"].pk}, ["get"]),
+    "tracking:warning_start": (lambda o: {"pk": o["warning"].pk}, ["post"]),
+    "tracking:warning_assign": (lambda o: {"pk": o["warning"].pk}, ["post"]),
+    "tracking:warning_help": (lambda o: {"pk": o["warning"].pk}, ["post"]),
+    "tracking:warning_close": (lambda o: {"pk": o["warning"].pk}, ["post"]),
+    "tracking:person_responsible": (lambda o: {"pk": o["person"].pk}, ["get", "post"]),
+    "tracking:household_responsible": (lambda o: {"pk": o["person"].household_id}, ["get", "post"]),
+    "warning-detail": (lambda o: {"pk": o["warning"].pk}, ["get"]),
+    "warning-status": (lambda o: {"pk": o["warning"].pk}, ["get", "post"]),
+    "warning-assign": (lambda o: {"pk": o["warning"].pk}, ["get", "post"]),
+    "warning-help": (lambda o: {"pk": o["warning"].pk}, ["get", "post"]),
 }
 LIST_VIEWS = {
     "tracking:due": "",
@@ -18,10 +30,13 @@ LIST_VIEWS = {
     "tracking:unreachable_list": "",
     "tracking:unreachable_export": "?format=csv",
     "tracking:import_list": "",
+    "tracking:warning_list": "",
+    "tracking:warning_export": "?format=csv",
+    "warning-list": "",
 }
 # The import form works on the user's own area.
 OWN_OR_PUBLIC = {"tracking:import_new"}
-A_MARKERS = {"marker-visits-A"}
+A_MARKERS = {"marker-visits-A", "范围测试预警"}
 
 
 def objects(users, base):
@@ -55,4 +70,11 @@ def objects(users, base):
             create_visit_import(area=users["county_a"].area, user=users["county_a"], path=path)
         )
     assert batch.report
-    return {"unreachable": outcome.flagged, "visit_import": batch}
+    from bangfu.tracking.models import Warning
+
+    warning = Warning.objects.create(
+        kind="就业转失业", person=person, household_id=person.household_id, area_id=person.area_id,
+        basis="record:scope", raised_on=dt.date(2026, 1, 5), detail="范围测试预警：离职未就业",
+        due_on=dt.date(2026, 1, 12),
+    )  # fmt: skip
+    return {"unreachable": outcome.flagged, "visit_import": batch, "warning": warning}

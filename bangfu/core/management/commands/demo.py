@@ -46,6 +46,10 @@ class Command(BaseCommand):
         if not no_serve:
             # Large uploads are imported in the background: run one task worker beside the web server,
             # and stop it with the server however the demo is stopped.
+            # The worker runs the nightly warning scan too: exactly one stays queued (tracking/tasks.py).
+            from bangfu.tracking.tasks import ensure_nightly
+
+            ensure_nightly()
             worker = start_worker()
             stop_on_signals()
             try:

@@ -16,6 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, threads, no_collectstatic, **options):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # The nightly warning scan waits in the task queue for `bangfu db_worker`: exactly one, always.
+        from bangfu.tracking.tasks import ensure_nightly
+
+        ensure_nightly()
         serve(host, port, threads, self.stdout)
 
 
