@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "bangfu.rules",
     "bangfu.formats",
     "bangfu.tracking",
+    "bangfu.workforce",
 ]
 
 MIDDLEWARE = [

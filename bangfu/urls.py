@@ -41,6 +41,9 @@ urlpatterns = [
     path("registry/", include("bangfu.registry.urls")),
     path("compare/", include("bangfu.compare.urls")),
     path("employers/", include("bangfu.employers.urls")),
+    path(
+        "", include("bangfu.workforce.urls")
+    ),  # the portal's 用工报送 under employers/portal/, and workforce/
     path("jobs/", include("bangfu.jobs.urls")),
     path("matching/", include("bangfu.matching.urls")),
     path("employment/", include("bangfu.employment.urls")),

@@ -22,6 +22,7 @@ from bangfu.registry import rows as registry_rows
 from bangfu.registry import vocab
 from bangfu.rules import kinds as rule_kinds
 from bangfu.tracking import rows as visit_rows
+from bangfu.workforce import rows as workforce_rows
 
 
 @dataclass(frozen=True)
@@ -469,6 +470,79 @@ def rules_layout(place: Place = DOC_PLACE) -> Layout:
     return Layout("rules", "政策规则", "政策规则 → 从文件导入；命令 bangfu rules load", columns, notes)
 
 
+_WORKFORCE_RULES = {
+    workforce_rows.ID: "18 位居民身份证号码（或 15 位旧号码），请把单元格设为文本，以免末尾数字丢失。",
+    workforce_rows.NAME: "与身份证一致的姓名；少数民族姓名可含间隔号“·”。",
+    workforce_rows.STARTED: "写成如 2026-03-01，不晚于今天。",
+    workforce_rows.JOB: "岗位或工种，如“普工”“缝纫工”，不超过 50 字。",
+    workforce_rows.WAGE: f"元/月，0–{workforce_rows.MAX_WAGE:,}。",
+    workforce_rows.WORK_AREA: "在外地工作的填工作地的 6、9 或 12 位区划代码；不填则为本单位所在地。",
+    workforce_rows.ENDED: "离职后填写最后工作日；仍在职不填。不早于入职日期，不晚于今天。",
+    workforce_rows.REASON: "填写离职日期时必填。",
+    workforce_rows.MONTH: "工资所属月份，写成如 2026-03，不晚于本月。",
+    workforce_rows.INSURED: "本单位是否为其缴纳了该月的社会保险。",
+}
+
+
+def workforce_layouts(place: Place = DOC_PLACE) -> tuple[Layout, Layout]:
+    """企业用工报送 (the project's own files, not in EXCHANGE.md): an employer's 用工人员 and 月工资参保, as
+    workforce/rows.py reads them, in the enterprise portal (用工报送 → 文件导入)."""
+    examples = {
+        workforce_rows.ID: make_id(place.county6, EXAMPLE_BIRTH, 11),
+        workforce_rows.NAME: "张示例",
+        workforce_rows.STARTED: "2026-03-01",
+        workforce_rows.JOB: "普工",
+        workforce_rows.WAGE: "3800",
+        workforce_rows.WORK_AREA: "",
+        workforce_rows.ENDED: "",
+        workforce_rows.REASON: "",
+        workforce_rows.MONTH: "2026-03",
+        workforce_rows.INSURED: "是",
+    }
+    values = {
+        workforce_rows.REASON: workforce_rows.END_REASONS,
+        workforce_rows.INSURED: tuple(workforce_rows.YES_NO),
+    }
+
+    def columns(definitions):
+        return tuple(
+            _spec(
+                column,
+                REQUIRED if column.required else OPTIONAL,
+                _WORKFORCE_RULES[column.name],
+                values.get(column.name, ()),
+                examples[column.name],
+            )
+            for column in definitions
+        )
+
+    reader = "企业门户 → 用工报送 → 文件导入（用人单位账号）"
+    hires = Layout(
+        "workforce-hires",
+        "用工人员（企业报送）",
+        reader,
+        columns(workforce_rows.HIRE_COLUMNS),
+        (
+            "每行一段在职经历，按（证件号码，入职日期）识别：再次导入会补充离职日期和原因、修改岗位和月工资，内容相同则不变；"
+            "已报送的离职不能更改或撤销。",
+            "同一人在本单位的在职期间不能重叠：新的入职须在上一段离职之后（可在同一文件中先填上一段的离职日期）。",
+            "报送本单位自行招用的人员；经人社部门推荐录用的人员已在推荐回复中登记，无需再报。",
+            "有错误的行不导入，其余行照常导入；错误的行号和原因列在导入结果中。",
+        ),
+    )
+    wages = Layout(
+        "workforce-wages",
+        "月工资参保（企业报送）",
+        reader,
+        columns(workforce_rows.WAGE_COLUMNS),
+        (
+            "每行一人一个月，按（证件号码，年月）识别：再次导入会修改该月的工资和参保情况。",
+            "须是已报送入职、该月在职的人员，姓名与入职报送一致。",
+        ),
+    )
+    return hires, wages
+
+
 def _spec(column: Column, required: str, rule: str, values: Sequence[str], example: str) -> ColumnSpec:
     return ColumnSpec(column.name, required, rule, tuple(values), column.aliases, example)
 
@@ -480,6 +554,7 @@ class Catalog:
     followups: Layout
     sources: tuple[Layout, ...] = field(default_factory=tuple)
     rules: Layout | None = None
+    workforce: tuple[Layout, ...] = ()
 
     @property
     def layouts(self) -> tuple[Layout, ...]:
@@ -489,6 +564,7 @@ class Catalog:
             self.followups,
             *self.sources,
             *((self.rules,) if self.rules else ()),
+            *self.workforce,
         )
 
     def get(self, key: str) -> Layout | None:
@@ -502,6 +578,7 @@ def catalog(place: Place = DOC_PLACE) -> Catalog:
         followups_layout(place),
         tuple(source_layout(code, place) for code in sources.TYPES),
         rules=rules_layout(place),
+        workforce=workforce_layouts(place),
     )
 
 

@@ -44,7 +44,9 @@ def index(request):
             "sources": book.sources,
             # every other file (政策规则, …), in the catalog's order
             "more": [
-                layout for layout in book.layouts if layout not in (book.registry, book.jobs, *book.sources)
+                layout
+                for layout in book.layouts
+                if layout not in (book.registry, book.jobs, book.followups, *book.sources)
             ],
             "general": GENERAL,
             "nav": "formats",

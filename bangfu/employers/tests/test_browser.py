@@ -98,7 +98,7 @@ def test_enterprise_sees_its_menu_posts_a_job_and_closes_another(page, live_serv
         page.get_by_role("button", name="菜单").click()
         expect(page.locator("#mainnav")).to_have_class("navbar-collapse collapse show")
     menu = page.locator("#nav-main")
-    expect(menu.get_by_role("link")).to_have_text(["企业门户", "推荐回复"])
+    expect(menu.get_by_role("link")).to_have_text(["企业门户", "推荐回复", "用工报送"])
     expect(menu.get_by_role("button")).to_have_count(0)
     for staff_item in ("工作台", "名册", "窗口核验", "数据比对", "区域", "审计日志", "接口文档"):
         expect(page.get_by_role("navigation", name="主菜单")).not_to_contain_text(staff_item)

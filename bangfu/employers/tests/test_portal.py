@@ -129,6 +129,14 @@ ENTERPRISE_MAY_USE = {
     "referrals:portal_step",
     "referrals:portal_phone",
     "jobs:occupation_suggest",
+    # 用工报送 (workforce/): its own employers' reports only (workforce/tests)
+    "workforce:portal_list",
+    "workforce:portal_hire_new",
+    "workforce:portal_import",
+    "workforce:portal_template",
+    "workforce:portal_hire",
+    "workforce:portal_leave",
+    "workforce:portal_wages",
 }
 # The API login: public, and it gives no token to an enterprise account (tested below).
 PUBLIC = {"api-token"}
@@ -189,15 +197,18 @@ def test_the_menu_of_an_enterprise_account_offers_only_its_pages(users, areas, c
     own = {
         "employers:portal",
         "referrals:portal",
+        "workforce:portal_list",
         "notices:inbox",
         "accounts:profile",
         "accounts:password_change",
     }
     assert _menu_links(html) == own
-    assert ">企业门户<" in html and ">推荐回复<" in html and "审计日志" not in html and "名册" not in html
+    assert ">企业门户<" in html and ">推荐回复<" in html and ">用工报送<" in html
+    assert "审计日志" not in html and "名册" not in html
     staff = _menu_links(client_for(users["county_a"]).get(reverse("dashboard:home")).content.decode())
     assert {"registry:person_list", "tracking:unreachable_list", "employers:list", "jobs:list", "fairs:list",
             "employment:list", "referrals:norms", "audit:list", "accounts:user_list"} <= staff  # fmt: skip
+    assert "workforce:list" in staff
     assert "employers:portal" not in staff
     village = _menu_links(client_for(users["village_a"]).get(reverse("dashboard:home")).content.decode())
     assert "accounts:user_list" not in village  # no user management right
