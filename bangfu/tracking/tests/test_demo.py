@@ -17,15 +17,15 @@ def test_the_demo_has_trajectories_visits_and_every_kind_of_warning():
     build_demo(people_per_county=200)
     today = timezone.localdate()
     for code in COUNTIES:
-        records = EmploymentRecord.objects.filter(area_id__startswith=code)
+        records = EmploymentRecord.objects.filter(area__code__startswith=code)
         assert records.filter(ended_on__isnull=False).exists()
         assert records.filter(started_on__lt=today.replace(year=today.year - 1)).exists()  # two years
-        assert Visit.objects.filter(area_id__startswith=code).exists()
+        assert Visit.objects.filter(area__code__startswith=code).exists()
     kinds = set(Warning.objects.values_list("kind", flat=True))
     assert kinds == set(WarningKind.values)
     assert Responsibility.objects.filter(until__isnull=True).exists()
     # Status derived from records for everyone, whatever the registry import said.
-    for person in Person.objects.filter(area_id__startswith=COUNTIES[0])[:300]:
+    for person in Person.objects.filter(area__code__startswith=COUNTIES[0])[:300]:
         spells = [derivation.Spell.of(r) for r in person.employments.all()]
         assert person.employment_status == derivation.status_on(spells, today), person.pk
     counts = {kind: Warning.objects.filter(kind=kind).count() for kind in WarningKind.values}
