@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from bangfu.compare import views
+from bangfu.core.access import staff_required
 
 app_name = "compare"
 urlpatterns = [
@@ -18,15 +19,22 @@ urlpatterns = [
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),
     path("findings/<int:pk>/people/", views.finding_people, name="finding_people"),
-    # The 联系不上 list moved to tracking; old links and bookmarks lead there.
+    # The 联系不上 list moved to tracking; old links and bookmarks of staff lead there (others are refused
+    # here, as on every staff page).
     path(
         "unreachable/",
-        RedirectView.as_view(pattern_name="tracking:unreachable_list", query_string=True, permanent=True),
+        staff_required(
+            RedirectView.as_view(pattern_name="tracking:unreachable_list", query_string=True, permanent=True)
+        ),
         name="unreachable_moved",
     ),
     path(
         "unreachable/export/",
-        RedirectView.as_view(pattern_name="tracking:unreachable_export", query_string=True, permanent=True),
+        staff_required(
+            RedirectView.as_view(
+                pattern_name="tracking:unreachable_export", query_string=True, permanent=True
+            )
+        ),
         name="unreachable_export_moved",
     ),
 ]
