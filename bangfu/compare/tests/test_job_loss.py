@@ -406,3 +406,31 @@ def test_an_ending_is_shown_with_its_record_and_day_on_the_page_api_and_export(
     assert long.ended_on.isoformat() == "2025-05-31"
     data = client.get(reverse("comparison-finding-detail", kwargs={"pk": finding.pk})).json()
     assert data["status"] == "accepted" and data["outcome"].startswith("已结束就业记录")
+
+
+def test_accepting_an_ending_tells_the_warnings_once_committed(
+    users, people, tmp_path, django_capture_on_commit_callbacks
+):
+    """The ended record reaches the warnings (就业转失业) through employment's records_changed, sent on
+    commit for the person whose record ended."""
+    from bangfu.employment.signals import records_changed
+
+    actor = users["county_a"]
+    record(actor, people["long"], "湘西建筑公司", "2024-03-01")
+    path = write_source(
+        tmp_path / "就业登记.xlsx",
+        [row("龙春生", LONG, 单位名称="湘西建筑公司", 入职日期="2024-03-01", 离职日期="2025-05-31")],
+    )
+    finding = endings(compare(actor, "employment", path))[people["long"].pk]
+    heard = []
+
+    def listen(sender, person_ids, **kwargs):
+        heard.append(list(person_ids))
+
+    records_changed.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            accept(actor, finding)
+    finally:
+        records_changed.disconnect(listen)
+    assert heard == [[people["long"].pk]]
