@@ -210,6 +210,8 @@ def refresh_status(
 
 
 TEMP = "employment_status_refresh"
+FEW = 100  # up to this many people by id: no temporary table (one record's change is the usual case)
+DIFFERS = "p.employment_status <> d.status OR p.work_months IS NULL OR p.work_months <> d.months"
 
 
 def _refresh_chunk(actor, person_ids, within, *, on: dt.date, source: str, batch) -> tuple[int, list]:
@@ -217,6 +219,8 @@ def _refresh_chunk(actor, person_ids, within, *, on: dt.date, source: str, batch
     table; their history rows are inserted from it, then their values updated from it."""
     people, people_params = derivation.people_sql(person_ids=person_ids, within=within)
     derived, params = derivation.derived_sql(on, people, people_params)
+    if person_ids is not None and len(person_ids) <= FEW and within is None:
+        return _refresh_few(actor, derived, params, source=source, batch=batch)
     quote = connection.ops.quote_name
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     who = actor.pk if getattr(actor, "pk", None) else None
@@ -227,7 +231,7 @@ def _refresh_chunk(actor, person_ids, within, *, on: dt.date, source: str, batch
             SELECT d.person_id, p.employment_status AS status_before, d.status AS status_after,
                    p.work_months AS months_before, d.months AS months_after
             FROM ({derived}) d JOIN {derivation.PEOPLE} p ON p.id = d.person_id
-            WHERE p.employment_status <> d.status OR p.work_months IS NULL OR p.work_months <> d.months""",
+            WHERE {DIFFERS}""",
             params,
         )
         cursor.execute(f"SELECT COUNT(*) FROM {TEMP}")
@@ -261,6 +265,40 @@ def _refresh_chunk(actor, person_ids, within, *, on: dt.date, source: str, batch
         )
         cursor.execute(f"DROP TABLE {TEMP}")
     return count, sample
+
+
+def _refresh_few(actor, derived: str, params: list, *, source: str, batch) -> tuple[int, list]:
+    """The same for a few people: the differing rows read, then written by primary key."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT d.person_id, p.employment_status, d.status, p.work_months, d.months
+            FROM ({derived}) d JOIN {derivation.PEOPLE} p ON p.id = d.person_id WHERE {DIFFERS}
+            ORDER BY d.person_id""",
+            params,
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return 0, []
+    who = actor if getattr(actor, "pk", None) else None
+    now = timezone.now()
+    history = []
+    for person_id, status_before, status_after, months_before, months_after in rows:
+        Person.objects.filter(pk=person_id).update(
+            employment_status=status_after, work_months=months_after, updated_at=now
+        )
+        common = {
+            "actor": who,
+            "source": source[:10],
+            "batch_id": getattr(batch, "pk", batch),
+            "person_id": person_id,
+        }
+        if status_before != status_after:
+            history.append(Change(field="务工状态", before=status_before, after=status_after, **common))
+        if months_before != months_after:
+            before = "" if months_before is None else str(months_before)
+            history.append(Change(field="务工时间(月)", before=before, after=str(months_after), **common))
+    Change.objects.bulk_create(history)
+    return len(rows), rows
 
 
 @transaction.atomic

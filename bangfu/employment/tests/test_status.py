@@ -91,3 +91,26 @@ def test_the_nightly_refresh_command(areas, capsys):
     assert Change.objects.filter(person=person).count() == changes
     with pytest.raises(Exception, match="不存在"):
         call_command("employment", "refresh", "--area", "999999")
+
+
+@pytest.mark.parametrize("few", [100, 0])  # written by primary key, or through the temporary table
+def test_refresh_writes_only_what_differs_with_history(db, areas, monkeypatch, few):
+    from bangfu.employment import actions
+    from bangfu.registry.models import Change
+
+    monkeypatch.setattr(actions, "FEW", few)
+    working, idle, right = (make_person(name, VILLAGE_A) for name in ("甲", "乙", "丙"))
+    EmploymentRecord.objects.create(
+        person=working, area_id=VILLAGE_A, employer_name="单位", started_on=D(2026, 2, 3), place="省内县外"
+    )
+    type(right).objects.filter(pk=right.pk).update(work_months=0)  # already as derived: 未务工, 0
+    changed = actions.refresh_status(None, [working.pk, idle.pk, right.pk], source="测试", on=D(2026, 4, 1))
+    assert changed == 2
+    history = {(c.person_id, c.field, c.before, c.after, c.source) for c in Change.objects.all()}
+    assert history == {
+        (working.pk, "务工状态", "未务工", "省内县外务工", "测试"),
+        (working.pk, "务工时间(月)", "", "3", "测试"),
+        (idle.pk, "务工时间(月)", "", "0", "测试"),
+    }
+    assert actions.refresh_status(None, [working.pk, idle.pk, right.pk], source="测试", on=D(2026, 4, 1)) == 0
+    assert Change.objects.count() == 3
