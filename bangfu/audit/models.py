@@ -17,6 +17,7 @@ class Action(models.TextChoices):
     IMPORT = "import", "导入"
     EXPORT = "export", "导出"
     VIEW_SENSITIVE = "view_sensitive", "查看敏感信息"
+    VIEW = "view", "查看"  # lists of other areas' people read through a narrow cross-area scope
     PASSWORD = "password", "密码变更"
     TOKEN = "token", "接口令牌"
 

@@ -113,6 +113,12 @@ def create_record(
     return record
 
 
+def _may_end(actor, record: EmploymentRecord) -> bool:
+    """The person's own area, or the area where the record in force says they work (输入地)."""
+    records = EmploymentRecord.objects.filter(pk=record.pk)
+    return records.for_user(actor).exists() or records.for_receiving_user(actor).exists()
+
+
 @transaction.atomic
 def end_record(
     actor,
@@ -126,7 +132,7 @@ def end_record(
     """End a record in force on `ended_on` (its last day of work) with 离职原因 `reason` (EXCHANGE §5
     values, or empty), and derive the person's 务工状态 again."""
     record = EmploymentRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
-    if check_scope and not EmploymentRecord.objects.for_user(actor).filter(pk=record.pk).exists():
+    if check_scope and not _may_end(actor, record):
         raise PermissionDenied("该就业记录不在您的管辖区域内。")
     if record.ended_on is not None:
         raise ValidationError("该就业记录已经结束。")

@@ -3,6 +3,7 @@ their records; records come from referrals (a hire), data comparison, village en
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
@@ -91,6 +92,9 @@ class EmploymentRecord(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     scope_field = "area"
+    # The receiving area's read (areas/scope.py `for_receiving_user`): staff where the person works see the
+    # record while it is in force (started, not ended before today).
+    receiving_scope_field = "work_area"
     objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
@@ -101,6 +105,13 @@ class EmploymentRecord(models.Model):
 
     def __str__(self):
         return f"{self.person.name} @ {self.employer_name or '—'} {self.started_on}"
+
+    @staticmethod
+    def receiving_now() -> models.Q:
+        today = timezone.localdate()
+        return models.Q(started_on__lte=today) & (
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=today)
+        )
 
     @property
     def is_current(self) -> bool:

@@ -9,6 +9,9 @@ a later visit that reaches them takes them off it. The 联系不上 list can als
 Warnings as work (预警): who answers for a person or household (帮扶责任人), taking a warning in hand,
 assigning it, recording the help given, closing it with a reason; notices only once it commits. Raising
 and clearing are the scan's (tracking/warnings.py).
+
+The receiving area (输入地): `confirm_employment` keeps its confirmations; its visits go through
+`record_visit` with source 输入地.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from bangfu.registry.models import Household, Person
 from bangfu.tracking import signals
 from bangfu.tracking.models import (
     OPEN_STATUSES,
+    Confirmation,
+    ConfirmationOutcome,
     HelpKind,
     Responsibility,
     Unreachable,
@@ -92,8 +97,14 @@ def record_visit(
     note: str = "",
     source: str = VisitSource.MANUAL,
 ) -> VisitOutcome:
-    """Save one visit by `actor` (who must see the person) and apply its outcome."""
-    if not Person.objects.for_user(actor).filter(pk=person.pk).exists():
+    """Save one visit by `actor` (who must see the person) and apply its outcome. A visit of source 输入地
+    is the receiving area's: the actor need not see the person, only a record of theirs in force that
+    works in the actor's subtree (`EmploymentRecord.objects.for_receiving_user`)."""
+    if source == VisitSource.RECEIVING:
+        allowed = EmploymentRecord.objects.for_receiving_user(actor).filter(person=person).exists()
+    else:
+        allowed = Person.objects.for_user(actor).filter(pk=person.pk).exists()
+    if not allowed:
         raise PermissionDenied(NOT_YOURS)
     outcome = save_visit(
         actor, person, visited_on=visited_on, method=method, result=result, note=note, source=source
@@ -559,3 +570,58 @@ def set_responsible(
             link=reverse("tracking:warning_list") + "?assignee=me",
         )
     return made
+
+
+# --- the receiving area (输入地) ----------------------------------------------------------------------------
+
+NOT_RECEIVING = "该就业记录不在您辖区内的在岗记录中。"
+
+
+@transaction.atomic
+def confirm_employment(
+    actor,
+    record: EmploymentRecord,
+    *,
+    on: dt.date,
+    outcome: str,
+    ended_on: dt.date | None = None,
+    reason: str = "",
+    note: str = "",
+) -> Confirmation:
+    """Staff of the area where `record` says the person works confirm it (在岗) or its end (已离职, ended
+    through `employment.actions.end_record` on `ended_on` with 离职原因 `reason`). The confirmation is kept
+    with the person's home village, so the home county sees who confirmed what."""
+    from bangfu.employment.actions import end_record
+
+    if not EmploymentRecord.objects.for_receiving_user(actor).filter(pk=record.pk).exists():
+        raise PermissionDenied(NOT_RECEIVING)
+    record = EmploymentRecord.objects.select_related("person").get(pk=record.pk)
+    today = timezone.localdate()
+    if outcome not in ConfirmationOutcome.values:
+        raise ValidationError(f"确认结果只能是：{'、'.join(ConfirmationOutcome.labels)}。")
+    if on > today:
+        raise ValidationError("确认日期不能晚于今天。")
+    note = (note or "").strip()[:300]
+    if outcome == ConfirmationOutcome.ENDED:
+        if ended_on is None:
+            raise ValidationError("确认离职须填写离职日期。")
+        if ended_on > today:
+            raise ValidationError("离职日期不能晚于今天。")
+        if reason and reason not in EndReason.values:
+            raise ValidationError(f"离职原因只能是：{'、'.join(EndReason.values)}。")
+        end_record(actor, record, ended_on, reason=reason, note=f"输入地确认（{actor.area.name}）")
+    else:
+        ended_on = None
+    confirmation = Confirmation.objects.create(
+        record=record, person=record.person, area_id=record.person.area_id, confirmer_area=actor.area,
+        by=actor, on=on, outcome=outcome, ended_on=ended_on, note=note,
+    )  # fmt: skip
+    audit(
+        Action.CREATE,
+        actor=actor,
+        obj=confirmation,
+        message=f"输入地{confirmation.get_outcome_display()}：{record.person.name}，{record.employer_name}"
+        f"（{actor.area.name}）",
+        after=snapshot(confirmation),
+    )
+    return confirmation

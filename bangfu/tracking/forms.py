@@ -7,11 +7,12 @@ from django import forms
 from django.utils import timezone
 
 from bangfu.core.forms import StyledFormMixin
+from bangfu.employment.models import EndReason
 from bangfu.exchange.spreadsheet import EXTENSIONS
 from bangfu.referrals.models import Referral
 from bangfu.registry.models import Person
 from bangfu.tracking.actions import assignable_users
-from bangfu.tracking.models import HelpKind, VisitMethod, VisitResult
+from bangfu.tracking.models import ConfirmationOutcome, HelpKind, VisitMethod, VisitResult
 
 # What each result does to the records, said on the form beside the buttons (EXCHANGE §6).
 RESULT_HINTS = {
@@ -145,3 +146,31 @@ class HelpForm(StyledFormMixin, forms.Form):
 
 class CloseForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="关闭原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+DATE = {"type": "date"}
+
+
+class ConfirmForm(StyledFormMixin, forms.Form):
+    """输入地确认: in work, or left (with the last day of work and why)."""
+
+    outcome = forms.ChoiceField(label="确认结果", choices=ConfirmationOutcome.choices)
+    on = forms.DateField(
+        label="确认日期", initial=timezone.localdate, widget=forms.DateInput(DATE, "%Y-%m-%d")
+    )
+    ended_on = forms.DateField(
+        label="离职日期",
+        required=False,
+        widget=forms.DateInput(DATE, "%Y-%m-%d"),
+        help_text="确认离职时填写。",
+    )
+    reason = forms.ChoiceField(label="离职原因", choices=[("", "—"), *EndReason.choices], required=False)
+    note = forms.CharField(
+        label="备注", max_length=300, required=False, help_text="如：电话联系用人单位核实。"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == ConfirmationOutcome.ENDED and not data.get("ended_on"):
+            self.add_error("ended_on", "确认离职须填写离职日期。")
+        return data

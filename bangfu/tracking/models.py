@@ -494,3 +494,47 @@ NATIONAL_WARNING = {
 def ensure_national_warning_rule() -> None:
     if not WarningRule.objects.exists():
         WarningRule.objects.create(**NATIONAL_WARNING)
+# --- the receiving area's confirmations ------------------------------------------------------------------
+
+
+class ConfirmationOutcome(models.TextChoices):
+    AT_WORK = "在岗", "确认在岗"
+    ENDED = "已离职", "确认离职"
+
+
+class Confirmation(models.Model):
+    """输入地确认: staff of the area where a laborer works (the record's work area, outside the person's
+    home subtree) confirm the employment or its end. Kept with the person's home village as its area, so
+    the home county sees who confirmed what; the confirmer's own area is kept beside it."""
+
+    record = models.ForeignKey(
+        "employment.EmploymentRecord",
+        verbose_name="就业记录",
+        on_delete=models.PROTECT,
+        related_name="confirmations",
+    )
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(Area, verbose_name="户籍所在村", on_delete=models.PROTECT, related_name="+")
+    confirmer_area = models.ForeignKey(
+        Area, verbose_name="确认单位所在区域", on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确认人", on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField("确认日期")
+    outcome = models.CharField("确认结果", max_length=4, choices=ConfirmationOutcome.choices)
+    ended_on = models.DateField("离职日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=300, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "输入地确认"
+        verbose_name_plural = "输入地确认"
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["person", "on"]), models.Index(fields=["confirmer_area", "on"])]
+
+    def __str__(self):
+        return f"{self.person.name} {self.on} {self.get_outcome_display()}"

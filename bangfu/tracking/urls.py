@@ -28,4 +28,13 @@ urlpatterns = [
     # 帮扶责任人.
     path("people/<int:pk>/responsible/", views.person_responsible, name="person_responsible"),
     path("households/<int:pk>/responsible/", views.household_responsible, name="household_responsible"),
+    # 三线 table (trajectory)
+    path("lines/", views.lines_table, name="lines"),
+    path("lines/people/", views.lines_people, name="lines_people"),
+    path("lines/export/", views.lines_export, name="lines_export"),
+    # the receiving area (输入地)
+    path("receiving/", views.receiving_list, name="receiving"),
+    path("receiving/<int:pk>/", views.receiving_detail, name="receiving_detail"),
+    path("receiving/<int:pk>/confirm/", views.receiving_confirm, name="receiving_confirm"),
+    path("receiving/<int:pk>/visit/", views.receiving_visit, name="receiving_visit"),
 ]

@@ -1,20 +1,23 @@
 """Tracking pages. Follow-up visits: the due list (most overdue first), the phone-first visit form, the
 visits list, the 联系不上 list with its export, and the visits file import. Warnings (预警) as work: the
 list of the user's subtree (above a village it counts the overdue ones below), its export, a warning's page
-to act on it from a phone, and who answers for a person or a household (帮扶责任人). Every page starts
-from the user's scope (`for_user`)."""
+to act on it from a phone, and who answers for a person or a household (帮扶责任人). The 三线 table with
+the lists behind its numbers and its export. Every page starts from the user's scope (`for_user`), except
+the receiving area's, which start from the narrow receiving read (`tracking/receiving.py`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +29,7 @@ from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.access import staff_required
 from bangfu.core.idnumber import IdNumberError, mask_id, mask_phone, parse_id_number
+from bangfu.core.params import as_int
 from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
 from bangfu.employment.models import EmploymentRecord
@@ -34,11 +38,12 @@ from bangfu.exchange.report import excel_overflow, write_table
 from bangfu.registry.filters import search_q
 from bangfu.registry.models import Household, Person
 from bangfu.registry.views import _styled, _TemporaryDownload
-from bangfu.tracking import actions, due, export, importer
+from bangfu.tracking import actions, due, export, figures, importer, receiving
 from bangfu.tracking.filters import WarningFilter
 from bangfu.tracking.forms import (
     AssignForm,
     CloseForm,
+    ConfirmForm,
     FlagForm,
     HelpForm,
     ResponsibleForm,
@@ -47,11 +52,13 @@ from bangfu.tracking.forms import (
 )
 from bangfu.tracking.models import (
     OPEN_STATUSES,
+    Confirmation,
     Unreachable,
     Visit,
     VisitImport,
     VisitMethod,
     VisitResult,
+    VisitSource,
     Warning,
 )
 from bangfu.tracking.tasks import run_visit_import_task
@@ -663,3 +670,290 @@ def household_responsible(request, pk: int):
     return _responsible(
         request, household=household, back=reverse("registry:household_detail", args=[household.pk])
     )
+
+
+# --- the 三线 table ---------------------------------------------------------------------------------------
+
+
+def _area(request) -> Area:
+    """The area asked for (?area=), inside the user's subtree (else 404); the user's own by default."""
+    raw = request.GET.get("area", "")
+    if not raw:
+        return request.user.area
+    try:
+        code = normalize_code(raw)
+    except ValueError as exc:
+        raise Http404("区域代码有误。") from exc
+    return get_object_or_404(Area.objects.for_user(request.user), code=code)
+
+
+def _day(request) -> dt.date:
+    """The day the stocks are counted on (?on=YYYY-MM-DD); today by default or when unreadable."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("on", "")[:10])
+    except ValueError:
+        return timezone.localdate()
+    return day if dt.date(2000, 1, 1) <= day <= dt.date(2099, 12, 31) else timezone.localdate()
+
+
+def _month(request, on: dt.date) -> dt.date:
+    """The month of the flows (?month=YYYY-MM); the month of `on` by default."""
+    raw = request.GET.get("month", "")
+    year, _, month = raw.partition("-")
+    year, month = as_int(year, 2000, 2099), as_int(month, 1, 12)
+    return dt.date(year, month, 1) if year and month else on.replace(day=1)
+
+
+def _params(request):
+    area = _area(request)
+    on = _day(request)
+    return area, on, _month(request, on)
+
+
+def _query(area: Area, on: dt.date, month: dt.date) -> str:
+    return f"area={area.code}&on={on:%Y-%m-%d}&month={month:%Y-%m}"
+
+
+@staff_required
+def lines_table(request):
+    area, on, month = _params(request)
+    rows, total = figures.table(area, on, month)
+    columns = figures.columns(rows)
+    return render(
+        request,
+        "tracking/lines.html",
+        {
+            "area": area,
+            "on": on,
+            "month": month,
+            "rows": [(r, [(f, r[f.key]) for f in columns]) for r in rows],
+            "total": [(f, total[f.key]) for f in columns],
+            "columns": columns,
+            "has_children": bool(rows) and rows[0].area != area,
+            "query": _query(area, on, month),
+            "trail": [a for a in area.ancestors() if request.user.area.contains(a.code)] + [area],
+            "nav": "tracking",
+        },
+    )
+
+
+def _figure(request) -> figures.Figure:
+    figure = figures.FIGURES.get(request.GET.get("figure", ""))
+    if figure is None:
+        raise Http404("没有这一项统计。")
+    return figure
+
+
+def _ordered(figure, subjects):
+    if figure.unit == "records":
+        return subjects.select_related("person", "person__area").order_by(
+            "person__area_id", "person__name", "id"
+        )
+    if figure.unit == "households":
+        return subjects.select_related("area").order_by("area_id", "number", "id")
+    return subjects.select_related("area", "household").order_by("area_id", "name", "id")
+
+
+@staff_required
+def lines_people(request):
+    """The people (households, records) behind one number of the table, IDs masked."""
+    area, on, month = _params(request)
+    figure = _figure(request)
+    context = paginate(request, _ordered(figure, figures.subjects(figure.key, area, on, month)))
+    context.update(
+        {
+            "area": area,
+            "on": on,
+            "month": month,
+            "figure": figure,
+            "query": _query(area, on, month),
+            "nav": "tracking",
+        }
+    )
+    return render(request, "tracking/lines_people.html", context)
+
+
+def _list_rows(figure, subjects):
+    if figure.unit == "records":
+        header = [
+            "区划代码",
+            "所在村",
+            "姓名",
+            "证件号码",
+            "单位名称",
+            "务工地域",
+            "入职日期",
+            "离职日期",
+            "离职原因",
+        ]
+        rows = (
+            [r.person.area_id, r.person.area.name, r.person.name, r.person.masked_id, r.employer_name,
+             r.place, r.started_on, r.ended_on, r.end_reason]
+            for r in subjects.iterator(chunk_size=2000)
+        )  # fmt: skip
+    elif figure.unit == "households":
+        header = ["区划代码", "所在村", "户编号", "户类型"]
+        rows = (
+            [h.area_id, h.area.name, h.number, h.household_type] for h in subjects.iterator(chunk_size=2000)
+        )
+    else:
+        header = ["区划代码", "所在村", "姓名", "证件号码", "性别", "年龄", "户编号"]
+        rows = (
+            [p.area_id, p.area.name, p.name, p.masked_id, p.sex, p.age, p.household.number]
+            for p in subjects.iterator(chunk_size=2000)
+        )
+    return header, rows
+
+
+@staff_required
+def lines_export(request):
+    """The table (or, with ?figure=, the list behind one of its numbers, IDs masked) as xlsx or csv;
+    audited."""
+    area, on, month = _params(request)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    if request.GET.get("figure"):
+        figure = _figure(request)
+        header, rows = _list_rows(figure, _ordered(figure, figures.subjects(figure.key, area, on, month)))
+        name = f"三线统计-{figure.label}名单-{area.name}-{on:%Y%m%d}-{month:%Y%m}.{fmt}"
+    else:
+        table, total = figures.table(area, on, month)
+        shown = list(figures.FIGURES.values())
+        header = ["区划代码", "区域", *(f.label for f in shown)]
+        rows = [[r.area.code, r.area.name if r is not total else "合计", *(r[f.key] for f in shown)]
+                for r in [*table, total]]  # fmt: skip
+        name = f"三线统计-{area.name}-{on:%Y%m%d}-{month:%Y%m}.{fmt}"
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
+        path = Path(handle.name)
+    try:
+        count = write_table(path, header, rows)
+        audit(Action.EXPORT, actor=request.user, area_code=area.code, message=f"导出{name}（{count} 行）")
+        data = path.read_bytes()
+    finally:
+        path.unlink(missing_ok=True)
+    content_type = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+# --- the receiving area (输入地) ----------------------------------------------------------------------------
+
+
+def _within(request) -> Area | None:
+    """An optional sub-area of the user's (?area=) narrowing where the people work."""
+    return _area(request) if request.GET.get("area") else None
+
+
+@staff_required
+def receiving_list(request):
+    """Laborers from elsewhere whose record in force says they work in the user's subtree: the narrow
+    fields only, and every page shown is audited."""
+    q = request.GET.get("q", "")[:50]
+    context = paginate(request, receiving.records_for(request.user, q=q, within=_within(request)))
+    records = list(context["object_list"])
+    counties = receiving.home_counties(records)
+    receiving.audit_list(request.user, records, page=context["page_obj"].number)
+    context.update(
+        {
+            "rows": [(r, counties.get(r.person.area_id[:6], "")) for r in records],
+            "q": q,
+            "nav": "tracking",
+        }
+    )
+    return render(request, "tracking/receiving_list.html", context)
+
+
+def _receiving_record(request, pk: int):
+    return get_object_or_404(receiving.records_for(request.user), pk=pk)
+
+
+def _detail(request, record, *, confirm_form=None, visit_form=None):
+    """The record as the receiving area sees it, with what this area confirmed and the visits its staff
+    recorded (nothing else of the person)."""
+    low, high = request.user.area.code_range
+    confirmations = (
+        Confirmation.objects.filter(record=record, confirmer_area__code__range=(low, high))
+        .select_related("by")
+        .order_by("-on", "-id")
+    )
+    visits = (
+        Visit.objects.filter(
+            person_id=record.person_id, source=VisitSource.RECEIVING, by__area__code__range=(low, high)
+        )
+        .select_related("by")
+        .order_by("-visited_on", "-id")[:10]
+    )
+    counties = receiving.home_counties([record])
+    return render(
+        request,
+        "tracking/receiving_detail.html",
+        {
+            "record": record,
+            "home_county": counties.get(record.person.area_id[:6], ""),
+            "confirmations": confirmations,
+            "visits": visits,
+            "form": confirm_form or ConfirmForm(),
+            "visit_form": visit_form or VisitForm(),
+            "nav": "tracking",
+        },
+    )
+
+
+def _after_write(request, record):
+    if not receiving.records_for(request.user).filter(pk=record.pk).exists():
+        return redirect("tracking:receiving")  # no longer in force: gone from this area's view
+    return redirect("tracking:receiving_detail", pk=record.pk)
+
+
+@staff_required
+def receiving_detail(request, pk: int):
+    record = _receiving_record(request, pk)
+    receiving.audit_record(request.user, record)
+    return _detail(request, record)
+
+
+@staff_required
+@require_POST
+def receiving_confirm(request, pk: int):
+    record = _receiving_record(request, pk)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            confirmation = actions.confirm_employment(
+                request.user, record, on=data["on"], outcome=data["outcome"], ended_on=data["ended_on"],
+                reason=data["reason"], note=data["note"],
+            )  # fmt: skip
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, "；".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, f"已{confirmation.get_outcome_display()}：{record.person.name}。")
+            return _after_write(request, record)
+    return _detail(request, record, confirm_form=form)
+
+
+@staff_required
+@require_POST
+def receiving_visit(request, pk: int):
+    """A follow-up visit by the receiving area (source 输入地), through `actions.record_visit`."""
+    record = _receiving_record(request, pk)
+    form = VisitForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        person = Person.objects.get(pk=record.person_id)
+        try:
+            outcome = actions.record_visit(
+                request.user, person, visited_on=data["visited_on"], method=data["method"],
+                result=data["result"], note=data["note"], source=VisitSource.RECEIVING,
+            )  # fmt: skip
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, "；".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            for text in _outcome_messages(person, outcome):
+                messages.success(request, text)
+            return _after_write(request, record)
+    return _detail(request, record, visit_form=form)

@@ -23,6 +23,11 @@ OBJECT_VIEWS = {
     "warning-status": (lambda o: {"pk": o["warning"].pk}, ["get", "post"]),
     "warning-assign": (lambda o: {"pk": o["warning"].pk}, ["get", "post"]),
     "warning-help": (lambda o: {"pk": o["warning"].pk}, ["get", "post"]),
+    # The receiving pages' county-A object is a laborer of 宁乡市 whose record in force works in 土地村:
+    # county A (where he works) opens it, county B (neither home nor work) gets 404 and sees no list row.
+    "tracking:receiving_detail": (lambda o: {"pk": o["receiving_record"].pk}, ["get"]),
+    "tracking:receiving_confirm": (lambda o: {"pk": o["receiving_record"].pk}, ["post"]),
+    "tracking:receiving_visit": (lambda o: {"pk": o["receiving_record"].pk}, ["post"]),
 }
 LIST_VIEWS = {
     "tracking:due": "",
@@ -33,10 +38,15 @@ LIST_VIEWS = {
     "tracking:warning_list": "",
     "tracking:warning_export": "?format=csv",
     "warning-list": "",
+    # trajectory: the 三线 table and the lists behind its numbers; the receiving area
+    "tracking:lines": "",
+    "tracking:lines_people": "?figure=laborers",
+    "tracking:lines_export": "?format=csv",
+    "tracking:receiving": "",
 }
 # The import form works on the user's own area.
 OWN_OR_PUBLIC = {"tracking:import_new"}
-A_MARKERS = {"marker-visits-A", "范围测试预警"}
+A_MARKERS = {"marker-visits-A", "范围测试预警", "宁乡外来工"}
 
 
 def objects(users, base):
@@ -77,4 +87,22 @@ def objects(users, base):
         basis="record:scope", raised_on=dt.date(2026, 1, 5), detail="范围测试预警：离职未就业",
         due_on=dt.date(2026, 1, 12),
     )  # fmt: skip
-    return {"unreachable": outcome.flagged, "visit_import": batch, "warning": warning}
+    return {
+        "unreachable": outcome.flagged,
+        "visit_import": batch,
+        "warning": warning,
+        "receiving_record": _incomer_record(),
+    }
+
+
+def _incomer_record():
+    """A laborer of 宁乡市 whose record in force works in 土地村 (county A receives him)."""
+    from bangfu.conftest import VILLAGE_A, area
+    from bangfu.employment.models import EmploymentRecord
+    from bangfu.referrals.tests.factories import make_person
+
+    incomer = make_person("宁乡外来工", "430182001001")
+    return EmploymentRecord.objects.create(
+        person=incomer, area_id=incomer.area_id, work_area=area(VILLAGE_A), employer_name="土地村合作社",
+        place="省内县外", started_on=dt.date(2026, 1, 5),
+    )  # fmt: skip
