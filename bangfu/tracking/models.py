@@ -494,6 +494,8 @@ NATIONAL_WARNING = {
 def ensure_national_warning_rule() -> None:
     if not WarningRule.objects.exists():
         WarningRule.objects.create(**NATIONAL_WARNING)
+
+
 # --- the receiving area's confirmations ------------------------------------------------------------------
 
 
