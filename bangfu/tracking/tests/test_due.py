@@ -120,3 +120,40 @@ def test_the_due_list_reads_as_due_does(areas):
     ]
     assert [e.due_on for e in listed] == [D - dt.timedelta(days=n) for n in (20, 10, 5)]
     assert [e.person_id for e in due.due_list(people, D, in_work=True)] == [a.pk]
+
+
+@pytest.mark.django_db
+def test_the_warnings_scan_finds_the_same_overdue_laborers(areas):
+    """跟踪逾期 is read by the scan in its own SQL: on a world with every boundary of the clock (the day
+    before, on and after each interval, in work or not, a county rule of its own, visits after D, people
+    who are no laborers), the scan's open 跟踪逾期 warnings are exactly `due.overdue`."""
+    from bangfu.tracking.models import Warning
+    from bangfu.tracking.warnings import scan
+
+    FollowUpRule.objects.create(
+        region_prefix="433123", effective_from=D - dt.timedelta(days=400), unemployed_interval_days=14,
+        employed_interval_days=60,
+    )  # fmt: skip
+    for village in ("433124102201", "433123109225"):
+        for days in (13, 14, 15, 29, 30, 31, 59, 60, 61, 89, 90, 91):
+            for working_too in (False, True):
+                person = registered(
+                    make_person(f"界{days}{'在' if working_too else '未'}", village),
+                    D - dt.timedelta(days=400),
+                )
+                visit(person, D - dt.timedelta(days=days), result="不愿就业")
+                visit(person, D + dt.timedelta(days=2))  # after D: not counted
+                if working_too:
+                    working(person, D - dt.timedelta(days=300))
+        registered(make_person("从未回访", village), D - dt.timedelta(days=31))
+        registered(make_person("已故", village, is_deceased=True), D - dt.timedelta(days=400))
+        registered(make_person("老人", village, birth="1950-01-01"), D - dt.timedelta(days=400))
+    expected = set(due.overdue(Person.objects.all(), D).values_list("pk", flat=True))
+    assert 20 < len(expected) < Person.objects.count()
+    scan(on=D, notify=False)
+    raised = set(
+        Warning.objects.filter(kind="跟踪逾期", status__in=["待处理", "处理中"]).values_list(
+            "person_id", flat=True
+        )
+    )
+    assert raised == expected
