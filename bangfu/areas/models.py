@@ -2,6 +2,13 @@
 
 from django.db import models
 
+from bangfu.areas.kinds import (  # noqa: F401 (the designation kinds are read from here too)
+    DESIGNATION_LEVELS,
+    EXCLUSIVE,
+    SUCCEEDS,
+    DesignationKind,
+    exclusive_with,
+)
 from bangfu.areas.scope import LEVEL_DIGITS, AreaScopedQuerySet, code_range
 
 NATION_CODE = "000000000000"
@@ -125,3 +132,86 @@ class AreaCodeChange(models.Model):
 
     def __str__(self):
         return f"{self.old_code} → {self.new_area_id}"
+
+
+# --- designations (认定): 贫困村, 脱贫村, 重点帮扶县 … as dated lists per area ----------------------------
+
+
+class DesignationSource(models.TextChoices):
+    PAGE = "page", "页面登记"
+    IMPORT = "import", "文件导入"
+    DEMO = "demo", "演示数据"
+
+
+class DesignationQuerySet(AreaScopedQuerySet):
+    def valid(self):
+        """Listings not voided (a voided one was entered by mistake: kept for the history, never in force)."""
+        return self.filter(voided_at__isnull=True)
+
+    def on(self, day):
+        """Listings in force on `day`: started on or before it, not ended by it (`ends_on` is the first day
+        the area no longer carries the designation)."""
+        return self.valid().filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day), starts_on__lte=day
+        )
+
+
+class Designation(models.Model):
+    """An area listed in a category from a day, until a day or open-ended. Never overwritten silently:
+    every change goes through areas/actions.py, audited with what it was before; a listing entered by
+    mistake is voided (kept, out of force), never deleted."""
+
+    area = models.ForeignKey(Area, verbose_name="区域", on_delete=models.PROTECT, related_name="designations")
+    kind = models.CharField("认定类别", max_length=24, choices=DesignationKind.choices)
+    starts_on = models.DateField("起始日期")
+    ends_on = models.DateField(
+        "终止日期", null=True, blank=True, help_text="自该日起不再具有此认定；空为至今有效。"
+    )
+    basis = models.CharField("认定依据（文号）", max_length=200, blank=True)
+    source = models.CharField(
+        "来源", max_length=10, choices=DesignationSource.choices, default=DesignationSource.PAGE
+    )
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="登记人", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    scope_field = "area"
+    objects = DesignationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "区域认定"
+        verbose_name_plural = "区域认定"
+        ordering = ["area_id", "kind", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "kind", "starts_on"],
+                condition=models.Q(voided_at__isnull=True),
+                name="areas_designation_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=models.F("starts_on")),
+                name="areas_designation_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "starts_on"], name="areas_desig_kind_start")]
+
+    def __str__(self):
+        return f"{self.area.name} {self.get_kind_display()}（{self.period}）"
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    def in_force(self, day) -> bool:
+        return not self.voided and self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+
+    @property
+    def period(self) -> str:
+        if self.ends_on is None:
+            return f"{self.starts_on:%Y-%m-%d} 起"
+        return f"{self.starts_on:%Y-%m-%d} 起，{self.ends_on:%Y-%m-%d} 终止"

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bangfu.areas import kinds as designation_kinds
 from bangfu.compare import sources
 from bangfu.core.idnumber import make_id
 from bangfu.employers.creditcode import make_credit_code
@@ -423,6 +424,10 @@ _RULE_RULES = {
     rule_kinds.PARAM: "该规则的参数名称（见下面各规则的参数），也认政策规则页上的名称。",
     rule_kinds.VALUE: "数字（可带单位，如“30天”）；是否类参数填 是、否；列表类参数用顿号或逗号分隔。",
     rule_kinds.NOTE: "政策依据或说明（如文件文号），不超过 200 字；同一版本填一行即可。",
+    rule_kinds.DESIGNATION: (
+        "平台增加的列：版本只适用于区域内具有该认定的地区（本身或上级具有，如重点帮扶县下的村），"
+        "按查询当天的区域认定名单判断；留空适用于区域内所有地区。"
+    ),
 }
 
 
@@ -435,8 +440,12 @@ def rules_layout(place: Place = DOC_PLACE) -> Layout:
         rule_kinds.PARAM: "离职预警天数",
         rule_kinds.VALUE: "45",
         rule_kinds.NOTE: "",
+        rule_kinds.DESIGNATION: "",
     }
-    values = {rule_kinds.RULE: tuple(kind.name for kind in rule_kinds.KINDS)}
+    values = {
+        rule_kinds.RULE: tuple(kind.name for kind in rule_kinds.KINDS),
+        rule_kinds.DESIGNATION: tuple(designation_kinds.NAMES.values()),
+    }
     columns = tuple(
         _spec(
             column,
@@ -454,10 +463,12 @@ def rules_layout(place: Place = DOC_PLACE) -> Layout:
         return f"{param.name}（默认 {param.default or '空'}）"
 
     notes = (
-        "每行一个参数；规则、区域代码、生效日期相同的行组成一个规则版本，整个版本一起导入或一起不导入。"
+        "每行一个参数；规则、区域代码、认定类别、生效日期相同的行组成一个规则版本，整个版本一起导入或一起不导入。"
         "版本未列出的参数取默认值，没有默认值的参数必须填写。",
         *(f"{kind.name}：{'、'.join(param_text(p) for p in kind.params)}。" for kind in rule_kinds.KINDS),
-        "某地某日适用的版本：区域代码与该地代码相符的最长前缀，再取生效日期不晚于该日的最近一版。",
+        "某地某日适用的版本：区域代码与该地代码相符的最长前缀；前缀同样长时，该地当天具有的认定类别的版本优先于"
+        "不填认定类别的版本（村级认定贫困村、脱贫村、安置点又优先于县级认定重点帮扶县、深度贫困县）；"
+        "再取生效日期不晚于该日的最近一版。",
         "重复导入同一文件不会重复新增。与已存版本（同规则、同区域、同生效日期）内容不同时：尚未生效的版本按文件修改，"
         "已生效的版本不修改，该版本各行报告为错误（已生效的规则只能用新的生效日期新增版本）。",
         "命令 bangfu rules load 可导入过去日期的版本（补录历年政策）；"

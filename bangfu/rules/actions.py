@@ -37,7 +37,9 @@ def add_rule(actor, kind, area, values: dict):
         raise ValidationError(
             {"effective_from": "生效日期不能早于今天：已生效的规则不能更改，只能新增今后生效的版本。"}
         )
-    if kind.model.objects.filter(region_prefix=prefix, effective_from=rule.effective_from).exists():
+    if kind.model.objects.filter(
+        region_prefix=prefix, designation=rule.designation, effective_from=rule.effective_from
+    ).exists():
         raise ValidationError(
             {
                 "effective_from": f"{area.name}已有 {rule.effective_from:%Y-%m-%d} 生效的{kind.label}版本；"
@@ -93,6 +95,7 @@ def load_versions(actor, versions, *, file_name: str = ""):
         if rule is None:
             rule = kind.model(
                 region_prefix=version.prefix,
+                designation=version.designation,
                 effective_from=version.effective_from,
                 note=version.note,
                 created_by=actor,

@@ -50,7 +50,7 @@ def rule_form_class(kind):
     return modelform_factory(
         kind.model,
         form=RuleForm,
-        fields=["effective_from", *kind.fields, "note"],
+        fields=["designation", "effective_from", *kind.fields, "note"],
         formfield_callback=_formfield,
         widgets={"effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
     )
@@ -63,7 +63,10 @@ MAX_RULES_FILE = 2 * 1024 * 1024  # a rules file has a few hundred rows at most
 class RulesFileForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
         label="政策规则文件",
-        help_text="Excel（.xlsx、.xls）或 CSV 文件，列：规则、区域代码、生效日期、参数、值（可加“说明”列）。",
+        help_text=(
+            "Excel（.xlsx、.xls）或 CSV 文件，列：规则、区域代码、生效日期、参数、值"
+            "（可加“认定类别”“说明”列）。"
+        ),
     )
 
     def clean_file(self):

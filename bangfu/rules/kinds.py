@@ -15,14 +15,18 @@ from django.apps import apps
 
 from bangfu.exchange.spreadsheet import Column, fold
 
-# The columns of a rules file (EXCHANGE §9); 说明 is the platform's own addition (the version's basis).
+# The columns of a rules file (EXCHANGE §9, its five first); 说明 is the platform's own addition (the
+# version's basis), and so is 认定类别: a version for the areas of the region that carry a designation
+# (areas/designations.py).
 RULE, REGION, DATE, PARAM, VALUE, NOTE = "规则", "区域代码", "生效日期", "参数", "值", "说明"
+DESIGNATION = "认定类别"
 COLUMNS = (
     Column(RULE, required=True, aliases=("规则名称",)),
     Column(REGION, required=True, aliases=("区划代码", "适用区域代码")),
     Column(DATE, required=True),
     Column(PARAM, required=True, aliases=("参数名称",)),
     Column(VALUE, required=True, aliases=("参数值",)),
+    Column(DESIGNATION, aliases=("适用认定类别", "区域认定")),
     Column(NOTE, aliases=("依据或说明", "依据")),
 )
 HEADER = [column.name for column in COLUMNS]

@@ -1,12 +1,13 @@
-"""Reading a rules file (EXCHANGE §9: rows 规则, 区域代码, 生效日期, 参数, 值) into rule versions: phase one
-of `bangfu rules load` and of the upload on the 政策规则 page. It writes nothing; `actions.load_versions`
-saves what it accepts.
+"""Reading a rules file (EXCHANGE §9: rows 规则, 区域代码, 生效日期, 参数, 值, and the platform's
+optional 认定类别) into rule versions: phase one of `bangfu rules load` and of the upload on the 政策规则
+page. It writes nothing; `actions.load_versions` saves what it accepts.
 
-The rows of one (规则, 区域代码, 生效日期) make one version; a version is taken whole or not at all, so a
-problem in one of its rows rejects its other rows too, each saying why. A parameter a version leaves out
-takes its default (kinds.py); one without a default must be given. A version already stored with the same
-values is left as it is (loading a file again changes nothing); with other values it is refused once it
-has taken effect (versions in force never change), and replaces the stored one while it is still to come.
+The rows of one (规则, 区域代码, 认定类别, 生效日期) make one version (认定类别 empty: a plain
+version); a version is taken whole or not at all, so a problem in one of its rows rejects its other rows
+too, each saying why. A parameter a version leaves out takes its default (kinds.py); one without a default
+must be given. A version already stored with the same values is left as it is (loading a file again
+changes nothing); with other values it is refused once it has taken effect (versions in force never
+change), and replaces the stored one while it is still to come.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from bangfu.areas.kinds import NAMES as KIND_NAMES
+from bangfu.areas.kinds import kind_of
 from bangfu.areas.models import Area
 from bangfu.core.rules import PREFIX_LENGTHS, region_code, region_prefix_of
 from bangfu.exchange.report import CellError, RowProblem
@@ -29,6 +32,7 @@ from bangfu.registry.rows import parse_date
 from bangfu.rules.kinds import (
     COLUMNS,
     DATE,
+    DESIGNATION,
     KINDS,
     NATION,
     NOTE,
@@ -57,17 +61,21 @@ class Version:
     kind: Kind
     prefix: str
     effective_from: dt.date
+    designation: str = ""  # a designation kind's slug (areas/designations.py KINDS), "" for a plain version
     values: dict[str, object] = field(default_factory=dict)  # field → value, defaults filled in
     note: str = ""
     rows: list = field(default_factory=list)  # (row number, raw cells, parameter field) per row
     stored: object | None = None  # the version already stored under the same key, if any
 
     @property
-    def key(self) -> tuple[str, str, dt.date]:
-        return self.kind.slug, self.prefix, self.effective_from
+    def key(self) -> tuple[str, str, str, dt.date]:
+        return self.kind.slug, self.prefix, self.designation, self.effective_from
 
     def describe(self) -> str:
-        return f"{self.kind.name}（{self.prefix or NATION}，{self.effective_from:%Y-%m-%d} 起）"
+        where = self.prefix or NATION
+        if self.designation:
+            where += f"的{designation_name(self.designation)}"
+        return f"{self.kind.name}（{where}，{self.effective_from:%Y-%m-%d} 起）"
 
 
 @dataclass
@@ -95,25 +103,30 @@ def validate_rules_file(
     sheet = open_sheet(path, COLUMNS)
     validation = Validation(header=sheet.header)
     areas = _Areas()
-    groups: dict[tuple[str, str, dt.date], Version] = {}
-    rejected_keys: dict[tuple[str, str, dt.date], int] = {}  # a version with a bad row: that row's number
+    groups: dict[tuple[str, str, str, dt.date], Version] = {}
+    rejected_keys: dict[
+        tuple[str, str, str, dt.date], int
+    ] = {}  # a version with a bad row: that row's number
     for row in sheet.rows():
         validation.total_rows += 1
         errors: list[CellError] = []
         get = row.cells.get
         kind = _kind(get(RULE), errors)
         prefix = areas.prefix(get(REGION), errors)
+        designation = _designation(get(DESIGNATION), errors)
         day = _day(get(DATE), errors)
         if day is not None and not allow_past and day < today:
             errors.append(CellError(DATE, get(DATE), PAST_DATES_ON_THE_PAGE))
-        if kind is None or prefix is None or day is None:
+        if kind is None or prefix is None or day is None or designation is None:
             validation.problems.append(RowProblem(row.number, row.raw, errors))
             continue
         if actor is not None and not can_set_rules(actor, prefix):
             errors.append(
                 CellError(REGION, get(REGION), "您不能为该区域设定规则（只能设定本辖区及下级区域的规则）")
             )
-        version = groups.setdefault((kind.slug, prefix, day), Version(kind, prefix, day))
+        version = groups.setdefault(
+            (kind.slug, prefix, designation, day), Version(kind, prefix, day, designation)
+        )
         param = kind.param(as_text(get(PARAM)).strip())
         name = param.field if param else None
         if param is None:
@@ -220,6 +233,22 @@ class _Areas:
         return raw
 
 
+def _designation(value, errors: list[CellError]) -> str | None:
+    """认定类别: "" for a plain version, a kind's slug, None (and an error) for a name no kind has."""
+    name = as_text(value).strip()
+    if not name:
+        return ""
+    try:
+        return kind_of(name)
+    except ValueError as exc:
+        errors.append(CellError(DESIGNATION, value, str(exc)))
+        return None
+
+
+def designation_name(slug: str) -> str:
+    return KIND_NAMES.get(slug, slug)
+
+
 def _day(value, errors: list[CellError]) -> dt.date | None:
     try:
         day = parse_date(value)
@@ -292,9 +321,9 @@ def _attach_stored(versions) -> None:
         stored = model.objects.filter(
             region_prefix__in={v.prefix for v in group}, effective_from__in={v.effective_from for v in group}
         )
-        found = {(r.region_prefix, r.effective_from): r for r in stored}
+        found = {(r.region_prefix, r.designation, r.effective_from): r for r in stored}
         for version in group:
-            version.stored = found.get((version.prefix, version.effective_from))
+            version.stored = found.get((version.prefix, version.designation, version.effective_from))
 
 
 def _reject_rest(validation: Validation, version: Version, bad_row: int) -> None:
@@ -325,7 +354,12 @@ def _check_version(version: Version, today: dt.date) -> list[RowProblem]:
         return _everywhere(
             version, f"{version.describe()}缺少参数：{'、'.join(missing)}（该参数没有默认值，必须填写）"
         )
-    rule = kind.model(region_prefix=version.prefix, effective_from=version.effective_from, **version.values)
+    rule = kind.model(
+        region_prefix=version.prefix,
+        designation=version.designation,
+        effective_from=version.effective_from,
+        **version.values,
+    )
     try:
         rule.clean_fields(exclude=["created_by", "note"])
         rule.clean()

@@ -163,11 +163,12 @@ def refresh(model) -> None:
 
 class _Lookup:
     """A rule book's answer per area code, remembered by the part of the code its rules can tell apart
-    (their longest region prefix): a province's 30,000 villages cost a few hundred lookups."""
+    (their longest region prefix, or the designation's level when a rule names one: core/rules.py): a
+    province's 30,000 villages cost a few hundred lookups."""
 
     def __init__(self, book):
         self.book = book
-        self.digits = max((len(rule.region_prefix) for rule in book.rules), default=0)
+        self.digits = book.digits
         self.found: dict = {}
 
     def __call__(self, code: str):

@@ -95,7 +95,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{kind.name}：无（{kind.when_none}）")
                 continue
             values = "，".join(f"{p.name} {display(rule, p.field)}" for p in kind.params)
-            source = f"{rule.region_prefix or '全国'}，{rule.effective_from:%Y-%m-%d} 起"
+            region = rule.region_prefix or "全国"
+            if rule.designation:
+                region += f"的{rule.get_designation_display()}"
+            source = f"{region}，{rule.effective_from:%Y-%m-%d} 起"
             self.stdout.write(f"{kind.name}：{values}（{source}）")
 
     def export(self, *, out, **options):
@@ -111,11 +114,14 @@ class Command(BaseCommand):
             raise CommandError(f"输出目录不存在：{path.parent}", returncode=2)
         rows = []
         for kind in KINDS:
-            for rule in kind.model.objects.order_by("region_prefix", "effective_from"):
+            for rule in kind.model.objects.order_by("region_prefix", "designation", "effective_from"):
                 for param in kind.params:
                     value = value_text(getattr(rule, param.field))
                     day = f"{rule.effective_from:%Y-%m-%d}"
-                    rows.append([kind.name, rule.region_prefix, day, param.name, value, rule.note])
+                    designation = rule.get_designation_display() if rule.designation else ""
+                    rows.append(
+                        [kind.name, rule.region_prefix, day, param.name, value, designation, rule.note]
+                    )
         count = write_table(path, HEADER, rows)
         with transaction.atomic():
             record(
