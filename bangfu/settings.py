@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "bangfu.formats",
     "bangfu.tracking",
     "bangfu.workforce",
+    "bangfu.stats",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,8 @@ MEDIA_ROOT = DATA_DIR / "files"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The nightly warning scan (bangfu/tracking/tasks.py) runs at this local time, HH:MM.
 BANGFU_WARNING_SCAN_AT = os.environ.get("BANGFU_WARNING_SCAN_AT", "02:00")
+# When the figures of the day just over are kept for every village (stats/tasks.py), local time.
+BANGFU_STATS_CAPTURE_AT = os.environ.get("BANGFU_STATS_CAPTURE_AT", "00:30")
 
 # Text messages (bangfu/notices/sms.py): the gateway class; the file backend appends to BANGFU_SMS_FILE.
 # Online interviews (bangfu/fairs): the meeting link, `{token}` a random token (e.g. self-hosted Jitsi).

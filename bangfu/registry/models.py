@@ -112,6 +112,13 @@ def ensure_national_labor_age() -> None:
         LaborAgeRule.objects.create(**NATIONAL_LABOR_AGE)
 
 
+def working_age(on: date) -> models.Q:
+    """Of working age on `on` by the 劳动年龄段 rule in force for each person's village: one condition, the
+    rules read once. Part of the laborer definition (`PersonQuerySet.laborers`, and the figures of a past
+    day in stats/figures.py, which read labor ability and death as they were that day)."""
+    return LaborAgeRule.objects.book(on).partition("area", lambda rule: rule.born_within(on))
+
+
 class PersonQuerySet(AreaScopedQuerySet):
     def window_lookup(self, id_number: str):
         """The one read that ignores area scope: 窗口实名核验 asks whether an ID number is registered
@@ -122,10 +129,7 @@ class PersonQuerySet(AreaScopedQuerySet):
         """Members of working age (劳动年龄段, a `LaborAgeRule` by region and date) with labor ability and
         alive (劳动力). The rules are read once per call and become one condition on the query."""
         on = on or timezone.localdate()
-        book = LaborAgeRule.objects.book(on)
-        return self.filter(labor_skill__in=vocab.LABOR_ABLE, is_deceased=False).filter(
-            book.partition("area", lambda rule: rule.born_within(on))
-        )
+        return self.filter(labor_skill__in=vocab.LABOR_ABLE, is_deceased=False).filter(working_age(on))
 
 
 SEARCH_KEY_FIELDS = ("name_initials", "name_pinyin", "phone_reversed")
@@ -181,6 +185,9 @@ class Person(models.Model):
     )
     work_months = models.PositiveSmallIntegerField("务工时间(月)", null=True, blank=True)
     job_wish = models.CharField("就业意向", max_length=100, blank=True)
+    # 就业意愿 (EXCHANGE §1): whether the laborer wants work; None = not asked yet. Changes keep their
+    # history (`Change`), which the figures of a past day read (stats/figures.py).
+    wants_work = models.BooleanField("就业意愿", null=True, blank=True)
     desired_region = models.CharField(
         "意向务工地", max_length=4, choices=choices(vocab.DESIRED_REGIONS), blank=True
     )

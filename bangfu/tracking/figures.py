@@ -1,10 +1,10 @@
-"""The figures of 三线跟踪, each defined once: who counts (a queryset of laborers, households or records)
-and how a table counts them per sub-area (GROUP BY on the area-code prefix, one query per figure group
-and child level, as `areas/stats.rollup` does). The 三线 table, the lists behind its numbers, its export
-and the statistics (issue 17, EXCHANGE §8) all read them from here, so no two places count differently.
+"""The figures of 三线跟踪: who counts (a queryset of laborers, households or records) and how the table
+counts them per sub-area. The stocks as of a day are the statistics' figures (`bangfu/stats/figures.py`,
+EXCHANGE §8: the one definition, read as they were that day); the month's flows are defined here. The 三线
+table, the lists behind its numbers and its export read them from here.
 
 As of a day D (stocks) and over a month (flows):
-- 劳动力: `Person.objects.laborers(D)` living in the area (the person's village).
+- 劳动力: `stats.figures.laborers` (the registry's laborers as they were on D) living in the area.
 - A record is in force on D when it started on or before D and did not end before D (`due.in_force_on`).
 - 县内 / 省内县外 / 省外 / 未务工: the laborer's 务工状态 on D, derived from the records in force on D as
   EXCHANGE §5 says (`employment/status.py`): the 务工地域 of the latest started record in force that knows
@@ -23,13 +23,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Substr
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import LEVEL_DIGITS
 from bangfu.employment.models import EmploymentRecord, EndReason
-from bangfu.registry.models import Household, Person
+from bangfu.stats import figures as stats
 from bangfu.tracking.due import in_force_on
 from bangfu.tracking.models import Visit, VisitResult
 
@@ -60,6 +60,10 @@ FIGURES = {
         Figure("returned", "本月返乡", "people", "所选月份离职原因为返乡或回访结果为返乡的劳动力"),
     )
 }
+# The stocks of the table: the statistics' figure each reads (stats/figures.py).
+STOCKS = {"laborers": "laborers", "county": "working_county", "province": "working_province",
+          "outside": "working_outside", "not_working": "not_working",
+          "zero_households": "zero_employment_households"}  # fmt: skip
 # 务工状态 value on D (the `_status` annotation) of each status figure.
 STATUS_FIGURES = {"county": "县内", "province": "省内县外", "outside": "省外", "unknown_place": PLACE_UNKNOWN,
                   "not_working": NOT_WORKING}  # fmt: skip
@@ -75,7 +79,7 @@ def month_span(month: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def laborers(area: Area, on: dt.date):
-    return Person.objects.for_area(area).laborers(on)
+    return stats.laborers(area, on)
 
 
 def with_status(people, on: dt.date):
@@ -96,12 +100,7 @@ def with_status(people, on: dt.date):
 
 
 def zero_households(area: Area, on: dt.date):
-    members = Person.objects.filter(household=OuterRef("pk"))
-    working = EmploymentRecord.objects.filter(in_force_on(on), person__household=OuterRef("pk"))
-    return Household.objects.for_area(area).filter(
-        Exists(members.laborers(on)),
-        ~Exists(working),
-    )
+    return stats.zero_employment_households(area, on)
 
 
 def _records_of(area: Area, on: dt.date):
@@ -178,19 +177,21 @@ class Row:
 
 def table(area: Area, on: dt.date, month: dt.date) -> tuple[list[Row], Row]:
     """The 三线 table: a row per direct sub-area of `area` (or `area` itself when it has none) and the
-    total. Six GROUP BY queries per child level, whatever the number of people."""
-    children = list(Area.objects.filter(parent=area).current().order_by("code")) or [area]
-    status = _grouped(children, with_status(laborers(area, on), on), "area_id", "_status")
+    total. The stocks are the statistics' figures of the day; the flows three GROUP BY queries per child
+    level, whatever the number of people."""
+    children = stats.children_of(area) or [area]
+    stocks = stats.roll_up(stats.village_counts(on, area), children)
     counts = {
-        "zero_households": _grouped(children, zero_households(area, on), "area_id"),
         "started": _grouped(children, started(area, on, month), "person__area_id"),
         "ended": _grouped(children, ended(area, on, month), "person__area_id"),
         "returned": _grouped(children, returned(area, on, month), "area_id"),
     }
     rows = []
     for child in children:
-        values = {key: status[(child.code, value)] for key, value in STATUS_FIGURES.items()}
-        values["laborers"] = sum(values.values())
+        values = {key: stocks[child.code][figure] for key, figure in STOCKS.items()}
+        values["unknown_place"] = stocks[child.code]["working"] - sum(
+            stocks[child.code][figure] for figure in stats.PLACE_FIGURES.values()
+        )
         values.update({key: counter[(child.code,)] for key, counter in counts.items()})
         rows.append(Row(child, {key: values[key] for key in FIGURES}))
     total = Row(area, {key: sum(r.values[key] for r in rows) for key in FIGURES})

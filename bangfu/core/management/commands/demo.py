@@ -47,9 +47,11 @@ class Command(BaseCommand):
             # Large uploads are imported in the background: run one task worker beside the web server,
             # and stop it with the server however the demo is stopped.
             # The worker runs the nightly warning scan too: exactly one stays queued (tracking/tasks.py).
+            from bangfu.stats.tasks import ensure_nightly as ensure_nightly_capture
             from bangfu.tracking.tasks import ensure_nightly
 
             ensure_nightly()
+            ensure_nightly_capture()  # and the nightly capture of figures (stats/tasks.py)
             worker = start_worker()
             stop_on_signals()
             try:

@@ -17,9 +17,11 @@ class Command(BaseCommand):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         # The nightly warning scan waits in the task queue for `bangfu db_worker`: exactly one, always.
+        from bangfu.stats.tasks import ensure_nightly as ensure_nightly_capture
         from bangfu.tracking.tasks import ensure_nightly
 
         ensure_nightly()
+        ensure_nightly_capture()  # and the nightly capture of figures (stats/tasks.py)
         serve(host, port, threads, self.stdout)
 
 
