@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0007_search_by_pinyin_and_phone_tail'),
+        ('registry', '0008_rule_designation'),
     ]
 
     operations = [
