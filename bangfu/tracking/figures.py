@@ -180,7 +180,7 @@ def table(area: Area, on: dt.date, month: dt.date) -> tuple[list[Row], Row]:
     total. The stocks are the statistics' figures of the day; the flows three GROUP BY queries per child
     level, whatever the number of people."""
     children = stats.children_of(area) or [area]
-    stocks = stats.roll_up(stats.village_counts(on, area), children)
+    stocks = stats.totals(on, area, children)
     counts = {
         "started": _grouped(children, started(area, on, month), "person__area_id"),
         "ended": _grouped(children, ended(area, on, month), "person__area_id"),

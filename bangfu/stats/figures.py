@@ -1,0 +1,400 @@
+"""The figures of EXCHANGE §8 (统计), each defined once: the 工作台, the statistics pages, `bangfu stats`,
+the API, the 三线 table, targets and dispatch all read them from here, so no two places count differently.
+
+As of a day D (people are living registry members; laborers as the registry defines them, §7):
+
+- 人数: people alive on D.
+- 劳动力人数: laborers on D — labor ability 技能劳动力, 普通劳动力 or 弱劳动力或半劳动力, within the
+  劳动年龄段 rule in force for their village (`registry.models.working_age`), alive.
+- 务工人数 and 县内 / 省内县外 / 省外务工人数: laborers with a record in force on D (started on or before D,
+  not ended before it: `employment/status.py`), by 务工状态 — the 务工地域 of the latest started record in
+  force that knows its place. 务工人数 also counts those whose records in force all lack a place.
+- 年内务工人数: laborers with a record in force on any day from 1 January of D's year to D.
+- 有组织输出人数: laborers with a record in force on D through channel 有组织输出.
+- 公益性岗位在岗人数: people holding a public-welfare post on D (`welfare_post_holders`, the one place
+  issue 18's posts replace).
+- 未务工劳动力人数: laborers with no record in force on D; 有就业意愿未务工人数: of those, 就业意愿 是.
+- 零就业户数: households with a laborer and no living member with a record in force on D (§7, as the
+  warning engine's 零就业家庭).
+
+**A past day answers as it was then.** Records carry their own dates. What the registry says of a person
+has no date of its own, so for a day before today the labor ability, 就业意愿 and death are read as they
+stood at the end of that day: the current value, unless the field history (`registry.Change`) shows a
+change after it, in which case the value before the first such change (and a 死亡日期 after D keeps a
+person alive on D). What history cannot give back — a person deleted, a record back-dated after the fact —
+is kept by the nightly capture of every village's figures (`stats.models.DailyFigures`): a day that was
+captured answers from it. See docs/architecture.md, "Figures".
+
+Counting is set-based: one statement per subtree groups the people by household (for 零就业户) and then
+by village, with their records aggregated per person in the same statement; villages are summed into any
+area by code prefix in Python (a province has some 30,000 villages).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from bangfu.areas.models import Area, normalize_code
+from bangfu.areas.scope import LEVEL_DIGITS
+from bangfu.employment.models import Channel, EmploymentRecord
+from bangfu.employment.status import NOT_WORKING, STATUS_OF_PLACE, derived_sql
+from bangfu.registry import vocab
+from bangfu.registry.models import Change, Household, LaborAgeRule, Person, working_age
+from bangfu.tracking.due import in_force_on
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    name: str
+    unit: str  # 人 or 户
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("people", "人数", "人"),
+    Figure("laborers", "劳动力人数", "人"),
+    Figure("working", "务工人数", "人"),
+    Figure("working_county", "县内务工人数", "人"),
+    Figure("working_province", "省内县外务工人数", "人"),
+    Figure("working_outside", "省外务工人数", "人"),
+    Figure("working_in_year", "年内务工人数", "人"),
+    Figure("organised", "有组织输出人数", "人"),
+    Figure("welfare_post", "公益性岗位在岗人数", "人"),
+    Figure("not_working", "未务工劳动力人数", "人"),
+    Figure("willing_not_working", "有就业意愿未务工人数", "人"),
+    Figure("zero_employment_households", "零就业户数", "户"),
+)
+KEYS = tuple(f.key for f in FIGURES)
+_BY_KEY = {f.key: f for f in FIGURES} | {f.name: f for f in FIGURES}
+
+# 务工地域 of a record (EmploymentRecord.place) → the figure of laborers in work there.
+PLACE_FIGURES = {"县内": "working_county", "省内县外": "working_province", "省外": "working_outside"}
+
+
+def figure(key_or_name: str) -> Figure:
+    """The figure with this key (`working_outside`) or §8 name (省外务工人数); KeyError otherwise."""
+    return _BY_KEY[key_or_name]
+
+
+def zeros() -> dict[str, int]:
+    return dict.fromkeys(KEYS, 0)
+
+
+# --- who counts --------------------------------------------------------------------------------------------
+
+
+def welfare_post_holders(on: dt.date):
+    """Person ids holding a public-welfare post on `on` (公益性岗位在岗人数). Until the posts of issue 18
+    exist: the people with a record in force through channel 公益性岗位. The one place to swap."""
+    return (
+        EmploymentRecord.objects.filter(in_force_on(on), channel=Channel.WELFARE_POST)
+        .values("person_id")
+        .order_by()
+    )
+
+
+def end_of(on: dt.date) -> dt.datetime:
+    """The first instant after day `on`, local time: history written from then on came later."""
+    return timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
+
+
+# Registry fields a past day reads from the field history, by the label `Change.field` holds.
+HISTORY_FIELDS = {
+    str(Person._meta.get_field(name).verbose_name): name
+    for name in ("labor_skill", "wants_work", "is_deceased")
+}
+_YES_NO = {"是": True, "否": False, "": None}
+
+
+@dataclass(frozen=True)
+class Then:
+    """People whose labor ability, 就业意愿 or death changed after day D, and what they were on D: ids of
+    those who were alive, laborers and willing then. Empty for today."""
+
+    changed: frozenset[int] = frozenset()
+    alive: frozenset[int] = frozenset()
+    laborers: frozenset[int] = frozenset()
+    willing: frozenset[int] = frozenset()
+
+    def correct(self, now: Q, then: frozenset[int], prefix: str = "") -> Q:
+        """Condition `now` for people unchanged since D, membership of `then` for the changed ones."""
+        if not self.changed:
+            return now
+        return (now & ~Q(**{f"{prefix}pk__in": sorted(self.changed)})) | Q(
+            **{f"{prefix}pk__in": sorted(then)}
+        )
+
+
+def then(people, on: dt.date) -> Then:
+    """What the people of queryset `people` were on `on`, for those whose history changed after it."""
+    if on >= timezone.localdate():
+        return Then()
+    rows = (
+        Change.objects.filter(
+            at__gte=end_of(on), field__in=list(HISTORY_FIELDS), person__in=people.values("pk")
+        )
+        .order_by("person_id", "field", "at", "id")
+        .values_list("person_id", "field", "before")
+    )
+    first: dict[int, dict[str, str]] = {}
+    for person_id, label, before in rows:
+        first.setdefault(person_id, {}).setdefault(HISTORY_FIELDS[label], before)
+    if not first:
+        return Then()
+    alive, laborers, willing = set(), set(), set()
+    book = LaborAgeRule.objects.book(on)
+    for person in Person.objects.filter(pk__in=list(first)).only(
+        "id", "area_id", "birth_date", "labor_skill", "wants_work", "is_deceased", "died_on"
+    ):
+        for name, before in first[person.pk].items():
+            setattr(person, name, _YES_NO.get(before, before) if name != "labor_skill" else before)
+        if not _dead_on(person, on):
+            alive.add(person.pk)
+            rule = book.for_code(person.area_id)
+            if (
+                person.labor_skill in vocab.LABOR_ABLE
+                and rule
+                and rule.min_age <= person.age_on(on) <= rule.max_age
+            ):
+                laborers.add(person.pk)
+                if person.wants_work:
+                    willing.add(person.pk)
+    return Then(frozenset(first), frozenset(alive), frozenset(laborers), frozenset(willing))
+
+
+def _dead_on(person: Person, on: dt.date) -> bool:
+    return person.is_deceased and (person.died_on is None or person.died_on <= on)
+
+
+def alive_q(on: dt.date, prefix: str = "") -> Q:
+    """Alive on `on` as the registry stands: not marked deceased, or dead only after `on`."""
+    return Q(**{f"{prefix}is_deceased": False}) | Q(**{f"{prefix}died_on__gt": on})
+
+
+def laborer_q(on: dt.date) -> Q:
+    return Q(labor_skill__in=vocab.LABOR_ABLE) & alive_q(on) & working_age(on)
+
+
+def _flag(condition: Q):
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def people_on(people, on: dt.date, history: Then | None = None):
+    """`people` annotated with `_alive`, `_laborer`, `_willing` (a laborer with 就业意愿 是) and `_welfare`
+    (holding a public-welfare post), 1 or 0, as they were on `on`."""
+    history = then(people, on) if history is None else history
+    return people.annotate(
+        _alive=_flag(history.correct(alive_q(on), history.alive)),
+        _laborer=_flag(history.correct(laborer_q(on), history.laborers)),
+        _willing=_flag(history.correct(laborer_q(on) & Q(wants_work=True), history.willing)),
+        _welfare=_flag(Q(pk__in=welfare_post_holders(on))),
+    )
+
+
+def laborers(area: Area, on: dt.date):
+    """The laborers of `area` on `on` as a queryset of people (the list behind 劳动力人数)."""
+    people = Person.objects.for_area(area)
+    history = then(people, on)
+    return people.filter(history.correct(laborer_q(on), history.laborers))
+
+
+def zero_employment_households(area: Area, on: dt.date):
+    """The 零就业户 of `area` on `on` as a queryset of households: a laborer, and no living member with a
+    record in force (EXCHANGE §7, as the warning engine's 零就业家庭)."""
+    people = Person.objects.for_area(area)
+    history = then(people, on)
+    members = Person.objects.filter(household=OuterRef("pk"))
+    working = EmploymentRecord.objects.filter(
+        in_force_on(on), history.correct(alive_q(on, "person__"), history.alive, "person__"),
+        person__household=OuterRef("pk"),
+    )  # fmt: skip
+    return Household.objects.for_area(area).filter(
+        Exists(members.filter(history.correct(laborer_q(on), history.laborers))), ~Exists(working)
+    )
+
+
+# --- counting ---------------------------------------------------------------------------------------------
+
+
+def organised(on: dt.date):
+    """Person ids with a record in force on `on` through channel 有组织输出."""
+    return (
+        EmploymentRecord.objects.filter(in_force_on(on), channel=Channel.ORGANISED)
+        .values("person_id")
+        .order_by()
+    )
+
+
+def compute(
+    on: dt.date, within: Area | None = None, villages: Iterable[str] | None = None
+) -> dict[str, dict]:
+    """{village code: {figure key: count}} as of `on` from the records and the registry (no kept figures),
+    for the villages of `within` (everywhere when None) or just `villages`. Villages with nobody are absent.
+
+    One statement: the people with their flags as of `on` (the ORM writes them: laborer, alive, willing,
+    a post, organised), their 务工状态 and 务工时间(月) from `employment.status.derived_sql` (年内务工 is
+    a month worked this year), grouped by household, then by village."""
+    people = Person.objects.all()
+    if within is not None and within.level > 0:
+        people = people.for_area(within)
+    if villages is not None:
+        people = people.filter(area_id__in=sorted(villages))
+    selected, params = (
+        people_on(people, on)
+        .annotate(_organised=_flag(Q(pk__in=organised(on))))
+        .values_list(
+            "id", "household_id", "area_id", "_alive", "_laborer", "_willing", "_welfare", "_organised"
+        )
+        .order_by()
+        .query.sql_with_params()
+    )
+    derived, derived_params = derived_sql(on, "SELECT id FROM p")
+    status = {key: STATUS_OF_PLACE[place] for place, key in PLACE_FIGURES.items()}
+    sql = f"""
+        WITH p AS ({selected}),
+        d AS ({derived}),
+        x AS (
+            SELECT p.household_id, p.area_id, p._alive AS alive, p._laborer AS lab, p._willing AS willing,
+                p._welfare AS welfare, p._organised AS organised, d.status,
+                CASE WHEN d.status = %s THEN 0 ELSE 1 END AS now,
+                CASE WHEN d.months > 0 THEN 1 ELSE 0 END AS in_year
+            FROM p JOIN d ON d.person_id = p.id
+        ),
+        h AS (
+            SELECT MIN(area_id) AS area_id,
+                SUM(alive) AS people,
+                SUM(lab) AS laborers,
+                SUM(lab * now) AS working,
+                SUM(CASE WHEN lab = 1 AND status = %s THEN 1 ELSE 0 END) AS working_county,
+                SUM(CASE WHEN lab = 1 AND status = %s THEN 1 ELSE 0 END) AS working_province,
+                SUM(CASE WHEN lab = 1 AND status = %s THEN 1 ELSE 0 END) AS working_outside,
+                SUM(lab * in_year) AS working_in_year,
+                SUM(lab * now * organised) AS organised,
+                SUM(alive * welfare) AS welfare_post,
+                SUM(lab * (1 - now)) AS not_working,
+                SUM(willing * (1 - now)) AS willing_not_working,
+                CASE WHEN SUM(lab) > 0 AND SUM(alive * now) = 0 THEN 1 ELSE 0 END
+                    AS zero_employment_households
+            FROM x GROUP BY household_id
+        )
+        SELECT area_id, {", ".join(f"SUM({key})" for key in KEYS)} FROM h GROUP BY area_id
+    """
+    args = [*params, *derived_params, NOT_WORKING, *status.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return {row[0]: dict(zip(KEYS, map(int, row[1:]), strict=True)) for row in cursor.fetchall()}
+
+
+def roll_up(counts: dict[str, dict], areas: Iterable[Area]) -> dict[str, dict[str, int]]:
+    """{area code: totals} of the village counts lying in each area's subtree."""
+    result = {}
+    by_prefix: dict[int, dict[str, dict[str, int]]] = {}
+    for area in areas:
+        digits = LEVEL_DIGITS[area.level]
+        if digits not in by_prefix:
+            sums: dict[str, dict[str, int]] = {}
+            for village, values in counts.items():
+                total = sums.setdefault(village[:digits], zeros())
+                for key, n in values.items():
+                    total[key] += n
+            by_prefix[digits] = sums
+        result[area.code] = dict(by_prefix[digits].get(area.code[:digits], zeros()))
+    return result
+
+
+# --- the public API ---------------------------------------------------------------------------------------
+
+
+def _as_areas(areas: Iterable[Area | str]) -> list[Area]:
+    areas = [normalize_code(a) if isinstance(a, str) else a for a in areas]
+    codes = [a for a in areas if isinstance(a, str)]
+    found = Area.objects.in_bulk(codes) if codes else {}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise Area.DoesNotExist(f"区划代码不存在：{'、'.join(missing)}")
+    return [found[a] if isinstance(a, str) else a for a in areas]
+
+
+def _covering(areas: list[Area]) -> list[Area]:
+    """The fewest of `areas` whose subtrees hold them all."""
+    kept: list[Area] = []
+    for area in sorted(areas, key=lambda a: (a.level, a.code)):
+        if not any(k.contains(area) for k in kept):
+            kept.append(area)
+    return kept
+
+
+# Kept figures: stats.store registers a reader that answers {area code: totals} of the given areas (all
+# inside `within`) on a day, or None when it keeps nothing for that day; computing is the fallback.
+Reader = Callable[[dt.date, Area, list[Area]], dict[str, dict[str, int]] | None]
+_readers: list[Reader] = []
+
+
+def register_reader(reader: Reader) -> None:
+    if reader not in _readers:
+        _readers.append(reader)
+
+
+def totals(on: dt.date, within: Area, areas: list[Area]) -> dict[str, dict[str, int]]:
+    """{area code: totals} on `on` of `areas`, which lie inside `within`: from the kept figures when a
+    reader has the day, else computed from the records for `within`'s subtree."""
+    for reader in _readers:
+        found = reader(on, within, areas)
+        if found is not None:
+            return found
+    return roll_up(compute(on, within if within.level > 0 else None), areas)
+
+
+def values(areas: Iterable[Area | str], on: dt.date) -> dict[str, dict[str, int]]:
+    """{area code: {figure key: count}}: each area's subtree totals of every figure as of `on`. Areas are
+    `Area`s or codes (2 to 12 digits); the answer is keyed by the 12-digit code."""
+    areas = _as_areas(areas)
+    result: dict[str, dict[str, int]] = {}
+    for cover in _covering(areas):
+        result.update(totals(on, cover, [a for a in areas if cover.contains(a)]))
+    return result
+
+
+@dataclass
+class Row:
+    area: Area
+    values: dict[str, int]
+
+    def __getitem__(self, key: str) -> int:
+        return self.values[key]
+
+
+def children_of(area: Area) -> list[Area]:
+    return list(Area.objects.filter(parent=area).current().order_by("code"))
+
+
+def table(area: Area, on: dt.date) -> tuple[list[Row], Row]:
+    """A row per direct sub-area of `area` (none for a village) and the 合计 row of `area` itself."""
+    children = children_of(area)
+    found = totals(on, area, [*children, area])
+    return [Row(child, found[child.code]) for child in children], Row(area, found[area.code])
+
+
+def month_ends(year: int, upto: dt.date) -> list[dt.date]:
+    """The last day of each month of `year` up to `upto` (which ends the list when inside the year)."""
+    days = []
+    for month in range(1, 13):
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        if last >= upto:
+            if upto.year == year:
+                days.append(upto)
+            break
+        days.append(last)
+    return days
+
+
+def months(area: Area, year: int, upto: dt.date) -> list[tuple[dt.date, dict[str, int]]]:
+    """The area's figures at the end of each month of `year` up to `upto` (the trend)."""
+    return [(day, totals(day, area, [area])[area.code]) for day in month_ends(year, upto)]
