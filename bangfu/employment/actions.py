@@ -215,6 +215,17 @@ def refresh_status(
     return total
 
 
+def refresh_everyone(on: dt.date | None = None) -> int:
+    """The nightly refresh: every province that has people, one set-based pass each (`refresh_status`)."""
+    from bangfu.areas.models import Area, Level
+
+    total = 0
+    for province in Area.objects.filter(level=Level.PROVINCE).order_by("code"):
+        if Person.objects.for_area(province).exists():
+            total += refresh_status(None, None, source="每日更新", on=on, within=province)
+    return total
+
+
 TEMP = "employment_status_refresh"
 FEW = 100  # up to this many people by id: no temporary table (one record's change is the usual case)
 DIFFERS = "p.employment_status <> d.status OR p.work_months IS NULL OR p.work_months <> d.months"

@@ -39,12 +39,15 @@ def run_visit_import_task(batch_id: int) -> str:
 
 @task
 def nightly_scan() -> str:
-    """Scan every area as of today; tell the level above of warnings past their due day; queue the next
-    night's scan."""
+    """Derive every person's 务工状态 and 务工时间(月) again as of today (a record whose 离职日期 has passed,
+    a new month of work, change them with no write to any record), then scan every area as of today;
+    tell the level above of warnings past their due day; queue the next night's scan."""
+    from bangfu.employment.actions import refresh_everyone
     from bangfu.tracking.notify import escalate_overdue
     from bangfu.tracking.warnings import scan
 
     try:
+        refresh_everyone()
         result = scan()
         escalated = escalate_overdue()
         return result.summary() + (f"逾期上报 {escalated} 条。" if escalated else "")

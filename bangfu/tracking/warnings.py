@@ -634,7 +634,8 @@ class _Scan:
             [unreachable, overdue, job_lost, returned, unreachable,
              job_lost, back, returned, back, unreachable],
         )  # fmt: skip
-        # 返乡 told by a visit within the window, where no 返乡 record explains it.
+        # 返乡 told by a visit within the window, where no 返乡 record explains it and no work began on or
+        # after the visit (the clearing's condition: work since the visit ends the episode).
         self.sql(
             f"""INSERT INTO scan_new (kind, person_id, household_id, area_id, basis, detail, due_on, fresh)
             SELECT %s, l.id, l.household_id, l.area_id, 'visit:' || rv.id,
@@ -652,6 +653,7 @@ class _Scan:
             JOIN scan_area a ON a.area_id = l.area_id
             LEFT JOIN scan_rec r ON r.person_id = l.id
             WHERE COALESCE(r.in_work, 0) = 0
+                AND (r.last_start IS NULL OR r.last_start < rv.visited_on)
                 AND CASE WHEN {ended} AND r.last_reason = %s THEN 1 ELSE 0 END = 0""",
             [returned, back, self.d(self.on), back],
         )

@@ -93,3 +93,21 @@ def test_many_people_changed_at_once_are_scanned_by_the_worker(areas, monkeypatc
     assert not person.warnings.exists()
     assert "新增" in tasks.scan_people_task.call([person.pk])
     assert person.warnings.exists()
+
+
+def test_the_nightly_scan_first_derives_every_status_as_of_today(areas):
+    """A record whose 离职日期 was entered ahead of time ends with no write to any record: the night's
+    refresh turns the person 未务工 (and the scan then sees the job lost); people of other counties too."""
+    from bangfu.registry.models import Person
+
+    today = dt.date.today()
+    here, there = laborer("到期"), laborer("外县到期", VILLAGE_B)
+    for person in (here, there):
+        record(person, "2024-01-01", (today - dt.timedelta(days=1)).isoformat(), reason="合同到期")
+    Person.objects.filter(pk__in=[here.pk, there.pk]).update(employment_status="县内", work_months=1)
+    tasks.ensure_nightly()
+    pending().get().delete()
+    tasks.nightly_scan.call()
+    people = Person.objects.filter(pk__in=[here.pk, there.pk])
+    assert set(people.values_list("employment_status", flat=True)) == {"未务工"}
+    assert here.warnings.filter(kind="就业转失业").exists()

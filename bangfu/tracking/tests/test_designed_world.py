@@ -205,6 +205,14 @@ def build() -> World:
     p = w.person("返乡后已就业", a3)
     visit(p, ago(5), "返乡")
     record(p, ago(3))
+    # Back home, then a job begun after the visit and already lost: that loss is the episode, not 返乡
+    # (work since the visit ended it; found at province scale, where scanning again cleared it).
+    p = w.person("返乡后就业又离职", a3, seen=None)
+    visit(p, ago(20), "返乡")
+    w.expect(JOB_LOST, p, f"record:{record(p, ago(18), ago(1), '').pk}")
+    p = w.person("返乡当天就业又离职", a3, seen=None)
+    visit(p, ago(20), "返乡")
+    w.expect(JOB_LOST, p, f"record:{record(p, ago(20), ago(2), '合同到期').pk}")
     p = w.person("离职与回访同日返乡", a3, seen=None)
     w.expect(RETURNED, p, f"record:{record(p, '2023-01-01', ago(10), '返乡').pk}")
     visit(p, ago(10), "返乡", method="上门")
