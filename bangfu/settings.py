@@ -243,6 +243,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 BANGFU_WARNING_SCAN_AT = os.environ.get("BANGFU_WARNING_SCAN_AT", "02:00")
 # When the figures of the day just over are kept for every village (stats/tasks.py), local time.
 BANGFU_STATS_CAPTURE_AT = os.environ.get("BANGFU_STATS_CAPTURE_AT", "00:30")
+# PostgreSQL memory for a scan's joins and its temporary tables (work_mem, temp_buffers; one transaction).
+BANGFU_SCAN_WORK_MEM = os.environ.get("BANGFU_SCAN_WORK_MEM", "256MB")
 
 # Text messages (bangfu/notices/sms.py): the gateway class; the file backend appends to BANGFU_SMS_FILE.
 # Online interviews (bangfu/fairs): the meeting link, `{token}` a random token (e.g. self-hosted Jitsi).

@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from time import perf_counter
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from bangfu.areas.models import NATION_CODE, Area
@@ -244,6 +245,7 @@ class _Scan:
 
     def run(self) -> None:
         try:
+            self.tune()
             self.facts()
             self.homes()
             self.sync_areas()
@@ -252,6 +254,30 @@ class _Scan:
             self.count_open()
         finally:
             self.drop_all()
+
+    def tune(self) -> None:
+        """PostgreSQL, for this transaction: no JIT (it compiled each big statement for seconds, planned on
+        temporary tables without statistics), memory for the joins and groupings of a province (4 MB
+        spilled them to disk in dozens of batches), and room for the temporary tables in memory (8 MB
+        wrote them out while they were built) — the last only possible before the session's first
+        temporary table, so tried in a savepoint. Nothing on SQLite (its settings are the connection's)."""
+        if not self.pg or self.ids is not None:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.BANGFU_SCAN_WORK_MEM])
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('temp_buffers', %s, true)", [settings.BANGFU_SCAN_WORK_MEM])
+        except DatabaseError:
+            pass  # this session has used temporary tables before: they stay at its size
+
+    def analyze(self, *tables: str) -> None:
+        """PostgreSQL never gathers statistics on temporary tables by itself: without them it planned the
+        raising's joins for 200 rows where a province has millions."""
+        if self.pg and self.ids is None:
+            for table in tables:
+                self.sql(f"ANALYZE {table}")
 
     def drop_all(self) -> None:
         # SQLite frees a temporary table page by page: a province's take seconds. A scan of everyone or of
@@ -427,6 +453,7 @@ class _Scan:
             SET unreached_on = (SELECT v.visited_on FROM {self.V} v WHERE v.id = scan_visit.unreached_id)
             WHERE unreached_id IS NOT NULL"""
         )
+        self.analyze("scan_lab", "scan_area", "scan_rec", "scan_visit")
 
     def people_only(self, column: str) -> tuple[str, list]:
         """Rows of the people in scope only ("" for a scan of everyone)."""
@@ -461,6 +488,7 @@ class _Scan:
             f"UPDATE scan_home SET last_end = (SELECT MAX(r.ended_on) {members}) WHERE in_work = 0",
             [False, self.d(self.on)],
         )
+        self.analyze("scan_home")
 
     def subjects(self, column: str, scope: str, table: str = "", alias: str = "p") -> str:
         """A condition that `column` names a subject in scope ("" when the scan is of everyone)."""
@@ -588,6 +616,7 @@ class _Scan:
             cursor.executemany(
                 "INSERT INTO scan_kinds (kind) VALUES (%s)", [(k.value,) for k in PERSON_KINDS]
             )
+        self.analyze("scan_kinds")
         back = EndReason.RETURNED.value
         job_lost, returned = WarningKind.JOB_LOST.value, WarningKind.RETURNED.value
         unreachable, overdue = WarningKind.UNREACHABLE.value, WarningKind.VISIT_OVERDUE.value
@@ -682,6 +711,7 @@ class _Scan:
                 AND h.income_per_capita < a.income_line""",
             [WarningKind.LOW_INCOME.value],
         )
+        self.analyze("scan_new")
         # Not raised before for this episode, and none of the kind open for the subject.
         self.sql(
             f"""UPDATE scan_new SET fresh = 1 WHERE person_id IS NOT NULL AND NOT EXISTS (

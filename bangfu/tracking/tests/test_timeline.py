@@ -2,7 +2,6 @@
 where the field history is, at a fixed number of queries whatever the length of the history."""
 
 import datetime as dt
-import time
 
 import pytest
 from django.db import connection
@@ -123,7 +122,7 @@ def _page_queries(client, person) -> int:
 
 def test_queries_do_not_grow_with_the_history(history, users, client_for, world, areas):
     """The whole person page costs the same number of queries with 50 more records and visits, steps,
-    warnings and help; and stays well under 200 ms."""
+    warnings and help (its time is measured by bench/tracking.py, never in a test)."""
     client = client_for(users["county_a"])
     person = history["person"]
     with CaptureQueriesContext(connection) as ctx:
@@ -145,9 +144,3 @@ def test_queries_do_not_grow_with_the_history(history, users, client_for, world,
         WarningHelp.objects.create(warning=w, kind="职业指导", on=dt.date(2024, 2, 1))
     assert len(timeline(person, users["county_a"])) > 120
     assert _page_queries(client, person) == small
-    # The goal is 200 ms. CPU time, not wall time: on a test machine shared by many runs the wall clock
-    # measures the neighbours (the benchmark gives the page's wall time on a quiet machine).
-    started = time.process_time()
-    client.get(reverse("registry:person_detail", args=[person.pk]))
-    spent = time.process_time() - started
-    assert spent < 0.2
