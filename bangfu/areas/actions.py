@@ -372,7 +372,9 @@ class ImportCounts:
     ended: int = 0  # stored listings ended by a successor (贫困村 → 脱贫村)
 
 
-def save_listing(actor, listing: Listing, counts: ImportCounts) -> Designation:
+def save_listing(
+    actor, listing: Listing, counts: ImportCounts, *, source: str = DesignationSource.IMPORT
+) -> Designation:
     """One row of a designations file, inside the import's transaction: created, updated (its end or
     basis; audited with the old values) or left as it is. ValidationError when it clashes."""
     check_level(listing.kind, listing.area)
@@ -383,7 +385,7 @@ def save_listing(actor, listing: Listing, counts: ImportCounts) -> Designation:
         .first()
     )
     if stored is None:
-        designation = _save_new(actor, listing, DesignationSource.IMPORT)
+        designation = _save_new(actor, listing, source)
         counts.created += 1
         counts.ended += designation.ended_others
         return designation
@@ -397,7 +399,7 @@ def save_listing(actor, listing: Listing, counts: ImportCounts) -> Designation:
     if clash:
         raise ValidationError(f"与已有认定“{clash[0].get_kind_display()}（{clash[0].period}）”时间重叠")
     stored.ends_on, stored.basis = wanted.ends_on, wanted.basis or stored.basis
-    stored.source = DesignationSource.IMPORT
+    stored.source = source
     stored.save()
     counts.updated += 1
     _audit(

@@ -10,6 +10,7 @@ from bangfu.areas.kinds import (  # noqa: F401 (the designation kinds are read f
     exclusive_with,
 )
 from bangfu.areas.scope import LEVEL_DIGITS, AreaScopedQuerySet, code_range
+from bangfu.core.batches import FileImport
 
 NATION_CODE = "000000000000"
 
@@ -215,3 +216,29 @@ class Designation(models.Model):
         if self.ends_on is None:
             return f"{self.starts_on:%Y-%m-%d} 起"
         return f"{self.starts_on:%Y-%m-%d} 起，{self.ends_on:%Y-%m-%d} 终止"
+
+
+class DesignationImport(FileImport):
+    """One designations file (区域认定名单) imported into an area, kept with its counts and error report."""
+
+    file = models.FileField("文件", upload_to="imports/designations/%Y/%m/", max_length=300)
+    report = models.FileField(
+        "错误报告", upload_to="import-reports/designations/%Y/%m/", max_length=300, blank=True
+    )
+    created = models.PositiveIntegerField("新增认定", default=0)
+    updated = models.PositiveIntegerField("更新认定", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+    ended = models.PositiveIntegerField("终止原认定", default=0)
+
+    what = "区域认定"
+
+    class Meta:
+        verbose_name = "区域认定导入"
+        verbose_name_plural = "区域认定导入"
+        indexes = [models.Index(fields=["area", "created_at"], name="areas_desigimport_area_at")]
+
+    @property
+    def tiles(self) -> list[tuple[str, int]]:
+        """The counts as the result page shows them."""
+        names = ("total_rows", "valid_rows", "error_rows", "created", "updated", "unchanged", "ended")
+        return [(str(self._meta.get_field(name).verbose_name), getattr(self, name)) for name in names]

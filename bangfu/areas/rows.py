@@ -1,4 +1,4 @@
-"""One row of a designations file (区域认定名单, the project's own format: docs/designations.md) checked and
+"""One row of a designations file (区域认定名单, the project's own format: docs/exchange.md) checked and
 turned into a DesignationRow. Plain Python, no Django: whether the area exists in the importing area's
 subtree and is of the kind's level is the importer's question (areas/importer.py).
 """

@@ -12,6 +12,7 @@ from django.db import transaction
 from bangfu.accounts import actions as account_actions
 from bangfu.accounts.models import User
 from bangfu.areas.actions import load_areas
+from bangfu.areas.demo import build_designations_demo
 from bangfu.areas.models import Area, Level
 from bangfu.compare.demo import ensure_comparisons
 from bangfu.demo.people import REGISTRY_COLUMNS, generate_households
@@ -64,6 +65,7 @@ def build_demo(people_per_county: int = PEOPLE_PER_COUNTY) -> list[DemoLogin]:
     build_referrals_demo(COUNTIES)  # referrals at every stage, 311 services, job fairs (referrals/demo.py)
     ensure_comparisons(COUNTIES)
     build_tracking_demo(COUNTIES)  # two years of records, visits, 帮扶责任人, warnings (tracking/demo.py)
+    build_designations_demo(COUNTIES)  # 贫困村 → 脱贫村, 深度贫困县, 重点帮扶县, 安置点 (areas/demo.py)
     return logins
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bangfu.areas import kinds as designation_kinds
+from bangfu.areas import rows as designation_rows
 from bangfu.compare import sources
 from bangfu.core.idnumber import make_id
 from bangfu.employers.creditcode import make_credit_code
@@ -554,6 +555,61 @@ def workforce_layouts(place: Place = DOC_PLACE) -> tuple[Layout, Layout]:
     return hires, wages
 
 
+_DESIGNATION_RULES = {
+    designation_rows.CODE: (
+        "被认定区域的区划代码：村（社区）填 12 位，县填 6 位（或补零到 12 位）；须是导入区域的下级区域。"
+    ),
+    designation_rows.NAME: "可不填；填写时须与区划代码对应的名称一致（村名可带或不带“村”“村委会”“社区”）。",
+    designation_rows.KIND: (
+        "贫困村、脱贫村、易地搬迁安置点认定给村（社区）；国家乡村振兴重点帮扶县（也认“重点帮扶县”）、"
+        "深度贫困县认定给县。"
+    ),
+    designation_rows.STARTS: "该区域具有此认定的第一天，写成如 2014-05-01；脱贫村填退出（脱贫）日期。",
+    designation_rows.ENDS: "自该日起不再具有此认定；不填为至今有效。须晚于起始日期。",
+    designation_rows.BASIS: f"认定或退出的文件文号等，不超过 {designation_rows.BASIS_LIMIT} 字。",
+}
+
+
+def designations_layout(place: Place = DOC_PLACE) -> Layout:
+    """区域认定名单 (the project's own file, docs/designations.md): 区域认定 → 导入名单 and
+    `bangfu import designations`, as areas/rows.py reads it."""
+    examples = {
+        designation_rows.CODE: place.village_code,
+        designation_rows.NAME: place.village,
+        designation_rows.KIND: "脱贫村",
+        designation_rows.STARTS: "2019-12-20",
+        designation_rows.ENDS: "",
+        designation_rows.BASIS: "示例文号〔2019〕1号",
+    }
+    values = {designation_rows.KIND: designation_rows.KIND_VALUES}
+    columns = tuple(
+        _spec(
+            column,
+            REQUIRED if column.required else OPTIONAL,
+            _DESIGNATION_RULES[column.name],
+            values.get(column.name, ()),
+            examples[column.name],
+        )
+        for column in designation_rows.COLUMNS
+    )
+    notes = (
+        "平台自己的文件（数据交换规范 EXCHANGE.md 未规定）：每行一个区域在一段时间内的一项认定。",
+        "认定按（区划代码，认定类别，起始日期）识别：再次导入会更新终止日期和认定依据（修改前的内容记入修改记录），"
+        "内容相同则不变。",
+        "脱贫村的起始日期即退出日期：该村在这一天仍有效的贫困村认定于当天终止（文件中贫困村一行可不填终止日期）。",
+        "同一区域同一类别（贫困村与脱贫村视为同一组）的认定期间不能重叠，重叠的行报告为错误。",
+        "整个文件在一个事务中保存：保存出错时一条认定也不会保存。有错误的行不导入，其余行照常导入。",
+        "命令 bangfu import designations FILE --area CODE [--report PATH]，退出码同其他导入。",
+    )
+    return Layout(
+        "designations",
+        "区域认定名单",
+        "区域 → 区域认定 → 导入名单；命令 bangfu import designations",
+        columns,
+        notes,
+    )
+
+
 def _spec(column: Column, required: str, rule: str, values: Sequence[str], example: str) -> ColumnSpec:
     return ColumnSpec(column.name, required, rule, tuple(values), column.aliases, example)
 
@@ -566,6 +622,7 @@ class Catalog:
     sources: tuple[Layout, ...] = field(default_factory=tuple)
     rules: Layout | None = None
     workforce: tuple[Layout, ...] = ()
+    designations: Layout | None = None
 
     @property
     def layouts(self) -> tuple[Layout, ...]:
@@ -576,6 +633,7 @@ class Catalog:
             *self.sources,
             *((self.rules,) if self.rules else ()),
             *self.workforce,
+            *((self.designations,) if self.designations else ()),
         )
 
     def get(self, key: str) -> Layout | None:
@@ -590,6 +648,7 @@ def catalog(place: Place = DOC_PLACE) -> Catalog:
         tuple(source_layout(code, place) for code in sources.TYPES),
         rules=rules_layout(place),
         workforce=workforce_layouts(place),
+        designations=designations_layout(place),
     )
 
 
@@ -659,6 +718,8 @@ def markdown(place: Place = DOC_PLACE) -> str:
         "| 政策规则版本导入（政策规则），可含过去日期；已生效的版本不会被修改 |",
         "| `bangfu rules show [--area CODE] [--date D]` | 某区域某日适用的各项规则 |",
         "| `bangfu rules export --out PATH` | 导出全部规则版本，列同政策规则，可原样导回 |",
+        "| `bangfu import designations FILE --area CODE [--report PATH]` "
+        "| 区域认定名单导入（贫困村、脱贫村、重点帮扶县、安置点等） |",
         "",
     ]
     return "\n".join(lines)

@@ -132,3 +132,17 @@ def test_codes_on_within_an_area_and_covering_kinds(users, areas):
     assert designations.kinds_covering(areas["village_a"].code, day) == {"key_county", "exited_village"}
     assert designations.kinds_covering("433123109225", day) == {"exited_village"}
     assert designations.kinds_covering(VILLAGE_A2, D(2021, 7, 31)) == set()
+
+
+def test_the_demo_lists_villages_and_counties_once(db, areas):
+    from bangfu.areas.demo import build_designations_demo
+
+    made = build_designations_demo(("433124",))
+    assert made > 3 and build_designations_demo(("433124",)) == 0
+    today = dt.date(2026, 1, 1)
+    exited = designations.codes_on("脱贫村", today, within=areas["county_a"])
+    assert exited and designations.codes_on("贫困村", today) == set()
+    assert designations.codes_on("贫困村", D(2015, 1, 1)) == exited  # each was poor before its exit
+    assert designations.codes_on("重点帮扶县", today) == {areas["county_a"].code}
+    assert designations.codes_on("深度贫困县", D(2019, 1, 1)) == {areas["county_a"].code}
+    assert designations.codes_on("深度贫困县", D(2021, 1, 1)) == set()
