@@ -133,11 +133,10 @@ def _listings(request, area: Area):
             listings = listings.on(data["on"])
         if data["q"]:
             text = data["q"].strip()
-            listings = (
-                listings.filter(area_id__startswith=text)
-                if text.isdigit()
-                else listings.filter(area__name__contains=text)
-            )
+            if text.isascii() and text.isdigit():
+                listings = listings.filter(area__code__startswith=text)
+            else:
+                listings = listings.filter(area__name__contains=text)
     return form, listings.order_by("area_id", "kind", "starts_on")
 
 

@@ -96,3 +96,20 @@ def test_the_area_page_shows_its_listings_in_force(client_for, users, listed):
     assert "脱贫村" in page and "2019-12-20 起" in page and "区域认定" in page
     county = client_for(users["county_a"]).get("/areas/433124/").content.decode()
     assert "国家乡村振兴重点帮扶县" in county
+
+
+def test_the_list_finds_areas_by_code_or_name(client_for, users, listed):
+    client = client_for(users["county_a"])
+
+    def table(query):
+        return (
+            client.get(f"/areas/433124/designations/?q={query}")
+            .content.decode()
+            .split('id="designations"')[1]
+        )
+
+    by_code = table("433124102")
+    assert "脱贫村" in by_code and "国家乡村振兴重点帮扶县" not in by_code
+    by_name = table("花垣")
+    assert "国家乡村振兴重点帮扶县" in by_name and "脱贫村" not in by_name
+    assert client.get("/areas/433124/designations/?q=¹²").status_code == 200
