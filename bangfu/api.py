@@ -6,10 +6,12 @@ from bangfu.accounts.api import UserViewSet, me, token_view
 from bangfu.areas.api import AreaViewSet
 from bangfu.audit.api import AuditEventViewSet
 from bangfu.compare.api import ComparisonRunViewSet, FindingViewSet
+from bangfu.dispatch.api import DispatchRoundViewSet
 from bangfu.employers.api import EmployerViewSet
 from bangfu.jobs.api import JobViewSet
 from bangfu.referrals.api import ReferralViewSet, ServiceNormView
 from bangfu.registry.api import HouseholdViewSet, PersonViewSet
+from bangfu.targets.api import TargetViewSet
 from bangfu.tracking.api import WarningViewSet
 
 router = DefaultRouter()
@@ -24,5 +26,7 @@ router.register("employers", EmployerViewSet, basename="employer")
 router.register("jobs", JobViewSet, basename="job")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("warnings", WarningViewSet, basename="warning")
+router.register("targets", TargetViewSet, basename="target")
+router.register("dispatch-rounds", DispatchRoundViewSet, basename="dispatch-round")
 
 __all__ = ["ServiceNormView", "me", "router", "token_view"]

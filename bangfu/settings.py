@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "bangfu.tracking",
     "bangfu.workforce",
     "bangfu.stats",
+    "bangfu.targets",
+    "bangfu.dispatch",
 ]
 
 MIDDLEWARE = [

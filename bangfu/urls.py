@@ -48,6 +48,8 @@ urlpatterns = [
     path("matching/", include("bangfu.matching.urls")),
     path("employment/", include("bangfu.employment.urls")),
     path("tracking/", include("bangfu.tracking.urls")),
+    path("targets/", include("bangfu.targets.urls")),
+    path("dispatch/", include("bangfu.dispatch.urls")),
     path("referrals/", include("bangfu.referrals.urls")),
     path("notices/", include("bangfu.notices.urls")),
     path("fairs/", include("bangfu.fairs.urls")),

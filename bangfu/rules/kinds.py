@@ -199,6 +199,19 @@ KINDS = (
         name="收入监测线",
         params=(Param("人均纯收入监测线", "yearly_income_per_capita"),),
     ),
+    Kind(
+        "dispatch",
+        "dispatch.DispatchRule",
+        "调度与年报：每月几日由系统自动发布上月的调度通报，年度报告几月几日前报送。",
+        ("day_of_month", "annual_due_month", "annual_due_day"),
+        "不自动发布调度通报，年度报告不显示报送截止日期。",
+        name="调度与年报",
+        params=(
+            Param("每月调度日", "day_of_month", "5"),
+            Param("年报截止月", "annual_due_month", "12"),
+            Param("年报截止日", "annual_due_day", "15"),
+        ),
+    ),
 )
 BY_SLUG = {kind.slug: kind for kind in KINDS}
 

@@ -22,6 +22,10 @@ class Command(BaseCommand):
 
         ensure_nightly()
         ensure_nightly_capture()  # and the nightly capture of figures (stats/tasks.py)
+        # Likewise the daily dispatch, which publishes the monthly rounds due that day.
+        from bangfu.dispatch.tasks import ensure_daily
+
+        ensure_daily()
         serve(host, port, threads, self.stdout)
 
 
