@@ -23,6 +23,7 @@ from bangfu.jobs import rows as job_rows
 from bangfu.registry import rows as registry_rows
 from bangfu.registry import vocab
 from bangfu.rules import kinds as rule_kinds
+from bangfu.targets import rows as target_rows
 from bangfu.tracking import rows as visit_rows
 from bangfu.workforce import rows as workforce_rows
 
@@ -359,6 +360,42 @@ def followups_layout(place: Place = DOC_PLACE) -> Layout:
     return Layout("followups", "跟踪回访", "跟踪 → 回访导入；命令 bangfu import followups", columns, notes)
 
 
+def targets_layout(place: Place = DOC_PLACE) -> Layout:
+    """目标 (EXCHANGE.md §8): 导入目标 and `bangfu import targets`, as targets.rows reads it; the figures' names
+    are the stats app's own (bangfu.stats.figures.FIGURES)."""
+    from bangfu.stats.figures import FIGURES
+
+    rules = {
+        target_rows.YEAR: "目标所属年度，如 2026。",
+        target_rows.AREA: "目标所属区域的区划代码（2、4、6、9 或 12 位），须是导入区域本身或其下级区域。",
+        target_rows.FIGURE: "统计指标的名称，指标值由系统按名册和就业记录自动统计。",
+        target_rows.VALUE: "全年目标，不小于 0 的整数。",
+    }
+    month_rule = "累计月度目标（选填）：每月不小于之前的月份，不超过年度目标；12月填写时须等于年度目标。"
+    examples = {target_rows.YEAR: "2026", target_rows.AREA: place.village_code, target_rows.FIGURE: FIGURES[0].name}
+    examples[target_rows.VALUE] = "120"
+    examples.update({month: str(10 * index) for index, month in enumerate(target_rows.MONTHS, 1)})
+    values = {target_rows.FIGURE: tuple(f.name for f in FIGURES)}
+    columns = tuple(
+        _spec(
+            column,
+            REQUIRED if column.required else OPTIONAL,
+            rules.get(column.name, month_rule),
+            values.get(column.name, ()),
+            examples.get(column.name, ""),
+        )
+        for column in target_rows.COLUMNS
+    )
+    notes = (
+        "目标按（年度，区划代码，指标）识别：再次导入会更新原目标，内容相同则不变。",
+        "只能为导入区域本身及其下级区域设定目标。",
+        "分解到下级的目标合计不能少于上级目标：不足时这些下级区域的行不导入，错误原因写明还差多少。",
+        "整个文件在一个事务中保存：保存出错时一个目标也不会保存，可改正后重新导入。",
+        "完成率（指标值 ÷ 目标）、进度和排名随时由系统计算，不在文件中填写。",
+    )
+    return Layout("targets", "目标", "目标调度 → 目标导入；命令 bangfu import targets", columns, notes)
+
+
 def source_layout(code: str, place: Place = DOC_PLACE) -> Layout:
     """One comparison source type (EXCHANGE.md §3), as compare.sources reads it."""
     source_type = sources.TYPES[code]
@@ -623,6 +660,7 @@ class Catalog:
     rules: Layout | None = None
     workforce: tuple[Layout, ...] = ()
     designations: Layout | None = None
+    targets: Layout | None = None
 
     @property
     def layouts(self) -> tuple[Layout, ...]:
@@ -634,6 +672,7 @@ class Catalog:
             *((self.rules,) if self.rules else ()),
             *self.workforce,
             *((self.designations,) if self.designations else ()),
+            *((self.targets,) if self.targets else ()),
         )
 
     def get(self, key: str) -> Layout | None:
@@ -649,6 +688,7 @@ def catalog(place: Place = DOC_PLACE) -> Catalog:
         rules=rules_layout(place),
         workforce=workforce_layouts(place),
         designations=designations_layout(place),
+        targets=targets_layout(place),
     )
 
 
@@ -711,6 +751,8 @@ def markdown(place: Place = DOC_PLACE) -> str:
         "| `bangfu export registry --area CODE [--format xlsx\\|csv] --out PATH` | 名册导出，列同人员名单 |",
         "| `bangfu import jobs FILE --area CODE [--report PATH]` | 岗位导入（岗位信息） |",
         "| `bangfu import followups FILE --area CODE [--report PATH]` | 跟踪回访导入 |",
+        "| `bangfu import targets FILE --area CODE [--report PATH]` | 目标导入（目标），只含本区域及下级区域 |",
+        "| `bangfu report annual --area CODE --year Y --out PATH` | 年度报告（.xlsx 或 .pdf） |",
         "| `bangfu compare SOURCE_TYPE FILE --area CODE --out DIR` "
         "| 数据比对；DIR/results.csv 每个来源行一行 |",
         "| `bangfu match --area CODE [--top N] --out PATH` | 人岗匹配结果 |",
