@@ -82,7 +82,8 @@ def monthly_problems(value: int, monthly: Sequence[int | None]) -> list[tuple[st
             problems.append((month, f"月度目标为累计数，不能小于{last_month}的 {last}"))
         elif amount > value:
             problems.append((month, f"累计月度目标不能超过年度目标 {value}"))
-        last_month, last = month, max(last, amount)
+        else:
+            last_month, last = month, amount
     december = monthly[11] if len(monthly) == 12 else None
     if december is not None and december != value and not any(m == MONTHS[11] for m, _ in problems):
         problems.append((MONTHS[11], f"12月累计目标应等于年度目标 {value}"))

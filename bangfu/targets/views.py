@@ -205,7 +205,7 @@ def import_detail(request, pk: int):
     batch = _scoped_batch(request, pk)
     if importer.reap_target_imports(TargetImport.objects.filter(pk=batch.pk)):
         batch.refresh_from_db()
-    context = {"batch": batch, "nav": "targets"}
+    context = {"batch": batch, "nav": "targets", "report_url": "targets:import_report"}
     context.update(error_page(request, batch.errors, reveal=True, cap=kept_errors.ERROR_LIST_CAP))
     if request.headers.get("HX-Request"):
         return render(request, "targets/_import_progress.html", context)
