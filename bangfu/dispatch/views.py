@@ -36,8 +36,8 @@ def round_list(request):
 @require_POST
 def round_start(request):
     """Start and publish the round of the user's own area for a month that has ended."""
-    year, month = as_int(request.POST.get("year")), as_int(request.POST.get("month"))
-    if not year or not month or not 2014 <= year <= 2099:
+    year, month = as_int(request.POST.get("year"), 2014, 2099), as_int(request.POST.get("month"), 1, 12)
+    if not year or not month:
         messages.error(request, "请选择年度和月份。")
         return redirect("dispatch:round_list")
     try:
@@ -90,10 +90,8 @@ def _annual_args(request):
     code = request.GET.get("area")
     if code:
         area = get_object_or_404(Area.objects.for_user(request.user), code=code)
-    year = as_int(request.GET.get("year"))
     today = timezone.localdate()
-    if not year or not 2014 <= year <= today.year:
-        year = today.year
+    year = as_int(request.GET.get("year"), 2014, today.year) or today.year
     return area, year, today
 
 

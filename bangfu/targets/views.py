@@ -34,8 +34,7 @@ INLINE_IMPORT_LIMIT = 1024 * 1024
 
 
 def _year(request) -> int:
-    year = as_int(request.GET.get("year"))
-    return year if year and 2014 <= year <= 2099 else timezone.localdate().year
+    return as_int(request.GET.get("year"), 2014, 2099) or timezone.localdate().year
 
 
 def _on(year: int):
