@@ -361,8 +361,8 @@ def followups_layout(place: Place = DOC_PLACE) -> Layout:
 
 
 def targets_layout(place: Place = DOC_PLACE) -> Layout:
-    """目标 (EXCHANGE.md §8): 导入目标 and `bangfu import targets`, as targets.rows reads it; the figures' names
-    are the stats app's own (bangfu.stats.figures.FIGURES)."""
+    """目标 (EXCHANGE.md §8): 导入目标 and `bangfu import targets`, as targets.rows reads it; the figures'
+    names are the stats app's own (bangfu.stats.figures.FIGURES)."""
     from bangfu.stats.figures import FIGURES
 
     rules = {
@@ -372,8 +372,8 @@ def targets_layout(place: Place = DOC_PLACE) -> Layout:
         target_rows.VALUE: "全年目标，不小于 0 的整数。",
     }
     month_rule = "累计月度目标（选填）：每月不小于之前的月份，不超过年度目标；12月填写时须等于年度目标。"
-    examples = {target_rows.YEAR: "2026", target_rows.AREA: place.village_code, target_rows.FIGURE: FIGURES[0].name}
-    examples[target_rows.VALUE] = "120"
+    examples = {target_rows.YEAR: "2026", target_rows.AREA: place.village_code, target_rows.VALUE: "120"}
+    examples[target_rows.FIGURE] = FIGURES[0].name
     examples.update({month: str(10 * index) for index, month in enumerate(target_rows.MONTHS, 1)})
     values = {target_rows.FIGURE: tuple(f.name for f in FIGURES)}
     columns = tuple(
@@ -751,7 +751,7 @@ def markdown(place: Place = DOC_PLACE) -> str:
         "| `bangfu export registry --area CODE [--format xlsx\\|csv] --out PATH` | 名册导出，列同人员名单 |",
         "| `bangfu import jobs FILE --area CODE [--report PATH]` | 岗位导入（岗位信息） |",
         "| `bangfu import followups FILE --area CODE [--report PATH]` | 跟踪回访导入 |",
-        "| `bangfu import targets FILE --area CODE [--report PATH]` | 目标导入（目标），只含本区域及下级区域 |",
+        "| `bangfu import targets FILE --area CODE [--report PATH]` | 目标导入（目标），本区域及下级区域 |",
         "| `bangfu report annual --area CODE --year Y --out PATH` | 年度报告（.xlsx 或 .pdf） |",
         "| `bangfu compare SOURCE_TYPE FILE --area CODE --out DIR` "
         "| 数据比对；DIR/results.csv 每个来源行一行 |",
