@@ -53,20 +53,21 @@ class TargetForm(StyledFormMixin, forms.Form):
 
 
 class SplitForm(StyledFormMixin, forms.Form):
-    """One value per child area: `c_<code>`."""
+    """One value per child area: `c_<code>`; a child left blank gets no target (and keeps one it has)."""
 
     def __init__(self, *args, children=(), current=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = current or {}
         self.children = list(children)
         for child in self.children:
-            field = _count_field(child.name, True)
+            field = _count_field(child.name, False)
             field.initial = current.get(child.code)
             field.widget.attrs.update({"data-split-part": "1"})
             self.fields[f"c_{child.code}"] = field
 
     def parts(self) -> list[tuple[object, int]]:
-        return [(child, self.cleaned_data[f"c_{child.code}"]) for child in self.children]
+        found = ((child, self.cleaned_data.get(f"c_{child.code}")) for child in self.children)
+        return [(child, value) for child, value in found if value is not None]
 
 
 class TargetImportForm(StyledFormMixin, forms.Form):
