@@ -1,7 +1,7 @@
 """The targets file's row checks and the rules of cumulative monthly targets (targets/rows.py), without a
 database."""
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bangfu.targets import rows
@@ -72,16 +72,32 @@ def test_a_shortfall_is_named_in_chinese():
     assert message == "2026年花垣县“务工人数”目标为 100，下级目标合计 90，还差 10，分解不能少于上级目标"
 
 
-@given(
-    st.integers(0, 10_000), st.lists(st.one_of(st.none(), st.integers(0, 12_000)), min_size=12, max_size=12)
-)
-def test_accepted_months_never_decrease_and_never_pass_the_year(value, months):
-    if rows.monthly_problems(value, months):
-        return
-    given_months = [m for m in months if m is not None]
-    assert given_months == sorted(given_months)
-    assert all(m <= value for m in given_months)
-    assert months[11] in (None, value)
-    # the schedule never decreases either, and ends at the year's target
+@st.composite
+def schedules(draw):
+    """A year's target and cumulative months as people write them: rising, some left out, 12月 the target."""
+    value = draw(st.integers(0, 10_000))
+    months = [*sorted(draw(st.lists(st.integers(0, value), min_size=11, max_size=11))), value]
+    holes = draw(st.lists(st.booleans(), min_size=12, max_size=12))
+    return value, [None if hole else m for m, hole in zip(months, holes, strict=True)]
+
+
+QUICK = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+
+
+@QUICK
+@given(schedules())
+def test_rising_months_are_accepted_and_their_schedule_rises_to_the_year(case):
+    value, months = case
+    assert rows.monthly_problems(value, months) == []
     schedule = [rows.schedule(value, months, m) or 0 for m in range(1, 13)]
     assert schedule == sorted(schedule) and schedule[-1] == value
+
+
+@QUICK
+@given(schedules(), st.integers(0, 10), st.integers(1, 500))
+def test_a_month_below_an_earlier_one_or_above_the_year_is_named(case, index, amount):
+    value, months = case
+    earlier = next((m for m in reversed(months[:index]) if m is not None), None)
+    months[index] = (earlier - amount) if earlier is not None and earlier >= amount else value + amount
+    problems = dict(rows.monthly_problems(value, months))
+    assert rows.MONTHS[index] in problems
