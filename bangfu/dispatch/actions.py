@@ -22,7 +22,7 @@ from bangfu.audit.models import Action
 from bangfu.dispatch import bulletin
 from bangfu.dispatch.models import DispatchRound, RoundEntry
 from bangfu.notices.actions import notify_users
-from bangfu.targets.progress import children_progress, completion
+from bangfu.targets.progress import children_progress
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -103,14 +103,14 @@ def publish_round(actor, area: Area, *, year: int, month: int, today: dt.date | 
         entry.previous_rank = old.rank if old is not None else None
     total = RoundEntry(area=area, name="合计", position=len(entries) + 1, is_total=True)
     for key in keys:
-        total.values[key] = sum(e.values[key] for e in entries)
-        own = found_own(area, year, key)
-        if own is not None:
+        own = found[(area.code, key)]
+        total.values[key] = own.actual
+        if own.target is not None:
             total.targets[key] = own.value
-            due = own.schedule(12 if as_of.year > year else as_of.month)
+            due = own.scheduled(as_of)
             if due is not None:
                 total.scheduled[key] = due
-            total.rates[key] = str(completion(total.values[key], own.value))
+            total.rates[key] = str(own.rate)
     entries.append(total)
     files = bulletin.write_round(round_, entries)
     round_.xlsx.save(f"{area.code}-{year}{month:02d}-通报.xlsx", ContentFile(files.xlsx), save=False)
@@ -124,12 +124,6 @@ def publish_round(actor, area: Area, *, year: int, month: int, today: dt.date | 
     audit(Action.CREATE, actor=actor, obj=round_, message=f"发布调度通报：{round_.title}")
     _tell_children(round_, [e for e in entries if not e.is_total])
     return round_
-
-
-def found_own(area: Area, year: int, key: str):
-    from bangfu.targets.models import Target
-
-    return Target.objects.filter(area=area, year=year, figure=key).first()
 
 
 def _rank(entries: list[RoundEntry], key: str, *, by_rate: bool) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bangfu.areas.models import Area
 from bangfu.dispatch.bulletin import Sheet
 from bangfu.dispatch.models import DispatchRule
-from bangfu.targets.progress import children_progress, completion, figure_values
+from bangfu.targets.progress import children_progress, completion
 
 
 @dataclass
@@ -72,17 +72,15 @@ class Annual:
 def annual(area: Area, year: int, *, today: dt.date) -> Annual:
     from bangfu.dispatch.actions import default_figures
     from bangfu.stats.figures import figure
-    from bangfu.targets.models import Target
 
     on = min(today, dt.date(year, 12, 31))
     children, keys, found = children_progress(area, year, on, default_figures(area, year))
     rule = DispatchRule.objects.in_force(area.code, on)
-    total = figure_values([area], on).get(area.code, {})
     return Annual(
         area=area, year=year, on=on, made_on=today, deadline=rule.annual_deadline(year) if rule else None,
         figures=keys, names={k: figure(k).name for k in keys}, children=children, found=found,
-        total={k: total.get(k, 0) for k in keys},
-        own={t.figure: t for t in Target.objects.filter(area=area, year=year, figure__in=keys)},
+        total={k: found[(area.code, k)].actual for k in keys},
+        own={k: found[(area.code, k)].target for k in keys if found[(area.code, k)].target},
     )  # fmt: skip
 
 

@@ -12,3 +12,7 @@ class TargetsConfig(AppConfig):
         from bangfu.targets.command import IMPORTER
 
         importers.register(IMPORTER)  # `bangfu import targets`
+        from bangfu.stats.export import register_columns
+        from bangfu.targets.progress import stats_columns
+
+        register_columns(stats_columns)  # `bangfu stats`: <figure>目标 and <figure>完成率

@@ -14,7 +14,9 @@ from bangfu.targets.progress import children_progress, own_progress
 def targets_panel(request, area, on: dt.date) -> str:
     own = own_progress(area, on)
     children, keys, found = children_progress(area, on.year, on, [p.figure for p in own] or None)
-    behind = {key: sum(1 for c in children if found[(c.code, key)].behind(on)) for key in keys}
+    behind = {
+        key: sum(1 for c in children if found[(c.code, key)].behind(on)) for key in keys
+    }  # areas, not people
     rows = [
         {
             "progress": p,

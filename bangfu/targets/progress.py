@@ -63,14 +63,31 @@ def figure_values(areas: Sequence[Area], on: dt.date) -> dict[str, dict[str, int
     return values(list(areas), on)
 
 
-def progress(areas: Sequence[Area], year: int, on: dt.date, figures: Iterable[str] | None = None) -> dict:
+def sibling_values(parent: Area, on: dt.date) -> tuple[list[Area], dict[str, dict[str, int]]]:
+    """The areas directly below `parent` and their figures, with the parent's own (one count of its subtree:
+    bangfu.stats.figures.table)."""
+    from bangfu.stats.figures import table
+
+    rows, total = table(parent, on)
+    found = {row.area.code: row.values for row in rows}
+    found[parent.code] = total.values
+    return [row.area for row in rows], found
+
+
+def progress(
+    areas: Sequence[Area],
+    year: int,
+    on: dt.date,
+    figures: Iterable[str] | None = None,
+    actual: dict | None = None,
+) -> dict:
     """{(area code, figure key): Progress} for the areas and figures (default: those with a target that year),
-    ranked among the given areas per figure."""
+    ranked among the given areas per figure. `actual`: their figures when already read."""
     areas = list(areas)
     targets = Target.objects.filter(area__in=[a.code for a in areas], year=year)
     by_key = {(t.area_id, t.figure): t for t in targets}
     keys = list(figures) if figures is not None else sorted({f for _, f in by_key})
-    actual = figure_values(areas, on)
+    actual = actual if actual is not None else figure_values(areas, on)
     result = {}
     for key in keys:
         rows = [
@@ -89,15 +106,20 @@ def rank(rows: Sequence[Progress]) -> None:
 
 
 def children_progress(area: Area, year: int, on: dt.date, figures: Iterable[str] | None = None):
-    """The areas directly below `area`, with their progress per figure, ranked among themselves."""
-    children = list(Area.objects.filter(parent=area).order_by("code"))
+    """The areas directly below `area`, with their progress per figure, ranked among themselves; the area's
+    own (its 合计, unranked) is in the answer too, under its own code."""
+    children, actual = sibling_values(area, on)
     if figures is None:
         figures = sorted(
             set(Target.objects.filter(area__parent=area, year=year).values_list("figure", flat=True))
             | set(Target.objects.filter(area=area, year=year).values_list("figure", flat=True))
         )
     figures = list(figures)
-    return children, figures, progress(children, year, on, figures)
+    found = progress(children, year, on, figures, actual)
+    own = {t.figure: t for t in Target.objects.filter(area=area, year=year, figure__in=figures)}
+    for key in figures:
+        found[(area.code, key)] = Progress(area, key, actual.get(area.code, {}).get(key, 0), own.get(key))
+    return children, figures, found
 
 
 def own_progress(area: Area, on: dt.date) -> list[Progress]:
@@ -107,6 +129,31 @@ def own_progress(area: Area, on: dt.date) -> list[Progress]:
     if not mine:
         return []
     keys = [t.figure for t in mine]
-    siblings = list(Area.objects.filter(parent_id=area.parent_id)) if area.parent_id else [area]
-    found = progress(siblings, year, on, keys)
+    if area.parent_id:
+        siblings, actual = sibling_values(area.parent, on)
+    else:
+        siblings, actual = [area], figure_values([area], on)
+    found = progress(siblings, year, on, keys, actual)
     return [found[(area.code, key)] for key in keys]
+
+
+def stats_columns(area: Area, on: dt.date, children, total) -> list[tuple[str, dict[str, object]]]:
+    """`bangfu stats` (EXCHANGE §8): for every figure with a target of `on`'s year for the area or a child,
+    `<figure>目标` and `<figure>完成率` (a percentage with one decimal), by area code; the figures are the
+    table's own rows (bangfu.stats.export)."""
+    from bangfu.stats.figures import FIGURES
+
+    rows = [*children, total]
+    codes = [row.area.code for row in rows]
+    targets = {(t.area_id, t.figure): t.value for t in Target.objects.filter(area__in=codes, year=on.year)}
+    columns = []
+    for f in FIGURES:
+        if not any((code, f.key) in targets for code in codes):
+            continue
+        goal = {row.area.code: targets.get((row.area.code, f.key)) for row in rows}
+        rate = {row.area.code: completion(row.values[f.key], goal[row.area.code]) for row in rows}
+        columns.append((f"{f.name}目标", {code: value for code, value in goal.items() if value is not None}))
+        columns.append(
+            (f"{f.name}完成率", {code: f"{value}%" for code, value in rate.items() if value is not None})
+        )
+    return columns
