@@ -3,6 +3,7 @@
 import json
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from bangfu.accounts.models import User
 from bangfu.areas.models import Level
@@ -10,6 +11,7 @@ from bangfu.areas.stats import level_counts
 from bangfu.areas.views import children_table
 from bangfu.audit.models import AuditEvent
 from bangfu.core.access import staff_required
+from bangfu.dashboard import panels
 
 
 @staff_required
@@ -35,6 +37,7 @@ def home(request):
             "rows": rows,
             "chart_json": json.dumps(chart, ensure_ascii=False),
             "recent_events": AuditEvent.objects.for_user(user).order_by("-at", "-id")[:8],
+            "panels": panels.render_all(request, area, timezone.localdate()),
             "nav": "dashboard",
         },
     )

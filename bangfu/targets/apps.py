@@ -16,3 +16,7 @@ class TargetsConfig(AppConfig):
         from bangfu.targets.progress import stats_columns
 
         register_columns(stats_columns)  # `bangfu stats`: <figure>目标 and <figure>完成率
+        from bangfu.dashboard.panels import register
+        from bangfu.targets.panels import targets_panel
+
+        register(targets_panel)  # 工作台: figures against targets
