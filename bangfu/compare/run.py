@@ -203,7 +203,7 @@ def _compare(run: ComparisonRun, today: dt.date, con, folder: Path, background) 
         link(con, registry="registry", source="source", threshold=run.threshold, progress=linking)
     _progress(run, "生成比对结果", 72)
     _judge(con, run, today, clock)
-    results = background.submit(_timed, _results_csv, con.cursor(), run._rejected, folder / "results.csv")
+    results = background.submit(_timed, _on_cursor, con, _results_csv, run._rejected, folder / "results.csv")
     _progress(run, "写入比对结果", 84)
     with clock("write_findings"):
         written = _write_findings(con, run, folder)
@@ -231,7 +231,7 @@ def _start_extraction(con, run: ComparisonRun, folder: Path, background):
     def extract() -> float:
         started = time.perf_counter()
         try:
-            _extract_registry(con.cursor(), run.area, run.source_type, folder)
+            _on_cursor(con, _extract_registry, run.area, run.source_type, folder)
         finally:
             connection.close()  # this thread's own
         return time.perf_counter() - started
@@ -372,6 +372,17 @@ def _judge(con, run: ComparisonRun, today: dt.date, clock: PhaseClock) -> None:
         resource.getrusage(resource.RUSAGE_SELF).ru_stime - kernel - (after[2] - inner[2]),
     )
     ComparisonRun.objects.filter(pk=run.pk).update(matched_exact=run.matched_exact)
+
+
+def _on_cursor(con, function, *args):
+    """`function(cursor, *args)` on a DuckDB cursor of its own (one per thread), closed when it returns:
+    a cursor left to the garbage keeps the run's DuckDB and its threads alive past `con.close()`, while
+    the run's work folder, where DuckDB spills, is being removed (a crash seen once in CI)."""
+    cursor = con.cursor()
+    try:
+        return function(cursor, *args)
+    finally:
+        cursor.close()
 
 
 def _timed(function, *args) -> float:
@@ -556,6 +567,7 @@ def _copy_tables(con, tables: list[Table], work: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="findings-", dir=work) as folder:
 
         def produce() -> None:
+            cursor = None  # closed here: see _on_cursor
             try:
                 number, cursor = 0, con.cursor()
                 for table in tables:
@@ -574,6 +586,8 @@ def _copy_tables(con, tables: list[Table], work: Path) -> None:
             except BaseException as exc:  # raised by the caller once the writers have stopped
                 errors.append(exc)
             finally:
+                if cursor is not None:
+                    cursor.close()
                 for _ in range(writers):
                     pieces.put(None)
 
