@@ -191,6 +191,9 @@ class _Scan:
         ops = connection.ops
         self.pg = connection.vendor == "postgresql"
         self.date_type = "date" if self.pg else "text"
+        # A row's id as its key: on SQLite an INTEGER PRIMARY KEY is the table's rowid itself (a bigint one
+        # is a second index, searched before the row on every join).
+        self.key = "bigint PRIMARY KEY" if self.pg else "integer PRIMARY KEY"
         self.stamp_type = "timestamp with time zone" if self.pg else "text"
         self.d = ops.adapt_datefield_value
         self.t = ops.adapt_datetimefield_value
@@ -291,7 +294,7 @@ class _Scan:
         D, T = self.date_type, self.stamp_type
         self.step = "劳动力"
         if self.ids is not None:
-            self.temp("scan_ids", "person_id bigint PRIMARY KEY")
+            self.temp("scan_ids", f"person_id {self.key}")
             with connection.cursor() as cursor:
                 for start in range(0, len(self.ids), 10_000):
                     cursor.executemany(
@@ -301,7 +304,7 @@ class _Scan:
 
         # Laborers in scope, by the 劳动年龄 rule of each one's region (one SQL condition).
         self.temp(
-            "scan_lab", f"id bigint PRIMARY KEY, household_id bigint, area_id varchar(12), created_at {T}"
+            "scan_lab", f"id {self.key}, household_id bigint, area_id varchar(12), created_at {T}"
         )
         laborers = Person.objects.laborers(self.on)
         if self.ids is not None:
@@ -373,7 +376,7 @@ class _Scan:
         # The dead are left out where it matters (laborers are living; households count living members).
         self.temp(
             "scan_rec",
-            f"person_id bigint PRIMARY KEY, in_work integer, last_id bigint, last_start {D}, last_end {D}, "
+            f"person_id {self.key}, in_work integer, last_id bigint, last_start {D}, last_end {D}, "
             "last_reason varchar(10), last_employer varchar(100)",
         )
         only, only_params = self.people_only("r.person_id")
@@ -389,21 +392,20 @@ class _Scan:
                 [self.d(self.on), self.d(self.on), *only_params],
             )
         else:
+            # One MAX over a key unique per person: SQLite takes the bare columns from the row that has it.
             self.sql(
                 f"""INSERT INTO scan_rec {columns}
-                SELECT g.person_id, CASE WHEN substr(g.k, 1, 10) >= %s THEN 1 ELSE 0 END,
-                    CAST(substr(g.k, 21) AS INTEGER), substr(g.k, 11, 10),
-                    NULLIF(substr(g.k, 1, 10), '9999-12-31'), r.end_reason, r.employer_name
+                SELECT person_id, CASE WHEN ended_on IS NULL OR ended_on >= %s THEN 1 ELSE 0 END,
+                    id, started_on, ended_on, CASE WHEN ended_on < %s THEN end_reason END,
+                    CASE WHEN ended_on < %s THEN employer_name END
                 FROM (
                     SELECT r.person_id,
-                        MAX(COALESCE(r.ended_on, '9999-12-31') || r.started_on || printf('%%019d', r.id))
-                            AS k
+                        MAX(COALESCE(r.ended_on, '9999-12-31') || r.started_on || printf('%%019d', r.id)),
+                        r.id, r.started_on, r.ended_on, r.end_reason, r.employer_name
                     FROM {self.R} r WHERE r.started_on <= %s {only}
                     GROUP BY r.person_id
-                ) g
-                LEFT JOIN {self.R} r
-                    ON substr(g.k, 1, 10) < %s AND r.id = CAST(substr(g.k, 21) AS INTEGER)""",
-                [self.d(self.on), self.d(self.on), *only_params, self.d(self.on)],
+                ) g""",
+                [self.d(self.on), self.d(self.on), self.d(self.on), self.d(self.on), *only_params],
             )
 
         self.step = "回访"
@@ -411,7 +413,7 @@ class _Scan:
         # first visit that did not reach them since then.
         self.temp(
             "scan_visit",
-            f"person_id bigint PRIMARY KEY, last_id bigint, last_on {D}, reached_on {D}, "
+            f"person_id {self.key}, last_id bigint, last_on {D}, reached_on {D}, "
             f"unreached_id bigint, unreached_on {D}",
         )
         unreachable = VisitResult.UNREACHABLE.value
@@ -427,16 +429,25 @@ class _Scan:
                 [unreachable, self.d(self.on), *only_params],
             )
         else:
+            # The latest visit by one MAX (its bare columns are that visit's); when it did not reach them, the
+            # latest day one did is looked up for those people only.
             self.sql(
                 f"""INSERT INTO scan_visit {columns}
-                SELECT person_id, CAST(substr(k, 11) AS INTEGER), substr(k, 1, 10), reached_on
+                SELECT person_id, id, visited_on, CASE WHEN result <> %s THEN visited_on END
                 FROM (
-                    SELECT v.person_id, MAX(v.visited_on || printf('%%019d', v.id)) AS k,
-                        MAX(CASE WHEN v.result <> %s THEN v.visited_on END) AS reached_on
+                    SELECT v.person_id, MAX(v.visited_on || printf('%%019d', v.id)), v.id, v.visited_on,
+                        v.result
                     FROM {self.V} v WHERE v.visited_on <= %s {only}
                     GROUP BY v.person_id
                 ) g""",
                 [unreachable, self.d(self.on), *only_params],
+            )
+            self.sql(
+                f"""UPDATE scan_visit SET reached_on = (
+                    SELECT MAX(v.visited_on) FROM {self.V} v WHERE v.person_id = scan_visit.person_id
+                        AND v.result <> %s AND v.visited_on <= %s)
+                WHERE reached_on IS NULL""",
+                [unreachable, self.d(self.on)],
             )
         # Unreached since the last day a visit reached them: the first such visit (few people).
         self.sql(
@@ -468,7 +479,7 @@ class _Scan:
         self.step = "户"
         D = self.date_type
         self.temp(
-            "scan_home", f"household_id bigint PRIMARY KEY, laborers integer, in_work integer, last_end {D}"
+            "scan_home", f"household_id {self.key}, laborers integer, in_work integer, last_end {D}"
         )
         self.sql(
             """INSERT INTO scan_home (household_id, laborers, in_work)
@@ -523,7 +534,7 @@ class _Scan:
 
     def clear(self) -> None:
         self.step = "解除"
-        self.temp("scan_clear", "id bigint PRIMARY KEY, kind varchar(10), reason varchar(200)")
+        self.temp("scan_clear", f"id {self.key}, kind varchar(10), reason varchar(200)")
         scope, scope_params = self.person_scope("p")
         visit_id = "CASE WHEN w.basis LIKE 'visit:%%' THEN CAST(SUBSTR(w.basis, 7) AS BIGINT) END"
         # Person warnings: the condition of each kind, short of the window that raised it.
