@@ -65,14 +65,7 @@ LOCK_KEY = 0x_E9_A2_84_E8_AD_A6
 OPEN = (WarningStatus.OPEN.value, WarningStatus.IN_HAND.value)
 TEMPORARY = (
     "scan_ids", "scan_lab", "scan_area", "scan_rec", "scan_visit", "scan_home", "scan_clear", "scan_new",
-    "scan_kinds",
 )  # fmt: skip
-PERSON_KINDS = (
-    WarningKind.JOB_LOST,
-    WarningKind.RETURNED,
-    WarningKind.UNREACHABLE,
-    WarningKind.VISIT_OVERDUE,
-)
 
 
 @dataclass
@@ -303,9 +296,7 @@ class _Scan:
                     )
 
         # Laborers in scope, by the 劳动年龄 rule of each one's region (one SQL condition).
-        self.temp(
-            "scan_lab", f"id {self.key}, household_id bigint, area_id varchar(12), created_at {T}"
-        )
+        self.temp("scan_lab", f"id {self.key}, household_id bigint, area_id varchar(12), created_at {T}")
         laborers = Person.objects.laborers(self.on)
         if self.ids is not None:
             laborers = laborers.filter(
@@ -478,9 +469,7 @@ class _Scan:
         the day the last job of a living member ended."""
         self.step = "户"
         D = self.date_type
-        self.temp(
-            "scan_home", f"household_id {self.key}, laborers integer, in_work integer, last_end {D}"
-        )
+        self.temp("scan_home", f"household_id {self.key}, laborers integer, in_work integer, last_end {D}")
         self.sql(
             """INSERT INTO scan_home (household_id, laborers, in_work)
             SELECT l.household_id, COUNT(*), MAX(COALESCE(r.in_work, 0))
@@ -622,12 +611,6 @@ class _Scan:
             "basis varchar(40), "
             f"detail varchar(300), due_on {D}, fresh integer",
         )
-        self.temp("scan_kinds", "kind varchar(10) PRIMARY KEY")
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO scan_kinds (kind) VALUES (%s)", [(k.value,) for k in PERSON_KINDS]
-            )
-        self.analyze("scan_kinds")
         back = EndReason.RETURNED.value
         job_lost, returned = WarningKind.JOB_LOST.value, WarningKind.RETURNED.value
         unreachable, overdue = WarningKind.UNREACHABLE.value, WarningKind.VISIT_OVERDUE.value
@@ -640,40 +623,44 @@ class _Scan:
                 ELSE a.unemployed_before END)
             OR (v.last_id IS NULL AND l.created_at < CASE WHEN r.in_work = 1 THEN a.employed_before_at
                 ELSE a.unemployed_before_at END))"""
-        # One pass over the laborers, each looked up once, for the four person kinds (k, innermost).
+        insert = "INSERT INTO scan_new (kind, person_id, household_id, area_id, basis, detail, due_on, fresh)"
+        # Each person kind from the rows that can hold it: a record that ended (就业转失业, or 返乡 when it
+        # ended for that reason), a visit that did not reach them, and every laborer for 跟踪逾期.
         self.sql(
-            f"""INSERT INTO scan_new (kind, person_id, household_id, area_id, basis, detail, due_on, fresh)
-            SELECT k.kind, l.id, l.household_id, l.area_id,
-                CASE k.kind WHEN %s THEN 'visit:' || v.unreached_id
-                    WHEN %s THEN COALESCE('visit:' || v.last_id, 'registered')
-                    ELSE 'record:' || r.last_id END,
-                SUBSTR(CASE k.kind
-                    WHEN %s THEN CAST(r.last_end AS VARCHAR(10)) || ' 从' || {employer} || '离职（'
-                        || {reason}
-                        || '），目前无在岗就业记录'
-                    WHEN %s THEN CAST(r.last_end AS VARCHAR(10)) || ' 从' || {employer}
-                        || '离职返乡，目前无在岗就业记录'
-                    WHEN %s THEN '自 ' || CAST(v.unreached_on AS VARCHAR(10)) || ' 起回访联系不上'
-                    ELSE CASE WHEN v.last_id IS NULL THEN '登记后未回访，已超过 ' || {days} || ' 天'
-                        ELSE '上次回访 ' || CAST(v.last_on AS VARCHAR(10)) || '，已超过 ' || {days}
-                            || ' 天未回访'
-                        END || CASE WHEN r.in_work = 1 THEN '（在岗）' ELSE '（未就业）' END
-                    END, 1, 300),
+            f"""{insert}
+            SELECT CASE WHEN r.last_reason = %s THEN %s ELSE %s END, l.id, l.household_id, l.area_id,
+                'record:' || r.last_id,
+                SUBSTR(CAST(r.last_end AS VARCHAR(10)) || ' 从' || {employer} || CASE WHEN r.last_reason = %s
+                    THEN '离职返乡' ELSE '离职（' || {reason} || '）' END || '，目前无在岗就业记录', 1, 300),
+                a.due_on, 0
+            FROM scan_rec r JOIN scan_lab l ON l.id = r.person_id
+            JOIN scan_area a ON a.area_id = l.area_id
+            WHERE {ended}""",
+            [back, returned, job_lost, back],
+        )
+        self.sql(
+            f"""{insert}
+            SELECT %s, l.id, l.household_id, l.area_id, 'visit:' || v.unreached_id,
+                '自 ' || CAST(v.unreached_on AS VARCHAR(10)) || ' 起回访联系不上', a.due_on, 0
+            FROM scan_visit v JOIN scan_lab l ON l.id = v.person_id
+            JOIN scan_area a ON a.area_id = l.area_id
+            WHERE v.unreached_id IS NOT NULL""",
+            [unreachable],
+        )
+        self.sql(
+            f"""{insert}
+            SELECT %s, l.id, l.household_id, l.area_id, COALESCE('visit:' || v.last_id, 'registered'),
+                SUBSTR(CASE WHEN v.last_id IS NULL THEN '登记后未回访，已超过 ' || {days} || ' 天'
+                    ELSE '上次回访 ' || CAST(v.last_on AS VARCHAR(10)) || '，已超过 ' || {days} || ' 天未回访'
+                    END || CASE WHEN r.in_work = 1 THEN '（在岗）' ELSE '（未就业）' END, 1, 300),
                 a.due_on, 0
             FROM scan_lab l
             JOIN scan_area a ON a.area_id = l.area_id
             LEFT JOIN scan_rec r ON r.person_id = l.id
             LEFT JOIN scan_visit v ON v.person_id = l.id
-            CROSS JOIN scan_kinds k
-            WHERE CASE k.kind
-                WHEN %s THEN CASE WHEN {ended} AND r.last_reason <> %s THEN 1 ELSE 0 END
-                WHEN %s THEN CASE WHEN {ended} AND r.last_reason = %s THEN 1 ELSE 0 END
-                WHEN %s THEN CASE WHEN v.unreached_id IS NOT NULL THEN 1 ELSE 0 END
-                ELSE CASE WHEN {late} THEN 1 ELSE 0 END
-                END = 1""",
-            [unreachable, overdue, job_lost, returned, unreachable,
-             job_lost, back, returned, back, unreachable],
-        )  # fmt: skip
+            WHERE {late}""",
+            [overdue],
+        )
         # 返乡 told by a visit within the window, where no 返乡 record explains it and no work began on or
         # after the visit (the clearing's condition: work since the visit ends the episode).
         self.sql(
