@@ -208,9 +208,9 @@ class _Scan:
         self.result.seconds[self.step] += perf_counter() - started
         return count
 
-    def temp(self, name: str, columns: str) -> None:
+    def temp(self, name: str, columns: str, options: str = "") -> None:
         self.sql(f"DROP TABLE IF EXISTS {name}")
-        self.sql(f"CREATE TEMPORARY TABLE {name} ({columns})")
+        self.sql(f"CREATE TEMPORARY TABLE {name} ({columns}) {options}")
 
     def person_scope(self, alias: str) -> tuple[str, list]:
         """A condition on a registry_person row `alias`: in the area, or in a household of the people."""
@@ -294,71 +294,6 @@ class _Scan:
                         "INSERT INTO scan_ids (person_id) VALUES (%s)",
                         [(i,) for i in self.ids[start : start + 10_000]],
                     )
-
-        # Laborers in scope, by the 劳动年龄 rule of each one's region (one SQL condition).
-        self.temp("scan_lab", f"id {self.key}, household_id bigint, area_id varchar(12), created_at {T}")
-        laborers = Person.objects.laborers(self.on)
-        if self.ids is not None:
-            laborers = laborers.filter(
-                household_id__in=Person.objects.filter(pk__in=self.ids).values("household_id")
-            )
-        elif self.within is not None:
-            laborers = laborers.for_area(self.within)
-        select, params = laborers.values_list(
-            "id", "household_id", "area_id", "created_at"
-        ).query.sql_with_params()
-        self.sql(f"INSERT INTO scan_lab (id, household_id, area_id, created_at) {select}", params)
-        self.sql("CREATE INDEX scan_lab_household ON scan_lab (household_id)")
-
-        self.step = "规则"
-        # Each village's rule values as of D, looked up once per village (core/rules.py).
-        self.temp(
-            "scan_area",
-            f"area_id varchar(12) PRIMARY KEY, leave_from {D}, due_on {D}, unemployed_days integer, "
-            f"employed_days integer, unemployed_before {D}, employed_before {D}, unemployed_before_at {T}, "
-            f"employed_before_at {T}, income_line integer",
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT DISTINCT area_id FROM scan_lab")
-            villages = [row[0] for row in cursor.fetchall()]
-        books = [
-            _Lookup(model.objects.book(self.on, within=self.within))
-            for model in (WarningRule, FollowUpRule, IncomeLineRule)
-        ]
-        tz = timezone.get_current_timezone()
-
-        def local_midnight(day: date):
-            return self.t(datetime.combine(day, time.min, tzinfo=tz))
-
-        values: dict[tuple, list] = {}  # by the three rules in force: most villages share them
-
-        def row_of(warning, follow, income) -> list:
-            row = [None] * 9
-            if warning is not None:
-                row[0] = self.d(self.on - timedelta(days=warning.leave_window_days))
-                row[1] = self.d(self.on + timedelta(days=warning.handle_days))
-            if follow is not None:
-                # Overdue as tracking/due.py defines it: the last contact before D less the interval.
-                days = follow.unemployed_interval_days, follow.employed_interval_days
-                before = [self.on - timedelta(days=n) for n in days]
-                row[2:8] = [*days, *map(self.d, before), *map(local_midnight, before)]
-            if income is not None:
-                row[8] = income.yearly_income_per_capita
-            return row
-
-        rows = []
-        for code in villages:
-            rules = tuple(book(code) for book in books)
-            key = tuple(id(rule) for rule in rules)
-            if key not in values:
-                values[key] = row_of(*rules)
-            rows.append([code, *values[key]])
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), 10_000):
-                cursor.executemany(
-                    "INSERT INTO scan_area VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    rows[start : start + 10_000],
-                )
 
         self.step = "就业记录"
         # Each person's latest record of those started by D. It decides: when any record is in force on
@@ -455,7 +390,87 @@ class _Scan:
             SET unreached_on = (SELECT v.visited_on FROM {self.V} v WHERE v.id = scan_visit.unreached_id)
             WHERE unreached_id IS NOT NULL"""
         )
-        self.analyze("scan_lab", "scan_area", "scan_rec", "scan_visit")
+        self.analyze("scan_rec", "scan_visit")
+
+        self.step = "劳动力"
+        # Laborers in scope, by the 劳动年龄 rule of each one's region (one SQL condition), with what the
+        # raising and the households read of each (whether in work on D, the latest visit): one row each.
+        self.temp(
+            "scan_lab",
+            f"id {self.key}, household_id bigint, area_id varchar(12), created_at {T}, in_work integer, "
+            f"visit_id bigint, visit_on {D}",
+        )
+        laborers = Person.objects.laborers(self.on)
+        if self.ids is not None:
+            laborers = laborers.filter(
+                household_id__in=Person.objects.filter(pk__in=self.ids).values("household_id")
+            )
+        elif self.within is not None:
+            laborers = laborers.for_area(self.within)
+        select, params = laborers.values_list(
+            "id", "household_id", "area_id", "created_at"
+        ).query.sql_with_params()
+        self.sql(
+            f"""INSERT INTO scan_lab (id, household_id, area_id, created_at, in_work, visit_id, visit_on)
+            SELECT p.id, p.household_id, p.area_id, p.created_at, COALESCE(r.in_work, 0), v.last_id, v.last_on
+            FROM ({select}) p
+            LEFT JOIN scan_rec r ON r.person_id = p.id
+            LEFT JOIN scan_visit v ON v.person_id = p.id""",
+            params,
+        )
+
+        self.step = "规则"
+        # Each village's rule values as of D, looked up once per village (core/rules.py).
+        self.temp(
+            "scan_area",
+            f"area_id varchar(12) PRIMARY KEY, leave_from {D}, due_on {D}, unemployed_days integer, "
+            f"employed_days integer, unemployed_before {D}, employed_before {D}, unemployed_before_at {T}, "
+            f"employed_before_at {T}, income_line integer",
+            "" if self.pg else "WITHOUT ROWID",  # one search per look-up, not the key's index then the row
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT area_id FROM scan_lab")
+            villages = [row[0] for row in cursor.fetchall()]
+        books = [
+            _Lookup(model.objects.book(self.on, within=self.within))
+            for model in (WarningRule, FollowUpRule, IncomeLineRule)
+        ]
+        tz = timezone.get_current_timezone()
+
+        def local_midnight(day: date):
+            return self.t(datetime.combine(day, time.min, tzinfo=tz))
+
+        values: dict[tuple, list] = {}  # by the three rules in force: most villages share them
+
+        def row_of(warning, follow, income) -> list:
+            row = [None] * 9
+            if warning is not None:
+                row[0] = self.d(self.on - timedelta(days=warning.leave_window_days))
+                row[1] = self.d(self.on + timedelta(days=warning.handle_days))
+            if follow is not None:
+                # Overdue as tracking/due.py defines it: the last contact before D less the interval.
+                days = follow.unemployed_interval_days, follow.employed_interval_days
+                before = [self.on - timedelta(days=n) for n in days]
+                row[2:8] = [*days, *map(self.d, before), *map(local_midnight, before)]
+            if income is not None:
+                row[8] = income.yearly_income_per_capita
+            return row
+
+        rows = []
+        for code in villages:
+            rules = tuple(book(code) for book in books)
+            key = tuple(id(rule) for rule in rules)
+            if key not in values:
+                values[key] = row_of(*rules)
+            rows.append([code, *values[key]])
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), 10_000):
+                cursor.executemany(
+                    "INSERT INTO scan_area VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    rows[start : start + 10_000],
+                )
+
+        self.analyze("scan_lab", "scan_area")
 
     def people_only(self, column: str) -> tuple[str, list]:
         """Rows of the people in scope only ("" for a scan of everyone)."""
@@ -472,9 +487,7 @@ class _Scan:
         self.temp("scan_home", f"household_id {self.key}, laborers integer, in_work integer, last_end {D}")
         self.sql(
             """INSERT INTO scan_home (household_id, laborers, in_work)
-            SELECT l.household_id, COUNT(*), MAX(COALESCE(r.in_work, 0))
-            FROM scan_lab l LEFT JOIN scan_rec r ON r.person_id = l.id
-            GROUP BY l.household_id"""
+            SELECT household_id, COUNT(*), MAX(in_work) FROM scan_lab GROUP BY household_id"""
         )
         # Where no laborer works, the other living members (the old, the young) may (few households).
         members = f"""FROM {self.P} p JOIN {self.R} r ON r.person_id = p.id
@@ -617,11 +630,11 @@ class _Scan:
         reason = "COALESCE(NULLIF(r.last_reason, ''), '未注明原因')"
         employer = "COALESCE(NULLIF(r.last_employer, ''), '原单位')"
         ended = "r.in_work = 0 AND a.leave_from IS NOT NULL AND r.last_end >= a.leave_from"
-        days = "CASE WHEN r.in_work = 1 THEN a.employed_days ELSE a.unemployed_days END"
+        days = "CASE WHEN l.in_work = 1 THEN a.employed_days ELSE a.unemployed_days END"
         late = """a.unemployed_days IS NOT NULL AND (
-            (v.last_id IS NOT NULL AND v.last_on < CASE WHEN r.in_work = 1 THEN a.employed_before
+            (l.visit_id IS NOT NULL AND l.visit_on < CASE WHEN l.in_work = 1 THEN a.employed_before
                 ELSE a.unemployed_before END)
-            OR (v.last_id IS NULL AND l.created_at < CASE WHEN r.in_work = 1 THEN a.employed_before_at
+            OR (l.visit_id IS NULL AND l.created_at < CASE WHEN l.in_work = 1 THEN a.employed_before_at
                 ELSE a.unemployed_before_at END))"""
         insert = "INSERT INTO scan_new (kind, person_id, household_id, area_id, basis, detail, due_on, fresh)"
         # Each person kind from the rows that can hold it: a record that ended (就业转失业, or 返乡 when it
@@ -649,15 +662,13 @@ class _Scan:
         )
         self.sql(
             f"""{insert}
-            SELECT %s, l.id, l.household_id, l.area_id, COALESCE('visit:' || v.last_id, 'registered'),
-                SUBSTR(CASE WHEN v.last_id IS NULL THEN '登记后未回访，已超过 ' || {days} || ' 天'
-                    ELSE '上次回访 ' || CAST(v.last_on AS VARCHAR(10)) || '，已超过 ' || {days} || ' 天未回访'
-                    END || CASE WHEN r.in_work = 1 THEN '（在岗）' ELSE '（未就业）' END, 1, 300),
+            SELECT %s, l.id, l.household_id, l.area_id, COALESCE('visit:' || l.visit_id, 'registered'),
+                SUBSTR(CASE WHEN l.visit_id IS NULL THEN '登记后未回访，已超过 ' || {days} || ' 天'
+                    ELSE '上次回访 ' || CAST(l.visit_on AS VARCHAR(10)) || '，已超过 ' || {days}
+                        || ' 天未回访'
+                    END || CASE WHEN l.in_work = 1 THEN '（在岗）' ELSE '（未就业）' END, 1, 300),
                 a.due_on, 0
-            FROM scan_lab l
-            JOIN scan_area a ON a.area_id = l.area_id
-            LEFT JOIN scan_rec r ON r.person_id = l.id
-            LEFT JOIN scan_visit v ON v.person_id = l.id
+            FROM scan_lab l JOIN scan_area a ON a.area_id = l.area_id
             WHERE {late}""",
             [overdue],
         )
