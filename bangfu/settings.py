@@ -17,6 +17,8 @@ Environment variables (all optional):
   BANGFU_LOG_LEVEL     root log level (default WARNING)
   BANGFU_READ_*        load limits for reading one uploaded file (see BANGFU_READ_LIMITS below)
   BANGFU_IMPORT_CHUNK_ROWS rows a registry import saves per transaction (default 50000)
+  BANGFU_ATTACHMENT_MB largest attachment of a supervision task, reply or rectification (default 20)
+  BANGFU_SUPERVISION_AT local time HH:MM of the daily supervision reminders (default 07:30)
 """
 
 import os
@@ -95,6 +97,7 @@ INSTALLED_APPS = [
     "bangfu.stats",
     "bangfu.targets",
     "bangfu.dispatch",
+    "bangfu.supervision",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +251,11 @@ BANGFU_STATS_CAPTURE_AT = os.environ.get("BANGFU_STATS_CAPTURE_AT", "00:30")
 # PostgreSQL memory for a scan's joins and its temporary tables (work_mem, temp_buffers; one transaction).
 BANGFU_SCAN_WORK_MEM = os.environ.get("BANGFU_SCAN_WORK_MEM", "256MB")
 
+# 督办 (bangfu/supervision): the largest attachment, in MB, and the local time of the daily reminders and
+# overdue reports (supervision/tasks.py).
+BANGFU_ATTACHMENT_MB = int(os.environ.get("BANGFU_ATTACHMENT_MB", "20"))
+BANGFU_SUPERVISION_AT = os.environ.get("BANGFU_SUPERVISION_AT", "07:30")
+
 # Text messages (bangfu/notices/sms.py): the gateway class; the file backend appends to BANGFU_SMS_FILE.
 # Online interviews (bangfu/fairs): the meeting link, `{token}` a random token (e.g. self-hosted Jitsi).
 BANGFU_SMS_BACKEND = os.environ.get("BANGFU_SMS_BACKEND", "bangfu.notices.sms.FileBackend")
@@ -317,6 +325,11 @@ SPECTACULAR_SETTINGS = {
         "WarningStatusEnum": "bangfu.tracking.models.WarningStatus",
         "WarningMoveEnum": "bangfu.tracking.api.MOVES",
         "HelpKindEnum": "bangfu.tracking.models.HelpKind",
+        "SupervisionStatusEnum": "bangfu.supervision.models.Status",
+        "ReplyProgressEnum": "bangfu.supervision.models.Progress",
+        "ReplyReviewEnum": "bangfu.supervision.models.Review",
+        "RectificationSourceEnum": "bangfu.supervision.models.Source",
+        "RectificationStatusEnum": "bangfu.supervision.models.RectStatus",
     },
 }
 

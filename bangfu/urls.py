@@ -55,6 +55,7 @@ urlpatterns = [
     path("fairs/", include("bangfu.fairs.urls")),
     path("rules/", include("bangfu.rules.urls")),
     path("formats/", include("bangfu.formats.urls")),
+    path("supervision/", include("bangfu.supervision.urls")),
     path("api/v1/", include(api_patterns)),
 ]
 

@@ -74,6 +74,12 @@ class AreaScopedQuerySet(models.QuerySet):
         )
 
 
+def staff_area(user) -> Area | None:
+    """The area an active staff user is bound to; None for anyone else. For querysets whose scope is
+    more than one column (a supervision task: its sender's subtree, or a receiver's)."""
+    return _staff_area(user)
+
+
 def _staff_area(user) -> Area | None:
     """The area an active staff user is bound to; None for anyone else (who then sees nothing)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -212,6 +212,15 @@ KINDS = (
             Param("年报截止日", "annual_due_day", "15"),
         ),
     ),
+    Kind(
+        "supervision-reminder",
+        "supervision.ReminderRule",
+        "督办提醒：督办任务到期前多少天提醒承办区域的工作人员（每项提醒一次）。",
+        ("remind_days",),
+        "不发到期提醒（逾期仍会上报上一级）。",
+        name="督办提醒",
+        params=(Param("到期前提醒天数", "remind_days", "3"),),
+    ),
 )
 BY_SLUG = {kind.slug: kind for kind in KINDS}
 

@@ -48,10 +48,12 @@ class Command(BaseCommand):
             # and stop it with the server however the demo is stopped.
             # The worker runs the nightly warning scan too: exactly one stays queued (tracking/tasks.py).
             from bangfu.stats.tasks import ensure_nightly as ensure_nightly_capture
+            from bangfu.supervision.tasks import ensure_daily
             from bangfu.tracking.tasks import ensure_nightly
 
             ensure_nightly()
             ensure_nightly_capture()  # and the nightly capture of figures (stats/tasks.py)
+            ensure_daily()  # and the daily 督办 reminders (supervision/tasks.py)
             worker = start_worker()
             stop_on_signals()
             try:

@@ -18,6 +18,7 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         # The nightly warning scan waits in the task queue for `bangfu db_worker`: exactly one, always.
         from bangfu.stats.tasks import ensure_nightly as ensure_nightly_capture
+        from bangfu.supervision.tasks import ensure_daily as ensure_supervision
         from bangfu.tracking.tasks import ensure_nightly
 
         ensure_nightly()
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         from bangfu.dispatch.tasks import ensure_daily
 
         ensure_daily()
+        ensure_supervision()  # and the daily 督办 reminders and overdue reports (supervision/tasks.py)
         serve(host, port, threads, self.stdout)
 
 
