@@ -21,6 +21,7 @@ from bangfu.jobs.demo import build_jobs_demo
 from bangfu.referrals.demo import build_referrals_demo
 from bangfu.registry.actions import create_import_batch, run_registry_import
 from bangfu.registry.models import Person
+from bangfu.supervision.demo import build_supervision_demo
 from bangfu.tracking.demo import build_tracking_demo
 
 PROVINCE = "43"  # 湖南省
@@ -66,6 +67,7 @@ def build_demo(people_per_county: int = PEOPLE_PER_COUNTY) -> list[DemoLogin]:
     ensure_comparisons(COUNTIES)
     build_tracking_demo(COUNTIES)  # two years of records, visits, 帮扶责任人, warnings (tracking/demo.py)
     build_designations_demo(COUNTIES)  # 贫困村 → 脱贫村, 深度贫困县, 重点帮扶县, 安置点 (areas/demo.py)
+    build_supervision_demo(COUNTIES)  # 督办 tasks, replies, one overdue; the 整改台账 (supervision/demo.py)
     return logins
 
 

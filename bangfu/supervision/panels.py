@@ -20,24 +20,26 @@ SHOWN = 5
 class Panel:
     today: date
     soon_days: int
+    open: int = 0  # not done, whatever the due day
     overdue: int = 0
     due_soon: int = 0
     to_review: int = 0
-    items: list = field(default_factory=list)  # the most urgent open items: overdue first, then by due day
+    items: list = field(default_factory=list)  # the most urgent open items: by due day, overdue first
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.due_soon or self.to_review or self.items)
+        return not (self.open or self.to_review)
 
 
 def panel(user, today: date | None = None) -> Panel:
-    """Four small queries whatever the area: counts of overdue and soon-due items, replies waiting for the
-    user's area to review, and the few most urgent items."""
+    """A few small queries whatever the area: counts of open, overdue and soon-due items, replies waiting
+    for the user's area to review, and the few most urgent items."""
     today = today or timezone.localdate()
     rule = ReminderRule.objects.in_force(user.area_id, today)
     soon_days = rule.remind_days if rule is not None else 3
     open_items = Assignment.objects.for_user(user).open()
     result = Panel(today=today, soon_days=soon_days)
+    result.open = open_items.order_by()[:10_001].count()
     result.overdue = open_items.overdue(today).order_by().count()
     result.due_soon = (
         open_items.filter(due_on__gte=today, due_on__lte=today + timedelta(days=soon_days)).order_by().count()
@@ -48,8 +50,7 @@ def panel(user, today: date | None = None) -> Panel:
         .count()
     )
     items = list(
-        open_items.filter(due_on__lte=today + timedelta(days=soon_days))
-        .select_related("task", "area")
+        open_items.select_related("task", "area")
         .order_by("due_on", "task_id", "area_id")[:SHOWN]
     )
     for item in items:

@@ -21,17 +21,17 @@ def test_the_panel_counts_what_is_due_and_overdue(users, client_for):
     actions.submit_reply(users["township_a"], soon.assignments.get(), content="在办", progress="进行中")
 
     county = panel(users["county_a"], TODAY)
-    assert (county.overdue, county.due_soon, county.to_review) == (1, 1, 1)
-    assert [a.task.title for a in county.items] == ["逾期任务", "两天后到期"]
+    assert (county.open, county.overdue, county.due_soon, county.to_review) == (3, 1, 1, 1)
+    assert [a.task.title for a in county.items] == ["逾期任务", "两天后到期", "下月到期"]
     village = panel(users["village_a"], TODAY)
-    assert (village.overdue, village.due_soon, village.to_review) == (1, 0, 0)
+    assert (village.open, village.overdue, village.due_soon, village.to_review) == (2, 1, 0, 0)
     assert panel(users["county_b"], TODAY).empty
 
     for _ in range(20):
         make_overdue(send(users["county_a"], VILLAGE_A, title="更多逾期"))
     with CaptureQueriesContext(connection) as queries:
         panel(users["county_a"], TODAY)
-    assert len(queries) <= 5
+    assert len(queries) <= 6
 
     text = client_for(users["county_a"]).get(reverse("dashboard:home")).content.decode()
     assert 'id="supervision-panel"' in text and "逾期 21" in text and "更多逾期" in text
