@@ -49,10 +49,7 @@ def panel(user, today: date | None = None) -> Panel:
         .order_by()
         .count()
     )
-    items = list(
-        open_items.select_related("task", "area")
-        .order_by("due_on", "task_id", "area_id")[:SHOWN]
-    )
+    items = list(open_items.select_related("task", "area").order_by("due_on", "task_id", "area_id")[:SHOWN])
     for item in items:
         item.status = item.status_on(today)
     result.items = items
