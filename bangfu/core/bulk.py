@@ -98,6 +98,62 @@ def insert_frame(model, frame, constants: dict | None = None) -> int:
     return frame.height
 
 
+def update_frame(model, frame, constants: dict | None = None) -> int:
+    """Set, by primary key, the fields of `model` named by the columns of a polars frame (its `id` column
+    the keys; foreign keys as ids), plus `constants` on every row (such as `updated_at`): the frame goes to
+    a temporary table as insert_frame sends rows, then one `UPDATE … FROM` writes them all."""
+    if frame.is_empty():
+        return 0
+    meta = model._meta
+    quote = connection.ops.quote_name
+    temp = f"{meta.db_table}_update"
+    names = [name for name in frame.columns if name != "id"]
+    fields = {name: meta.get_field(name) for name in names}
+    declared = ", ".join(
+        ["id bigint", *(f"{quote(field.column)} {field.db_type(connection)}" for field in fields.values())]
+    )
+    suffix = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({declared}){suffix}")
+    _load_temporary(temp, frame.select("id", *names), [f.column for f in fields.values()], fields)
+    assignments = [f"{quote(field.column)} = s.{quote(field.column)}" for field in fields.values()]
+    params = []
+    for name, value in (constants or {}).items():
+        field = meta.get_field(name)
+        adapt = _adapter(field) if connection.vendor == "sqlite" else None
+        assignments.append(f"{quote(field.column)} = %s")
+        params.append(adapt(value) if adapt and value is not None else value)
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(assignments)} FROM {temp} s WHERE {table}.id = s.id", params
+        )
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+    return frame.height
+
+
+def _load_temporary(table: str, frame, columns: list[str], fields: dict) -> None:
+    import polars as pl
+
+    quote = connection.ops.quote_name
+    names = ", ".join(["id", *(quote(c) for c in columns)])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for part in frame.iter_slices(100_000):
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
+                    copy.write(part.write_csv(include_header=False))
+            return
+        data = frame.with_columns(
+            pl.col(name).cast(pl.String)
+            for name, dtype in frame.schema.items()
+            if dtype == pl.Date or isinstance(dtype, pl.Decimal)
+        )
+        placeholders = ", ".join(["%s"] * (len(columns) + 1))
+        for part in data.iter_slices(20_000):
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", part.iter_rows())
+
+
 def _adapter(field):
     """How SQLite wants a field's values, or None when the driver takes them as they are."""
     kind = field.get_internal_type()

@@ -16,14 +16,13 @@ from django.utils import timezone
 from bangfu.audit.log import record as audit
 from bangfu.audit.log import snapshot
 from bangfu.audit.models import Action
-from bangfu.employers.models import Cooperation, EmployerKind
+from bangfu.employment import channel
 from bangfu.employment import status as derivation
-from bangfu.employment.models import Channel, EmploymentRecord, EndReason, Source
+from bangfu.employment.models import EmploymentRecord, EndReason, Source
 from bangfu.employment.signals import records_changed
 from bangfu.registry.models import Change, Person
 
 SOURCE_RECORDS = "就业记录"  # registry Change.source of a status derived after a record changed
-WORKSHOPS = (EmployerKind.POVERTY_WORKSHOP, EmployerKind.ASSISTANCE_WORKSHOP)
 REFRESH_CHUNK = 50_000  # people per statement of a set-based refresh
 AUDIT_EACH_UP_TO = 20  # a refresh changing more people writes one summary audit event instead
 
@@ -31,24 +30,13 @@ AUDIT_EACH_UP_TO = 20  # a refresh changing more people writes one summary audit
 def channel_for(
     home_code: str, *, employer=None, work_code: str = "", on: dt.date | None = None, default: str = ""
 ) -> str:
-    """就业渠道 as the data say it: work at an employer of kind 扶贫车间/就业帮扶车间 is 扶贫车间;
-    work outside the home county at a 劳务协作基地, or inside the receiving area of a labor cooperation
-    of the home area in force that day, is 有组织输出; otherwise `default` (推荐就业 for a referral hire)."""
-    kind = getattr(employer, "kind", "")
-    if kind in WORKSHOPS:
-        return Channel.WORKSHOP
-    if work_code and work_code[:6] != home_code[:6]:
-        if kind == EmployerKind.COOPERATION_BASE:
-            return Channel.ORGANISED
-        day = on or timezone.localdate()
-        for cooperation in Cooperation.objects.active_on(day).select_related(
-            "sending_area", "receiving_area"
-        ):
-            if cooperation.sending_area.contains(home_code) and cooperation.receiving_area.contains(
-                work_code.ljust(12, "0")
-            ):
-                return Channel.ORGANISED
-    return default
+    """就业渠道 of one record as the data say it (the rule: employment/channel.py, shared with the
+    employment import): 扶贫车间 at a workshop employer; 有组织输出 outside the home county at a 劳务协作基地
+    or in the receiving area of a labor cooperation of the home area in force on `on` (today);
+    otherwise `default` (推荐就业 for a referral hire)."""
+    terms = channel.cooperation_terms() if channel.outside_home_county(home_code, work_code) else []
+    kind = getattr(employer, "kind", "") or ""
+    return channel.channel_of(home_code, work_code, kind, on or timezone.localdate(), terms, default)
 
 
 def records_changed_on_commit(person_ids: Iterable[int]) -> None:

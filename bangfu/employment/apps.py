@@ -8,7 +8,10 @@ class EmploymentConfig(AppConfig):
 
     def ready(self):
         # The registry's 务工状态 and 务工时间(月) are derived from the records kept here (EXCHANGE §5).
+        from bangfu.core import importers
+        from bangfu.employment.command import IMPORTER
         from bangfu.employment.roster import KEEPER
         from bangfu.registry import claims
 
         claims.register(KEEPER)
+        importers.register(IMPORTER)  # `bangfu import employment`

@@ -1,14 +1,17 @@
 """Employment records (就业记录): one spell of work of one person. The trajectory of a laborer is all of
 their records; records come from referrals (a hire), data comparison, village entry and follow-up."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from bangfu.areas.models import Area
 from bangfu.areas.scope import AreaScopedQuerySet
+from bangfu.core.background import Runner
 from bangfu.employers.models import Employer
-from bangfu.registry.models import Person
+from bangfu.registry.models import ImportStatus, Person
 
 
 class Place(models.TextChoices):
@@ -174,3 +177,66 @@ class Mismatch(models.Model):
 
     def __str__(self):
         return f"{self.person.name}：名册{self.claimed_status}，就业记录在职"
+
+
+class EmploymentImport(Runner):
+    """One employment records file (EXCHANGE §5) imported into an area (`bangfu import employment`, 导入就业
+    信息): the file kept, with its counts and its error report. The records are saved in one transaction,
+    so an interrupted import saved nothing and is simply run again."""
+
+    area = models.ForeignKey(Area, verbose_name="导入区域", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    file = models.FileField("文件", upload_to="imports/employment/%Y/%m/", max_length=300)
+    original_name = models.CharField("原文件名", max_length=255)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    phase = models.CharField("进度", max_length=100, blank=True)
+    total_rows = models.PositiveIntegerField("数据行", default=0)
+    valid_rows = models.PositiveIntegerField("有效行", default=0)
+    error_rows = models.PositiveIntegerField("错误行", default=0)
+    created = models.PositiveIntegerField("新增记录", default=0)
+    updated = models.PositiveIntegerField("更新记录", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+    status_changed = models.PositiveIntegerField("务工状态变化人数", default=0)
+    message = models.TextField("说明", blank=True)
+    report = models.FileField(
+        "错误报告", upload_to="import-reports/employment/%Y/%m/", max_length=300, blank=True
+    )
+    # The first errors (exchange.errors.error_list: row, column, value, reason), listed on the result page.
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "就业信息导入"
+        verbose_name_plural = "就业信息导入"
+        indexes = [models.Index(fields=["area", "created_at"])]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.STOPPED)
+
+    @property
+    def resumable(self) -> bool:
+        return self.status == ImportStatus.STOPPED
+
+    def stopped_message(self) -> str:
+        return (
+            "导入中断：处理进程已停止（被终止、崩溃或服务重启）。就业记录在一个事务中保存，未保存任何记录。"
+            "点“重新导入”重新处理该文件。"
+        )
+
+    @property
+    def report_filename(self) -> str:
+        """The error report as the user downloads it: named after their file, never the stored name."""
+        return f"{Path(self.original_name).stem}-错误报告.xlsx"

@@ -88,6 +88,34 @@ def _integer(column: str, digits: int, low: int, high: int) -> tuple[pl.Expr, pl
     return ok, value
 
 
+def plain_id(id_: pl.Expr, today: dt.date) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(ok, birth date, sex) of an ID column: ok for an 18-digit ID in its plain form with a known province,
+    a birth date between 1900 and `today` and a good check character (what parse_id_number accepts
+    unchanged); other IDs go row by row."""
+    total = pl.sum_horizontal(
+        id_.str.slice(i, 1).cast(pl.Int32, strict=False) * w for i, w in enumerate(_WEIGHTS)
+    )
+    check = pl.lit(list(_CHECK_CHARS)).list.get(total % 11)
+    birth = id_.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    sex = (
+        pl.when(id_.str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1)
+        .then(pl.lit("男"))
+        .otherwise(pl.lit("女"))
+    )
+    ok = (
+        id_.str.contains(_ID)
+        & id_.str.slice(0, 2).is_in(list(PROVINCE_CODES))
+        & birth.is_between(dt.date(1900, 1, 1), today)
+        & (id_.str.slice(17, 1) == check)
+    )
+    return ok, birth, sex
+
+
+def plain_name(name: pl.Expr, limit: int = 50) -> pl.Expr:
+    """A name already in its clean form (see _NAME), at most `limit` characters."""
+    return name.str.contains(_NAME) & (name.str.len_chars() <= limit)
+
+
 def check_cells(
     cells: pl.DataFrame, lookup: AreaLookup, today: dt.date
 ) -> tuple[pl.DataFrame, list[tuple[int, list[CellError]]]]:
@@ -97,26 +125,13 @@ def check_cells(
     col = pl.col
     villages = [code for code, level in lookup.level.items() if level == 5]
     id_ = col("证件号码")
-    total = pl.sum_horizontal(
-        id_.str.slice(i, 1).cast(pl.Int32, strict=False) * w for i, w in enumerate(_WEIGHTS)
-    )
-    check = pl.lit(list(_CHECK_CHARS)).list.get(total % 11)
-    id_birth = id_.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    id_sex = (
-        pl.when(id_.str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1)
-        .then(pl.lit("男"))
-        .otherwise(pl.lit("女"))
-    )
+    id_ok, id_birth, id_sex = plain_id(id_, today)
     ok = (
         col(AREA_CODE).is_in(villages)
         & col("户编号").is_not_null()
         & (col("户编号").str.len_chars() <= 40)
-        & col("姓名").str.contains(_NAME)
-        & (col("姓名").str.len_chars() <= 50)
-        & id_.str.contains(_ID)
-        & id_.str.slice(0, 2).is_in(list(PROVINCE_CODES))
-        & id_birth.is_between(dt.date(1900, 1, 1), today)
-        & (id_.str.slice(17, 1) == check)
+        & plain_name(col("姓名"))
+        & id_ok
         & (col("性别").is_null() | (col("性别") == id_sex))
         & (col("出生日期").is_null() | (col("出生日期") == id_birth.dt.to_string("%Y-%m-%d")))
         & col("与户主关系").is_not_null()

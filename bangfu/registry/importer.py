@@ -120,12 +120,12 @@ def validate_file(
         raw = None
     records = _without_file_conflicts(records, problems)
     records = _without_outsiders(records, area, problems)
-    _fill_raw_cells(problems, sheet, raw)
+    fill_raw_cells(problems, sheet, raw)
     problems.sort(key=lambda p: p.row_number)
     return Validation(list(sheet.header), records, problems, total, sheet_warnings(sheet))
 
 
-def _fill_raw_cells(problems: list[RowProblem], sheet, raw) -> None:
+def fill_raw_cells(problems: list[RowProblem], sheet, raw) -> None:
     """Rows rejected after cleaning carry no cells yet: the report shows them as uploaded."""
     missing = {p.row_number: p for p in problems if p.raw_cells is None}
     if not missing:

@@ -15,7 +15,7 @@ from bangfu.core import importers
 
 
 class Command(BaseCommand):
-    help = "导入数据文件（名册：EXCHANGE.md §1；岗位：§2）。"
+    help = "导入数据文件（名册：EXCHANGE.md §1；岗位：§2；就业信息：§5；跟踪回访：§6 …）。"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True, title="数据类型")
