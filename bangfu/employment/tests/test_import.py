@@ -422,3 +422,45 @@ def test_a_credit_code_of_the_ledger_links_and_a_workshop_makes_the_channel(user
     assert (linked.employer, linked.channel) == (workshop, "扶贫车间")
     plain = EmploymentRecord.objects.get(person=shi)
     assert (plain.employer, plain.channel, plain.credit_code) == (None, "", unknown)
+
+
+def test_the_column_wise_checks_accept_and_refuse_exactly_as_the_row_checks(
+    users, people, ledger, tmp_path, monkeypatch
+):
+    """The same CSV through both readers: the same records, the same errors (employment/columnar.py)."""
+    wu, long = people["wu"], people["long"]
+    code = ledger["factory"].credit_code
+    odd = [
+        [wu.id_number, wu.name, "广州（海珠）电子厂", code, GUANGZHOU, START.isoformat(), "", "", "5200", ""],
+        [wu.id_number.lower(), wu.name, "某厂", code.lower(), GUANGZHOU, "2026/1/5", "", "", "4,500", ""],
+        [
+            long.id_number,
+            "龙•就业",
+            " 某厂 ",
+            "",
+            "４４０１０５",
+            START.isoformat(),
+            TODAY.isoformat(),
+            "返乡",
+            "04500",
+            "灵活就业",
+        ],
+        [long.id_number, long.name, "某厂", code[:17] + "0", "4401", "2026-02-30", "", "其他", "-1", "打工"],
+        [long.id_number, long.name, "某厂二", "", "1234567", START.isoformat(), "", "", "1000001", ""],
+        [long.id_number[:17] + "0", long.name, "Ab & Co.", "", GUANGZHOU, "19790101", "", "", "", ""],
+        ["", "", "", "", "", "", "", "", "", ""],
+        [long.id_number, long.name, "某厂四", "", GUANGZHOU, START.isoformat(), "2099-01-01", "", "", ""],
+    ]
+    path = tmp_path / "odd.csv"
+    write_table(path, HEADER, odd)
+    area = users["county_a"].area
+    results = []
+    for fast in (True, False):
+        monkeypatch.setattr(importer, "can_read_fast", lambda sheet, fast=fast: fast)
+        validation = importer.validate_file(path, area)
+        errors = sorted(
+            (p.row_number, e.column or "", e.message) for p in validation.problems for e in p.errors
+        )
+        results.append((validation.records.sort("row_number").rows(), errors))
+    assert results[0] == results[1]
+    assert len(results[0][0]) == 2 and len(results[0][1]) >= 8  # row 4: 龙·就业 is not the registered name
