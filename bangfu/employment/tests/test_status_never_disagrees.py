@@ -113,6 +113,27 @@ def test_every_path_leaves_status_and_records_agreeing(users, client_for, tmp_pa
     assert EmploymentRecord.objects.get(person=people["麻老三"], source="compare").place == "省内县外"
     assert_agree("comparison accepted")
 
+    # An employment records file (§5): a new spell, the referral's spell given a 离职日期 (matched by its key:
+    # the employer's credit code), and the same file again.
+    from bangfu.employment.importer import create_employment_import, run_employment_import
+    from bangfu.exchange.report import write_table
+
+    header = ["证件号码", "姓名", "单位名称", "统一社会信用代码", "工作地区划代码", "入职日期", "离职日期"]
+    lines = [
+        [C, "吴建国", "县城工地", "", "433124", (today - dt.timedelta(days=20)).isoformat(), ""],
+        [B, "石秀英", "广州海珠电子厂", factory.credit_code, "440105", today.isoformat(), today.isoformat()],
+        [A, "龙春生", "广州某厂", "", "440105", (today - dt.timedelta(days=90)).isoformat(),
+         (today - dt.timedelta(days=5)).isoformat()],
+    ]  # fmt: skip
+    for name in ("e.csv", "e-again.csv"):
+        write_table(tmp_path / name, header, lines)
+        batch = run_employment_import(
+            create_employment_import(area=county.area, user=county, path=tmp_path / name)
+        )
+        assert batch.error_rows == 0, batch.errors
+        assert_agree(f"employment import {name}")
+    assert (batch.created, batch.updated) == (0, 0)
+
     # A disagreement settled by ending the record.
     entry = Mismatch.objects.get(person=people["吴建国"])
     client.post(
