@@ -1,6 +1,8 @@
 """Employment-record forms: a spell of work entered by hand (务工地域 derived from the work area), ending
 one (离职日期 and 离职原因), and settling a 名册与就业记录不一致 entry."""
 
+from pathlib import Path
+
 from django import forms
 from django.utils import timezone
 
@@ -8,6 +10,7 @@ from bangfu.areas.models import Area, normalize_code
 from bangfu.core.forms import StyledFormMixin
 from bangfu.employers.models import Employer
 from bangfu.employment.models import EmploymentRecord, EndReason
+from bangfu.exchange.spreadsheet import EXTENSIONS
 
 DATE = {"type": "date"}
 
@@ -107,3 +110,15 @@ class SettleForm(StyledFormMixin, forms.Form):
         if data.get("decision") == "keep" and not (data.get("note") or "").strip():
             self.add_error("note", "保留记录时请说明理由（如：已电话核实仍在岗）。")
         return data
+
+
+class EmploymentImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label="就业信息文件", help_text="Excel（.xlsx、.xls）或 CSV 文件，列见右侧说明中的《数据交换说明》。"
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in EXTENSIONS:
+            raise forms.ValidationError("只能上传 .xlsx、.xls 或 .csv 文件。")
+        return upload

@@ -9,4 +9,9 @@ urlpatterns = [
     path("<int:pk>/end/", views.record_end, name="end"),
     path("mismatches/", views.mismatch_list, name="mismatches"),
     path("mismatches/<int:pk>/", views.mismatch_settle, name="mismatch_settle"),
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/report/", views.import_report, name="import_report"),
+    path("imports/<int:pk>/resume/", views.import_resume, name="import_resume"),
 ]

@@ -1,19 +1,32 @@
 """Employment-record pages: the list of the user's subtree, recording a spell of work for a person and
-ending one, and the 名册与就业记录不一致 list staff settle. Records from referrals, comparison, imports
-and employers show here too."""
+ending one, the 名册与就业记录不一致 list staff settle, and the employment records file import (导入就业信息:
+upload, batches, result, error report, resume). Records from referrals, comparison, imports and employers
+show here too."""
+
+import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from bangfu.audit.log import record as audit
+from bangfu.audit.models import Action
 from bangfu.core.access import staff_required
+from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
-from bangfu.employment import actions
+from bangfu.employment import actions, importer
 from bangfu.employment.filters import EmploymentFilter, MismatchFilter
-from bangfu.employment.forms import EmploymentForm, EndForm, SettleForm
-from bangfu.employment.models import EmploymentRecord, Mismatch, MismatchStatus
+from bangfu.employment.forms import EmploymentForm, EmploymentImportForm, EndForm, SettleForm
+from bangfu.employment.models import EmploymentImport, EmploymentRecord, Mismatch, MismatchStatus
+from bangfu.employment.tasks import run_employment_import_task
+from bangfu.exchange import errors as kept_errors
 from bangfu.registry.models import Person
 from bangfu.registry.views import _styled
+
+logger = logging.getLogger(__name__)
 
 
 @staff_required
@@ -111,3 +124,89 @@ def mismatch_settle(request, pk: int):
     return render(
         request, "employment/mismatch_settle.html", {"form": form, "mismatch": mismatch, "nav": "referrals"}
     )
+
+
+# -- the employment records file import (EXCHANGE §5) ------------------------------------------------------
+
+INLINE_IMPORT_LIMIT = 1024 * 1024  # larger files go to the background worker
+
+
+@staff_required
+def import_list(request):
+    batches = EmploymentImport.objects.for_user(request.user).select_related("area", "user")
+    importer.reap_employment_imports(batches)
+    context = paginate(request, batches.order_by("-created_at", "-id"), per_page=30)
+    context.update({"nav": "referrals", "tab": "imports", **_open_count(request)})
+    return render(request, "employment/import_list.html", context)
+
+
+@staff_required
+def import_new(request):
+    form = EmploymentImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = importer.create_employment_import(area=request.user.area, user=request.user, upload=upload)
+        _start_import(batch, upload.size)
+        return redirect("employment:import_detail", pk=batch.pk)
+    context = {"form": form, "nav": "referrals", "tab": "imports", **_open_count(request)}
+    return render(request, "employment/import_form.html", context)
+
+
+def _start_import(batch: EmploymentImport, size: int) -> None:
+    """Small files are imported while the user waits; larger ones by the background worker."""
+    if size >= INLINE_IMPORT_LIMIT:
+        run_employment_import_task.enqueue(batch.pk)
+        return
+    try:
+        importer.run_employment_import(batch)
+    except (DatabaseError, ValidationError, PermissionDenied):
+        logger.exception("employment import %s failed", batch.pk)
+
+
+def _scoped_batch(request, pk: int) -> EmploymentImport:
+    batches = EmploymentImport.objects.for_user(request.user).select_related("area", "user")
+    return get_object_or_404(batches, pk=pk)
+
+
+@staff_required
+def import_detail(request, pk: int):
+    batch = _scoped_batch(request, pk)
+    if importer.reap_employment_imports(EmploymentImport.objects.filter(pk=batch.pk)):
+        batch.refresh_from_db()
+    context = {"batch": batch, "nav": "referrals", "tab": "imports", "report_url": "employment:import_report"}
+    reveal = batch.user_id == request.user.pk or request.user.can_view_sensitive
+    context.update(error_page(request, batch.errors, reveal=reveal, cap=kept_errors.ERROR_LIST_CAP))
+    if request.headers.get("HX-Request"):
+        return render(request, "employment/_import_progress.html", context)
+    return render(request, "employment/import_detail.html", context)
+
+
+@staff_required
+def import_report(request, pk: int):
+    """The rejected rows as uploaded (ID numbers among them: for the importer and those who may see them
+    whole); downloads are audited."""
+    batch = _scoped_batch(request, pk)
+    if not batch.report:
+        raise Http404("该批次没有错误报告。")
+    if batch.user_id != request.user.pk and not request.user.can_view_sensitive:
+        raise PermissionDenied("错误报告含完整证件号码，只有导入人和有敏感信息查看权限的用户可以下载。")
+    audit(
+        Action.EXPORT,
+        actor=request.user,
+        obj=batch,
+        message=f"下载就业信息导入错误报告：{batch.original_name}",
+    )
+    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
+
+
+@staff_required
+@require_POST
+def import_resume(request, pk: int):
+    batch = _scoped_batch(request, pk)
+    try:
+        batch = importer.resume_employment_import(request.user, batch)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("employment:import_detail", pk=batch.pk)
+    _start_import(batch, batch.file.size)
+    return redirect("employment:import_detail", pk=batch.pk)

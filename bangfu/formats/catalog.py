@@ -1,7 +1,7 @@
 """数据交换说明: every file the platform imports, column by column, built from the imports' own definitions.
 
 The columns, whether they are required, their other accepted names and their allowed values are read from
-the code that checks the rows (registry.rows and registry.vocab, jobs.rows, tracking.rows,
+the code that checks the rows (registry.rows and registry.vocab, jobs.rows, employment.rows, tracking.rows,
 compare.sources): the page, the templates and docs/exchange.md can never list a value the import refuses,
 or miss one it takes. What is written here is only prose: what a column means and what a value looks
 like. Plain Python, no Django.
@@ -18,6 +18,7 @@ from bangfu.areas import rows as designation_rows
 from bangfu.compare import sources
 from bangfu.core.idnumber import make_id
 from bangfu.employers.creditcode import make_credit_code
+from bangfu.employment import rows as employment_rows
 from bangfu.exchange.spreadsheet import Column
 from bangfu.jobs import rows as job_rows
 from bangfu.registry import rows as registry_rows
@@ -396,6 +397,67 @@ def targets_layout(place: Place = DOC_PLACE) -> Layout:
     return Layout("targets", "目标", "目标调度 → 目标导入；命令 bangfu import targets", columns, notes)
 
 
+_EMPLOYMENT_RULES = {
+    employment_rows.ID: "18 位居民身份证号码，须是导入区域名册中在世的人员。请把单元格设为文本。",
+    employment_rows.NAME: "与名册登记的姓名一致。",
+    employment_rows.EMPLOYER: f"用人单位全称，不超过 {employment_rows.EMPLOYER_LIMIT} 字。",
+    employment_rows.CREDIT_CODE: (
+        "18 位统一社会信用代码（GB 32100-2015，含校验位）。与用人单位台账相同的，记录关联到该单位。"
+    ),
+    employment_rows.WORK_AREA: (
+        "工作地点的 6 到 12 位行政区划代码（须是已载入的区划）；"
+        "务工地域（县内、省内县外、省外）由它和本人所在村得出。"
+    ),
+    employment_rows.STARTED: "不能晚于今天。",
+    employment_rows.ENDED: "不能早于入职日期，不能晚于今天；仍在岗时不填。",
+    employment_rows.END_REASON: "只有填写了离职日期才能填写。",
+    employment_rows.WAGE: f"整数，元，0 到 {employment_rows.WAGE_MAX}。",
+    employment_rows.CHANNEL: (
+        "不填时由数据得出：用人单位台账中为扶贫车间、就业帮扶车间的是扶贫车间；在县外的劳务协作基地，"
+        "或在本县劳务协作关系的输入地务工的，是有组织输出。"
+    ),
+}
+
+
+def employment_layout(place: Place = DOC_PLACE) -> Layout:
+    """就业信息 (EXCHANGE.md §5): 导入就业信息 and `bangfu import employment`, as employment.rows reads it."""
+    r = employment_rows
+    values = {r.END_REASON: r.END_REASONS, r.CHANNEL: r.CHANNELS}
+    examples = {
+        r.ID: make_id(place.county6, EXAMPLE_BIRTH, 11),
+        r.NAME: "张示例",
+        r.EMPLOYER: "示例电子科技有限公司",
+        r.CREDIT_CODE: make_credit_code("440105", 1),
+        r.WORK_AREA: "440105",
+        r.STARTED: "2026-03-01",
+        r.ENDED: "",
+        r.END_REASON: "",
+        r.WAGE: "4500",
+        r.CHANNEL: "",
+    }
+    columns = tuple(
+        _spec(
+            column,
+            REQUIRED if column.required else OPTIONAL,
+            _EMPLOYMENT_RULES[column.name],
+            values.get(column.name, ()),
+            examples[column.name],
+        )
+        for column in r.COLUMNS
+    )
+    notes = (
+        "每行是一段就业。记录按（证件号码，入职日期，单位）识别，单位为统一社会信用代码，未填时为单位名称："
+        "再次导入会更新原记录（如补上离职日期），内容相同则不变；空白的离职日期、离职原因、月工资、就业渠道"
+        "不会清除已有的值。",
+        "保存后，相关人员的务工状态和务工时间(月)按就业记录重新计算；离职的记录会触发“就业转失业”预警。",
+        "全部记录在一个事务中保存：保存出错时一条记录也不会保存，可改正后重新导入。",
+        "有错误的行不导入，错误列在导入结果页上，也可下载错误报告。",
+    )
+    return Layout(
+        "employment", "就业信息", "就业记录 → 导入就业信息；命令 bangfu import employment", columns, notes
+    )
+
+
 def source_layout(code: str, place: Place = DOC_PLACE) -> Layout:
     """One comparison source type (EXCHANGE.md §3), as compare.sources reads it."""
     source_type = sources.TYPES[code]
@@ -657,6 +719,7 @@ class Catalog:
     jobs: Layout
     followups: Layout
     sources: tuple[Layout, ...] = field(default_factory=tuple)
+    employment: Layout | None = None
     rules: Layout | None = None
     workforce: tuple[Layout, ...] = ()
     designations: Layout | None = None
@@ -667,6 +730,7 @@ class Catalog:
         return (
             self.registry,
             self.jobs,
+            *((self.employment,) if self.employment else ()),
             self.followups,
             *self.sources,
             *((self.rules,) if self.rules else ()),
@@ -685,6 +749,7 @@ def catalog(place: Place = DOC_PLACE) -> Catalog:
         jobs_layout(place),
         followups_layout(place),
         tuple(source_layout(code, place) for code in sources.TYPES),
+        employment=employment_layout(place),
         rules=rules_layout(place),
         workforce=workforce_layouts(place),
         designations=designations_layout(place),
@@ -750,6 +815,7 @@ def markdown(place: Place = DOC_PLACE) -> str:
         "| `bangfu import registry FILE --area CODE [--dry-run] [--report PATH]` | 名册导入（人员名单） |",
         "| `bangfu export registry --area CODE [--format xlsx\\|csv] --out PATH` | 名册导出，列同人员名单 |",
         "| `bangfu import jobs FILE --area CODE [--report PATH]` | 岗位导入（岗位信息） |",
+        "| `bangfu import employment FILE --area CODE [--report PATH]` | 就业信息导入（就业记录） |",
         "| `bangfu import followups FILE --area CODE [--report PATH]` | 跟踪回访导入 |",
         "| `bangfu import targets FILE --area CODE [--report PATH]` | 目标导入（目标），本区域及下级区域 |",
         "| `bangfu report annual --area CODE --year Y --out PATH` | 年度报告（.xlsx 或 .pdf） |",

@@ -78,6 +78,24 @@ def test_the_followups_template_is_read_with_no_error_but_its_made_up_person(cli
     assert explained["回访结果"] == "在岗、已离职、返乡、不愿就业、联系不上"
 
 
+def test_the_employment_template_is_read_with_no_error_but_its_made_up_person(client_for, users, tmp_path):
+    from bangfu.employment import rows as employment_rows
+    from bangfu.employment.importer import validate_file as validate_employment_file
+    from bangfu.employment.models import Channel, EndReason
+
+    path = download(client_for(users["county_a"]), "employment", tmp_path)
+    rows, guide = sheets(path)
+    assert set(rows[0]) == known(employment_rows.COLUMNS)
+    validation = validate_employment_file(path, users["county_a"].area)
+    assert validation.total_rows == 1 and not any("忽略" in w for w in validation.warnings)
+    assert [(e.column, e.message[-10:]) for p in validation.problems for e in p.errors] == [
+        ("证件号码", "名册中没有此证件号码")
+    ]
+    explained = {row[0]: row[2] for row in guide if row and row[0] in rows[0]}
+    assert explained["就业渠道"] == "、".join(Channel.values) == "、".join(employment_rows.CHANNELS)
+    assert explained["离职原因"] == "、".join(EndReason.values) == "、".join(employment_rows.END_REASONS)
+
+
 @pytest.mark.parametrize("code", list(sources.TYPES))
 def test_each_comparison_template_is_read_with_no_error(code, client_for, users, tmp_path):
     path = download(client_for(users["county_a"]), f"compare-{code}", tmp_path)
