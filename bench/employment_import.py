@@ -8,8 +8,9 @@ each `bangfu import employment FILE --area 43` timed in a child process with its
 1. the generated employment file (one spell per person, up to --rows rows; a second spell for people
    beyond the registry's size): every row new;
 2. the same file again: nothing written (created 0, updated 0);
-3. a file of row errors and updates: the same rows with one in a hundred broken (unknown person, wrong
-   name, a date in the future, a bad credit code) and one in ten given a 离职日期: exit 3, with its report.
+3. a file of row errors and updates: the same rows with one in a hundred broken (an ID with a wrong
+   check digit, a wrong name, a date in the future, a credit code with a wrong check character) and one
+   in ten given a 离职日期: exit 3, with its report.
 
 Run: .venv/bin/python bench/employment_import.py [--rows 1000000] [--people N] [--skip-postgres]
      [--skip-sqlite] [--keep DIR]   (--people defaults to --rows)
@@ -114,8 +115,9 @@ def employment_files(registry_file: Path, rows: int, clean: Path, broken: Path) 
                 changed[1] = changed[1] + "某"
             elif kind == 2:
                 changed[5] = (today + dt.timedelta(days=5)).isoformat()
-            else:
-                changed[3] = "91440106MA5ABCDE1X"
+            else:  # a check character that is wrong
+                valid = changed[3] or make_credit_code("433124", 99)
+                changed[3] = valid[:17] + ("0" if valid[17] != "0" else "1")
         elif n % 10 == 3 and not changed[6]:
             changed[6] = today.isoformat()
         broken_lines.append(changed)
