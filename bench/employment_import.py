@@ -126,13 +126,16 @@ def employment_files(registry_file: Path, rows: int, clean: Path, broken: Path) 
 
 
 def timed(env, *args):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(wall s, exit, peak RSS MB so far, CPU s of the command process, its first line of output)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run([BANGFU, *args], env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     message = (result.stdout.strip() or result.stderr.strip()).splitlines()
-    return seconds, result.returncode, max(peak, before) / 1024, message[0][:300] if message else ""
+    peak = max(after.ru_maxrss, before.ru_maxrss) / 1024
+    return seconds, result.returncode, peak, cpu, message[0][:300] if message else ""
 
 
 def recreate_postgres(url: str) -> None:
@@ -158,7 +161,7 @@ def measure(label, database_url, registry_file, clean, broken, work: Path):
         run(env, "migrate", "-v0")
         run(env, "areas", "load", "--province", "43")
         run(env, "areas", "load", "--province", "44")
-        print(f"\n{label}")
+        print(f"\n{label}", flush=True)
         started = time.perf_counter()
         subprocess.run([BANGFU, "import", "registry", str(registry_file), "--area", "43"], env=env,
                        capture_output=True, check=False)  # fmt: skip
@@ -178,10 +181,16 @@ def measure(label, database_url, registry_file, clean, broken, work: Path):
             ("2. the same file again", clean, ()),
             ("3. row errors and 离职日期 added", broken, ("--report", str(report))),
         ):
-            seconds, code, peak, message = timed(
+            seconds, code, peak, cpu, message = timed(
                 env, "import", "employment", str(path), "--area", "43", *extra
             )
-            print(f"  {what}: {seconds:.1f} s, exit {code}, peak RSS so far {peak:,.0f} MB — {message}")
+            with open("/proc/loadavg") as fh:
+                load = fh.read().split()[0]
+            print(
+                f"  {what}: {seconds:.1f} s (CPU {cpu:.1f} s in the command's process), exit {code}, "
+                f"peak RSS so far {peak:,.0f} MB, load after {load} — {message}",
+                flush=True,
+            )
         count = subprocess.run([sys.executable, "-c", COUNTS], env=env, capture_output=True, text=True)
         print(f"  after: {count.stdout.strip()}")
 
@@ -195,6 +204,7 @@ def main():
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--keep", help="a directory to keep (and reuse) the generated files in")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows in a log file as it happens
     people = args.people or args.rows
     print(
         f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
