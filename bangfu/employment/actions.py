@@ -40,10 +40,14 @@ def channel_for(
 
 
 def records_changed_on_commit(person_ids: Iterable[int]) -> None:
-    """Send `records_changed` for these people once the transaction commits (imports call it too)."""
+    """Send `records_changed` for these people once the transaction commits (imports call it too). What
+    listens (warnings, figures) is a consequence of the saved records, not part of saving them: a listener
+    that fails is logged and leaves the write done (robust)."""
     ids = sorted(set(person_ids))
     if ids:
-        transaction.on_commit(lambda: records_changed.send(sender=EmploymentRecord, person_ids=ids))
+        transaction.on_commit(
+            lambda: records_changed.send(sender=EmploymentRecord, person_ids=ids), robust=True
+        )
 
 
 def _visible(actor, person: Person) -> bool:

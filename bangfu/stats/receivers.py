@@ -3,6 +3,8 @@ Villages are gathered per transaction and marked once it commits."""
 
 from __future__ import annotations
 
+from itertools import batched
+
 from django.db import connection, transaction
 
 
@@ -32,7 +34,11 @@ def _mark(villages) -> None:
 def records_changed(sender, person_ids=(), **kwargs):
     from bangfu.registry.models import Person
 
-    _mark(Person.objects.filter(pk__in=list(person_ids)).values_list("area_id", flat=True).distinct())
+    villages = set()
+    # An import sends a million ids: SQLite takes 32,766 parameters a statement.
+    for chunk in batched(person_ids, 5000):
+        villages.update(Person.objects.filter(pk__in=chunk).values_list("area_id", flat=True).distinct())
+    _mark(villages)
 
 
 def person_saved(sender, instance, **kwargs):

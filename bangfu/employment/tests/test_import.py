@@ -464,3 +464,28 @@ def test_the_column_wise_checks_accept_and_refuse_exactly_as_the_row_checks(
         results.append((validation.records.sort("row_number").rows(), errors))
     assert results[0] == results[1]
     assert len(results[0][0]) == 2 and len(results[0][1]) >= 8  # row 4: 龙·就业 is not the registered name
+
+
+def test_what_listens_to_the_records_neither_fails_on_many_people_nor_undoes_the_import(
+    users, people, ledger, tmp_path, django_capture_on_commit_callbacks
+):
+    """The listeners of records_changed take a million ids (SQLite allows 32,766 parameters a statement),
+    and one that fails after the commit leaves the import done, as saved."""
+    from bangfu.employment.signals import records_changed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        records_changed.send(sender=EmploymentRecord, person_ids=list(range(1, 40_001)))
+
+    def broken(sender, **kwargs):
+        raise RuntimeError("listener down")
+
+    records_changed.connect(broken, dispatch_uid="test-broken-listener")
+    try:
+        path = tmp_path / "就业.csv"
+        write_table(path, HEADER, good_rows(people, ledger))
+        with django_capture_on_commit_callbacks(execute=True):
+            batch = import_file(users["county_a"], path)
+    finally:
+        records_changed.disconnect(dispatch_uid="test-broken-listener")
+    assert batch.status == ImportStatus.DONE and batch.created == 4
+    assert EmploymentRecord.objects.count() == 4
