@@ -75,6 +75,17 @@ class Counts:
     status_changed: int = 0
 
 
+def frame_of(rows: list[tuple], schema: dict) -> pl.DataFrame:
+    """Database rows as a frame, built column by column (from rows, polars converts value by value)."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pl.DataFrame(
+        [
+            pl.Series(name, list(values), dtype=dtype)
+            for (name, dtype), values in zip(schema.items(), columns, strict=True)
+        ]
+    )
+
+
 def employer_key() -> pl.Expr:
     """§5's employer of a record: the credit code when given, else the name."""
     return pl.when(pl.col("credit_code") != "").then(pl.col("credit_code")).otherwise(pl.col("employer_name"))
@@ -125,7 +136,7 @@ def validate_file(
 def _against_registry(records: pl.DataFrame, area: Area, problems: list[RowProblem]) -> pl.DataFrame:
     """The person of each row: registered in the importing area's subtree, alive, with the row's name; the
     work area: a loaded area code. Rows failing either are reported (every reason of the row at once)."""
-    people = pl.DataFrame(
+    people = frame_of(
         select_by_keys(
             Person,
             "id_number",
@@ -134,14 +145,13 @@ def _against_registry(records: pl.DataFrame, area: Area, problems: list[RowProbl
             where="area_id BETWEEN %s AND %s",
             params=area.code_range,
         ),
-        schema={
+        {
             "id_number": pl.String,
             "person_id": pl.Int64,
             "registered_name": pl.String,
             "home_code": pl.String,
             "is_deceased": pl.Boolean if connection.vendor == "postgresql" else pl.Int8,
         },
-        orient="row",
     ).with_columns(pl.col("is_deceased").cast(pl.Boolean))
     codes = records["work_code"].unique().to_list()
     known = set()
@@ -197,8 +207,8 @@ _DATES = {"started_on", "ended_on"}
 def _existing(person_ids: list[int]) -> pl.DataFrame:
     """The records of these people, one per key (the latest entered when several share one)."""
     names = ["id", "person", "started_on", *STORED]
-    found = select_by_keys(EmploymentRecord, "person", person_ids, names)
-    date_type = pl.Date
+    found = select_by_keys(EmploymentRecord, "person", person_ids, names, as_text=_DATES)
+    date_type = pl.String  # ISO text, parsed below
     schema = {
         "record_id": pl.Int64,
         "person_id": pl.Int64,
@@ -213,7 +223,7 @@ def _existing(person_ids: list[int]) -> pl.DataFrame:
         "old_end_reason": pl.String,
         "old_monthly_wage": pl.Int64,
     }
-    frame = pl.DataFrame(found, schema=schema, orient="row")
+    frame = frame_of(found, schema).with_columns(pl.col("started_on", "old_ended_on").str.to_date("%Y-%m-%d"))
     key = pl.when(pl.col("old_credit_code") != "").then("old_credit_code").otherwise("old_employer_name")
     return (
         frame.with_columns(key.alias("employer_key"))
@@ -224,8 +234,7 @@ def _existing(person_ids: list[int]) -> pl.DataFrame:
 
 def _ledger(codes: list[str]) -> pl.DataFrame:
     found = select_by_keys(Employer, "credit_code", codes, ["credit_code", "id", "kind"]) if codes else []
-    schema = {"credit_code": pl.String, "employer_id": pl.Int64, "employer_kind": pl.String}
-    return pl.DataFrame(found, schema=schema, orient="row")
+    return frame_of(found, {"credit_code": pl.String, "employer_id": pl.Int64, "employer_kind": pl.String})
 
 
 def _places(frame: pl.DataFrame) -> pl.DataFrame:
