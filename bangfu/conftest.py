@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, settings
 
 from bangfu.accounts import actions
 from bangfu.areas.actions import load_areas
@@ -21,6 +22,12 @@ COUNTY_A, COUNTY_B = "433124", "433123"
 TOWNSHIP_A = "433124102"  # 龙潭镇, in county A
 VILLAGE_A = "433124102201"  # a village of 龙潭镇
 PASSWORD = "Test-pass-2026"
+
+# Property tests judge answers, not speed: a machine shared by other work must not fail them on the time an
+# example or its generation took (Hypothesis's deadline and too_slow check). Tests that set their own
+# health checks list too_slow as well.
+settings.register_profile("bangfu", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("bangfu")
 
 
 def pytest_sessionstart(session):

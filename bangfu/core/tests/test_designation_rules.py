@@ -36,7 +36,11 @@ DAYS = st.sampled_from(
 RULE_SETS = st.lists(
     st.tuples(st.sampled_from(PREFIXES), st.sampled_from(DESIGNATED), DAYS), max_size=10, unique=True
 )
-SLOW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SLOW = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 VILLAGE_KINDS = {"poor_village", "exited_village", "relocation_site"}
 
 

@@ -18,7 +18,11 @@ PREFIXES = ["", "43", "4331", "433124", "433123", "433124102", "433124102201", "
 CODES = ["433124102201", "433124102000", "433124000000", "433123109225", "433100000000", "440105000000"]
 DAYS = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2020, 1, 12))
 RULE_SETS = st.lists(st.tuples(st.sampled_from(PREFIXES), DAYS), max_size=10, unique=True)
-SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SLOW = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def oracle(rules, code: str, on: dt.date):

@@ -209,7 +209,11 @@ def outsider(areas):
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(rows=registry_rows())
 def test_any_file_gives_the_same_result_both_ways(areas, outsider, tmp_path_factory, monkeypatch, rows):
     path = write_rows(tmp_path_factory.mktemp("columnar") / "名单.csv", rows)
