@@ -11,6 +11,7 @@ from bangfu.employers.api import EmployerViewSet
 from bangfu.jobs.api import JobViewSet
 from bangfu.referrals.api import ReferralViewSet, ServiceNormView
 from bangfu.registry.api import HouseholdViewSet, PersonViewSet
+from bangfu.stats.api import StatsView
 from bangfu.supervision.api import RectificationViewSet, ReplyViewSet, TaskViewSet
 from bangfu.targets.api import TargetViewSet
 from bangfu.tracking.api import WarningViewSet
@@ -33,4 +34,4 @@ router.register("supervision-tasks", TaskViewSet, basename="supervision-task")
 router.register("supervision-replies", ReplyViewSet, basename="supervision-reply")
 router.register("rectifications", RectificationViewSet, basename="rectification")
 
-__all__ = ["ServiceNormView", "me", "router", "token_view"]
+__all__ = ["ServiceNormView", "StatsView", "me", "router", "token_view"]

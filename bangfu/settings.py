@@ -250,6 +250,8 @@ BANGFU_WARNING_SCAN_AT = os.environ.get("BANGFU_WARNING_SCAN_AT", "02:00")
 BANGFU_STATS_CAPTURE_AT = os.environ.get("BANGFU_STATS_CAPTURE_AT", "00:30")
 # PostgreSQL memory for a scan's joins and its temporary tables (work_mem, temp_buffers; one transaction).
 BANGFU_SCAN_WORK_MEM = os.environ.get("BANGFU_SCAN_WORK_MEM", "256MB")
+# How often today's figures are kept again (minutes; between two, changed villages are computed on read).
+BANGFU_STATS_REFRESH_MINUTES = int(os.environ.get("BANGFU_STATS_REFRESH_MINUTES", "10"))
 
 # 督办 (bangfu/supervision): the largest attachment, in MB, and the local time of the daily reminders and
 # overdue reports (supervision/tasks.py).

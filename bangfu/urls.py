@@ -4,7 +4,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from bangfu.api import ServiceNormView, me, router, token_view
+from bangfu.api import ServiceNormView, StatsView, me, router, token_view
 
 # The vendored Swagger UI and ReDoc style themselves with inline styles (and ReDoc searches in a worker it
 # builds from a blob); their two pages alone allow that. Scripts stay our own files: Swagger UI's start-up
@@ -19,6 +19,7 @@ api_patterns = [
     path("auth/token/", token_view, name="api-token"),
     path("me/", me, name="api-me"),
     path("service-norms/", ServiceNormView.as_view(), name="service-norm-list"),
+    path("stats/", StatsView.as_view(), name="stats-table"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
@@ -56,6 +57,7 @@ urlpatterns = [
     path("rules/", include("bangfu.rules.urls")),
     path("formats/", include("bangfu.formats.urls")),
     path("supervision/", include("bangfu.supervision.urls")),
+    path("stats/", include("bangfu.stats.urls")),
     path("api/v1/", include(api_patterns)),
 ]
 

@@ -395,6 +395,20 @@ def month_ends(year: int, upto: dt.date) -> list[dt.date]:
     return days
 
 
-def months(area: Area, year: int, upto: dt.date) -> list[tuple[dt.date, dict[str, int]]]:
-    """The area's figures at the end of each month of `year` up to `upto` (the trend)."""
-    return [(day, totals(day, area, [area])[area.code]) for day in month_ends(year, upto)]
+def months(
+    area: Area, year: int, upto: dt.date, *, compute_missing: bool = True
+) -> list[tuple[dt.date, dict[str, int] | None]]:
+    """The area's figures at the end of each month of `year` up to `upto` (the trend). With
+    `compute_missing=False` a day that is not kept (stats/store.py) is None instead of computed."""
+    found = []
+    for day in month_ends(year, upto):
+        if compute_missing:
+            found.append((day, totals(day, area, [area])[area.code]))
+            continue
+        kept = None
+        for reader in _readers:
+            kept = reader(day, area, [area])
+            if kept is not None:
+                break
+        found.append((day, kept[area.code] if kept is not None else None))
+    return found

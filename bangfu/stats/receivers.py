@@ -17,18 +17,24 @@ def _mark(villages) -> None:
     if not connection.in_atomic_block:
         mark_stale(villages)
         return
-    outermost = connection.atomic_blocks[0]
     pending = getattr(connection, "_stats_pending", None)
-    if pending is None or pending[0] is not outermost:
-        pending = connection._stats_pending = (outermost, set())
+    # A flush still waiting among the transaction's callbacks takes these villages too; one that ran, or
+    # was dropped with a rolled-back transaction (gone from the list), is replaced by a new one.
+    if (
+        pending is None
+        or pending["done"]
+        or not any(e[1] is pending["flush"] for e in connection.run_on_commit)
+    ):
+        pending = {"villages": set(), "done": False}
 
         def flush(pending=pending):
-            if getattr(connection, "_stats_pending", None) is pending:
-                connection._stats_pending = None
-            mark_stale(pending[1])
+            pending["done"] = True
+            mark_stale(pending["villages"])
 
+        pending["flush"] = flush
+        connection._stats_pending = pending
         transaction.on_commit(flush)
-    pending[1].update(villages)
+    pending["villages"].update(villages)
 
 
 def records_changed(sender, person_ids=(), **kwargs):

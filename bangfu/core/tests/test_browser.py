@@ -11,7 +11,8 @@ def test_login_dashboard_and_drill_down_to_village(page, live_server, users):
     log_in(page, live_server.url, "u_province")
     expect(page.get_by_role("heading", name="工作台 · 湖南省")).to_be_visible()
     shot(page, "dashboard")
-    page.locator("#sub-areas").get_by_role("link", name="湘西土家族苗族自治州").click()
+    page.get_by_role("link", name="浏览辖区").click()
+    page.locator("#children").get_by_role("link", name="湘西土家族苗族自治州").click()
     for name in ("花垣县", "龙潭镇", "土地村"):
         page.locator("#children").get_by_role("link", name=name, exact=True).click()
         expect(page.locator("h1")).to_contain_text(name)
