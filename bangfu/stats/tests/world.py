@@ -16,7 +16,7 @@ T1, T2 = "433124102", "433124105"  # 龙潭镇 and another township of county A
 V1, V2 = "433124102201", "433124105208"
 VB = "433123109225"  # a village of county B
 ON = dt.date(2026, 6, 15)
-_seq = itertools.count(300)
+_seq = itertools.cycle(range(300, 999))  # make_id takes 0–999; unique within a test
 
 
 def household(village: str) -> Household:
