@@ -692,6 +692,13 @@ class _Scan:
         self.hashing(False)
         # 返乡 told by a visit within the window, where no 返乡 record explains it and no work began on or
         # after the visit (the clearing's condition: work since the visit ends the episode).
+        # Each laborer's latest 返乡 visit by D (when it is before the window, so are the others). SQLite
+        # reads a province's visits in table order (3× less than walking their index to read each result).
+        if self.pg or self.ids is not None:
+            visits = f"""{self.V} v JOIN scan_lab l2 ON l2.id = v.person_id
+                JOIN scan_area a2 ON a2.area_id = l2.area_id AND v.visited_on >= a2.leave_from"""
+        else:
+            visits = f"{self.V} v NOT INDEXED"
         self.sql(
             f"""INSERT INTO scan_new (kind, person_id, household_id, area_id, basis, detail, due_on, fresh)
             SELECT %s, l.id, l.household_id, l.area_id, 'visit:' || rv.id,
@@ -700,13 +707,11 @@ class _Scan:
                 SELECT person_id, id, visited_on FROM (
                     SELECT v.person_id, v.id, v.visited_on, ROW_NUMBER() OVER (PARTITION BY v.person_id
                         ORDER BY v.visited_on DESC, v.id DESC) AS n
-                    FROM {self.V} v JOIN scan_lab l2 ON l2.id = v.person_id
-                    JOIN scan_area a2 ON a2.area_id = l2.area_id
-                    WHERE v.result = %s AND v.visited_on <= %s AND v.visited_on >= a2.leave_from
+                    FROM {visits} WHERE v.result = %s AND v.visited_on <= %s
                 ) x WHERE n = 1
             ) rv
             JOIN scan_lab l ON l.id = rv.person_id
-            JOIN scan_area a ON a.area_id = l.area_id
+            JOIN scan_area a ON a.area_id = l.area_id AND rv.visited_on >= a.leave_from
             LEFT JOIN scan_rec r ON r.person_id = l.id
             WHERE COALESCE(r.in_work, 0) = 0
                 AND (r.last_start IS NULL OR r.last_start < rv.visited_on)
