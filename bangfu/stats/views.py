@@ -64,10 +64,9 @@ def sorted_rows(rows: list[figures.Row], key: str, descending: bool) -> list[fig
     return sorted(rows, key=lambda r: (r[key], r.area.code), reverse=descending)
 
 
-def trend(area: Area, on: dt.date, total: figures.Row) -> dict:
+def trend(area: Area, on: dt.date, total: figures.Row, *, compute: bool) -> dict:
     """The chart data of the months of `on`'s year up to `on` (the last point is the table's total):
-    kept months, and computed ones for a township or a village."""
-    compute = area.level >= COMPUTE_MONTHS_FROM
+    kept months, and with `compute` the months never kept computed from the records."""
     points = figures.months(area, on.year, on - dt.timedelta(days=1), compute_missing=compute)
     points = [(day, values) for day, values in points if day.month != on.month] + [(on, total.values)]
     return {
@@ -108,7 +107,9 @@ def table_context(request, area: Area, on: dt.date, *, page: str) -> dict:
     rows, total = figures.table(area, on)
     sort, descending = sort_param(request)
     base = {"area": area.code, "on": on.isoformat()}
-    chart = trend(area, on, total)
+    # The statistics page of a township or village computes the months never kept (a few hundred people
+    # each); the 工作台, opened many times a day, shows the kept months only.
+    chart = trend(area, on, total, compute=page == "stats" and area.level >= COMPUTE_MONTHS_FROM)
     return {
         "area": area,
         "on": on,
