@@ -9,6 +9,7 @@ from bangfu.compare.api import ComparisonRunViewSet, FindingViewSet
 from bangfu.dispatch.api import DispatchRoundViewSet
 from bangfu.employers.api import EmployerViewSet
 from bangfu.jobs.api import JobViewSet
+from bangfu.ledgers.api import ledger_routes
 from bangfu.referrals.api import ReferralViewSet, ServiceNormView
 from bangfu.registry.api import HouseholdViewSet, PersonViewSet
 from bangfu.stats.api import StatsView
@@ -33,5 +34,7 @@ router.register("dispatch-rounds", DispatchRoundViewSet, basename="dispatch-roun
 router.register("supervision-tasks", TaskViewSet, basename="supervision-task")
 router.register("supervision-replies", ReplyViewSet, basename="supervision-reply")
 router.register("rectifications", RectificationViewSet, basename="rectification")
+for prefix, viewset, basename in ledger_routes():  # one per registered ledger (bangfu/ledgers)
+    router.register(prefix, viewset, basename=basename)
 
 __all__ = ["ServiceNormView", "StatsView", "me", "router", "token_view"]

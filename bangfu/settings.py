@@ -19,6 +19,8 @@ Environment variables (all optional):
   BANGFU_IMPORT_CHUNK_ROWS rows a registry import saves per transaction (default 50000)
   BANGFU_ATTACHMENT_MB largest attachment of a supervision task, reply or rectification (default 20)
   BANGFU_SUPERVISION_AT local time HH:MM of the daily supervision reminders (default 07:30)
+  BANGFU_EXPORT_INLINE_ROWS exports of up to this many rows are written in the request (default 5000)
+  BANGFU_EXPORT_KEEP_DAYS days a background export's file is kept for download (default 7)
 """
 
 import os
@@ -98,6 +100,8 @@ INSTALLED_APPS = [
     "bangfu.targets",
     "bangfu.dispatch",
     "bangfu.supervision",
+    "bangfu.exports",
+    "bangfu.ledgers",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +196,10 @@ BANGFU_API_TOKEN_DAYS = int(os.environ.get("BANGFU_API_TOKEN_DAYS", "30"))
 # Registry imports save this many rows per transaction (a household is never split); each chunk commits
 # with the mark an interrupted import resumes from (registry/actions.save_import).
 BANGFU_IMPORT_CHUNK_ROWS = int(os.environ.get("BANGFU_IMPORT_CHUNK_ROWS", "50000"))
+# Exports (bangfu/exports): up to this many rows are written in the request, more by the background
+# worker; the worker's files are kept this many days for their user to download, then removed.
+BANGFU_EXPORT_INLINE_ROWS = int(os.environ.get("BANGFU_EXPORT_INLINE_ROWS", "5000"))
+BANGFU_EXPORT_KEEP_DAYS = int(os.environ.get("BANGFU_EXPORT_KEEP_DAYS", "7"))
 
 # Sessions: expire after 2 idle hours, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("BANGFU_SESSION_SECONDS", str(2 * 3600)))

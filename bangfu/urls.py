@@ -58,6 +58,8 @@ urlpatterns = [
     path("formats/", include("bangfu.formats.urls")),
     path("supervision/", include("bangfu.supervision.urls")),
     path("stats/", include("bangfu.stats.urls")),
+    path("exports/", include("bangfu.exports.urls")),
+    path("ledgers/", include("bangfu.ledgers.urls")),
     path("api/v1/", include(api_patterns)),
 ]
 

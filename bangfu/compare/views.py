@@ -2,9 +2,6 @@
 decisions, a finding's source row beside the registry, exports. (The 联系不上 list is tracking's.)"""
 
 import logging
-import tempfile
-from itertools import batched
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,27 +10,23 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.compare import actions
-from bangfu.compare.api import candidate_people
 from bangfu.compare.filters import FindingFilter, filters_shown
 from bangfu.compare.forms import RunForm
 from bangfu.compare.models import (
     BulkDecision,
     ChangeKind,
     ComparisonRun,
-    FillPerson,
     Finding,
     Kind,
     RunStatus,
     differ,
     identity,
 )
-from bangfu.compare.rowsfile import covered_rows
 from bangfu.compare.run import run_comparison, run_counts
 from bangfu.compare.tasks import run_comparison_task
 from bangfu.core.access import staff_required
@@ -42,9 +35,8 @@ from bangfu.core.params import as_id, as_ids
 from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
 from bangfu.exchange import errors as kept_errors
-from bangfu.exchange.report import excel_overflow, write_table
+from bangfu.exports.views import export_response
 from bangfu.registry.models import Person
-from bangfu.registry.views import _TemporaryDownload
 from bangfu.tracking.models import Unreachable
 
 # Uploads up to this size are compared while the user waits; larger ones go to the background worker.
@@ -56,25 +48,6 @@ SENSITIVE_KEYS = {
     # Health data: hidden altogether (the registry's person page reveals it, audited, to those allowed).
     **dict.fromkeys(("健康状况", "残疾类别", "残疾等级"), lambda value: "******"),
 }
-EXPORT_HEADER = (
-    "批次",
-    "比对数据类型",
-    "类型",
-    "变更类型",
-    "处理状态",
-    "源行号",
-    "姓名",
-    "证件号码",
-    "所属区域",
-    "匹配方式",
-    "匹配概率",
-    "差异",
-    "差异字段",
-    "处理结果",
-    "处理人",
-    "处理时间",
-    "自动应用",
-)
 
 
 def _masked(values: dict, user) -> dict:
@@ -466,102 +439,6 @@ def finding_decide(request, pk: int):
 
 @staff_required
 def finding_export(request):
-    """The filtered findings as .xlsx. Whole ID numbers only for users who may see them; audited."""
-    filterset = _findings(request)
-    if not filterset.is_valid():
-        messages.error(request, "筛选条件有误，请先改正后再导出。")
-        return redirect(reverse("compare:finding_list"))
-    sensitive = request.user.can_view_sensitive
-    queryset = filterset.qs.select_related("run", "decided_by", "person").order_by(*Finding._meta.ordering)
-
-    def findings():
-        """With the source rows of findings that have no person (their ID is the source's), and the people
-        of fill findings."""
-        for chunk in batched(queryset.iterator(chunk_size=2000), 2000):
-            cells = covered_rows(f for f in chunk if f.person_id is None and not f.is_fill)
-            people: dict[int, list] = {}
-            fills = [f.pk for f in chunk if f.is_fill]
-            for member in (
-                FillPerson.objects.filter(finding_id__in=fills)
-                .select_related("person")
-                .order_by("finding_id", "row_no")
-            ):
-                people.setdefault(member.finding_id, []).append(member)
-            candidates = candidate_people(chunk)
-            for f in chunk:
-                yield f, cells.get(f.pk, [{}])[0], people.get(f.pk, ()), candidates
-
-    def row(f, row_no, name, id_number, difference, outcome, differs=""):
-        return (
-            f.run_id,
-            f.run.get_source_type_display(),
-            f.get_kind_display(),
-            f.get_change_display(),
-            f.get_status_display(),
-            row_no or "",
-            name,
-            id_number if sensitive else mask_id(id_number),
-            f.area_id,
-            f.method,
-            "" if f.probability is None else round(f.probability, 4),
-            difference,
-            differs,
-            outcome,
-            f.decided_by.display_name if f.decided_by else "",
-            timezone.localtime(f.decided_at).strftime("%Y-%m-%d %H:%M") if f.decided_at else "",
-            "是" if f.automatic else "",
-        )
-
-    def rows():
-        for f, cells, people, candidates in findings():
-            if f.is_fill:  # a line per person, with what is proposed for them
-                for member in people:
-                    outcome = member.outcome or ("审核时排除" if member.excluded else "")
-                    yield row(f, member.row_no, member.person.name, member.person.id_number,
-                              f"名册补录：{f.advice}", outcome)  # fmt: skip
-                continue
-            id_number = f.registry_shown.get("证件号码") or cells.get("证件号码") or ""
-            difference = f.difference if sensitive else f.summary_public
-            if f.candidates:  # 待核实: the candidates side by side, as the page lists them
-                listed = [
-                    (candidates[c["person"]], c["probability"])
-                    for c in f.candidates
-                    if c["person"] in candidates
-                ]
-                shown = [
-                    (p.name, p.id_number if sensitive else mask_id(p.id_number), p.area_id, share)
-                    for p, share in listed
-                ]
-                difference += "；候选人：" + "、".join(
-                    f"{name}（{number}，{area}，概率 {share:.3f}）" for name, number, area, share in shown
-                )
-            yield row(f, f.row_no, f.name, id_number, difference, f.outcome, "、".join(f.differs))
-
-    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    if fmt == "xlsx":  # a fill is a line per person
-        people = FillPerson.objects.filter(finding__in=queryset.filter(kind=Kind.FILL).values("pk"))
-        lines = queryset.exclude(kind=Kind.FILL).count() + people.count()
-        if too_many := excel_overflow(lines):
-            messages.error(request, too_many)
-            params = request.GET.copy()
-            params.pop("format", None)
-            return redirect(f"{reverse('compare:finding_list')}?{params.urlencode()}")
-    with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
-        path = Path(handle.name)
-    try:
-        count = write_table(path, EXPORT_HEADER, rows())
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
-    conditions = "；".join(f"{k}={v}" for k, v in request.GET.items() if v and k not in ("page", "format"))
-    audit(
-        Action.EXPORT,
-        actor=request.user,
-        area_code=request.user.area_id,
-        message=f"导出比对结果 {count} 条"
-        + ("（证件号码完整）" if sensitive else "（证件号码已脱敏）")
-        + (f"，筛选条件：{conditions}" if conditions else ""),
-    )
-    kind = request.GET.get("kind") or "全部"
-    name = f"比对结果-{Kind(kind).label if kind in Kind.values else kind}-{timezone.localdate():%Y%m%d}.{fmt}"
-    return FileResponse(_TemporaryDownload(path, "r"), as_attachment=True, filename=name)
+    """The filtered findings as .xlsx or .csv (compare/export.py; exports.views: at once when small, else in
+    the background). Whole ID numbers only for users who may see them; audited."""
+    return export_response(request, "findings", back="compare:finding_list")

@@ -3,7 +3,7 @@ attendance, referring at the fair, and online interviews."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,9 +16,9 @@ from bangfu.fairs import actions
 from bangfu.fairs.forms import FairForm, InviteForm
 from bangfu.fairs.models import FairKind, FairStatus, Invitation, JobFair
 from bangfu.fairs.outcome_forms import FairInterviewForm, OutcomeForm
+from bangfu.fairs.outcomes import outcomes
 from bangfu.jobs.filters import JobFilter
 from bangfu.jobs.models import Job
-from bangfu.referrals.models import ReferralStep, Status
 
 
 def _errors(exc) -> str:
@@ -120,20 +120,6 @@ def job_search(request):
     )
 
 
-def _outcomes(fair: JobFair) -> dict:
-    """Invited, come, referred at the fair, interviewed (online or at the stand), hired."""
-    invitations = fair.invitations.aggregate(
-        invited=Count("id"), attended=Count("id", filter=Q(attended=True))
-    )
-    referrals = fair.referrals.aggregate(
-        referred=Count("id"), hired=Count("id", filter=Q(status=Status.HIRED))
-    )
-    steps = ReferralStep.objects.filter(referral__fair=fair, to_status=Status.INTERVIEW)
-    interviewed = set(steps.values_list("referral__person_id", flat=True))
-    interviewed |= set(fair.interviews.values_list("person_id", flat=True))
-    return {**invitations, **referrals, "interviewed": len(interviewed)}
-
-
 @staff_required
 def fair_detail(request, pk: int):
     fair = _scoped_fair(request, pk)
@@ -145,7 +131,7 @@ def fair_detail(request, pk: int):
             "fair": fair,
             "jobs": jobs,
             "employers": fair.employers.order_by("name"),
-            "outcomes": _outcomes(fair),
+            "outcomes": outcomes(fair),
             "invite_form": InviteForm(),
             "referrals": fair.referrals.select_related("person", "job", "job__employer")[:100],
             "nav": "fairs",

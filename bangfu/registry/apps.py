@@ -13,6 +13,10 @@ class RegistryConfig(AppConfig):
         from bangfu.registry.command import IMPORTER
 
         importers.register(IMPORTER)  # `bangfu import registry`
+        from bangfu.exports.kinds import register
+        from bangfu.registry.export import EXPORT_KIND
+
+        register(EXPORT_KIND)  # the list's export, in the request or in the background
         # After migrate, and after a test flush: the national working-age band (a rule, as data) is there.
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="registry-labor-age")
 

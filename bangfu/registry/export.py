@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+
 from bangfu.exchange.report import write_table
+from bangfu.exports.kinds import ExportKind, Table
 from bangfu.registry.rows import EXPORT_COLUMNS
 
 # Column → the value path on Person, in EXPORT_COLUMNS order.
@@ -57,3 +60,30 @@ def export_rows(people) -> Iterator[list[str]]:
 def export_registry(people, path: Path, file_format: str | None = None) -> int:
     """Write `people` (already limited by `for_user` or `for_area`) to .xlsx or .csv; returns rows written."""
     return write_table(Path(path), list(EXPORT_COLUMNS), export_rows(people), file_format=file_format)
+
+
+EXPORT_DENIED = "导出名册会带出完整的证件号码和联系电话，您没有查看完整敏感信息的权限，不能导出。"
+BAD_FILTERS = "筛选条件有误，请先改正后再导出。"
+
+
+def export_table(user, area, params, sensitive: bool) -> Table:
+    """The people page's list (PersonFilter over the user's people in `area`) in the §1 columns."""
+    from bangfu.registry.filters import PersonFilter
+    from bangfu.registry.models import Person
+
+    filterset = PersonFilter(params, queryset=Person.objects.for_user(user).for_area(area))
+    if not filterset.is_valid():  # an ignored condition would export more than the list shows
+        raise ValidationError(BAD_FILTERS)
+    people = filterset.qs
+    return Table(list(EXPORT_COLUMNS), rows=lambda: export_rows(people), count=people.count)
+
+
+# Full ID numbers and phones leave the system in a file that imports back: only users who may see them.
+EXPORT_KIND = ExportKind(
+    key="registry",
+    title="名册",
+    noun="人",
+    build=export_table,
+    refusal=lambda user: "" if user.can_view_sensitive else EXPORT_DENIED,
+    sensitive=lambda user: True,
+)

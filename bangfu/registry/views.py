@@ -3,7 +3,6 @@ and the service window's real-name check (窗口实名核验)."""
 
 import io
 import logging
-import tempfile
 from pathlib import Path
 
 from django import forms
@@ -12,8 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
@@ -25,9 +22,9 @@ from bangfu.core.idnumber import mask_id, mask_phone
 from bangfu.core.problems import error_page
 from bangfu.core.views import paginate
 from bangfu.exchange import errors as kept_errors
-from bangfu.exchange.report import excel_overflow
+from bangfu.exports.views import export_response
 from bangfu.registry import actions
-from bangfu.registry.export import SOURCES, export_registry
+from bangfu.registry.export import EXPORT_DENIED, SOURCES
 from bangfu.registry.filters import HouseholdFilter, PersonFilter
 from bangfu.registry.forms import HouseholdForm, ImportForm, PersonForm, WindowCheckForm
 from bangfu.registry.models import Change, Household, ImportBatch, Person, WindowCheck
@@ -45,7 +42,6 @@ def ordered(queryset, *default):
 
 
 SENSITIVE_MESSAGE = "您没有查看完整敏感信息的权限。"
-EXPORT_DENIED = "导出名册会带出完整的证件号码和联系电话，您没有查看完整敏感信息的权限，不能导出。"
 PERSON_BASIC_FILTERS = ("q", "area", "min_age", "max_age")
 REVEAL_FIELDS = {
     "id_number": "证件号码",
@@ -232,38 +228,12 @@ class _TemporaryDownload(io.FileIO):
 
 @staff_required
 def person_export(request):
-    """The filtered list as a §1 spreadsheet. Full ID numbers and phones leave the system, so only users
-    who may see them can export, and every export is audited with its row count."""
+    """The filtered list as a §1 spreadsheet (exports.views: at once when small, else in the background).
+    Full ID numbers and phones leave the system, so only users who may see them can export, and every
+    export is audited with its row count."""
     if not request.user.can_view_sensitive:
         raise PermissionDenied(EXPORT_DENIED)
-    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    filterset = PersonFilter(request.GET, queryset=Person.objects.for_user(request.user))
-    refused = ""
-    if not filterset.is_valid():  # an ignored condition would export more than the list shows
-        refused = "筛选条件有误，请先改正后再导出。"
-    elif fmt == "xlsx":
-        refused = excel_overflow(filterset.qs.count())
-    if refused:
-        messages.error(request, refused)
-        params = request.GET.copy()
-        params.pop("format", None)
-        return redirect(f"{reverse('registry:person_list')}?{params.urlencode()}")
-    with tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False) as handle:
-        path = Path(handle.name)
-    try:
-        count = export_registry(filterset.qs, path, fmt)
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
-    conditions = "；".join(f"{k}={v}" for k, v in request.GET.items() if v and k not in ("format", "page"))
-    audit(
-        Action.EXPORT,
-        actor=request.user,
-        area_code=request.user.area_id,
-        message=f"导出名册 {count} 人（{fmt}）" + (f"，筛选条件：{conditions}" if conditions else ""),
-    )
-    filename = f"名册-{request.user.area.short_code}-{timezone.localdate():%Y%m%d}.{fmt}"
-    return FileResponse(_TemporaryDownload(path, "r"), as_attachment=True, filename=filename)
+    return export_response(request, "registry", back="registry:person_list")
 
 
 @staff_required

@@ -76,8 +76,22 @@ def test_the_registry_takes_nothing_from_the_apps_built_on_it():
         "bangfu.audit",
         "bangfu.core",
         "bangfu.exchange",
+        "bangfu.exports",
     )
     assert _offending([m for m in SOURCES if _within(m, "bangfu.registry")], below) == {}
+
+
+def test_exports_are_plumbing_below_the_registry():
+    # Every app's exports run through `exports` (each registers its kinds), so it imports none of them.
+    below = (
+        "bangfu.exports",
+        "bangfu.areas",
+        "bangfu.accounts",
+        "bangfu.audit",
+        "bangfu.core",
+        "bangfu.exchange",
+    )
+    assert _offending([m for m in SOURCES if _within(m, "bangfu.exports")], below) == {}
 
 
 def test_the_rules_see_every_module():
