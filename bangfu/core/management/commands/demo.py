@@ -54,6 +54,9 @@ class Command(BaseCommand):
             ensure_nightly()
             ensure_nightly_capture()  # and the nightly capture of figures (stats/tasks.py)
             ensure_daily()  # and the daily 督办 reminders (supervision/tasks.py)
+            from bangfu.exports.tasks import ensure_cleaning
+
+            ensure_cleaning()  # expired export files, daily
             worker = start_worker()
             stop_on_signals()
             try:

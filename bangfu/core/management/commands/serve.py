@@ -28,6 +28,9 @@ class Command(BaseCommand):
 
         ensure_daily()
         ensure_supervision()  # and the daily 督办 reminders and overdue reports (supervision/tasks.py)
+        from bangfu.exports.tasks import ensure_cleaning
+
+        ensure_cleaning()  # expired export files, daily
         serve(host, port, threads, self.stdout)
 
 
