@@ -166,11 +166,13 @@ def write_frames(
 ) -> int:
     """`write_table` for rows that come as polars frames (columns in `header`'s order): a .csv is written
     by polars a frame at a time, with the same cells as `write_table` (UTF-8 with BOM, CRLF, a float that
-    is whole without ".0"); a .xlsx row by row through `write_table`. Returns the number of data rows."""
+    is whole without ".0"); a .xlsx with the same cells as `write_table`, the XML of plain frames made by
+    polars (`_Sheet.write_frame`). Returns the number of data rows."""
     kind = (file_format or Path(path).suffix.lstrip(".")).lower()
+    if kind == "xlsx":
+        return _write_xlsx_frames(path, header, frames)
     if kind != "csv":
-        rows = (row for frame in frames for row in frame.iter_rows())
-        return write_table(path, header, rows, file_format=kind)
+        return write_table(path, header, (), file_format=kind)  # says which formats there are
     import polars as pl
 
     written = 0
@@ -218,51 +220,173 @@ def _write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[
     return written
 
 
-def _write_xlsx(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    rows = iter(rows)
-    sample = list(islice(rows, _WIDTH_SAMPLE_ROWS))
-    count = max([len(header), *(len(row) for row in sample)])
-    widths = _widths(header, sample, count)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
-    written = 0
-    try:
-        sheet = workbook.add_worksheet()
-        bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        time_format = workbook.add_format({"num_format": "hh:mm:ss"})
-        for index, width in enumerate(widths):
+class _Sheet:
+    """An .xlsx of one sheet written by xlsxwriter in constant-memory mode: a bold, frozen header row and
+    column widths from the first rows; rows follow, each written out as soon as the next one starts."""
+
+    def __init__(self, path: str | Path, header: Sequence[str], sample: Sequence[Sequence[object]]):
+        count = max([len(header), *(len(row) for row in sample)])
+        self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
+        self.sheet = sheet = self.workbook.add_worksheet()
+        bold = self.workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+        self.date_format = self.workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime_format = self.workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.time_format = self.workbook.add_format({"num_format": "hh:mm:ss"})
+        for index, width in enumerate(_widths(header, sample, count)):
             sheet.set_column(index, index, min(max(width + 2, 8), 50))
         sheet.freeze_panes(1, 0)
         for column, title in enumerate(header):
             sheet.write_string(0, column, str(title), bold)
-        for line, row in enumerate(chain(sample, rows), start=1):
-            if line >= EXCEL_MAX_ROWS:
-                raise ValueError(f"数据超过 Excel 的行数上限（{EXCEL_MAX_ROWS - 1}行），请改为导出 CSV。")
-            for column, value in enumerate(row):
-                kind = type(value)
-                if value is None:
-                    continue
-                if kind is str:
-                    if value:
-                        sheet.write_string(line, column, value)
-                elif kind is bool:
-                    sheet.write_boolean(line, column, value)
-                elif kind is int or kind is float or kind is Decimal:
-                    number = float(value)
-                    if math.isfinite(number) and (kind is not int or abs(value) < _EXACT_DIGITS):
-                        sheet.write_number(line, column, number)
-                    else:
-                        sheet.write_string(line, column, as_text(value))
-                elif kind is dt.datetime:
-                    sheet.write_datetime(line, column, value, datetime_format)
-                elif kind is dt.date:
-                    sheet.write_datetime(line, column, value, date_format)
-                elif kind is dt.time:
-                    sheet.write_datetime(line, column, value, time_format)
+
+    def write_row(self, line: int, row: Sequence[object]) -> None:
+        if line >= EXCEL_MAX_ROWS:
+            raise ValueError(f"数据超过 Excel 的行数上限（{EXCEL_MAX_ROWS - 1}行），请改为导出 CSV。")
+        sheet = self.sheet
+        for column, value in enumerate(row):
+            kind = type(value)
+            if value is None:
+                continue
+            if kind is str:
+                if value:
+                    sheet.write_string(line, column, value)
+            elif kind is bool:
+                sheet.write_boolean(line, column, value)
+            elif kind is int or kind is float or kind is Decimal:
+                number = float(value)
+                if math.isfinite(number) and (kind is not int or abs(value) < _EXACT_DIGITS):
+                    sheet.write_number(line, column, number)
                 else:
                     sheet.write_string(line, column, as_text(value))
+            elif kind is dt.datetime:
+                sheet.write_datetime(line, column, value, self.datetime_format)
+            elif kind is dt.date:
+                sheet.write_datetime(line, column, value, self.date_format)
+            elif kind is dt.time:
+                sheet.write_datetime(line, column, value, self.time_format)
+            else:
+                sheet.write_string(line, column, as_text(value))
+
+    def write_frame(self, first_line: int, frame) -> None:
+        """The rows of a polars frame from `first_line` on. A frame of text and integers in their usual
+        form becomes the row XML in polars, column-wise, exactly as xlsxwriter writes those cells (inline
+        strings, XML-escaped, whitespace kept; numbers), appended to the sheet's row file; any other frame
+        goes cell by cell through `write_row`. (Cell by cell, xlsxwriter costs some 5 µs a cell: a
+        million-row ledger would take minutes.) The sheet's row file and dimensions are xlsxwriter's
+        constant-memory internals (pinned version; `exchange/tests/test_report.py` holds the two ways
+        byte-for-byte equal)."""
+        last_line = first_line + frame.height - 1
+        if last_line >= EXCEL_MAX_ROWS:
+            raise ValueError(f"数据超过 Excel 的行数上限（{EXCEL_MAX_ROWS - 1}行），请改为导出 CSV。")
+        sheet = self.sheet
+        sheet._write_single_row(first_line)  # the rows written so far (the header) out to the row file
+        if not _plain_xml(frame):
+            for line, row in enumerate(frame.iter_rows(), start=first_line):
+                self.write_row(line, row)
+            sheet._write_single_row(last_line + 1)
+            return
+        sheet.fh.write(_rows_xml(frame, first_line))
+        sheet.previous_row = last_line + 1
+        sheet.dim_rowmax = max(sheet.dim_rowmax or 0, last_line)
+        sheet.dim_colmin = 0 if sheet.dim_colmin is None else sheet.dim_colmin
+        sheet.dim_colmax = max(sheet.dim_colmax or 0, frame.width - 1)
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+# What xlsxwriter escapes as _xHHHH_ (control characters, and text looking like such an escape), and the
+# longest text a cell holds: frames with any of them are written cell by cell.
+_UNUSUAL_TEXT = r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_"
+_XLSX_MAX_TEXT = 32767
+
+
+def _plain_xml(frame) -> bool:
+    import polars as pl
+
+    checks = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype == pl.String:
+            checks.append(
+                column.str.contains(_UNUSUAL_TEXT).any() | (column.str.len_chars().max() > _XLSX_MAX_TEXT)
+            )
+        elif dtype.is_integer():
+            checks.append((column.abs() >= _EXACT_DIGITS).any())
+        else:
+            return False
+    if not checks:
+        return True
+    return not any(value for value in frame.select(checks).row(0) if value)
+
+
+def _rows_xml(frame, first_line: int) -> str:
+    import polars as pl
+    from xlsxwriter.utility import xl_col_to_name
+
+    number = (pl.int_range(0, pl.len(), dtype=pl.Int64) + first_line + 1).cast(pl.String)
+    cells = []
+    for index, (name, dtype) in enumerate(frame.schema.items()):
+        column, start = pl.col(name), pl.lit(f'<c r="{xl_col_to_name(index)}')
+        if dtype == pl.String:
+            text = (
+                column.str.replace_all("&", "&amp;", literal=True)
+                .str.replace_all("<", "&lt;", literal=True)
+                .str.replace_all(">", "&gt;", literal=True)
+            )
+            space = (
+                pl.when(column.str.contains(r"^\s|\s$"))
+                .then(pl.lit(' xml:space="preserve"'))
+                .otherwise(pl.lit(""))
+            )
+            cell = pl.concat_str(
+                [
+                    start,
+                    number,
+                    pl.lit('" t="inlineStr"><is><t'),
+                    space,
+                    pl.lit(">"),
+                    text,
+                    pl.lit("</t></is></c>"),
+                ]
+            )
+            cells.append(pl.when(column.is_null() | (column == "")).then(pl.lit("")).otherwise(cell))
+        else:
+            cell = pl.concat_str([start, number, pl.lit('"><v>'), column.cast(pl.String), pl.lit("</v></c>")])
+            cells.append(pl.when(column.is_null()).then(pl.lit("")).otherwise(cell))
+    row = pl.concat_str([pl.lit('<row r="'), number, pl.lit('">'), *cells, pl.lit("</row>")])
+    return "".join(frame.select(row.alias("xml")).get_column("xml").to_list())
+
+
+def _write_xlsx(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    rows = iter(rows)
+    sample = list(islice(rows, _WIDTH_SAMPLE_ROWS))
+    book = _Sheet(path, header, sample)
+    written = 0
+    try:
+        for line, row in enumerate(chain(sample, rows), start=1):
+            book.write_row(line, row)
             written = line
     finally:
-        workbook.close()
+        book.close()
+    return written
+
+
+def _write_xlsx_frames(path: str | Path, header: Sequence[str], frames: Iterable) -> int:
+    frames = iter(frames)
+    first: list = []  # the frames that hold the width sample's rows
+    while (
+        sum(frame.height for frame in first) < _WIDTH_SAMPLE_ROWS
+        and (frame := next(frames, None)) is not None
+    ):
+        first.append(frame)
+    sample = [row for frame in first for row in frame.iter_rows()][:_WIDTH_SAMPLE_ROWS]
+    book = _Sheet(path, header, sample)
+    written = 0
+    try:
+        for frame in chain(first, frames):
+            if frame.height:
+                book.write_frame(written + 1, frame)
+                written += frame.height
+    finally:
+        book.close()
     return written

@@ -21,7 +21,7 @@ from django.utils import timezone
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.background import reap, runner_id
-from bangfu.exchange.report import excel_overflow, write_table
+from bangfu.exchange.report import excel_overflow, write_frames, write_table
 from bangfu.exports import kinds
 from bangfu.exports.models import Export, Status
 
@@ -70,7 +70,7 @@ def ask(user, key: str, params: dict[str, list[str]], fmt: str, *, folder: Path)
     filename = _filename(kind, user, fmt)
     if total <= settings.BANGFU_EXPORT_INLINE_ROWS:
         path = folder / f"{uuid.uuid4().hex}.{fmt}"
-        rows = write_table(path, table.header, table.rows(), file_format=fmt)
+        rows = _write(path, table, fmt)
         message = _message(kind, rows, fmt, sensitive, params)
         audit(Action.EXPORT, actor=user, area_code=user.area_id, message=message)
         return Asked(filename, path=path, rows=rows)
@@ -98,12 +98,28 @@ def claim(export_id: int) -> bool:
     )
 
 
-def _counted(export: Export, rows: Iterable) -> Iterator:
-    """The rows, writing how many have passed to the job every PROGRESS_EVERY seconds for its page."""
+def _write(path: Path, table: kinds.Table, fmt: str, export: Export | None = None) -> int:
+    """Write the table's rows (as frames when the kind makes them), counting them for the job's page."""
+    if table.frames is not None:
+        frames = table.frames()
+        return write_frames(
+            path, table.header, _counted(export, frames, len) if export else frames, file_format=fmt
+        )
+    rows = table.rows()
+    return write_table(
+        path, table.header, _counted(export, rows, lambda row: 1) if export else rows, file_format=fmt
+    )
+
+
+def _counted(export: Export, items: Iterable, size) -> Iterator:
+    """The rows (or frames of rows), writing how many have passed to the job every PROGRESS_EVERY seconds
+    for its page."""
     last = time.monotonic()
-    for done, row in enumerate(rows, start=1):
-        yield row
-        if not done % 1000 and (now := time.monotonic()) - last >= PROGRESS_EVERY:
+    done = 0
+    for item in items:
+        yield item
+        done += size(item)
+        if (now := time.monotonic()) - last >= PROGRESS_EVERY:
             Export.objects.filter(pk=export.pk).update(done=done)
             last = now
 
@@ -123,8 +139,7 @@ def run_export(export: Export) -> Export:
         sensitive = export.sensitive and kind.sensitive(user)  # a right withdrawn meanwhile: masked
         table = kind.build(user, export.area, kinds.as_query(export.params), sensitive)
         path.parent.mkdir(parents=True, exist_ok=True)
-        counted = _counted(export, table.rows())
-        rows = write_table(partial, table.header, counted, file_format=export.file_format)
+        rows = _write(partial, table, export.file_format, export)
         partial.rename(path)
         with transaction.atomic():
             Export.objects.filter(pk=export.pk).update(

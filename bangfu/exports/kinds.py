@@ -21,6 +21,8 @@ class Table:
     header: Sequence[str]
     rows: Callable[[], Iterable[Sequence[object]]]  # called once, by whoever writes the file
     count: Callable[[], int]  # the rows the file will hold (the progress's total, the Excel limit)
+    # The same rows as polars frames, when the kind can make them (faster to write: exchange.write_frames).
+    frames: Callable[[], Iterable] | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import batched
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -19,6 +20,7 @@ from bangfu.core.idnumber import mask_id, mask_phone
 from bangfu.exports import kinds
 
 CHUNK = 5000  # rows fetched from the database at a time
+FRAME_ROWS = 50_000  # rows turned into one polars frame for the file writer
 
 
 class RowContext:
@@ -49,7 +51,8 @@ class RowContext:
 
 
 def plain(value, ctx: RowContext):
-    return "" if value is None else value
+    """A number as it is: None stays None (an empty cell, null in the API)."""
+    return value
 
 
 def text(value, ctx: RowContext) -> str:
@@ -126,6 +129,20 @@ class Ledger:
         for values in self.values(queryset).iterator(chunk_size=CHUNK):
             yield make(values)
 
+    def frames(self, queryset: QuerySet, sensitive: bool) -> Iterator:
+        """The rows of `queryset` as polars frames of FRAME_ROWS rows, a column per ledger column (its cells
+        made a column at a time), for the file writer (`exchange.report.write_frames`): the same cells as
+        `rows`, written by polars instead of one Python call per cell."""
+        import polars as pl
+
+        ctx = RowContext(sensitive)
+        where = {p: i for i, p in enumerate(self.paths)}
+        schema = {c.key: pl.Int64 if c.number else pl.String for c in self.columns}
+        for chunk in batched(self.values(queryset).iterator(chunk_size=CHUNK), FRAME_ROWS):
+            values = list(zip(*chunk, strict=True))
+            data = {c.key: [c.cell(v, ctx) for v in values[where[c.path]]] for c in self.columns}
+            yield pl.DataFrame(data, schema=schema)
+
     def page_rows(self, values: Iterable[Sequence], sensitive: bool = False) -> list[list]:
         make = self.cells(sensitive)
         return [make(v) for v in values]
@@ -136,7 +153,10 @@ class Ledger:
             raise ValidationError("筛选条件有误，请先改正后再导出。")
         records = filterset.qs
         return kinds.Table(
-            [c.title for c in self.columns], rows=lambda: self.rows(records, sensitive), count=records.count
+            [c.title for c in self.columns],
+            rows=lambda: self.rows(records, sensitive),
+            count=records.count,
+            frames=lambda: self.frames(records, sensitive),
         )
 
 
