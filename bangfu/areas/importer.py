@@ -19,6 +19,7 @@ from bangfu.areas import rows as designation_rows
 from bangfu.areas.actions import ImportCounts, Listing, save_listing
 from bangfu.areas.kinds import DESIGNATION_LEVELS
 from bangfu.areas.models import Area, DesignationImport, Level
+from bangfu.audit import batches as audited
 from bangfu.core import batches
 from bangfu.core.batches import ImportStatus
 from bangfu.core.files import shown_names
@@ -135,7 +136,7 @@ def save_designations(validation: Validation, *, actor) -> ImportCounts:
 
 def create_designation_import(*, area: Area, user, path: Path | None = None, upload=None, name: str = ""):
     batch = DesignationImport(area=area, user=user if getattr(user, "pk", None) else None)
-    return batches.keep(batch, path=path, upload=upload, name=name)
+    return audited.keep(batch, path=path, upload=upload, name=name)
 
 
 def run_designation_import(batch: DesignationImport, *, report_path: Path | None = None) -> DesignationImport:
@@ -144,7 +145,7 @@ def run_designation_import(batch: DesignationImport, *, report_path: Path | None
     try:
         return _run(batch, report_path=report_path)
     except Exception as exc:
-        batches.fail_if_running(batch, exc)
+        audited.fail_if_running(batch, exc)
         raise
 
 
@@ -152,7 +153,7 @@ def _run(batch: DesignationImport, *, report_path) -> DesignationImport:
     try:
         validation = validate_designations_file(Path(batch.file.path), batch.area)
     except SpreadsheetError as exc:
-        return batches.finish(batch, status=ImportStatus.FAILED, message=shown_names(exc.message, batch))
+        return audited.finish(batch, status=ImportStatus.FAILED, message=shown_names(exc.message, batch))
     counts = save_designations(validation, actor=batch.user)
     batch.total_rows = validation.total_rows
     batch.error_rows = len({p.row_number for p in validation.problems})
@@ -168,4 +169,4 @@ def _run(batch: DesignationImport, *, report_path) -> DesignationImport:
         f"新增认定 {counts.created}、更新 {counts.updated}、未变化 {counts.unchanged}；"
         f"因新认定终止原认定 {counts.ended} 条"
     )
-    return batches.finish(batch, status=ImportStatus.DONE, message="；".join([summary, *validation.warnings]))
+    return audited.finish(batch, status=ImportStatus.DONE, message="；".join([summary, *validation.warnings]))

@@ -34,6 +34,7 @@ from bangfu.areas.forms import (
 from bangfu.areas.models import Area, Designation, DesignationImport, Level, normalize_code
 from bangfu.areas.stats import level_counts, rollup
 from bangfu.areas.tasks import run_designation_import_task
+from bangfu.audit import batches as audited
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action, AuditEvent
 from bangfu.core import batches
@@ -385,7 +386,7 @@ def designation_import_resume(request, pk: int):
     batch = _batch(request, pk)
     _may_import(request.user)
     try:
-        batch = batches.resume(request.user, batch)
+        batch = audited.resume(request.user, batch)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("areas:designation_import_detail", pk=batch.pk)

@@ -3,7 +3,10 @@ of a small import's batch (areas' designations file), and the steps every such b
 submission, run with a runner, finished with an audited message, reaped when its process is gone.
 
 An app's batch model subclasses `FileImport`, adding its file fields (their own upload folders) and its
-counts; its importer calls `keep`, `start`, `finish` and `attach_report` around its two phases."""
+counts; its importer calls `audit.batches.keep`, `start`, `audit.batches.finish` and `attach_report` around
+its two phases. The steps that write the audit log live in `bangfu/audit/batches.py`: core stands on the
+ground only (the area tree and exchange), and the area tree's own batch model (areas' designations file)
+subclasses this one."""
 
 from __future__ import annotations
 
@@ -11,12 +14,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 
 from bangfu.areas.scope import AreaScopedQuerySet
-from bangfu.audit.log import record as audit
-from bangfu.audit.models import Action
 from bangfu.core.background import STOPPED_LABEL, Runner, reap, runner_id
 from bangfu.exchange.report import write_error_report
 
@@ -81,20 +81,6 @@ class FileImport(Runner):
         return f"{Path(self.original_name).stem}-错误报告.xlsx"
 
 
-def keep(batch: FileImport, *, path: Path | None = None, upload=None, name: str = "") -> FileImport:
-    """Save a new batch with its file, so what was imported can always be looked at again."""
-    if upload is not None:
-        batch.original_name = name or upload.name
-        batch.file.save(Path(batch.original_name).name, upload, save=False)
-    else:
-        batch.original_name = name or path.name
-        with open(path, "rb") as fh:
-            batch.file.save(path.name, ContentFile(fh.read()), save=False)
-    batch.save()
-    audit(Action.IMPORT, actor=batch.user, obj=batch, message=f"提交{batch.what}导入：{batch.original_name}")
-    return batch
-
-
 def start(batch: FileImport) -> None:
     batch.runner = runner_id()
     type(batch).objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING, runner=batch.runner)
@@ -107,21 +93,6 @@ def claim(model, pk: int) -> bool:
             status=ImportStatus.RUNNING, runner=runner_id()
         )
     )
-
-
-@transaction.atomic
-def finish(batch: FileImport, *, status: str, message: str) -> FileImport:
-    batch.status, batch.message, batch.finished_at = status, message, timezone.now()
-    batch.save()
-    done = "导入完成：" if status == ImportStatus.DONE else "导入失败："
-    audit(Action.IMPORT, actor=batch.user, obj=batch, message=f"{batch.what}{done}{message}")
-    return batch
-
-
-def fail_if_running(batch: FileImport, exc: Exception) -> None:
-    """Whatever broke, the batch must not stay 处理中 in a process that lives on."""
-    if type(batch).objects.filter(pk=batch.pk, status=ImportStatus.RUNNING).exists():
-        finish(batch, status=ImportStatus.FAILED, message=f"导入出错，未保存任何{batch.what}：{exc}")
 
 
 def attach_report(batch: FileImport, header, problems, report_path: Path | None) -> None:
@@ -143,23 +114,3 @@ def reap_batches(queryset) -> int:
         stopped=ImportStatus.STOPPED,
         message=lambda b: b.stopped_message(),
     )
-
-
-@transaction.atomic
-def resume(actor, batch: FileImport) -> FileImport:
-    """Submit an interrupted import again (nothing of it was saved: one transaction)."""
-    from django.core.exceptions import ValidationError
-
-    reap_batches(type(batch).objects.filter(pk=batch.pk))
-    batch = type(batch).objects.select_for_update().get(pk=batch.pk)
-    if not batch.resumable:
-        raise ValidationError("只有中断的导入可以重新提交；其他情况请改正文件后重新上传。")
-    batch.status, batch.finished_at, batch.runner, batch.message = (
-        ImportStatus.PENDING,
-        None,
-        "",
-        "已重新提交。",
-    )
-    batch.save(update_fields=["status", "finished_at", "runner", "message"])
-    audit(Action.IMPORT, actor=actor, obj=batch, message=f"重新提交{batch.what}导入：{batch.original_name}")
-    return batch

@@ -53,7 +53,10 @@ def _offending(modules, allowed):
 
 def test_the_area_tree_is_the_ground():
     ground = ("bangfu.areas", "bangfu.areas.models", "bangfu.areas.scope", "bangfu.areas.dataset")
-    assert _offending(ground, ("bangfu.areas",)) == {}
+    # One exception: the designations file's batch model subclasses core's import batch, a model on the
+    # ground itself (core/batches.py imports nothing above it; its audited steps are audit's).
+    assert _offending(ground, ("bangfu.areas", "bangfu.core.batches")) == {}
+    assert _offending(["bangfu.core.batches"], ("bangfu.areas.scope", "bangfu.core", "bangfu.exchange")) == {}
 
 
 def test_exchange_is_ground_too():
