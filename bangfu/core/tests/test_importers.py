@@ -12,7 +12,9 @@ from bangfu.core.importers import Importer, Outcome
 
 
 def test_every_installed_importer_is_a_kind_of_the_command():
-    assert [i.kind for i in importers.importers()] == ["registry", "jobs", "followups"]
+    kinds = [i.kind for i in importers.importers()]
+    assert sorted(kinds) == ["designations", "employment", "followups", "jobs", "registry", "targets"]
+    assert len(set(kinds)) == len(kinds)
 
 
 @pytest.fixture
