@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "bangfu.targets",
     "bangfu.dispatch",
     "bangfu.supervision",
+    "bangfu.payouts",
     "bangfu.exports",
     "bangfu.ledgers",
 ]

@@ -221,6 +221,20 @@ KINDS = (
         name="督办提醒",
         params=(Param("到期前提醒天数", "remind_days", "3"),),
     ),
+    Kind(
+        "payout-share",
+        "payouts.ShareRule",
+        "补贴资金分担：补贴的资金由省、市、县三级按比例分担（合计 100%），发放汇总据此分列各级金额。",
+        ("province_pct", "city_pct", "county_pct"),
+        "发放汇总不分列各级资金。",
+        name="补贴资金分担",
+        params=(
+            Param("省级比例", "province_pct", "0"),
+            Param("市级比例", "city_pct", "0"),
+            Param("县级比例", "county_pct", "100"),
+        ),
+        aliases=("资金分担",),
+    ),
 )
 BY_SLUG = {kind.slug: kind for kind in KINDS}
 
