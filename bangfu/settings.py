@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "bangfu.dispatch",
     "bangfu.supervision",
     "bangfu.payouts",
+    "bangfu.subsidies",
     "bangfu.exports",
     "bangfu.ledgers",
 ]

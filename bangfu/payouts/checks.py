@@ -37,7 +37,18 @@ NOTES = {
     "no_amount": "不符合发放条件",
 }
 # The columns a program's queryset gives `insert_from`, in this order.
-COLUMNS = ("person_id", "employer_id", "id_number", "name", "area_code", "proposed", "failed", "note", "ref")
+COLUMNS = (
+    "person_id",
+    "employer_id",
+    "id_number",
+    "name",
+    "area_code",
+    "proposed",
+    "quantity",
+    "failed",
+    "note",
+    "ref",
+)
 
 
 def insert_proposals(payout_list: PayoutList, proposals: Iterable[Proposal]) -> int:
@@ -51,7 +62,7 @@ def insert_proposals(payout_list: PayoutList, proposals: Iterable[Proposal]) -> 
         for p in chunk:
             line = Line(
                 payout_list=payout_list, kind=payout_list.kind, period=payout_list.period,
-                proposed=p.amount, failed=p.failed, note=p.note[:200], ref=p.ref[:60],
+                proposed=p.amount, quantity=p.quantity, failed=p.failed, note=p.note[:200], ref=p.ref[:60],
                 id_number=p.id_number[:18], name=p.name[:100],
             )  # fmt: skip
             if p.employer_id is not None:

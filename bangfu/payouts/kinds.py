@@ -37,6 +37,7 @@ class Proposal:
     employer_id: int | None = None  # employers.Employer pk, when the payee is an employer
     id_number: str = ""  # for a payee not in the registry: the ID number the program holds
     name: str = ""  # and the name
+    quantity: int | None = None  # what the amount was judged on: days on duty, months of work, laborers
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class PayoutKind:
     payee: str = "person"  # "person" or "employer": whom the lines pay
     # Why nothing can be proposed for (area, period) — no rule version in force — or "" when it can.
     refusal: Callable[[Area, str], str] | None = None
+    quantity_label: str = ""  # what a line's `quantity` counts: "在岗天数", "务工月数", "吸纳人数"
 
     @property
     def period_label(self) -> str:

@@ -126,6 +126,7 @@ class Line(models.Model):
     area_code = models.CharField("所在区域", max_length=12, blank=True)
     proposed = models.DecimalField("核定金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    quantity = models.PositiveIntegerField("计量", null=True, blank=True)  # the kind's quantity_label
     failed = models.CharField("项目校验", max_length=10, blank=True)  # the program's own failure
     result = models.CharField("校验结果", max_length=10, choices=Result.choices, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)

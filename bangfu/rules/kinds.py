@@ -235,6 +235,33 @@ KINDS = (
         ),
         aliases=("资金分担",),
     ),
+    Kind(
+        "transport-subsidy",
+        "subsidies.TransportRule",
+        "一次性交通补助：脱贫户、监测户劳动力当年省外或省内县外务工满最短务工月数的，每年补助一次，金额按本人所在地区的标准。",
+        ("amount", "min_months"),
+        "不生成一次性交通补助发放名单。",
+        name="一次性交通补助",
+        params=(Param("金额", "amount"), Param("最短务工月数", "min_months")),
+        aliases=("交通补助",),
+    ),
+    Kind(
+        "workshop-reward",
+        "subsidies.RewardRule",
+        "车间基地奖补：扶贫车间、就业帮扶车间和基地当年吸纳脱贫（监测）劳动力务工满最短务工月数的人数达到最少吸纳人数的，"
+        "奖补固定金额加每人奖补金额，不超过奖补上限（0 为不设上限）。",
+        ("min_hired", "min_months", "per_person", "fixed", "cap"),
+        "不生成车间基地奖补发放名单。",
+        name="车间基地奖补",
+        params=(
+            Param("最少吸纳人数", "min_hired"),
+            Param("最短务工月数", "min_months"),
+            Param("每人奖补金额", "per_person"),
+            Param("固定奖补金额", "fixed", "0"),
+            Param("奖补上限", "cap", "0"),
+        ),
+        aliases=("就业帮扶车间奖补", "扶贫车间奖补"),
+    ),
 )
 BY_SLUG = {kind.slug: kind for kind in KINDS}
 
@@ -242,7 +269,6 @@ BY_SLUG = {kind.slug: kind for kind in KINDS}
 # one is told so row by row instead of reading "no such rule".
 PLANNED = {
     "公益性岗位补贴": ("月补贴标准", "最低在岗天数"),
-    "一次性交通补助": ("金额", "最短务工月数"),
     "养老保险代缴": ("代缴金额",),
     "代缴分担": ("省级比例", "市级比例", "县级比例"),
 }

@@ -199,6 +199,8 @@ def test_a_first_version_scheduled_below_a_county_shows_everywhere_and_can_be_wi
     form["effective_from"] = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
     form.setdefault("occupation_groups", "4-01")  # the values no kind has a default for
     form.setdefault("yearly_income_per_capita", "6000")
+    for name, value in {"amount": "500", "min_months": "3", "min_hired": "5", "per_person": "1000"}.items():
+        form.setdefault(name, value)
     assert county.post(new_url(TOWNSHIP, kind), form).status_code == 302
     scheduled = model.objects.get()
     for code in (TOWNSHIP, VILLAGE_A, A):
