@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "bangfu.supervision",
     "bangfu.payouts",
     "bangfu.subsidies",
+    "bangfu.posts",
     "bangfu.exports",
     "bangfu.ledgers",
 ]

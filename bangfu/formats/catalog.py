@@ -21,6 +21,7 @@ from bangfu.employers.creditcode import make_credit_code
 from bangfu.employment import rows as employment_rows
 from bangfu.exchange.spreadsheet import Column
 from bangfu.jobs import rows as job_rows
+from bangfu.posts import rows as post_rows
 from bangfu.registry import rows as registry_rows
 from bangfu.registry import vocab
 from bangfu.rules import kinds as rule_kinds
@@ -709,6 +710,74 @@ def designations_layout(place: Place = DOC_PLACE) -> Layout:
     )
 
 
+_POST_RULES = {
+    post_rows.NUMBER: (
+        f"岗位编号，在县内唯一，不超过 {post_rows.NUMBER_LIMIT} 个字符；同一岗位的多行编号相同。"
+    ),
+    post_rows.AREA: "岗位所在村（社区，12 位）或乡镇（街道，9 位）的区划代码，须在导入区域内。",
+    post_rows.KIND: "岗位类型。",
+    post_rows.TITLE: f"岗位名称，如保洁员、护林员，不超过 {post_rows.TITLE_LIMIT} 字。",
+    post_rows.ID: "在岗人员的 18 位居民身份证号码，须在导入区域的名册中；岗位空缺时本行在岗人员各列都不填。",
+    post_rows.NAME: "在岗人员姓名，须与名册一致。",
+    post_rows.STARTED: "上岗日期，填写在岗人员时必填，写成如 2026-03-01。",
+    post_rows.ENDED: "离岗日期（最后在岗的一天）；仍在岗不填。",
+}
+_DUTY_RULES = {
+    post_rows.ID: "在岗人员的 18 位居民身份证号码；该人员当月须在导入区域的公益性岗位上。",
+    post_rows.NAME: "姓名，须与名册一致。",
+    post_rows.MONTH: "出勤所属年月，写成如 2026-05（也认 2026/5、2026年5月），不能晚于本月。",
+    post_rows.DAYS: "当月实际在岗天数，0 到应出勤天数之间的整数。",
+    post_rows.DUE: "当月应出勤天数，1 到当月天数之间的整数。",
+}
+
+
+def posts_layouts(place: Place = DOC_PLACE) -> tuple[Layout, Layout]:
+    """公益性岗位 and 公益性岗位出勤 (EXCHANGE.md §10): `bangfu import posts|duty`, as posts/rows.py reads
+    them."""
+    holder = make_id(place.county6, EXAMPLE_BIRTH, 123)
+    examples = {
+        post_rows.NUMBER: f"{place.county6}-GY-001", post_rows.AREA: place.village_code,
+        post_rows.KIND: post_rows.KINDS[0], post_rows.TITLE: "保洁员", post_rows.ID: holder,
+        post_rows.NAME: "张三", post_rows.STARTED: "2026-03-01", post_rows.ENDED: "",
+        post_rows.MONTH: "2026-05", post_rows.DAYS: "21", post_rows.DUE: "22",
+    }  # fmt: skip
+    values = {post_rows.KIND: post_rows.KINDS}
+
+    def columns(layout_columns, rules):
+        return tuple(
+            _spec(column, REQUIRED if column.required else OPTIONAL, rules[column.name],
+                  values.get(column.name, ()) if rules is _POST_RULES else (), examples[column.name])
+            for column in layout_columns
+        )  # fmt: skip
+
+    posts = Layout(
+        "posts",
+        "公益性岗位",
+        "公益性岗位 → 导入岗位；命令 bangfu import posts",
+        columns(post_rows.POST_COLUMNS, _POST_RULES),
+        (
+            "每行一个岗位的一段在岗经历（岗位，在岗人员，上岗日期）；空缺岗位一行，在岗人员各列不填。",
+            "岗位按（县，岗位编号）识别，在岗经历按（岗位编号，证件号码，上岗日期）识别：再次导入不会重复；"
+            "补填离岗日期即办理离岗（同时结束其就业记录）。",
+            "每段在岗经历同时是一条就业渠道为“公益性岗位”的就业记录，人员的务工状态随之更新。",
+            "同一岗位同一时间只能有一人在岗；已去世的人员不能上岗。",
+            "整个文件在一个事务中保存：保存出错时什么也不保存。有错误的行不导入，其余行照常导入。",
+        ),
+    )
+    duty = Layout(
+        "duty",
+        "公益性岗位出勤",
+        "公益性岗位 → 出勤 → 导入出勤；命令 bangfu import duty",
+        columns(post_rows.DUTY_COLUMNS, _DUTY_RULES),
+        (
+            "每行一人一个月，按（证件号码，年月）识别：再次导入会修改该月的出勤。",
+            "公益性岗位补贴按当月出勤发放：在岗天数不少于“公益性岗位补贴”规则的最低在岗天数时全额发放，"
+            "不足则当月不发放。",
+        ),
+    )
+    return posts, duty
+
+
 def _spec(column: Column, required: str, rule: str, values: Sequence[str], example: str) -> ColumnSpec:
     return ColumnSpec(column.name, required, rule, tuple(values), column.aliases, example)
 
@@ -724,6 +793,7 @@ class Catalog:
     workforce: tuple[Layout, ...] = ()
     designations: Layout | None = None
     targets: Layout | None = None
+    posts: tuple[Layout, ...] = ()
 
     @property
     def layouts(self) -> tuple[Layout, ...]:
@@ -737,6 +807,7 @@ class Catalog:
             *self.workforce,
             *((self.designations,) if self.designations else ()),
             *((self.targets,) if self.targets else ()),
+            *self.posts,
         )
 
     def get(self, key: str) -> Layout | None:
@@ -754,6 +825,7 @@ def catalog(place: Place = DOC_PLACE) -> Catalog:
         workforce=workforce_layouts(place),
         designations=designations_layout(place),
         targets=targets_layout(place),
+        posts=posts_layouts(place),
     )
 
 
@@ -828,6 +900,8 @@ def markdown(place: Place = DOC_PLACE) -> str:
         "| `bangfu rules export --out PATH` | 导出全部规则版本，列同政策规则，可原样导回 |",
         "| `bangfu import designations FILE --area CODE [--report PATH]` "
         "| 区域认定名单导入（贫困村、脱贫村、重点帮扶县、安置点等） |",
+        "| `bangfu import posts FILE --area CODE [--report PATH]` | 公益性岗位和在岗人员导入（公益性岗位） |",
+        "| `bangfu import duty FILE --area CODE [--report PATH]` | 公益性岗位月度出勤导入 |",
         "",
     ]
     return "\n".join(lines)

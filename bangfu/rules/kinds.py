@@ -262,13 +262,30 @@ KINDS = (
         ),
         aliases=("就业帮扶车间奖补", "扶贫车间奖补"),
     ),
+    Kind(
+        "welfare-post-subsidy",
+        "posts.SubsidyRule",
+        "公益性岗位补贴：每月补贴标准，以及当月在岗不少于多少天才发放（达到即全额发放，不足则当月不发放）。",
+        ("monthly_amount", "min_days"),
+        "不生成公益性岗位补贴发放名单。",
+        name="公益性岗位补贴",
+        params=(Param("月补贴标准", "monthly_amount"), Param("最低在岗天数", "min_days")),
+    ),
+    Kind(
+        "welfare-post-quota",
+        "posts.QuotaRule",
+        "公益性岗位配置：每个贫困村（脱贫村）应开发的公益性岗位数（下限和上限），统计“贫困村岗位配置”时对照。",
+        ("min_posts", "max_posts"),
+        "不对照贫困村岗位配置。",
+        name="公益性岗位配置",
+        params=(Param("每村岗位数下限", "min_posts"), Param("每村岗位数上限", "max_posts")),
+    ),
 )
 BY_SLUG = {kind.slug: kind for kind in KINDS}
 
 # Rules EXCHANGE §9 names that the platform has no model for yet, with their parameters: a rules file naming
 # one is told so row by row instead of reading "no such rule".
 PLANNED = {
-    "公益性岗位补贴": ("月补贴标准", "最低在岗天数"),
     "养老保险代缴": ("代缴金额",),
     "代缴分担": ("省级比例", "市级比例", "县级比例"),
 }

@@ -303,6 +303,8 @@ def parse_value(model_field: models.Field, value):
         raise ValueError("应为数字")
     if isinstance(model_field, models.FloatField):
         return float(amount)
+    if isinstance(model_field, models.DecimalField):
+        return amount
     if amount != amount.to_integral_value():
         raise ValueError("应为整数")
     return int(amount)

@@ -11,8 +11,8 @@ As of a day D (people are living registry members; laborers as the registry defi
   force that knows its place. 务工人数 also counts those whose records in force all lack a place.
 - 年内务工人数: laborers with a record in force on any day from 1 January of D's year to D.
 - 有组织输出人数: laborers with a record in force on D through channel 有组织输出.
-- 公益性岗位在岗人数: people holding a public-welfare post on D (`welfare_post_holders`, the one place
-  issue 18's posts replace).
+- 公益性岗位在岗人数: people holding a public-welfare post on D (`welfare_post_holders`: a spell on a
+  post of bangfu/posts in force on D).
 - 未务工劳动力人数: laborers with no record in force on D; 有就业意愿未务工人数: of those, 就业意愿 是.
 - 零就业户数: households with a laborer and no living member with a record in force on D (§7, as the
   warning engine's 零就业家庭).
@@ -91,13 +91,12 @@ def zeros() -> dict[str, int]:
 
 
 def welfare_post_holders(on: dt.date):
-    """Person ids holding a public-welfare post on `on` (公益性岗位在岗人数). Until the posts of issue 18
-    exist: the people with a record in force through channel 公益性岗位. The one place to swap."""
-    return (
-        EmploymentRecord.objects.filter(in_force_on(on), channel=Channel.WELFARE_POST)
-        .values("person_id")
-        .order_by()
-    )
+    """Person ids holding a public-welfare post on `on` (公益性岗位在岗人数): a holder's spell on a post
+    (bangfu/posts) started on or before `on` and not ended before it. The one definition; the posts pages
+    and figures read it from here."""
+    from bangfu.posts.models import Spell, held_in
+
+    return Spell.objects.filter(held_in(on, on)).values("person_id").order_by()
 
 
 def end_of(on: dt.date) -> dt.datetime:

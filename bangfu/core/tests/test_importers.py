@@ -13,7 +13,16 @@ from bangfu.core.importers import Importer, Outcome
 
 def test_every_installed_importer_is_a_kind_of_the_command():
     kinds = [i.kind for i in importers.importers()]
-    assert sorted(kinds) == ["designations", "employment", "followups", "jobs", "registry", "targets"]
+    assert sorted(kinds) == [
+        "designations",
+        "duty",
+        "employment",
+        "followups",
+        "jobs",
+        "posts",
+        "registry",
+        "targets",
+    ]
     assert len(set(kinds)) == len(kinds)
 
 

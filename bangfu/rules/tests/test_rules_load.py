@@ -116,14 +116,14 @@ def test_a_scheduled_version_takes_the_files_values(areas, tmp_path):
 
 def test_rules_of_section_9_the_platform_lacks_are_reported_and_the_rest_loaded(areas, tmp_path):
     rows = [
-        ["公益性岗位补贴", "433124", "2024-01-01", "月补贴标准", "600"],
+        ["养老保险代缴", "433124", "2024-01-01", "代缴金额", "100"],
         ["代缴分担", "43", "2024-01-01", "省级比例", "60"],
         ["就业预警", "43", "2024-01-01", "离职预警天数", "40"],
         ["加班补贴", "43", "2024-01-01", "金额", "1"],
     ]
     status, out, err = load(rules_file(tmp_path, rows))
     assert status == 3 and "新增规则版本 1 个" in out
-    assert "第 2 行：规则「公益性岗位补贴」：平台尚未提供“公益性岗位补贴”规则" in err
+    assert "第 2 行：规则「养老保险代缴」：平台尚未提供“养老保险代缴”规则" in err
     assert "第 3 行：规则「代缴分担」：平台尚未提供“代缴分担”规则" in err
     assert "第 5 行：规则「加班补贴」：没有这种规则；可填写：劳动年龄、" in err
     assert WarningRule.objects.filter(region_prefix="43").exists()
@@ -214,13 +214,13 @@ def test_the_report_lists_the_rejected_rows(areas, tmp_path):
 
     report = tmp_path / "错误.xlsx"
     rows = [
-        ["公益性岗位补贴", "43", "2024-01-01", "月补贴标准", "600"],
+        ["养老保险代缴", "43", "2024-01-01", "代缴金额", "100"],
         ["就业预警", "43", "2024-01-01", "离职预警天数", "40"],
     ]
     status, _, err = load(rules_file(tmp_path, rows), "--report", str(report))
     assert status == 3 and str(report) in err
     data = CalamineWorkbook.from_path(report).get_sheet_by_index(0).to_python()
-    assert data[0][0] == "原行号" and data[1][0] in (2, 2.0, "2") and "公益性岗位补贴" in data[1][-1]
+    assert data[0][0] == "原行号" and data[1][0] in (2, 2.0, "2") and "养老保险代缴" in data[1][-1]
     assert len(data) == 2
 
 

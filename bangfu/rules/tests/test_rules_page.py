@@ -201,6 +201,10 @@ def test_a_first_version_scheduled_below_a_county_shows_everywhere_and_can_be_wi
     form.setdefault("yearly_income_per_capita", "6000")
     for name, value in {"amount": "500", "min_months": "3", "min_hired": "5", "per_person": "1000"}.items():
         form.setdefault(name, value)
+    form.setdefault("monthly_amount", "600")
+    form.setdefault("min_days", "20")
+    form.setdefault("min_posts", "2")
+    form.setdefault("max_posts", "3")
     assert county.post(new_url(TOWNSHIP, kind), form).status_code == 302
     scheduled = model.objects.get()
     for code in (TOWNSHIP, VILLAGE_A, A):

@@ -39,6 +39,21 @@ def record(person, started, ended=None, place="县内", channel="自主外出", 
     )  # fmt: skip
 
 
+def welfare(person, started):
+    """A holder's spell on a post of the person's village, with its employment record (as
+    posts.actions.start_spell makes them)."""
+    from bangfu.posts.models import Post, Spell
+
+    post = Post.objects.create(
+        area_id=person.area_id, number=f"GY{next(_seq)}", kind="乡村公益性岗位", title="保洁员",
+        opened_on=started,
+    )  # fmt: skip
+    held = record(person, started, channel="公益性岗位", work_area=area(person.area_id))
+    return Spell.objects.create(
+        post=post, person=person, area_id=person.area_id, started_on=started, record=held
+    )
+
+
 def build(on: dt.date = ON) -> dict[str, Person]:
     """The world as of day `on`: records placed around it."""
     days = dt.timedelta(days=1)
@@ -54,14 +69,14 @@ def build(on: dt.date = ON) -> dict[str, Person]:
     p["p4"] = member("明日入职", h3, relation="配偶", wants_work=False)
     record(p["p4"], on + days)  # starts the day after
     p["p5"] = member("公益岗", household(V1))
-    record(p["p5"], on - 45 * days, channel="公益性岗位")
+    welfare(p["p5"], on - 45 * days)
     h5 = household(V1)
     p["p6"] = member("老人岗", h5, birth=dt.date(1950, 1, 1))  # too old to be a laborer, holds a post
-    record(p["p6"], on - 100 * days, channel="公益性岗位")
+    welfare(p["p6"], on - 100 * days)
     p["p7"] = member("想干活", h5, relation="之子", wants_work=True, birth=dt.date(1990, 2, 3))
     h6 = household(V1)
     p["d1"] = member("已故者", h6, is_deceased=True, died_on=on - 10 * days)
-    record(p["d1"], on - 100 * days, channel="公益性岗位")  # never ended: the dead do not count
+    welfare(p["d1"], on - 100 * days)  # never ended: the dead do not count
     p["p8"] = member("未问意愿", h6, relation="之子", birth=dt.date(1995, 7, 8))
     # Died five days after the day (still alive on it); for a world of today, not dead yet.
     died = on + 5 * days
