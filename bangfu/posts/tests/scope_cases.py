@@ -28,8 +28,8 @@ def objects(users, base):
     duty, _ = actions.save_duty(users["village_a"], base["person"], MONTH, 21, 22)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "marker-post-A.xlsx"
-        write_table(path, ["岗位编号", "行政区划代码", "岗位类型", "岗位名称"],
-                    [["GY-A-2", VILLAGE_A, "其他", "护林员"], ["GY-A-3", "433123", "其他", "护林员"]])  # fmt: skip
+        rows = [["GY-A-2", VILLAGE_A, "其他", "护林员"], ["GY-A-3", "433123", "其他", "护林员"]]
+        write_table(path, ["岗位编号", "行政区划代码", "岗位类型", "岗位名称"], rows)
         batch = run_post_import(create_post_import("posts", area=county.area, user=county, path=path))
     assert batch.report
     return {"post": post, "spell": spell, "duty": duty, "post_import": batch}

@@ -78,13 +78,13 @@ def test_every_bad_row_is_named_and_the_rest_kept(people, tmp_path):
         ],
     )
     report = tmp_path / "错误报告.xlsx"
-    status, out = run("posts", path, report=report)
+    status, _ = run("posts", path, report=report)
     assert status == 3 and report.exists()
     batch = PostImport.objects.get()
     reasons = {(e["row"], e["column"]): e["message"] for e in batch.errors}
     assert reasons[(3, "岗位类型")].startswith("只能填写：乡村公益性岗位")
     assert "不在导入区域" in reasons[(4, "行政区划代码")]
-    assert "与名册中的姓名（丙）不一致" == reasons[(5, "姓名")]
+    assert reasons[(5, "姓名")] == "与名册中的姓名（丙）不一致"
     assert "名册中没有此证件号码" in reasons[(6, "证件号码")]
     assert "同期已有在岗人员 甲" in reasons[(7, "")]
     assert "乡镇" in reasons[(8, "行政区划代码")]
