@@ -261,6 +261,9 @@ BANGFU_WARNING_SCAN_AT = os.environ.get("BANGFU_WARNING_SCAN_AT", "02:00")
 BANGFU_STATS_CAPTURE_AT = os.environ.get("BANGFU_STATS_CAPTURE_AT", "00:30")
 # PostgreSQL memory for a scan's joins and its temporary tables (work_mem, temp_buffers; one transaction).
 BANGFU_SCAN_WORK_MEM = os.environ.get("BANGFU_SCAN_WORK_MEM", "256MB")
+# SQLite page cache (MB) of a process while it writes a large import (core.bulk.roomy_cache); the
+# connection's usual cache is 256 MB. A million-row import touches more pages than that many times over.
+BANGFU_SQLITE_BULK_CACHE_MB = int(os.environ.get("BANGFU_SQLITE_BULK_CACHE_MB", "1024"))
 # How often today's figures are kept again (minutes; between two, changed villages are computed on read).
 BANGFU_STATS_REFRESH_MINUTES = int(os.environ.get("BANGFU_STATS_REFRESH_MINUTES", "10"))
 

@@ -116,7 +116,7 @@ def update_frame(model, frame, constants: dict | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {temp}")
         cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({declared}){suffix}")
-    _load_temporary(temp, frame.select("id", *names), [f.column for f in fields.values()], fields)
+    load_temporary(temp, frame.select("id", *names), ["id", *(f.column for f in fields.values())])
     assignments = [f"{quote(field.column)} = s.{quote(field.column)}" for field in fields.values()]
     params = []
     for name, value in (constants or {}).items():
@@ -133,11 +133,14 @@ def update_frame(model, frame, constants: dict | None = None) -> int:
     return frame.height
 
 
-def _load_temporary(table: str, frame, columns: list[str], fields: dict) -> None:
+def load_temporary(table: str, frame, columns: Sequence[str] | None = None) -> None:
+    """Every row of a polars frame into a temporary `table` already created, as insert_frame sends rows:
+    CSV through COPY on PostgreSQL, tuples bound in C on SQLite. `columns`: the table's columns in the
+    frame's order (default: the frame's column names)."""
     import polars as pl
 
     quote = connection.ops.quote_name
-    names = ", ".join(["id", *(quote(c) for c in columns)])
+    names = ", ".join(quote(c) for c in (columns or frame.columns))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for part in frame.iter_slices(100_000):
@@ -149,7 +152,7 @@ def _load_temporary(table: str, frame, columns: list[str], fields: dict) -> None
             for name, dtype in frame.schema.items()
             if dtype == pl.Date or isinstance(dtype, pl.Decimal)
         )
-        placeholders = ", ".join(["%s"] * (len(columns) + 1))
+        placeholders = ", ".join(["%s"] * frame.width)
         for part in data.iter_slices(20_000):
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", part.iter_rows())
 
@@ -197,7 +200,8 @@ def select_by_keys(
     )
     key_column = quote(meta.get_field(key).column)
     table = quote(meta.db_table)
-    keys = list(keys)
+    # Sorted, so that each statement reads one stretch of the key's index, not pages all over it.
+    keys = sorted(keys)
     found: list = []
     with connection.cursor() as cursor:
         for start in range(0, len(keys), 5000):
@@ -206,7 +210,18 @@ def select_by_keys(
                 condition, values = f"{key_column} = ANY(%s::{_array_type(part)})", [_array_literal(part)]
             else:
                 condition, values = f"{key_column} IN ({', '.join(['%s'] * len(part))})", part
-            sql = f"SELECT {columns} FROM {table} WHERE {condition}" + (f" AND ({where})" if where else "")
+            if where and connection.vendor == "sqlite":
+                # The keys must drive the lookup: given `area_id BETWEEN …` over a whole province, SQLite
+                # chose the area index and scanned every row of it once per 5,000 keys (1 s against 0.05 s
+                # at a million people); a materialized CTE makes it look the keys up first.
+                sql = (
+                    f"WITH found AS MATERIALIZED (SELECT * FROM {table} WHERE {condition})"
+                    f" SELECT {columns} FROM found WHERE ({where})"
+                )
+            else:
+                sql = f"SELECT {columns} FROM {table} WHERE {condition}" + (
+                    f" AND ({where})" if where else ""
+                )
             cursor.execute(sql, [*values, *params])
             found.extend(cursor.fetchall())
     return found
@@ -266,6 +281,29 @@ def foreign_keys(model) -> list[tuple[str, str]]:
             [connection.ops.quote_name(model._meta.db_table)],
         )
         return cursor.fetchall()
+
+
+@contextmanager
+def roomy_cache() -> Iterator[None]:
+    """SQLite: a page cache of BANGFU_SQLITE_BULK_CACHE_MB for the block (a large import), the
+    connection's own again after it. Pages read while checking a million rows are still in memory when
+    they are written, and a transaction's changed pages stay in memory instead of spilling early (at a
+    million rows the employment import took 56 s with the usual 256 MB, 43 s with 1 GB). The memory is
+    taken as pages are read and given back when the block ends. Nothing on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from django.conf import settings
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-1024 * int(settings.BANGFU_SQLITE_BULK_CACHE_MB)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(usual)}")
 
 
 @contextmanager

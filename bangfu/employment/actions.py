@@ -159,14 +159,20 @@ def refresh_status(
     on: dt.date | None = None,
     within=None,
     batch=None,
+    derived=None,
 ) -> int:
     """Store each person's 务工状态 and 务工时间(月) as derived from their records on `on` (today), only
     where they differ, with a registry field-history entry (Change, `source`, `batch`) per value changed
     and audit. Set-based: one SQL pass per 50,000 people, no Python per person. `person_ids=None` with
-    `within` (an Area) refreshes everyone of that area (the nightly run). Returns how many people
-    changed."""
+    `within` (an Area) refreshes everyone of that area (the nightly run). `derived`, a polars frame
+    (person_id, status, months) from `status.derived_frame`, gives the values already derived from records
+    in memory (an import's), for the people it holds: they are compared and stored in one pass. Returns how
+    many people changed."""
     on = on or timezone.localdate()
-    if person_ids is None:
+    if derived is not None:
+        chunks: Iterable = [DERIVED]
+        _load_derived(derived)
+    elif person_ids is None:
         if within is None:
             raise ValueError("refresh_status needs person_ids or within")
         chunks: Iterable = [None]
@@ -176,7 +182,13 @@ def refresh_status(
     changed: list[tuple] = []
     total = 0
     for chunk in chunks:
-        count, sample = _refresh_chunk(actor, chunk, within, on=on, source=source, batch=batch)
+        if chunk is DERIVED:
+            count, sample = _store_differing(
+                actor, f"SELECT person_id, status, months FROM {DERIVED_TEMP}", [], source=source, batch=batch
+            )
+            _drop(DERIVED_TEMP)
+        else:
+            count, sample = _refresh_chunk(actor, chunk, within, on=on, source=source, batch=batch)
         total += count
         if len(changed) <= AUDIT_EACH_UP_TO:
             changed += sample
@@ -223,13 +235,42 @@ FEW = 100  # up to this many people by id: no temporary table (one record's chan
 DIFFERS = "p.employment_status <> d.status OR p.work_months IS NULL OR p.work_months <> d.months"
 
 
+DERIVED = object()  # refresh_status's one pass over values derived in memory
+DERIVED_TEMP = "employment_status_derived"
+
+
+def _load_derived(frame) -> None:
+    """The values derived in memory, into a temporary table to compare with the registry in SQL."""
+    from bangfu.core.bulk import load_temporary
+
+    _drop(DERIVED_TEMP)
+    suffix = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {DERIVED_TEMP} (person_id bigint PRIMARY KEY, status varchar(10),"
+            f" months integer){suffix}"
+        )
+    load_temporary(DERIVED_TEMP, frame.select("person_id", "status", "months"))
+
+
+def _drop(table: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 def _refresh_chunk(actor, person_ids, within, *, on: dt.date, source: str, batch) -> tuple[int, list]:
-    """One set-based pass: the people whose stored values differ from the derived ones go into a temporary
-    table; their history rows are inserted from it, then their values updated from it."""
+    """One set-based pass for the people chosen by ids or area, their values derived by SQL."""
     people, people_params = derivation.people_sql(person_ids=person_ids, within=within)
     derived, params = derivation.derived_sql(on, people, people_params)
     if person_ids is not None and len(person_ids) <= FEW and within is None:
         return _refresh_few(actor, derived, params, source=source, batch=batch)
+    return _store_differing(actor, derived, params, source=source, batch=batch)
+
+
+def _store_differing(actor, derived: str, params: list, *, source: str, batch) -> tuple[int, list]:
+    """The people whose stored values differ from the derived ones (`derived`: SQL selecting person_id,
+    status, months) go into a temporary table; their history rows are inserted from it, then their values
+    updated from it."""
     quote = connection.ops.quote_name
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     who = actor.pk if getattr(actor, "pk", None) else None

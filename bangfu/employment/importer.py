@@ -37,7 +37,7 @@ from bangfu.areas.models import Area
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.background import reap, runner_id
-from bangfu.core.bulk import insert_frame, refresh_statistics, select_by_keys, update_frame
+from bangfu.core.bulk import insert_frame, refresh_statistics, roomy_cache, select_by_keys, update_frame
 from bangfu.core.files import shown_names
 from bangfu.employers.models import Employer
 from bangfu.employment import channel as channels
@@ -45,7 +45,7 @@ from bangfu.employment import rows
 from bangfu.employment.actions import records_changed_on_commit, refresh_status
 from bangfu.employment.columnar import RECORD_SCHEMA, check_cells, records_frame
 from bangfu.employment.models import EmploymentImport, EmploymentRecord, Source
-from bangfu.employment.status import place_between
+from bangfu.employment.status import derived_frame, place_between
 from bangfu.exchange.errors import error_list
 from bangfu.exchange.frames import can_read_fast, read_csv_frame
 from bangfu.exchange.report import CellError, RowProblem, write_error_report
@@ -205,7 +205,7 @@ _DATES = {"started_on", "ended_on"}
 
 
 def _existing(person_ids: list[int]) -> pl.DataFrame:
-    """The records of these people, one per key (the latest entered when several share one)."""
+    """Every record of these people (several may share a key: `_by_key` keeps the latest entered)."""
     names = ["id", "person", "started_on", *STORED]
     found = select_by_keys(EmploymentRecord, "person", person_ids, names, as_text=_DATES)
     date_type = pl.String  # ISO text, parsed below
@@ -225,11 +225,50 @@ def _existing(person_ids: list[int]) -> pl.DataFrame:
     }
     frame = frame_of(found, schema).with_columns(pl.col("started_on", "old_ended_on").str.to_date("%Y-%m-%d"))
     key = pl.when(pl.col("old_credit_code") != "").then("old_credit_code").otherwise("old_employer_name")
-    return (
-        frame.with_columns(key.alias("employer_key"))
-        .sort("record_id")
-        .unique(list(KEY), keep="last", maintain_order=False)
+    return frame.with_columns(key.alias("employer_key"))
+
+
+def _by_key(existing: pl.DataFrame) -> pl.DataFrame:
+    """One record per key: the latest entered when several share one."""
+    return existing.sort("record_id").unique(list(KEY), keep="last", maintain_order=False)
+
+
+def _after(existing: pl.DataFrame, fresh: pl.DataFrame, changed: pl.DataFrame, people: list[int]):
+    """The records of `people` as they stand once the import is written, as status.derived_frame reads
+    them: the existing ones with the changes applied, and the new ones with the ids the database will
+    give them — larger than any existing id, in the order they are inserted."""
+    columns = {
+        "person_id": pl.Int64,
+        "id": pl.Int64,
+        "started_on": pl.Date,
+        "ended_on": pl.Date,
+        "place": pl.String,
+    }
+    before = (
+        existing.filter(pl.col("person_id").is_in(pl.Series(people).implode()))
+        .join(
+            changed.select(pl.col("id").alias("record_id"), "ended_on", "place"), on="record_id", how="left"
+        )
+        .select(
+            "person_id",
+            pl.col("record_id").alias("id"),
+            "started_on",
+            pl.when(pl.col("ended_on").is_not_null() | pl.col("place").is_not_null())
+            .then(pl.col("ended_on"))
+            .otherwise(pl.col("old_ended_on"))
+            .alias("ended_on"),
+            pl.coalesce("place", "old_place").alias("place"),
+        )
     )
+    start = (existing["record_id"].max() or 0) + 1
+    new = fresh.select(
+        "person_id",
+        pl.int_range(start, start + fresh.height, dtype=pl.Int64).alias("id"),
+        "started_on",
+        "ended_on",
+        "place",
+    )
+    return pl.concat([before.cast(columns), new.cast(columns)])
 
 
 def _ledger(codes: list[str]) -> pl.DataFrame:
@@ -269,9 +308,11 @@ def save_records(
     derived = channels.channel_expr(channels.cooperation_terms())
     frame = frame.with_columns(derived.alias("derived_channel"))
     existing = _existing(frame["person_id"].unique().to_list())
-    frame = frame.join(existing, on=list(KEY), how="left", maintain_order="left")
+    frame = frame.join(_by_key(existing), on=list(KEY), how="left", maintain_order="left")
 
-    fresh = frame.filter(pl.col("record_id").is_null())
+    # In person order (ids follow villages): the inserts then extend the (person, …) and (area, …) indexes
+    # in order; the order is kept, for _after knows the ids the database gives by it.
+    fresh = frame.filter(pl.col("record_id").is_null()).sort("person_id", "started_on", maintain_order=True)
     given = pl.col("channel") != ""
     insert_frame(
         EmploymentRecord,
@@ -330,7 +371,10 @@ def save_records(
         # keep statistics transactionally).
         refresh_statistics(EmploymentRecord)
     if touched:
-        counts.status_changed = refresh_status(actor, touched, source=STATUS_SOURCE, on=on)
+        # Derived from the records in memory (every record of the file's people was read above): one pass,
+        # where asking the database would read a million people's records again, 50,000 at a time.
+        derived = derived_frame(_after(existing, fresh, changed, touched), on or timezone.localdate())
+        counts.status_changed = refresh_status(actor, touched, source=STATUS_SOURCE, on=on, derived=derived)
         records_changed_on_commit(touched)
     return counts
 
@@ -368,7 +412,8 @@ def run_employment_import(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run(batch, today=today, report_path=report_path)
+        with roomy_cache():
+            return _run(batch, today=today, report_path=report_path)
     except Exception as exc:  # whatever broke, the batch must not stay 处理中 in a process that lives on
         if EmploymentImport.objects.filter(pk=batch.pk, status=ImportStatus.RUNNING).exists():
             _finish(batch, status=ImportStatus.FAILED, message=f"导入出错，未保存任何就业记录：{exc}")

@@ -51,11 +51,15 @@ class EndReason(models.TextChoices):  # EXCHANGE §5 离职原因
 
 
 class EmploymentRecord(models.Model):
+    # person and area are indexed by the two composite indexes of Meta, led by them; single-column indexes
+    # beside those would only cost every insert of an import two more index writes.
     person = models.ForeignKey(
-        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="employments"
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="employments", db_index=False
     )
     # The person's village when the record was made, kept so that area-scoped lists need no join.
-    area = models.ForeignKey(Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     employer = models.ForeignKey(
         Employer,
         verbose_name="用人单位",

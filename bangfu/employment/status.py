@@ -1,5 +1,6 @@
 """务工状态 and 务工时间(月) derived from employment records (EXCHANGE §5): one definition, in plain Python
-for one person's records and in SQL for many people at once (a test holds the two equal).
+for one person's records, in SQL for many people at once, and as a polars frame for the records an import
+holds in memory (tests hold the three equal).
 
 - A record is *in force* on a day D when it started on or before D and has not ended before D
   (离职日期 is the last day of work: a record ending on D is still in force on D).
@@ -178,3 +179,57 @@ def derived_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+# --------------------------------------------------------------------------------------------------
+# The same over a frame of records already in memory (an import of a million rows has read them).
+
+
+def derived_frame(records, on: dt.date):
+    """(person_id, status, months) as of `on` for every person of `records`, a polars frame with columns
+    person_id, id, started_on, ended_on (dates; ended_on null while open) and place — the same values
+    derived_sql gives from the stored records. `id` orders records started the same day, as the database's
+    ids do (a record entered later has a larger one)."""
+    import polars as pl
+
+    year_start = dt.date(on.year, 1, 1)
+    frame = records.lazy()
+    open_on = pl.col("ended_on").is_null() | (pl.col("ended_on") >= on)
+    current = (
+        frame.filter((pl.col("started_on") <= on) & open_on)
+        .with_columns((pl.col("place") != "").alias("known"))
+        .sort(["person_id", "known", "started_on", "id"], descending=[False, True, True, True])
+        .unique("person_id", keep="first", maintain_order=True)
+        .select(
+            "person_id",
+            pl.col("place")
+            .replace_strict(STATUS_OF_PLACE, default="", return_dtype=pl.String)
+            .alias("status"),
+        )
+    )
+    spans = frame.filter(
+        (pl.col("started_on") <= on) & (pl.col("ended_on").is_null() | (pl.col("ended_on") >= year_start))
+    ).select(
+        "person_id",
+        pl.max_horizontal("started_on", pl.lit(year_start)).dt.month().alias("first"),
+        pl.min_horizontal(pl.col("ended_on").fill_null(on), pl.lit(on)).dt.month().alias("last"),
+    )
+    months = (
+        spans.filter(pl.col("first") <= pl.col("last"))
+        .select("person_id", pl.int_ranges("first", pl.col("last") + 1, dtype=pl.Int8).alias("month"))
+        .explode("month")
+        .unique()
+        .group_by("person_id")
+        .agg(pl.len().cast(pl.Int64).alias("months"))
+    )
+    people = frame.select("person_id").unique()
+    return (
+        people.join(current, on="person_id", how="left")
+        .join(months, on="person_id", how="left")
+        .select(
+            "person_id",
+            pl.col("status").fill_null(NOT_WORKING),
+            pl.col("months").fill_null(0),
+        )
+        .collect()
+    )

@@ -41,9 +41,13 @@ def records_changed(sender, person_ids=(), **kwargs):
     from bangfu.registry.models import Person
 
     villages = set()
-    # An import sends a million ids: SQLite takes 32,766 parameters a statement.
-    for chunk in batched(person_ids, 5000):
-        villages.update(Person.objects.filter(pk__in=chunk).values_list("area_id", flat=True).distinct())
+    table = connection.ops.quote_name(Person._meta.db_table)
+    # An import sends a million ids: written into the statement as integers, 20,000 at a time (SQLite
+    # takes 32,766 parameters a statement, and Django's per-value preparation of `pk__in` cost seconds).
+    with connection.cursor() as cursor:
+        for chunk in batched(sorted({int(i) for i in person_ids}), 20_000):
+            cursor.execute(f"SELECT DISTINCT area_id FROM {table} WHERE id IN ({', '.join(map(str, chunk))})")
+            villages.update(code for (code,) in cursor.fetchall())
     _mark(villages)
 
 

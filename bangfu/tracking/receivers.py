@@ -21,7 +21,7 @@ INLINE_PEOPLE = 5_000
 
 
 def rescan(person_ids) -> None:
-    from bangfu.tracking.tasks import scan_people_task
+    from bangfu.tracking.tasks import id_runs, scan_people_task
     from bangfu.tracking.warnings import scan
 
     ids = sorted({int(i) for i in person_ids or ()})
@@ -34,7 +34,7 @@ def rescan(person_ids) -> None:
         logger.exception("预警扫描失败（%s 人），改由后台任务扫描", len(ids))
     try:
         for start in range(0, len(ids), 50_000):
-            scan_people_task.enqueue(ids[start : start + 50_000])
+            scan_people_task.enqueue(id_runs(ids[start : start + 50_000]))
     except Exception:  # the nightly scan catches up
         logger.exception("预警扫描任务未能排队（%s 人）", len(ids))
 

@@ -58,13 +58,36 @@ def nightly_scan() -> str:
         ensure_nightly()
 
 
+def id_runs(ids: list[int]) -> list[list[int]]:
+    """Sorted ids as runs [first, last] of consecutive ids: an import's million people (whose ids mostly
+    follow one another) go to the queue as a few numbers instead of a million."""
+    runs: list[list[int]] = []
+    for pk in ids:
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
+
+
+def ids_of(items: list) -> list[int]:
+    """The ids a task was queued with: runs [first, last], or plain ids (as tasks queued before were)."""
+    ids: list[int] = []
+    for item in items:
+        if isinstance(item, list):
+            ids.extend(range(item[0], item[1] + 1))
+        else:
+            ids.append(item)
+    return ids
+
+
 @task
-def scan_people_task(person_ids: list[int]) -> str:
+def scan_people_task(person_ids: list) -> str:
     """Scan the given people and their households (queued when too many changed at once to scan in the
-    request, or when another scan was running)."""
+    request, or when another scan was running); `person_ids` as runs of ids (`id_runs`)."""
     from bangfu.tracking.warnings import scan
 
-    return scan(person_ids=person_ids).summary()
+    return scan(person_ids=ids_of(person_ids)).summary()
 
 
 def next_night(now: datetime | None = None) -> datetime:

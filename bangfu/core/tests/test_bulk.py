@@ -116,3 +116,24 @@ def test_indexes_come_back_after_a_first_load_and_after_a_failed_one(areas):
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, list(columns.values()))
+
+
+def test_a_large_write_gets_a_roomy_page_cache_and_gives_it_back(db, settings):
+    from django.db import connection
+
+    from bangfu.core.bulk import roomy_cache
+
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "sqlite":
+        with roomy_cache():  # nothing to change on PostgreSQL
+            assert connection.vendor == "postgresql"
+        return
+    settings.BANGFU_SQLITE_BULK_CACHE_MB = 64
+    usual = cache_size()
+    with roomy_cache():
+        assert cache_size() == -64 * 1024
+    assert cache_size() == usual != -64 * 1024

@@ -16,6 +16,7 @@ from bangfu.audit.models import AuditEvent
 from bangfu.employers.creditcode import make_credit_code
 from bangfu.employers.models import Cooperation, EmployerKind
 from bangfu.employment import importer
+from bangfu.employment.actions import refresh_status
 from bangfu.employment.models import EmploymentImport, EmploymentRecord, Source
 from bangfu.employment.status import Spell, derive
 from bangfu.exchange.report import write_table
@@ -489,3 +490,60 @@ def test_what_listens_to_the_records_neither_fails_on_many_people_nor_undoes_the
         records_changed.disconnect(dispatch_uid="test-broken-listener")
     assert batch.status == ImportStatus.DONE and batch.created == 4
     assert EmploymentRecord.objects.count() == 4
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_status_derived_in_memory_is_what_the_stored_records_give(users, areas, tmp_path, seed):
+    """The import derives 务工状态 and 务工时间(月) from the records it holds in memory (status.derived_frame)
+    rather than asking the database again: after files that add, end and move records of people who
+    already have several — started the same day, sharing a key, entered by other paths — what it stored
+    is exactly what the stored records give (status.derive, one person at a time)."""
+    import random
+
+    rng = random.Random(seed)
+    year_start = dt.date(TODAY.year, 1, 1)
+    people = [make_person(f"随机{seed}{n:02d}") for n in range(30)]
+    places = {"433124": "县内", CHANGSHA: "省内县外", GUANGZHOU: "省外"}
+
+    def day():
+        return (
+            year_start
+            - dt.timedelta(days=200)
+            + dt.timedelta(days=rng.randrange((TODAY - year_start).days + 200))
+        )
+
+    for person in people:
+        for _ in range(rng.randrange(0, 4)):
+            started = rng.choice([day(), year_start])  # many records start on the same day
+            work = rng.choice([*places, ""])
+            EmploymentRecord.objects.create(
+                person=person, area_id=person.area_id, employer_name=rng.choice(["甲厂", "乙厂"]),
+                started_on=started, work_area_id=work.ljust(12, "0") if work else None,
+                place=places.get(work, ""),
+                ended_on=None if rng.random() < 0.5 else started + dt.timedelta(days=rng.randrange(0, 120)),
+                source=rng.choice([Source.MANUAL, Source.ROSTER]),
+            )  # fmt: skip
+    refresh_status(None, [p.pk for p in people], source="测试")
+    status_agrees()
+    for round_number in range(2):
+        rows = []
+        for person in rng.sample(people, 20):
+            existing = list(EmploymentRecord.objects.filter(person=person))
+            if existing and rng.random() < 0.5:  # the same spell again: moved, or ended
+                record = rng.choice(existing)
+                started, employer = record.started_on, record.employer_name
+            else:
+                started, employer = rng.choice([day(), year_start]), rng.choice(["甲厂", "乙厂", "丙厂"])
+            ended = ""
+            if rng.random() < 0.4:
+                ended = min(started + dt.timedelta(days=rng.randrange(0, 150)), TODAY).isoformat()
+            work = rng.choice(list(places))
+            rows.append(
+                [person.id_number, person.name, employer, "", work, started.isoformat(), ended, "", "", ""]
+            )
+        path = tmp_path / f"random-{round_number}.csv"
+        write_table(path, HEADER, rows)
+        batch = import_file(users["county_a"], path)
+        assert batch.status == ImportStatus.DONE and batch.error_rows == 0, batch.errors
+        assert batch.created + batch.updated > 0
+        status_agrees()

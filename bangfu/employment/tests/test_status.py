@@ -4,10 +4,19 @@ and the set-based SQL giving exactly the same values for every person of a gener
 import datetime as dt
 import random
 
+import polars as pl
 import pytest
 
 from bangfu.employment.models import EmploymentRecord
-from bangfu.employment.status import Spell, derive, derived_rows, months_on, place_between, status_on
+from bangfu.employment.status import (
+    Spell,
+    derive,
+    derived_frame,
+    derived_rows,
+    months_on,
+    place_between,
+    status_on,
+)
 from bangfu.referrals.tests.factories import VILLAGE_A, make_person
 
 D = dt.date
@@ -67,6 +76,24 @@ def test_sql_derives_what_python_derives(db, areas, on):
         pid: derive(records, on) for pid, records in spells.items()
     }
     assert sorted(derived_rows(on, within=areas["county_a"])) == sorted(rows)
+    # The import's in-memory derivation, from the same records as a frame.
+    records = pl.DataFrame(
+        [
+            (r.person_id, r.pk, r.started_on, r.ended_on, r.place)
+            for r in EmploymentRecord.objects.filter(person__in=people)
+        ],
+        schema={
+            "person_id": pl.Int64,
+            "id": pl.Int64,
+            "started_on": pl.Date,
+            "ended_on": pl.Date,
+            "place": pl.String,
+        },
+        orient="row",
+    )
+    with_records = {pid for pid, spell_list in spells.items() if spell_list}
+    framed = {pid: (status, months) for pid, status, months in derived_frame(records, on).iter_rows()}
+    assert framed == {pid: derive(spells[pid], on) for pid in with_records}
 
 
 def test_the_nightly_refresh_command(areas, capsys):

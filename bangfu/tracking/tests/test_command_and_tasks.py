@@ -89,10 +89,17 @@ def test_many_people_changed_at_once_are_scanned_by_the_worker(areas, monkeypatc
     monkeypatch.setattr(receivers, "INLINE_PEOPLE", 0)
     receivers.rescan([person.pk])
     queued = DBTaskResult.objects.get(task_path=tasks.scan_people_task.module_path)
-    assert queued.args_kwargs["args"] == [[person.pk]]
+    assert queued.args_kwargs["args"] == [[[person.pk, person.pk]]]  # runs of ids
     assert not person.warnings.exists()
-    assert "新增" in tasks.scan_people_task.call([person.pk])
+    assert "新增" in tasks.scan_people_task.call(*queued.args_kwargs["args"])
     assert person.warnings.exists()
+
+
+def test_queued_ids_go_as_runs_and_come_back_whole():
+    ids = [3, 4, 5, 9, 11, 12]
+    assert tasks.id_runs(ids) == [[3, 5], [9, 9], [11, 12]]
+    assert tasks.ids_of(tasks.id_runs(ids)) == ids
+    assert tasks.ids_of([7, 8]) == [7, 8]  # queued by an earlier version: plain ids
 
 
 def test_the_nightly_scan_first_derives_every_status_as_of_today(areas):
