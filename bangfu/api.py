@@ -10,6 +10,7 @@ from bangfu.dispatch.api import DispatchRoundViewSet
 from bangfu.employers.api import EmployerViewSet
 from bangfu.jobs.api import JobViewSet
 from bangfu.ledgers.api import ledger_routes
+from bangfu.payouts.api import PayoutListViewSet
 from bangfu.referrals.api import ReferralViewSet, ServiceNormView
 from bangfu.registry.api import HouseholdViewSet, PersonViewSet
 from bangfu.stats.api import StatsView
@@ -31,6 +32,7 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("warnings", WarningViewSet, basename="warning")
 router.register("targets", TargetViewSet, basename="target")
 router.register("dispatch-rounds", DispatchRoundViewSet, basename="dispatch-round")
+router.register("payout-lists", PayoutListViewSet, basename="payout-list")
 router.register("supervision-tasks", TaskViewSet, basename="supervision-task")
 router.register("supervision-replies", ReplyViewSet, basename="supervision-reply")
 router.register("rectifications", RectificationViewSet, basename="rectification")

@@ -57,6 +57,7 @@ urlpatterns = [
     path("rules/", include("bangfu.rules.urls")),
     path("formats/", include("bangfu.formats.urls")),
     path("supervision/", include("bangfu.supervision.urls")),
+    path("payouts/", include("bangfu.payouts.urls")),
     path("stats/", include("bangfu.stats.urls")),
     path("exports/", include("bangfu.exports.urls")),
     path("ledgers/", include("bangfu.ledgers.urls")),

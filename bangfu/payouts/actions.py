@@ -281,3 +281,8 @@ def grant(actor, user, right: str, on: bool) -> None:
         return
     label = Right(right).label
     audit(Action.UPDATE, actor=actor, obj=user, message=f"{'授予' if on else '收回'}{label}权限")
+
+
+def rights_in(users):
+    """(user id, right) for every payout right the given users hold."""
+    return PayoutRight.objects.filter(user__in=users).values_list("user_id", "right")
