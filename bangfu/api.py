@@ -11,6 +11,7 @@ from bangfu.employers.api import EmployerViewSet
 from bangfu.jobs.api import JobViewSet
 from bangfu.ledgers.api import ledger_routes
 from bangfu.payouts.api import PayoutListViewSet
+from bangfu.posts.api import DutyViewSet, PostViewSet, SpellViewSet
 from bangfu.referrals.api import ReferralViewSet, ServiceNormView
 from bangfu.registry.api import HouseholdViewSet, PersonViewSet
 from bangfu.stats.api import StatsView
@@ -36,6 +37,9 @@ router.register("payout-lists", PayoutListViewSet, basename="payout-list")
 router.register("supervision-tasks", TaskViewSet, basename="supervision-task")
 router.register("supervision-replies", ReplyViewSet, basename="supervision-reply")
 router.register("rectifications", RectificationViewSet, basename="rectification")
+router.register("welfare-posts", PostViewSet, basename="welfare-post")
+router.register("welfare-post-holders", SpellViewSet, basename="welfare-post-holder")
+router.register("welfare-post-duty", DutyViewSet, basename="welfare-post-duty")
 for prefix, viewset, basename in ledger_routes():  # one per registered ledger (bangfu/ledgers)
     router.register(prefix, viewset, basename=basename)
 

@@ -58,6 +58,7 @@ urlpatterns = [
     path("formats/", include("bangfu.formats.urls")),
     path("supervision/", include("bangfu.supervision.urls")),
     path("payouts/", include("bangfu.payouts.urls")),
+    path("posts/", include("bangfu.posts.urls")),
     path("stats/", include("bangfu.stats.urls")),
     path("exports/", include("bangfu.exports.urls")),
     path("ledgers/", include("bangfu.ledgers.urls")),

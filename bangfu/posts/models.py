@@ -222,10 +222,13 @@ class SubsidyRule(RegionalRule):
 
 class QuotaRule(RegionalRule):
     """公益性岗位配置: how many posts each poor village (贫困村 or 脱贫村) should have, from a minimum to a
-    maximum (2–3 in Ankang). No national default: without a version, no village is judged against it."""
+    maximum (2–3 in Ankang), and from which age a laborer is an older one for the candidates of a vacancy.
+    No national default: without a version, no village is judged against it and age suggests nobody."""
 
     min_posts = models.PositiveSmallIntegerField("每村岗位数下限")
     max_posts = models.PositiveSmallIntegerField("每村岗位数上限")
+    # Who counts as an older laborer among the candidates of a vacancy (posts/eligibility.py).
+    older_age = models.PositiveSmallIntegerField("大龄劳动力起始年龄", default=50)
 
     class Meta(RegionalRule.Meta):
         verbose_name = "公益性岗位配置"

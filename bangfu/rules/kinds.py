@@ -274,11 +274,16 @@ KINDS = (
     Kind(
         "welfare-post-quota",
         "posts.QuotaRule",
-        "公益性岗位配置：每个贫困村（脱贫村）应开发的公益性岗位数（下限和上限），统计“贫困村岗位配置”时对照。",
-        ("min_posts", "max_posts"),
+        "公益性岗位配置：每个贫困村（脱贫村）应开发的公益性岗位数（下限和上限），统计“贫困村岗位配置”时对照；"
+        "以及推荐空缺岗位人选时，多大年龄起算大龄劳动力。",
+        ("min_posts", "max_posts", "older_age"),
         "不对照贫困村岗位配置。",
         name="公益性岗位配置",
-        params=(Param("每村岗位数下限", "min_posts"), Param("每村岗位数上限", "max_posts")),
+        params=(
+            Param("每村岗位数下限", "min_posts"),
+            Param("每村岗位数上限", "max_posts"),
+            Param("大龄劳动力起始年龄", "older_age", "50"),
+        ),
     ),
 )
 BY_SLUG = {kind.slug: kind for kind in KINDS}

@@ -3,11 +3,30 @@
 
 import datetime as dt
 
-OBJECT_VIEWS: dict = {}
-LIST_VIEWS: dict = {}
-OWN_OR_PUBLIC: set = set()
-A_MARKERS = {"marker-post-A"}
 MONTH = "2026-10"
+OBJECT_VIEWS = {
+    "posts:detail": (lambda o: {"pk": o["post"].pk}, ["get"]),
+    "posts:holder_new": (lambda o: {"pk": o["post"].pk}, ["post"]),
+    "posts:close": (lambda o: {"pk": o["post"].pk}, ["post"]),
+    "posts:spell_end": (lambda o: {"pk": o["spell"].pk}, ["post"]),
+    "posts:duty_save": (lambda o: {"pk": o["spell"].pk}, ["post"]),
+    "posts:import_detail": (lambda o: {"pk": o["post_import"].pk}, ["get"]),
+    "posts:import_report": (lambda o: {"pk": o["post_import"].pk}, ["get"]),
+    "welfare-post-detail": (lambda o: {"pk": o["post"].pk}, ["get"]),
+    "welfare-post-holder-detail": (lambda o: {"pk": o["spell"].pk}, ["get"]),
+    "welfare-post-duty-detail": (lambda o: {"pk": o["duty"].pk}, ["get"]),
+}
+LIST_VIEWS = {
+    "posts:index": "",
+    "posts:villages": "",
+    "posts:duty": f"?month={MONTH}",
+    "posts:import_list": "",
+    "welfare-post-list": "",
+    "welfare-post-holder-list": "",
+    "welfare-post-duty-list": "",
+}
+OWN_OR_PUBLIC = {"posts:new", "posts:import_new"}
+A_MARKERS = {"marker-post-A"}
 
 
 def objects(users, base):
