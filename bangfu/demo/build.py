@@ -21,6 +21,7 @@ from bangfu.jobs.demo import build_jobs_demo
 from bangfu.referrals.demo import build_referrals_demo
 from bangfu.registry.actions import create_import_batch, run_registry_import
 from bangfu.registry.models import Person
+from bangfu.subsidies.demo import build_payouts_demo
 from bangfu.supervision.demo import build_supervision_demo
 from bangfu.tracking.demo import build_tracking_demo
 
@@ -68,6 +69,9 @@ def build_demo(people_per_county: int = PEOPLE_PER_COUNTY) -> list[DemoLogin]:
     build_tracking_demo(COUNTIES)  # two years of records, visits, 帮扶责任人, warnings (tracking/demo.py)
     build_designations_demo(COUNTIES)  # 贫困村 → 脱贫村, 深度贫困县, 重点帮扶县, 安置点 (areas/demo.py)
     build_supervision_demo(COUNTIES)  # 督办 tasks, replies, one overdue; the 整改台账 (supervision/demo.py)
+    build_payouts_demo(
+        COUNTIES
+    )  # subsidy rules, last year's 一次性交通补助 list failing each check (subsidies)
     return logins
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from itertools import batched
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 
 from bangfu.employers.models import Employer
 from bangfu.payouts.kinds import Proposal
@@ -140,10 +140,14 @@ def run(payout_list: PayoutList) -> None:
         pending.filter(**{f"{payee}__isnull": False}).filter(
             Exists(paid_elsewhere.filter(**{payee: OuterRef(payee)}))
         ).update(result=Result.DUPLICATE, note=NOTES[Result.DUPLICATE])
-        earlier = Line.objects.filter(
-            payout_list=payout_list, failed="", id__lt=OuterRef("id"), **{payee: OuterRef(payee)}
+        # Within the list: every line the program did not fail but the first, per payee (one GROUP BY).
+        firsts = (
+            Line.objects.filter(payout_list=payout_list, failed="", **{f"{payee}__isnull": False})
+            .values(payee)
+            .annotate(first=Min("id"))
+            .values("first")
         )
-        pending.filter(**{f"{payee}__isnull": False}, failed="").filter(Exists(earlier)).update(
+        pending.filter(**{f"{payee}__isnull": False}, failed="").exclude(id__in=firsts).update(
             result=Result.DUPLICATE, note="重复发放：本名单中已有此人"
         )
 
@@ -177,7 +181,7 @@ def count(payout_list: PayoutList) -> None:
     payout_list.lines_count = totals["lines"]
     payout_list.passed_count = totals["passed"]
     payout_list.failed_count = totals["lines"] - totals["passed"]
-    payout_list.total = totals["total"] or Decimal("0")
+    payout_list.total = (totals["total"] or Decimal("0")).quantize(Decimal("0.01"))
     payout_list.save(update_fields=["lines_count", "passed_count", "failed_count", "total"])
 
 
