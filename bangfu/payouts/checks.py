@@ -20,14 +20,30 @@ from decimal import Decimal
 from itertools import batched
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
+from bangfu.core.bulk import refresh_statistics
 from bangfu.employers.models import Employer
 from bangfu.payouts.kinds import Proposal
 from bangfu.payouts.models import Line, PayoutList, Result, Status
 from bangfu.registry.models import Person
 
 CHUNK = 5000
+ANALYZE_ABOVE = 20_000  # lines
 NOTES = {
     Result.DECEASED: "已故：死亡日期不晚于期间末日",
     Result.DUPLICATE: "重复发放：同一期间已在其他发放名单中",
@@ -114,55 +130,70 @@ def period_end(payout_list: PayoutList) -> date:
 
 
 def run(payout_list: PayoutList) -> None:
-    """Check every line of the list afresh (results, amounts and payees' areas are recomputed), then
-    store the list's counts and total."""
+    """Check every line of the list afresh — results, amounts, notes and the payees' areas as the registry
+    holds them now — in one UPDATE of the list's lines (each check a condition of one CASE, the sets it
+    reads — the dead, the payees paid elsewhere, the first line of each payee — computed once), then store
+    the list's counts and total."""
     lines = Line.objects.filter(payout_list=payout_list)
     end = period_end(payout_list)
-    # The payee as the registry holds it now: a person gone from the registry, or moved, shows.
-    lines.update(result="", amount=None)
-    lines.filter(person__isnull=False).update(
-        area_code=Subquery(Person.objects.filter(pk=OuterRef("person_id")).values("area_id")[:1])
-    )
-    lines.filter(employer__isnull=False).update(
-        area_code=Subquery(Employer.objects.filter(pk=OuterRef("employer_id")).values("area_id")[:1])
-    )
-    pending = lines.filter(result="")
+    if lines.count() > ANALYZE_ABOVE:
+        refresh_statistics(Line)  # a large list just written: let the planner see it before the checks
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the sets below are hashed only when they fit in work_mem
+            cursor.execute("SET LOCAL work_mem = '256MB'")
 
+    # The payee's area as the registry holds it now (a person who moved, one gone): only changed rows written.
+    area_now = Coalesce(
+        Subquery(Person.objects.filter(pk=OuterRef("person_id")).values("area_id")[:1]),
+        Subquery(Employer.objects.filter(pk=OuterRef("employer_id")).values("area_id")[:1]),
+        Value(""),
+        output_field=CharField(),
+    )
+    lines.exclude(area_code=area_now).update(area_code=area_now)
     dead = Person.objects.filter(is_deceased=True).filter(Q(died_on__isnull=True) | Q(died_on__lte=end))
-    pending.filter(person__in=dead).update(result=Result.DECEASED, note=NOTES[Result.DECEASED])
-
     paid_elsewhere = (
         Line.objects.filter(kind=payout_list.kind, period=payout_list.period, result=Result.PASSED)
         .exclude(payout_list=payout_list)
         .exclude(payout_list__status=Status.RETURNED)
     )
-    for payee in ("person", "employer"):
-        pending.filter(**{f"{payee}__isnull": False}).filter(
-            Exists(paid_elsewhere.filter(**{payee: OuterRef(payee)}))
-        ).update(result=Result.DUPLICATE, note=NOTES[Result.DUPLICATE])
-        # Within the list: every line the program did not fail but the first, per payee (one GROUP BY).
-        firsts = (
-            Line.objects.filter(payout_list=payout_list, failed="", **{f"{payee}__isnull": False})
-            .values(payee)
-            .annotate(first=Min("id"))
-            .values("first")
-        )
-        pending.filter(**{f"{payee}__isnull": False}, failed="").exclude(id__in=firsts).update(
-            result=Result.DUPLICATE, note="重复发放：本名单中已有此人"
-        )
 
-    pending.exclude(failed="").update(result=F("failed"))
+    def firsts(payee):  # per payee, the first line the program did not fail (one GROUP BY)
+        mine = Line.objects.filter(payout_list=payout_list, failed="", **{f"{payee}__isnull": False})
+        return mine.values(payee).annotate(first=Min("id")).values("first")
 
-    unknown = NOTES["unknown_employer" if _pays_employers(payout_list) else "unknown_person"]
-    pending.filter(person__isnull=True, employer__isnull=True).update(result=Result.INELIGIBLE, note=unknown)
     low, high = payout_list.area.code_range
-    pending.exclude(area_code__gte=low, area_code__lte=high).update(
-        result=Result.INELIGIBLE, note=NOTES["outside"]
-    )
-    # No amount and no failure named: the program's 说明 says why, else a plain word.
-    pending.filter(proposed__isnull=True, note="").update(note=NOTES["no_amount"])
-    pending.filter(proposed__isnull=True).update(result=Result.INELIGIBLE)
-    pending.update(result=Result.PASSED, amount=F("proposed"))
+    unknown = NOTES["unknown_employer" if _pays_employers(payout_list) else "unknown_person"]
+    # (condition, result, note) in EXCHANGE §11's order; the first that holds decides.
+    checks = [(Q(person_id__in=dead.values("id")), Value(Result.DECEASED), Value(NOTES[Result.DECEASED]))]
+    # The sets that are usually empty are asked first, so the big statement carries only what can hold.
+    for payee in ("person", "employer"):
+        paid = paid_elsewhere.filter(**{f"{payee}__isnull": False}).values(f"{payee}_id")
+        if paid.exists():
+            checks.append(
+                (Q(**{f"{payee}_id__in": paid}), Value(Result.DUPLICATE), Value(NOTES[Result.DUPLICATE]))
+            )
+    for payee in ("person", "employer"):
+        repeated = Line.objects.filter(payout_list=payout_list, failed="", **{f"{payee}__isnull": False})
+        if repeated.values(payee).annotate(n=Count("id")).filter(n__gt=1).exists():
+            checks.append(
+                (Q(failed="", **{f"{payee}__isnull": False}) & ~Q(id__in=firsts(payee)),
+                 Value(Result.DUPLICATE), Value("重复发放：本名单中已有此人"))
+            )  # fmt: skip
+    checks += [
+        (~Q(failed=""), F("failed"), F("note")),
+        (Q(person__isnull=True, employer__isnull=True), Value(Result.INELIGIBLE), Value(unknown)),
+        (Q(area_code__lt=low) | Q(area_code__gt=high), Value(Result.INELIGIBLE), Value(NOTES["outside"])),
+        (Q(proposed__isnull=True, note=""), Value(Result.INELIGIBLE), Value(NOTES["no_amount"])),
+        (Q(proposed__isnull=True), Value(Result.INELIGIBLE), F("note")),
+    ]  # fmt: skip
+    text = CharField()
+    result = Case(*(When(c, then=r) for c, r, _ in checks), default=Value(Result.PASSED), output_field=text)
+    note = Case(*(When(c, then=n) for c, _, n in checks), default=F("note"), output_field=text)
+    failing = Q()
+    for condition, _, _ in checks:
+        failing |= condition
+    amount = Case(When(failing, then=Value(None)), default=F("proposed"), output_field=DecimalField())
+    lines.update(result=result, note=note, amount=amount)
     count(payout_list)
 
 

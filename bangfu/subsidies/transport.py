@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import CharField, DecimalField, F, IntegerField, Q, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Concat
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from bangfu.employment.models import EmploymentRecord, Place
-from bangfu.payouts import checks
+from bangfu.employment.models import Place
 from bangfu.payouts.kinds import YEAR, PayoutKind
 from bangfu.payouts.models import Line
 from bangfu.payouts.periods import parse
-from bangfu.registry.models import Person
+from bangfu.registry.models import Household, Person
 from bangfu.subsidies.models import TransportRule
-from bangfu.subsidies.months import worked_months_sql
+from bangfu.subsidies.months import RECORDS, day_sql, months_table
 
 ITEM = "一次性交通补助"
 HOUSEHOLDS = ("脱贫户", "监测户")
@@ -47,49 +45,91 @@ def refusal(area, period: str) -> str:
 
 
 def insert(payout_list) -> int:
+    """One INSERT … SELECT: the people with a 省外 or 省内县外 record in the year registered in the area, of
+    脱贫户 and 监测户 households, with their months away (all their away records, GROUP BY once), and the
+    amount and 说明 of the rule version of their area (its 金额 when the months reach its 最短务工月数)."""
     area, period = payout_list.area, payout_list.period
     first, upto = _days(period)
-    low, high = area.code_range
-    away = EmploymentRecord.objects.filter(
-        area__gte=low, area__lte=high, place__in=AWAY, started_on__lte=upto
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
-    placeholders = ", ".join(["%s"] * len(AWAY))
-    months_sql, months_params = worked_months_sql(
-        first.year, upto, person=f"{Person._meta.db_table}.id", where=f"r.place IN ({placeholders})",
-        where_params=AWAY,
-    )  # fmt: skip
-    people = Person.objects.filter(
-        pk__in=away.values("person_id"), household__household_type__in=HOUSEHOLDS
-    ).annotate(
-        person_id=F("id"),
-        employer_id=Value(None, output_field=IntegerField()),
-        area_code=F("area_id"),
-        proposed=Value(None, output_field=DecimalField()),
-        quantity=RawSQL(months_sql, months_params, output_field=IntegerField()),
-        failed=Value(""),
-        note=Value(""),
-        ref=Value(""),
+    last = parse(period, YEAR)[1]
+    book = TransportRule.objects.book(last, within=area)
+    rules = sorted(book.by_region().values(), key=lambda r: (r.region_prefix, r.designation))
+    # Which rule applies to a person: a CASE over the rules' territories, compiled by the ORM.
+    which = Case(
+        *(
+            When(
+                book.partition("area", lambda r, rule=rule: Q() if r is rule else Q(pk__in=[])), then=Value(i)
+            )
+            for i, rule in enumerate(rules)
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
     )
-    written = checks.insert_from(payout_list, people)
-    _judge(payout_list, parse(period, YEAR)[1])
-    return written
+    rule_sql, rule_params = (
+        Person.objects.annotate(rule=which).values_list("id", "rule").query.sql_with_params()
+    )
+    amount, note, case_params = ["CASE w.rule"], ["CASE w.rule"], []
+    for i, rule in enumerate(rules):
+        amount.append(f"WHEN {i} THEN (CASE WHEN w.months >= {int(rule.min_months)} THEN %s END)")
+        case_params.append(rule.amount)
+    amount.append("END")
+    note_params = []
+    for i, rule in enumerate(rules):
+        months_text = "CAST(w.months AS TEXT)"
+        note.append(
+            f"WHEN {i} THEN (CASE WHEN w.months >= {int(rule.min_months)} THEN %s || {months_text} || %s"
+            f" ELSE %s || {months_text} || %s END)"
+        )
+        note_params += ["外出务工 ", " 个月", "外出务工 ", f" 个月，少于最短务工月数 {rule.min_months}"]
+    note.append("ELSE %s END")
+    note_params.append("所在地区没有生效的一次性交通补助规则")
+    months, months_params = months_table(first.year, upto)
+    low, high = area.code_range
+    away = ", ".join(["%s"] * len(AWAY))
+    households = ", ".join(["%s"] * len(HOUSEHOLDS))
+    day_first, first_value = day_sql(first)
+    day_upto, upto_value = day_sql(upto)
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(Line._meta.get_field(c).column) for c in COLUMNS_IN)
+    sql = f"""
+        INSERT INTO {qn(Line._meta.db_table)} ({columns})
+        WITH months AS ({months}),
+        candidates AS (
+            SELECT DISTINCT person_id AS id FROM {RECORDS}
+            WHERE area_id BETWEEN %s AND %s AND place IN ({away})
+              AND started_on <= {day_upto} AND (ended_on IS NULL OR ended_on >= {day_first})
+        ),
+        worked AS (
+            SELECT r.person_id, COUNT(DISTINCT m.n) AS months
+            FROM candidates c CROSS JOIN {RECORDS} r
+            JOIN months m ON m.last_day >= r.started_on AND (r.ended_on IS NULL OR m.first_day <= r.ended_on)
+            WHERE r.person_id = c.id AND r.place IN ({away})
+            GROUP BY r.person_id
+        ),
+        ruled AS (
+            SELECT worked.person_id, worked.months, pr.rule
+            FROM worked JOIN ({rule_sql}) pr ON pr.id = worked.person_id
+        )
+        SELECT p.id, p.id_number, p.name, p.area_id, {" ".join(amount)}, w.months, '', {" ".join(note)}, '',
+               %s, %s, %s, ''
+        FROM ruled w
+        JOIN {qn(Person._meta.db_table)} p ON p.id = w.person_id
+        JOIN {qn(Household._meta.db_table)} h ON h.id = p.household_id
+        WHERE h.household_type IN ({households})
+    """
+    params = [
+        *months_params, low, high, *AWAY, upto_value, first_value, *AWAY, *rule_params,
+        *case_params, *note_params, payout_list.pk, payout_list.kind, payout_list.period, *HOUSEHOLDS,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
-def _judge(payout_list, last: dt.date) -> None:
-    """Each line's amount by the rule of the person's area, or why none."""
-    lines = Line.objects.filter(payout_list=payout_list)
-    book = TransportRule.objects.book(last, within=payout_list.area)
-    months = Cast("quantity", output_field=CharField())
-    for rule in book.by_region().values():
-        territory = book.partition("area_code", lambda r, rule=rule: Q() if r is rule else Q(pk__in=[]))
-        mine = lines.filter(territory)
-        mine.filter(quantity__gte=rule.min_months).update(
-            proposed=rule.amount, note=Concat(Value("外出务工 "), months, Value(" 个月"))
-        )
-        mine.filter(quantity__lt=rule.min_months).update(
-            note=Concat(Value("外出务工 "), months, Value(f" 个月，少于最短务工月数 {rule.min_months}"))
-        )
-    lines.filter(note="").update(note="所在地区没有生效的一次性交通补助规则")
+# The columns `insert` writes, in its SELECT's order.
+COLUMNS_IN = (
+    "person", "id_number", "name", "area_code", "proposed", "quantity", "failed", "note", "ref",
+    "payout_list", "kind", "period", "result",
+)  # fmt: skip
 
 
 KIND = PayoutKind(
