@@ -18,6 +18,7 @@ from bangfu.compare.demo import ensure_comparisons
 from bangfu.demo.people import REGISTRY_COLUMNS, generate_households
 from bangfu.exchange.report import write_table
 from bangfu.jobs.demo import build_jobs_demo
+from bangfu.posts.demo import build_posts_demo
 from bangfu.referrals.demo import build_referrals_demo
 from bangfu.registry.actions import create_import_batch, run_registry_import
 from bangfu.registry.models import Person
@@ -72,6 +73,7 @@ def build_demo(people_per_county: int = PEOPLE_PER_COUNTY) -> list[DemoLogin]:
     build_payouts_demo(
         COUNTIES
     )  # subsidy rules, last year's 一次性交通补助 list failing each check (subsidies)
+    build_posts_demo(COUNTIES)  # 公益性岗位, holders, two months of duty and payroll (posts/demo.py)
     return logins
 
 
