@@ -51,6 +51,7 @@ REGISTRY_COLUMNS = (
     "期望月薪",
     "培训意愿",
     "技能特长",
+    "就业意愿",
 )
 
 
@@ -623,6 +624,15 @@ class _Generator:
                 employment, months, wish, region, wage, training, skills = self.laborer(age, male, skill)
             else:
                 employment = months = wish = region = wage = training = skills = ""
+            # 就业意愿 from what the row already says (no draw of its own, so every other value of a seed
+            # stays as it was): a laborer in work or with a 就业意向 wants work; one idle without a wish
+            # said no where a training wish of 无 shows they were asked, and was not asked otherwise.
+            if skill not in _ABLE:
+                willing = ""
+            elif employment != "未务工" or wish:
+                willing = "是"
+            else:
+                willing = "否" if training == "无" else ""
 
             if rnd() < phone_share:
                 phone = _PHONE_PREFIXES[int(rnd() * len(_PHONE_PREFIXES))] + f"{int(rnd() * 100_000_000):08d}"
@@ -652,6 +662,7 @@ class _Generator:
                     "期望月薪": wage,
                     "培训意愿": training,
                     "技能特长": skills,
+                    "就业意愿": willing,
                 }
             )
         return rows
@@ -758,6 +769,7 @@ _ENUMS = {
     "是否特困": vocab.YES_NO,
     "是否易地搬迁": vocab.YES_NO,
     "意向务工地": vocab.DESIRED_REGIONS,
+    "就业意愿": vocab.YES_NO,
 }
 _REQUIRED = ("行政区划代码", "户编号", "姓名", "证件号码", "与户主关系")
 _NAME = re.compile(r"[\u3400-\u9fff]+|[\u3400-\u9fff]+(?:·[\u3400-\u9fff]+)+")

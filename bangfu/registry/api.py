@@ -58,6 +58,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "employment_status",
             "work_months",
             "phone",
+            "wants_work",
             "job_wish",
             "desired_region",
             "expected_wage",

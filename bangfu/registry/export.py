@@ -40,6 +40,7 @@ SOURCES = {
     "期望月薪": "expected_wage",
     "培训意愿": "training_wish",
     "技能特长": "skills",
+    "就业意愿": "wants_work",
 }
 assert tuple(SOURCES) == EXPORT_COLUMNS
 

@@ -102,6 +102,7 @@ class PersonFilter(django_filters.FilterSet):
     wants_training = django_filters.ChoiceFilter(
         label="有培训意愿", choices=YES_NO_CHOICES, method="filter_wish"
     )
+    wants_work = django_filters.BooleanFilter(label="就业意愿", widget=forms.NullBooleanSelect)
     laborer = django_filters.ChoiceFilter(label="劳动力", choices=YES_NO_CHOICES, method="filter_laborer")
     min_age = django_filters.NumberFilter(label="最小年龄", method="filter_age", min_value=0, max_value=120)
     max_age = django_filters.NumberFilter(label="最大年龄", method="filter_age", min_value=0, max_value=120)

@@ -97,6 +97,7 @@ class PersonForm(StyledFormMixin, forms.Form):
     expected_wage = _text("期望月薪（元）", inputmode="numeric")
     training_wish = _text("培训意愿", help_text="不填或填“无”表示没有培训意愿。")
     skills = _text("技能特长")
+    wants_work = _text("就业意愿", widget=_select(vocab.YES_NO, "未询问"), help_text="劳动力是否想找工作。")
     # 社会保障与身份: not §1 columns; kept true by data comparison (bangfu/compare) or edited here.
     is_deceased = forms.ChoiceField(label="是否已故", choices=[("否", "否"), ("是", "是")], required=False)
     died_on = forms.DateField(
@@ -121,7 +122,8 @@ class PersonForm(StyledFormMixin, forms.Form):
         ("基本信息", ("name", "id_number", "sex", "birth_date", "ethnicity", "education", "student_status",
                       "health", "phone")),
         ("劳动力信息与就业意向", ("labor_skill", "employment_status", "work_months", "job_wish",
-                                  "desired_region", "expected_wage", "training_wish", "skills")),
+                                  "desired_region", "expected_wage", "training_wish", "skills",
+                                  "wants_work")),
         ("户信息", ("village_code", "household_number", "relation", "household_type", "monitoring_type",
                     "poverty_exit_year", "income_per_capita", "is_dibao", "is_tekun", "is_relocated")),
         ("社会保障与身份", STATUS_FIELDS),

@@ -47,6 +47,7 @@ COLUMNS = (
     Column("期望月薪"),
     Column("培训意愿"),
     Column("技能特长"),
+    Column("就业意愿"),
 )
 # The export writes these, in this order; the import reads them back unchanged.
 EXPORT_COLUMNS = tuple(c.name for c in COLUMNS if c.name not in (COUNTY, TOWNSHIP, VILLAGE))
@@ -66,7 +67,13 @@ ENUMS = {
 }
 ENUM_SETS = {column: frozenset(allowed) for column, (allowed, _) in ENUMS.items()}
 YES_NO = {"是": True, "否": False}
-FLAGS = {"是否低保": "is_dibao", "是否特困": "is_tekun", "是否易地搬迁": "is_relocated"}
+# 是/否 columns: the household's three flags and the person's 就业意愿 (empty: not known / not asked yet).
+FLAGS = {
+    "是否低保": "is_dibao",
+    "是否特困": "is_tekun",
+    "是否易地搬迁": "is_relocated",
+    "就业意愿": "wants_work",
+}
 TEXTS = {"就业意向": ("job_wish", 100), "培训意愿": ("training_wish", 200), "技能特长": ("skills", 200)}
 NO_WISH = {"无", "没有", "暂无", "否"}
 # Whole-number columns: column → (lowest, highest) accepted.
@@ -112,6 +119,7 @@ class PersonRecord:
     expected_wage: int | None = None
     training_wish: str = ""
     skills: str = ""
+    wants_work: bool | None = None
     # household
     household_type: str = ""
     monitoring_type: str = ""
@@ -141,6 +149,7 @@ PERSON_FIELDS = (
     "expected_wage",
     "training_wish",
     "skills",
+    "wants_work",
 )
 HOUSEHOLD_FIELDS = (
     "household_type",
@@ -178,6 +187,7 @@ FIELD_COLUMNS = {
     "expected_wage": "期望月薪",
     "training_wish": "培训意愿",
     "skills": "技能特长",
+    "wants_work": "就业意愿",
     "household_type": "户类型",
     "monitoring_type": "监测对象类型",
     "poverty_exit_year": "脱贫年度",

@@ -37,6 +37,7 @@ HEADER = [
     "意向务工地",
     "期望月薪",
     "培训意愿",
+    "就业意愿",
 ]
 
 
@@ -68,6 +69,7 @@ def person(household, name, id_number, relation="户主", sex="男", birth="", c
         "意向务工地": "省外",
         "期望月薪": "5000",
         "培训意愿": "电工",
+        "就业意愿": "是",
     }
     row.update(extra)
     return row

@@ -164,3 +164,29 @@ def test_command_exit_codes_and_report(areas, tmp_path, messy_file):
     clean = write_xlsx(tmp_path / "clean.xlsx", [r for r, ok in messy_rows() if ok is True])
     call_command("import", "registry", str(clean), "--area", "433124", stdout=io.StringIO())
     assert ImportBatch.objects.filter(status=ImportStatus.DONE).count() == 2
+
+
+def test_willingness_to_work_is_read_written_back_and_checked(areas, users, tmp_path):
+    """就业意愿 (EXCHANGE §1): 是 / 否 / empty (not asked yet) stored as such, exported as it came, and any
+    other value refused with the column named; the figure 有就业意愿未务工人数 counts from it."""
+    rows = [
+        person("W1", "龙愿意", pid("1980-01-01", 61), 就业意愿="是"),
+        person("W2", "龙不愿", pid("1981-01-01", 71), 就业意愿="否"),
+        person("W3", "龙未问", pid("1982-01-01", 81), 就业意愿=""),
+        person("W4", "龙乱填", pid("1983-01-01", 91), 就业意愿="想"),
+    ]
+    batch = run(write_xlsx(tmp_path / "w.xlsx", rows), areas["county_a"], users["county_a"])
+    assert batch.created == 3 and batch.error_rows == 1
+    assert "就业意愿" in next(iter(report_rows(batch).values()))
+    assert dict(Person.objects.values_list("name", "wants_work")) == {
+        "龙愿意": True,
+        "龙不愿": False,
+        "龙未问": None,
+    }
+
+    out = tmp_path / "back.csv"
+    call_command("export", "registry", "--area", "433124", "--out", str(out), stdout=io.StringIO())
+    exported = pl.read_csv(out, infer_schema=False)
+    assert dict(zip(exported["姓名"], exported["就业意愿"].fill_null(""), strict=True)) == {
+        "龙愿意": "是", "龙不愿": "否", "龙未问": ""
+    }  # fmt: skip
