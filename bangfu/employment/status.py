@@ -89,9 +89,27 @@ CHOSEN_ORDER = "CASE WHEN r.place = '' THEN 0 ELSE 1 END DESC, r.started_on DESC
 PEOPLE = "registry_person"
 
 
-def _date(value: dt.date) -> tuple[str, str]:
-    """A date parameter as both databases compare it with a date column."""
+def date_param(value: dt.date) -> tuple[str, str]:
+    """A date parameter as both databases compare it with a date column: (placeholder, value)."""
     return ("%s::date" if connection.vendor == "postgresql" else "%s"), value.isoformat()
+
+
+def months_table(year: int, upto: dt.date) -> tuple[str, list]:
+    """A table expression (n, first_day, last_day) of the calendar months of `year` up to the day `upto`
+    (the last month cut at `upto`): a month counts for 务工时间(月) when one of these days lies inside a
+    record. Programs that count months of work (subsidies) join the same table."""
+    rows, params = [], []
+    last_month = 12 if upto.year > year else upto.month
+    for month in range(1, last_month + 1):
+        first = dt.date(year, month, 1)
+        last = min(dt.date(year, month, calendar.monthrange(year, month)[1]), upto)
+        lo, lo_value = date_param(first)
+        hi, hi_value = date_param(last)
+        rows.append(f"SELECT {month} AS n, {lo} AS first_day, {hi} AS last_day")
+        params += [lo_value, hi_value]
+    if not rows:
+        return "SELECT 0 AS n, NULL AS first_day, NULL AS last_day WHERE 1 = 0", []
+    return " UNION ALL ".join(rows), params
 
 
 def derived_sql(on: dt.date, people: str, people_params: Sequence = ()) -> tuple[str, list]:
@@ -105,16 +123,9 @@ def derived_sql(on: dt.date, people: str, people_params: Sequence = ()) -> tuple
     every record in person order (to group without sorting), which made an import's refresh of a million
     people, 50,000 at a time, scan the whole table twenty times (`CROSS JOIN` fixes SQLite's join order;
     PostgreSQL plans it as any inner join)."""
-    day, day_value = _date(on)
-    month_rows, month_params = [], []
-    for month in range(1, on.month + 1):
-        first = dt.date(on.year, month, 1)
-        last = min(dt.date(on.year, month, calendar.monthrange(on.year, month)[1]), on)
-        lo, lo_value = _date(first)
-        hi, hi_value = _date(last)
-        month_rows.append(f"SELECT {month} AS n, {lo} AS first_day, {hi} AS last_day")
-        month_params += [lo_value, hi_value]
-    year_start, year_value = _date(dt.date(on.year, 1, 1))
+    day, day_value = date_param(on)
+    months, month_params = months_table(on.year, on)
+    year_start, year_value = date_param(dt.date(on.year, 1, 1))
     status = (
         "CASE cur.place "
         + " ".join(f"WHEN '{place}' THEN '{status}'" for place, status in STATUS_OF_PLACE.items())
@@ -122,7 +133,7 @@ def derived_sql(on: dt.date, people: str, people_params: Sequence = ()) -> tuple
     )
     sql = f"""
         WITH chosen AS ({people}),
-        months AS ({" UNION ALL ".join(month_rows)}),
+        months AS ({months}),
         cur AS (
             SELECT person_id, place FROM (
                 SELECT r.person_id, r.place, ROW_NUMBER() OVER (

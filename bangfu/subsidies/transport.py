@@ -14,12 +14,12 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from bangfu.employment.models import Place
+from bangfu.employment.status import RECORDS, date_param, months_table
 from bangfu.payouts.kinds import YEAR, PayoutKind
 from bangfu.payouts.models import Line
 from bangfu.payouts.periods import parse
 from bangfu.registry.models import Household, Person
 from bangfu.subsidies.models import TransportRule
-from bangfu.subsidies.months import RECORDS, day_sql, months_table
 
 ITEM = "一次性交通补助"
 HOUSEHOLDS = ("脱贫户", "监测户")
@@ -86,8 +86,8 @@ def insert(payout_list) -> int:
     low, high = area.code_range
     away = ", ".join(["%s"] * len(AWAY))
     households = ", ".join(["%s"] * len(HOUSEHOLDS))
-    day_first, first_value = day_sql(first)
-    day_upto, upto_value = day_sql(upto)
+    day_first, first_value = date_param(first)
+    day_upto, upto_value = date_param(upto)
     qn = connection.ops.quote_name
     columns = ", ".join(qn(Line._meta.get_field(c).column) for c in COLUMNS_IN)
     sql = f"""
