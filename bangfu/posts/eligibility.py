@@ -14,7 +14,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from bangfu.areas.models import Area
 from bangfu.employment.status import NOT_WORKING
 from bangfu.posts.models import QuotaRule
-from bangfu.registry.models import Person
+from bangfu.registry.models import Person, years_before
 from bangfu.stats import figures
 
 WEAK = "弱劳动力或半劳动力"
@@ -39,10 +39,7 @@ def candidates(area: Area, on: dt.date, limit: int = SHOWN) -> list[Candidate]:
     in_zero = Q(household__in=zero)
     older = Q(pk__in=[])
     if rule is not None:
-        born_by = on.replace(year=on.year - rule.older_age) if not (on.month == 2 and on.day == 29) else (
-            dt.date(on.year - rule.older_age, 2, 28)
-        )  # fmt: skip
-        older = Q(birth_date__lte=born_by)
+        older = Q(birth_date__lte=years_before(on, rule.older_age))
     people = (
         figures.laborers(area, on)
         .filter(employment_status=NOT_WORKING)
