@@ -262,19 +262,17 @@ def summary(request):
             payout_list__status=Status.RETURNED
         )
         done = Q(payout_list__status__in=(Status.APPROVED, Status.PAID))
+        sums = {
+            "people": Count("id", filter=done), "money": Sum("amount", filter=done),
+            "waiting": Count("id", filter=~done), "waiting_money": Sum("amount", filter=~done),
+        }  # fmt: skip
         children = list(Area.objects.filter(parent=area).order_by("code"))
         for child in children:
             c_low, c_high = child.code_range
-            got = lines.filter(area_code__gte=c_low, area_code__lte=c_high).aggregate(
-                people=Count("id", filter=done), money=Sum("amount", filter=done),
-                waiting=Count("id", filter=~done), waiting_money=Sum("amount", filter=~done),
-            )  # fmt: skip
+            got = lines.filter(area_code__gte=c_low, area_code__lte=c_high).aggregate(**sums)
             if got["people"] or got["waiting"]:
                 rows.append((child, got))
-        totals = lines.aggregate(
-            people=Count("id", filter=done), money=Sum("amount", filter=done),
-            waiting=Count("id", filter=~done), waiting_money=Sum("amount", filter=~done),
-        )  # fmt: skip
+        totals = lines.aggregate(**sums)
         from bangfu.payouts.shares import split_lines
 
         shares = split_lines(lines.filter(done), period)
