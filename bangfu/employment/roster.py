@@ -71,7 +71,7 @@ def in_force(person_ids: list[int], on: dt.date) -> pl.DataFrame:
     """Per person with a record in force on `on`: the record the status is derived from (record_id,
     place) and the latest start among those in force (latest)."""
     people, params = derivation.people_sql(person_ids=person_ids)
-    day, day_value = derivation._date(on)
+    day, day_value = derivation.date_param(on)
     sql = f"""
         SELECT person_id, id, place, CAST(latest AS TEXT) FROM (
             SELECT r.person_id, r.id, r.place,
