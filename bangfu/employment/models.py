@@ -57,8 +57,16 @@ class EmploymentRecord(models.Model):
         Person, verbose_name="人员", on_delete=models.PROTECT, related_name="employments", db_index=False
     )
     # The person's village when the record was made, kept so that area-scoped lists need no join.
+    # The foreign keys to areas and users have no database constraint (Django still enforces on_delete):
+    # areas and users are never deleted, and PostgreSQL would check each key of a million-row import one
+    # query at a time at commit (bench: docs/benchmarks.md, 就业信息).
     area = models.ForeignKey(
-        Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="+", db_index=False
+        Area,
+        verbose_name="所在村",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     employer = models.ForeignKey(
         Employer,
@@ -79,7 +87,13 @@ class EmploymentRecord(models.Model):
         related_name="employments",
     )
     work_area = models.ForeignKey(
-        Area, verbose_name="工作地", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Area,
+        verbose_name="工作地",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     place = models.CharField("务工地域", max_length=10, choices=Place.choices, blank=True)
     channel = models.CharField("就业渠道", max_length=10, choices=Channel.choices, blank=True)
@@ -93,7 +107,12 @@ class EmploymentRecord(models.Model):
     # What created it: a referral id, a comparison finding id …, for the trail back.
     source_ref = models.CharField("来源编号", max_length=40, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
