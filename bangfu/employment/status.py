@@ -112,9 +112,13 @@ def months_table(year: int, upto: dt.date) -> tuple[str, list]:
     return " UNION ALL ".join(rows), params
 
 
-def derived_sql(on: dt.date, people: str, people_params: Sequence = ()) -> tuple[str, list]:
+def derived_sql(
+    on: dt.date, people: str, people_params: Sequence = (), *, count_months: bool = True
+) -> tuple[str, list]:
     """SQL selecting (person_id, status, months) for the people `people` selects (a query or table
-    expression with an `id` column, its parameters `people_params`), as of `on`.
+    expression with an `id` column, its parameters `people_params`), as of `on`. With
+    `count_months=False`, months is 1 for anyone with a month worked this year and 0 otherwise: what the
+    figures need (年内务工), without counting the distinct months (nine tenths of the time at a province).
 
     The month count joins each record clipped to [1 January, on] with the months it touches (at most
     12 rows per record) and counts distinct months per person; the status is the first record in force
@@ -131,6 +135,9 @@ def derived_sql(on: dt.date, people: str, people_params: Sequence = ()) -> tuple
         + " ".join(f"WHEN '{place}' THEN '{status}'" for place, status in STATUS_OF_PLACE.items())
         + " WHEN '' THEN '' END"
     )
+    months_join = (
+        "JOIN months m ON m.last_day >= r.started_on AND (r.ended_on IS NULL OR m.first_day <= r.ended_on)"
+    )
     sql = f"""
         WITH chosen AS ({people}),
         months AS ({months}),
@@ -145,9 +152,9 @@ def derived_sql(on: dt.date, people: str, people_params: Sequence = ()) -> tuple
             ) ranked WHERE rn = 1
         ),
         worked AS (
-            SELECT r.person_id, COUNT(DISTINCT m.n) AS months
+            SELECT r.person_id, {"COUNT(DISTINCT m.n)" if count_months else "1"} AS months
             FROM chosen c CROSS JOIN {RECORDS} r
-            JOIN months m ON m.last_day >= r.started_on AND (r.ended_on IS NULL OR m.first_day <= r.ended_on)
+            {months_join if count_months else ""}
             WHERE r.person_id = c.id
               AND r.started_on <= {day} AND (r.ended_on IS NULL OR r.ended_on >= {year_start})
             GROUP BY r.person_id

@@ -254,7 +254,7 @@ def compute(
         .order_by()
         .query.sql_with_params()
     )
-    derived, derived_params = derived_sql(on, "SELECT id FROM p")
+    derived, derived_params = derived_sql(on, "SELECT id FROM p", count_months=False)
     status = {key: STATUS_OF_PLACE[place] for place, key in PLACE_FIGURES.items()}
     sql = f"""
         WITH p AS ({selected}),
