@@ -38,10 +38,13 @@ import tracking  # noqa: E402  (bench/tracking.py: the province's generator, the
 
 def build(args) -> dict:
     world = tracking.build(args)
+    import polars as pl
     from django.db import connection, transaction
+    from django.utils import timezone
 
-    from bangfu.core.bulk import refresh_statistics
+    from bangfu.core.bulk import indexes_built_after, insert_frame, refresh_statistics
     from bangfu.employment.models import EmploymentRecord
+    from bangfu.posts.models import Post, Spell
     from bangfu.registry.models import Person
 
     with transaction.atomic(), connection.cursor() as cursor:
@@ -50,8 +53,41 @@ def build(args) -> dict:
         cursor.execute(
             f"UPDATE registry_person SET wants_work = CASE WHEN id % 2 = 0 THEN {true} ELSE {false} END"
         )
+        # 2 % of the records are public-welfare posts: the channel, and a post of the person's village with
+        # the record's spell (公益性岗位在岗人数 counts spells in force, bangfu/posts).
         cursor.execute("UPDATE employment_employmentrecord SET channel = '公益性岗位' WHERE id % 50 = 7")
-    refresh_statistics(Person, EmploymentRecord)
+        cursor.execute(
+            "SELECT id, person_id, area_id, started_on, ended_on FROM employment_employmentrecord"
+            " WHERE id % 50 = 7 ORDER BY id"
+        )
+        held = pl.DataFrame(
+            cursor.fetchall(),
+            schema=["record", "person", "area", "started_on", "ended_on"],
+            orient="row",
+        ).with_columns(pl.col("started_on", "ended_on").cast(pl.Date))
+        now = timezone.now()
+        n = held.height
+        posts = held.select(
+            pl.int_range(1, n + 1, dtype=pl.Int64).alias("id"),
+            "area",
+            pl.col("area").str.slice(0, 6).alias("county_code"),
+            (pl.lit("GY") + pl.col("record").cast(pl.String).str.zfill(8)).alias("number"),
+            pl.lit("乡村公益性岗位").alias("kind"),
+            pl.lit("保洁员").alias("title"),
+            pl.col("started_on").alias("opened_on"),
+        )
+        spells = held.select(
+            pl.int_range(1, n + 1, dtype=pl.Int64).alias("post"), "person", "area", "started_on",
+            "ended_on", "record",
+        )  # fmt: skip
+        with indexes_built_after(Post):
+            insert_frame(
+                Post, posts, {"duties": "", "host_unit": "村委会", "created_at": now, "updated_at": now}
+            )
+        with indexes_built_after(Spell):
+            insert_frame(Spell, spells, {"created_at": now, "updated_at": now})
+    refresh_statistics(Person, EmploymentRecord, Post, Spell)
+    world["welfare_post_spells"] = n
     return world
 
 
