@@ -15,26 +15,18 @@ The core adds 已故, 重复发放 and the registry and area checks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import FirstValue, RowNumber
 
 from bangfu.areas.models import Area
+from bangfu.payouts.models import Line
 from bangfu.posts.models import Duty, Spell, SubsidyRule, held_in, month_bounds
+from bangfu.registry.models import Person
 
 TWO_POSTS, NOT_MET = "一人多岗", "不符合条件"
 SHOWN_MISSING = 5  # areas named in the refusal
-
-
-@dataclass(frozen=True)
-class PayLine:
-    person_id: int
-    amount: Decimal | None
-    failed: str = ""
-    note: str = ""
-    ref: str = ""  # the post number
 
 
 def _book(area: Area, month: str):
@@ -68,51 +60,90 @@ def refusal(area: Area, month: str) -> str:
     )
 
 
-def lines(area: Area, month: str) -> Iterator[PayLine]:
-    """The month's lines, spell by spell (ordered by person, then 上岗日期). ValidationError (Chinese) when
-    there can be no payroll (`refusal`)."""
+def insert(payout_list) -> int:
+    """The payout core's `insert` for kind `welfare-post`: the month's lines in one INSERT … SELECT, a line
+    per spell held some day of the month on a post of the list's area (ordered by person, then 上岗日期, post
+    number). Each spell's rule is the 公益性岗位补贴 version in force for its post's area on the month's
+    last day (a CASE over the rules' territories, as the ORM writes it); the person's first spell of the
+    month is paid with the month's duty, every further one fails 一人多岗 (a window over the person's
+    spells names the post paid)."""
+    area, month = payout_list.area, payout_list.period
     refused = refusal(area, month)
     if refused:
         raise ValidationError(refused)
     book = _book(area, month)
-    rules: dict[str, SubsidyRule] = {}
-    digits = book.digits
-    duty = Duty.objects.filter(person_id__in=_spells(area, month).values("person_id"), month=month)
-    days = {
-        person: (on, due) for person, on, due in duty.values_list("person_id", "days_on_duty", "days_due")
-    }
-    rows = (
-        _spells(area, month)
-        .order_by("person_id", "started_on", "post__number", "id")
-        .values_list("person_id", "area_id", "post__number")
+    rules = sorted(book.by_region().values(), key=lambda r: (r.region_prefix, r.designation))
+    which = Case(
+        *(
+            When(
+                book.partition("area", lambda r, rule=rule: Q() if r is rule else Q(pk__in=[])), then=Value(i)
+            )
+            for i, rule in enumerate(rules)
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
     )
-    paid_post: dict[int, str] = {}
-    for person_id, code, number in rows.iterator(chunk_size=5000):
-        key = code[:digits] if digits < 12 else code
-        rule = rules.get(key)
-        if rule is None:
-            rule = rules[key] = book.for_code(code)
-        if person_id in paid_post:
-            note = f"同月另有岗位 {paid_post[person_id]}，只发放一个岗位的补贴"
-            yield PayLine(person_id, None, TWO_POSTS, note, number)
-            continue
-        paid_post[person_id] = number
-        found = days.get(person_id)
-        if found is None:
-            yield PayLine(person_id, None, NOT_MET, f"{month} 未填报出勤", number)
-        elif found[0] < rule.min_days:
-            note = f"在岗 {found[0]}/{found[1]} 天，少于最低在岗天数 {rule.min_days} 天，当月不发放"
-            yield PayLine(person_id, None, NOT_MET, note, number)
-        else:
-            yield PayLine(person_id, rule.monthly_amount, "", f"在岗 {found[0]}/{found[1]} 天", number)
+    order = [F("started_on").asc(), F("post__number").asc(), F("id").asc()]
+    spells_sql, spells_params = (
+        _spells(area, month)
+        .annotate(
+            rule=which,
+            number=F("post__number"),
+            rn=Window(RowNumber(), partition_by=[F("person_id")], order_by=order),
+            paid=Window(FirstValue("post__number"), partition_by=[F("person_id")], order_by=order),
+        )
+        .values_list("person_id", "rule", "rn", "paid", "number")
+        .order_by()
+        .query.sql_with_params()
+    )
+    on_duty = "CAST(d.days_on_duty AS TEXT) || '/' || CAST(d.days_due AS TEXT)"
+    amount, failed, note = ["CASE WHEN s.rn > 1 OR d.person_id IS NULL THEN NULL"], [], []
+    amount_params, failed_params, note_params = (
+        [],
+        [TWO_POSTS, NOT_MET],
+        [TWO_POSTS_NOTE[0], TWO_POSTS_NOTE[1]],
+    )
+    failed.append("CASE WHEN s.rn > 1 THEN %s WHEN d.person_id IS NULL THEN %s")
+    note.append("CASE WHEN s.rn > 1 THEN %s || s.paid || %s WHEN d.person_id IS NULL THEN %s")
+    note_params.append(f"{month} 未填报出勤")
+    for i, rule in enumerate(rules):
+        least = int(rule.min_days)
+        amount.append(f"WHEN s.rule = {i} AND d.days_on_duty >= {least} THEN %s")
+        amount_params.append(rule.monthly_amount)
+        failed.append(f"WHEN s.rule = {i} AND d.days_on_duty < {least} THEN %s")
+        failed_params.append(NOT_MET)
+        note.append(f"WHEN s.rule = {i} AND d.days_on_duty < {least} THEN %s || {on_duty} || %s")
+        note_params += ["在岗 ", f" 天，少于最低在岗天数 {least} 天，当月不发放"]
+    amount.append("END")
+    failed.append("ELSE '' END")
+    note.append(f"ELSE %s || {on_duty} || %s END")
+    note_params += ["在岗 ", " 天"]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(Line._meta.get_field(c).column) for c in COLUMNS_IN)
+    sql = f"""
+        INSERT INTO {qn(Line._meta.db_table)} ({columns})
+        SELECT p.id, p.id_number, p.name, p.area_id, {" ".join(amount)}, {" ".join(failed)},
+               {" ".join(note)}, s.number, %s, %s, %s, ''
+        FROM ({spells_sql}) s
+        JOIN {qn(Person._meta.db_table)} p ON p.id = s.person_id
+        LEFT JOIN {qn(Duty._meta.db_table)} d ON d.person_id = s.person_id AND d.month = %s
+        ORDER BY s.person_id, s.rn
+    """
+    params = [
+        *amount_params, *failed_params, *note_params, payout_list.pk, payout_list.kind, payout_list.period,
+        *spells_params, month,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
-def propose(area: Area, month: str):
-    """The payout core's `propose` for kind `welfare-post`: the lines as its Proposals."""
-    from bangfu.payouts.kinds import Proposal
-
-    for line in lines(area, month):
-        yield Proposal(line.person_id, line.amount, failed=line.failed, note=line.note, ref=line.ref)
+# The columns `insert` writes, in its SELECT's order.
+COLUMNS_IN = (
+    "person", "id_number", "name", "area_code", "proposed", "failed", "note", "ref", "payout_list", "kind",
+    "period", "result",
+)  # fmt: skip
+TWO_POSTS_NOTE = ("同月另有岗位 ", "，只发放一个岗位的补贴")
 
 
 def payout_kind():
@@ -123,7 +154,8 @@ def payout_kind():
         key="welfare-post",
         item="公益性岗位补贴",
         period=MONTH,
-        propose=propose,
+        propose=lambda area, period: (),
+        insert=insert,
         refusal=refusal,
         basis="公益性岗位补贴规则（政策规则：月补贴标准、最低在岗天数）；按月出勤发放",
     )
