@@ -18,7 +18,7 @@ from django.db import transaction
 from bangfu.areas import rows as designation_rows
 from bangfu.areas.actions import ImportCounts, Listing, save_listing
 from bangfu.areas.kinds import DESIGNATION_LEVELS
-from bangfu.areas.models import Area, DesignationImport, Level
+from bangfu.areas.models import Area, AreaCodeChange, DesignationImport, Level
 from bangfu.audit import batches as audited
 from bangfu.core import batches
 from bangfu.core.batches import ImportStatus
@@ -56,6 +56,21 @@ def _same_name(given: str, area: Area) -> bool:
     return given in (area.name, area.full_name) or bare(given) == bare(area.name)
 
 
+def _current_areas(area: Area, codes: set[str]) -> tuple[dict[str, Area], int]:
+    """{code as in the file: the current area of `area`'s subtree it names} and how many codes were old
+    ones: a list of 2014 names villages by the codes of then, some since changed (`AreaCodeChange`, the
+    same table `Area.objects.resolve` follows for one code)."""
+    found = Area.objects.for_area(area).in_bulk(codes)
+    stale = [code for code in codes if code not in found or not found[code].is_current]
+    moved = dict(AreaCodeChange.objects.filter(old_code__in=stale).values_list("old_code", "new_area_id"))
+    if moved:
+        now = Area.objects.for_area(area).current().in_bulk(set(moved.values()))
+        for old, new in moved.items():
+            if new in now:
+                found[old] = now[new]
+    return found, sum(1 for old in moved if old in found and found[old].code != old)
+
+
 def validate_designations_file(path: Path, area: Area) -> Validation:
     """Phase one: read and check every row, writing nothing. SpreadsheetError when the file is unusable."""
     sheet = open_sheet(path, designation_rows.COLUMNS)
@@ -69,7 +84,9 @@ def validate_designations_file(path: Path, area: Area) -> Validation:
         else:
             cleaned.append((record, row))
     validation.warnings = list(sheet.warnings)
-    found = Area.objects.for_area(area).in_bulk({record.code for record, _ in cleaned})
+    found, moved = _current_areas(area, {record.code for record, _ in cleaned})
+    if moved:
+        validation.warnings.append(f"文件中有 {moved} 个已变更的区划代码，已按区划代码变更表认定给现行区域。")
     place = area.full_name or area.name
     seen: dict[tuple, int] = {}
     for record, row in cleaned:

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from bangfu.areas import designations
 from bangfu.areas.importer import create_designation_import, run_designation_import
-from bangfu.areas.models import Designation, DesignationImport
+from bangfu.areas.models import AreaCodeChange, Designation, DesignationImport
 from bangfu.audit.models import AuditEvent
 from bangfu.exchange.report import write_table
 
@@ -63,6 +63,25 @@ def test_valid_rows_are_kept_and_each_bad_one_says_why(areas, tmp_path):
     assert designations.codes_on("贫困村", dt.date(2019, 12, 19)) == {VILLAGE_A}
     assert designations.codes_on("贫困村", day) == set()
     assert designations.codes_on("安置点", day) == {VILLAGE_A2}
+
+
+@pytest.mark.django_db
+def test_an_old_code_is_listed_on_the_area_it_became(areas, tmp_path):
+    # A 2014 list names a village by a code since changed: the designation goes to the current village; an
+    # old code whose new area lies outside the importing county is refused like any outsider.
+    AreaCodeChange.objects.create(old_code="433124102299", new_area_id=VILLAGE_A, last_year=2016)
+    AreaCodeChange.objects.create(old_code="433123109299", new_area_id=VILLAGE_B, last_year=2016)
+    rows = [
+        ["433124102299", "", "贫困村", "2014-05-01", "", ""],
+        ["433123109299", "", "贫困村", "2014-05-01", "", ""],
+    ]
+    batch = run_designation_import(
+        create_designation_import(area=areas["county_a"], user=None, path=write(tmp_path, rows))
+    )
+    assert batch.status == "done", batch.message
+    assert (batch.valid_rows, batch.error_rows) == (1, 1)
+    assert "不在导入区域" in reasons(batch)[(3, "区划代码")]
+    assert designations.codes_on("贫困村", dt.date(2015, 1, 1)) == {VILLAGE_A}
 
 
 @pytest.mark.django_db
