@@ -112,6 +112,51 @@ def months_table(year: int, upto: dt.date) -> tuple[str, list]:
     return " UNION ALL ".join(rows), params
 
 
+def derived_ctes(
+    on: dt.date, people: str | None, people_params: Sequence = (), *, count_months: bool = True
+) -> tuple[str, list, str]:
+    """The common table expressions behind `derived_sql`, for a statement to put at its top: `cur`
+    (person_id, place: the record the status is read from, people in work on `on` only) and `worked`
+    (person_id, months: people with a record this year), restricted to the people `people` selects (in
+    `chosen`) or, when None, every record read once. Returns (SQL of the expressions, their parameters,
+    the SQL expression of 务工状态 over `cur`, NULL when not in work). See `derived_sql`."""
+    day, day_value = date_param(on)
+    months, month_params = months_table(on.year, on)
+    year_start, year_value = date_param(dt.date(on.year, 1, 1))
+    status = (
+        "CASE cur.place "
+        + " ".join(f"WHEN '{place}' THEN '{status}'" for place, status in STATUS_OF_PLACE.items())
+        + " WHEN '' THEN '' END"
+    )
+    months_join = (
+        "JOIN months m ON m.last_day >= r.started_on AND (r.ended_on IS NULL OR m.first_day <= r.ended_on)"
+    )
+    sql = f"""
+        {f"chosen AS ({people})," if people is not None else ""}
+        months AS ({months}),
+        cur AS (
+            SELECT person_id, place FROM (
+                SELECT r.person_id, r.place, ROW_NUMBER() OVER (
+                    PARTITION BY r.person_id
+                    ORDER BY {CHOSEN_ORDER}
+                ) AS rn
+                FROM {RECORDS} r {"" if people is None else "JOIN chosen c ON c.id = r.person_id"}
+                WHERE r.started_on <= {day} AND (r.ended_on IS NULL OR r.ended_on >= {day})
+            ) ranked WHERE rn = 1
+        ),
+        worked AS (
+            SELECT r.person_id, {"COUNT(DISTINCT m.n)" if count_months else "1"} AS months
+            FROM {"" if people is None else "chosen c CROSS JOIN"} {RECORDS} r
+            {months_join if count_months else ""}
+            WHERE {"1 = 1" if people is None else "r.person_id = c.id"}
+              AND r.started_on <= {day} AND (r.ended_on IS NULL OR r.ended_on >= {year_start})
+            GROUP BY r.person_id
+        )"""
+    params = [*(people_params if people is not None else ()), *month_params, day_value, day_value]
+    params += [day_value, year_value]
+    return sql, params, f"CASE WHEN cur.person_id IS NULL THEN '{NOT_WORKING}' ELSE {status} END"
+
+
 def derived_sql(
     on: dt.date, people: str, people_params: Sequence = (), *, count_months: bool = True
 ) -> tuple[str, list]:
@@ -127,46 +172,14 @@ def derived_sql(
     every record in person order (to group without sorting), which made an import's refresh of a million
     people, 50,000 at a time, scan the whole table twenty times (`CROSS JOIN` fixes SQLite's join order;
     PostgreSQL plans it as any inner join)."""
-    day, day_value = date_param(on)
-    months, month_params = months_table(on.year, on)
-    year_start, year_value = date_param(dt.date(on.year, 1, 1))
-    status = (
-        "CASE cur.place "
-        + " ".join(f"WHEN '{place}' THEN '{status}'" for place, status in STATUS_OF_PLACE.items())
-        + " WHEN '' THEN '' END"
-    )
-    months_join = (
-        "JOIN months m ON m.last_day >= r.started_on AND (r.ended_on IS NULL OR m.first_day <= r.ended_on)"
-    )
+    ctes, params, status = derived_ctes(on, people, people_params, count_months=count_months)
     sql = f"""
-        WITH chosen AS ({people}),
-        months AS ({months}),
-        cur AS (
-            SELECT person_id, place FROM (
-                SELECT r.person_id, r.place, ROW_NUMBER() OVER (
-                    PARTITION BY r.person_id
-                    ORDER BY {CHOSEN_ORDER}
-                ) AS rn
-                FROM {RECORDS} r JOIN chosen c ON c.id = r.person_id
-                WHERE r.started_on <= {day} AND (r.ended_on IS NULL OR r.ended_on >= {day})
-            ) ranked WHERE rn = 1
-        ),
-        worked AS (
-            SELECT r.person_id, {"COUNT(DISTINCT m.n)" if count_months else "1"} AS months
-            FROM chosen c CROSS JOIN {RECORDS} r
-            {months_join if count_months else ""}
-            WHERE r.person_id = c.id
-              AND r.started_on <= {day} AND (r.ended_on IS NULL OR r.ended_on >= {year_start})
-            GROUP BY r.person_id
-        )
-        SELECT c.id AS person_id,
-               CASE WHEN cur.person_id IS NULL THEN '{NOT_WORKING}' ELSE {status} END AS status,
-               COALESCE(worked.months, 0) AS months
+        WITH {ctes}
+        SELECT c.id AS person_id, {status} AS status, COALESCE(worked.months, 0) AS months
         FROM chosen c
         LEFT JOIN cur ON cur.person_id = c.id
         LEFT JOIN worked ON worked.person_id = c.id
     """
-    params = [*people_params, *month_params, day_value, day_value, day_value, year_value]
     return sql, params
 
 
