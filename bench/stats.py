@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -188,6 +189,9 @@ def measure(label: str, args, database_url: str | None) -> dict:
                 marker.write_text(json.dumps(world))
         else:
             world = json.loads(marker.read_text())
+            # A kept database meets the code as it is now: apps added since it was built get their tables.
+            bangfu = str(Path(sys.executable).with_name("bangfu"))
+            subprocess.run([bangfu, "migrate", "-v", "0"], env=env, check=True)
         load = os.getloadavg()[0]
         nothing = tracking.timed([*me, "--step", "nothing"], env)
         inside = json.loads(nothing["stdout"].splitlines()[-1])
