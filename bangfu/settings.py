@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "bangfu.payouts",
     "bangfu.subsidies",
     "bangfu.posts",
+    "bangfu.training",
+    "bangfu.ventures",
     "bangfu.exports",
     "bangfu.ledgers",
 ]

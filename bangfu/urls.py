@@ -59,6 +59,8 @@ urlpatterns = [
     path("supervision/", include("bangfu.supervision.urls")),
     path("payouts/", include("bangfu.payouts.urls")),
     path("posts/", include("bangfu.posts.urls")),
+    path("training/", include("bangfu.training.urls")),
+    path("ventures/", include("bangfu.ventures.urls")),
     path("stats/", include("bangfu.stats.urls")),
     path("exports/", include("bangfu.exports.urls")),
     path("ledgers/", include("bangfu.ledgers.urls")),

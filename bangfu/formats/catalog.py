@@ -27,6 +27,7 @@ from bangfu.registry import vocab
 from bangfu.rules import kinds as rule_kinds
 from bangfu.targets import rows as target_rows
 from bangfu.tracking import rows as visit_rows
+from bangfu.training import rows as roster_rows
 from bangfu.workforce import rows as workforce_rows
 
 
@@ -780,6 +781,55 @@ def posts_layouts(place: Place = DOC_PLACE) -> tuple[Layout, Layout]:
     return posts, duty
 
 
+_ROSTER_RULES = {
+    roster_rows.COURSE: "培训班在平台开设时的班级编号（县内唯一）；名册只能报送已开设的培训班。",
+    roster_rows.ID: "学员的 18 位身份证号码，须在导入区域的名册中。请设为文本。",
+    roster_rows.NAME: "须与名册中的姓名一致。",
+    roster_rows.ENROLLED: "写成如 2026-03-01；不填时取开班日期。",
+    roster_rows.DAYS: "实际出勤天数，整数，不超过培训班的培训天数；不填时保持原值（新学员为 0）。",
+    roster_rows.RESULT: "不填为在训；已结业或退学的学员不能再改回在训。",
+    roster_rows.COMPLETED: "培训结果为结业时必填，不早于开班日期，不晚于今天；其他结果不填。",
+    roster_rows.CERT_KIND: "结业学员取得的证书；与证书编号一起填写。",
+    roster_rows.CERT_NUMBER: "与证书类型一起填写，不超过 40 个字符。",
+    roster_rows.CERT_ON: "不填时取结业日期。",
+}
+
+
+def training_layout(place: Place = DOC_PLACE) -> Layout:
+    """培训学员名册 (the project's proposal for EXCHANGE.md §13): `bangfu import training`, as
+    training/rows.py reads it."""
+    examples = {
+        roster_rows.COURSE: f"{place.county6}-PX-001",
+        roster_rows.ID: make_id(place.county6, EXAMPLE_BIRTH, 123),
+        roster_rows.NAME: "张三", roster_rows.ENROLLED: "2026-03-01", roster_rows.DAYS: "15",
+        roster_rows.RESULT: "结业", roster_rows.COMPLETED: "2026-03-20",
+        roster_rows.CERT_KIND: "培训合格证书", roster_rows.CERT_NUMBER: "PX2026000123",
+        roster_rows.CERT_ON: "2026-03-20",
+    }  # fmt: skip
+    values = {roster_rows.RESULT: roster_rows.RESULTS, roster_rows.CERT_KIND: roster_rows.CERTIFICATES}
+    return Layout(
+        "training",
+        "培训学员名册（平台提议，EXCHANGE §13）",
+        "职业技能培训 → 名册导入；命令 bangfu import training",
+        tuple(
+            _spec(
+                column,
+                REQUIRED if column.required else OPTIONAL,
+                _ROSTER_RULES[column.name],
+                values.get(column.name, ()),
+                examples[column.name],
+            )
+            for column in roster_rows.COLUMNS
+        ),
+        (
+            "培训机构报送：每行一名学员在一个培训班的报名、出勤、结业和证书。",
+            "学员按（班级编号，证件号码）识别：再次导入同一名册不会重复；后来的名册更新出勤、结果和证书。",
+            "培训班已满（计划人数）时，超出的新学员行不导入；已故人员不能报名。",
+            "有效行在一个事务中保存：保存出错时什么也不保存。有错误的行不导入，其余行照常导入。",
+        ),
+    )
+
+
 def _spec(column: Column, required: str, rule: str, values: Sequence[str], example: str) -> ColumnSpec:
     return ColumnSpec(column.name, required, rule, tuple(values), column.aliases, example)
 
@@ -796,6 +846,7 @@ class Catalog:
     designations: Layout | None = None
     targets: Layout | None = None
     posts: tuple[Layout, ...] = ()
+    training: Layout | None = None
 
     @property
     def layouts(self) -> tuple[Layout, ...]:
@@ -810,6 +861,7 @@ class Catalog:
             *((self.designations,) if self.designations else ()),
             *((self.targets,) if self.targets else ()),
             *self.posts,
+            *((self.training,) if self.training else ()),
         )
 
     def get(self, key: str) -> Layout | None:
@@ -828,6 +880,7 @@ def catalog(place: Place = DOC_PLACE) -> Catalog:
         designations=designations_layout(place),
         targets=targets_layout(place),
         posts=posts_layouts(place),
+        training=training_layout(place),
     )
 
 
@@ -904,6 +957,7 @@ def markdown(place: Place = DOC_PLACE) -> str:
         "| 区域认定名单导入（贫困村、脱贫村、重点帮扶县、安置点等） |",
         "| `bangfu import posts FILE --area CODE [--report PATH]` | 公益性岗位和在岗人员导入（公益性岗位） |",
         "| `bangfu import duty FILE --area CODE [--report PATH]` | 公益性岗位月度出勤导入 |",
+        "| `bangfu import training FILE --area CODE [--report PATH]` | 培训学员名册导入（培训机构报送） |",
         "",
     ]
     return "\n".join(lines)

@@ -38,7 +38,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from bangfu.areas.models import Area, normalize_code
@@ -54,7 +55,10 @@ from bangfu.tracking.due import in_force_on
 class Figure:
     key: str
     name: str
-    unit: str  # 人 or 户
+    unit: str  # 人, 户 or % (a rate)
+    # A rate: (numerator key, denominator key), both counted figures; the rate is numerator ÷ denominator in
+    # percent with one decimal, 0.0 where the denominator is 0. Rates are never kept or summed, only derived.
+    ratio: tuple[str, str] | None = None
 
 
 FIGURES: tuple[Figure, ...] = (
@@ -70,8 +74,23 @@ FIGURES: tuple[Figure, ...] = (
     Figure("not_working", "未务工劳动力人数", "人"),
     Figure("willing_not_working", "有就业意愿未务工人数", "人"),
     Figure("zero_employment_households", "零就业户数", "户"),
+    # Skills training (bangfu/training) in the year up to D; see `trained` and the functions after it.
+    Figure("trained", "培训人数", "人"),
+    Figure("training_need", "有培训需求人数", "人"),
+    Figure("training_need_met", "应训已训人数", "人"),
+    Figure("training_rate", "应训尽训率", "%", ratio=("training_need_met", "training_need")),
+    Figure("trained_employed", "培训后就业人数", "人"),
+    Figure("trained_employed_rate", "培训后就业率", "%", ratio=("trained_employed", "trained")),
+    # Entrepreneurship (bangfu/ventures) in the year up to D: `entrepreneurs`, `jobs_created`.
+    Figure("entrepreneurs", "创业人数", "人"),
+    Figure("jobs_created", "带动就业人数", "人"),
 )
 KEYS = tuple(f.key for f in FIGURES)
+# The figures counted per village (kept by stats.store, summed into any area); rates are derived from them.
+COUNTED = tuple(f.key for f in FIGURES if f.ratio is None)
+RATES = tuple(f for f in FIGURES if f.ratio is not None)
+# The figures the registry statement of `compute` counts; the program figures are counted after it.
+REGISTRY_KEYS = COUNTED[: COUNTED.index("zero_employment_households") + 1]
 _BY_KEY = {f.key: f for f in FIGURES} | {f.name: f for f in FIGURES}
 
 # 务工地域 of a record (EmploymentRecord.place) → the figure of laborers in work there.
@@ -84,7 +103,16 @@ def figure(key_or_name: str) -> Figure:
 
 
 def zeros() -> dict[str, int]:
-    return dict.fromkeys(KEYS, 0)
+    return dict.fromkeys(COUNTED, 0)
+
+
+def with_rates(values: dict[str, int]) -> dict:
+    """`values` (counted figures) with every rate derived from them."""
+    for f in RATES:
+        numerator, denominator = f.ratio
+        below = values[denominator]
+        values[f.key] = round(values[numerator] * 100 / below, 1) if below else 0.0
+    return values
 
 
 # --- who counts --------------------------------------------------------------------------------------------
@@ -218,6 +246,121 @@ def zero_employment_households(area: Area, on: dt.date):
     )
 
 
+# --- skills training (bangfu/training) --------------------------------------------------------------------
+# Each figure is the set of people it counts, in the year of D up to D: 1 January to D.
+
+
+def year_start(on: dt.date) -> dt.date:
+    return dt.date(on.year, 1, 1)
+
+
+def trained(on: dt.date):
+    """Person ids with a course completed (结业) from 1 January of `on`'s year to `on` (培训人数)."""
+    from bangfu.training.models import Enrolment, completed_between
+
+    return Enrolment.objects.filter(completed_between(year_start(on), on)).values("person_id").order_by()
+
+
+def training_need(on: dt.date):
+    """Person ids with a training need in force on `on` (有培训需求人数: recorded on or before it, not
+    dropped by then), the denominator of 应训尽训率."""
+    from bangfu.training.models import Need, need_in_force
+
+    return Need.objects.filter(need_in_force(on)).values("person_id").order_by()
+
+
+def training_need_met(on: dt.date):
+    """Of `training_need`, those `trained` this year (应训已训人数); the rest are the 应训尽训 list
+    (training/needs.py)."""
+    from bangfu.training.models import Need, need_in_force
+
+    return Need.objects.filter(need_in_force(on), person_id__in=trained(on)).values("person_id").order_by()
+
+
+def trained_employed(on: dt.date):
+    """Of `trained`, those with an employment record in force on some day from a completion this year to
+    the 培训后就业认定 months after it (the rule in force on `on` for the trainee's village), not after `on`
+    (培训后就业人数). Without a rule version nobody counts."""
+    from bangfu.training.models import Enrolment, OutcomeRule, completed_between
+
+    book = OutcomeRule.objects.book(on)
+    completed = Enrolment.objects.filter(completed_between(year_start(on), on)).annotate(
+        _month=ExtractYear("completed_on") * 12 + ExtractMonth("completed_on"),
+        _day=ExtractDay("completed_on"),
+    )
+
+    def within(rule) -> Q:
+        # started on or before the day `months` calendar months after completion (a month's last day when
+        # that month is shorter): compared as (year × 12 + month, day), which needs no date arithmetic.
+        records = (
+            EmploymentRecord.objects.filter(person_id=OuterRef("person_id"), started_on__lte=on)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("completed_on")))
+            .annotate(
+                _m=ExtractYear("started_on") * 12 + ExtractMonth("started_on"), _d=ExtractDay("started_on")
+            )
+            .filter(
+                Q(_m__lt=OuterRef("_month") + rule.months)
+                | Q(_m=OuterRef("_month") + rule.months, _d__lte=OuterRef("_day"))
+            )
+        )
+        return Exists(records)
+
+    return completed.filter(book.partition("area_id", within)).values("person_id").order_by()
+
+
+# --- entrepreneurship (bangfu/ventures) -------------------------------------------------------------------
+
+
+def ventures_started(on: dt.date):
+    """Ventures started from 1 January of `on`'s year to `on`."""
+    from bangfu.ventures.models import Venture
+
+    return Venture.objects.filter(started_on__gte=year_start(on), started_on__lte=on)
+
+
+def entrepreneurs(on: dt.date):
+    """Person ids who started a venture this year up to `on` (创业人数)."""
+    return ventures_started(on).values("person_id").order_by()
+
+
+def jobs_created(people, on: dt.date):
+    """带动就业人数: the jobs (as last reported) of the ventures started this year up to `on` by the people
+    of queryset `people`, as (founder's village, sum) rows."""
+    return (
+        ventures_started(on)
+        .filter(person__in=people)
+        .values("person__area_id")
+        .annotate(n=Sum("jobs"))
+        .values_list("person__area_id", "n")
+        .order_by()
+    )
+
+
+# Program figures: key → the person ids it counts on a day, each counted once in the person's village.
+PROGRAM_PEOPLE: dict[str, Callable[[dt.date], object]] = {
+    "trained": trained,
+    "training_need": training_need,
+    "training_need_met": training_need_met,
+    "trained_employed": trained_employed,
+    "entrepreneurs": entrepreneurs,
+}
+# Program figures that sum a quantity: key → (people, day) → (village, sum) rows.
+PROGRAM_SUMS = {"jobs_created": jobs_created}
+
+
+def program_counts(people, on: dt.date) -> dict[str, dict[str, int]]:
+    """{village: {program figure: count}} of the people of queryset `people` on `on`."""
+    result: dict[str, dict[str, int]] = {}
+    for key, ids in PROGRAM_PEOPLE.items():
+        rows = people.filter(pk__in=ids(on)).values("area_id").annotate(n=Count("pk")).order_by()
+        for code, n in rows.values_list("area_id", "n"):
+            result.setdefault(code, {})[key] = n
+    for key, sums in PROGRAM_SUMS.items():
+        for code, n in sums(people, on):
+            result.setdefault(code, {})[key] = int(n or 0)
+    return result
+
+
 # --- counting ---------------------------------------------------------------------------------------------
 
 
@@ -309,12 +452,18 @@ def compute(
                     AS zero_employment_households
             FROM x GROUP BY household_id
         )
-        SELECT area_id, {", ".join(f"SUM({key})" for key in KEYS)} FROM h GROUP BY area_id
+        SELECT area_id, {", ".join(f"SUM({key})" for key in REGISTRY_KEYS)} FROM h GROUP BY area_id
     """
     args = [*first_params, *welfare_params, *organised_params, *later_params, *places.values()]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
-        return {row[0]: dict(zip(KEYS, map(int, row[1:]), strict=True)) for row in cursor.fetchall()}
+        counted = {
+            row[0]: zeros() | dict(zip(REGISTRY_KEYS, map(int, row[1:]), strict=True))
+            for row in cursor.fetchall()
+        }
+    for code, found in program_counts(people, on).items():
+        counted.setdefault(code, zeros()).update(found)
+    return counted
 
 
 def roll_up(counts: dict[str, dict], areas: Iterable[Area]) -> dict[str, dict[str, int]]:
@@ -373,8 +522,9 @@ def totals(on: dt.date, within: Area, areas: list[Area]) -> dict[str, dict[str, 
     for reader in _readers:
         found = reader(on, within, areas)
         if found is not None:
-            return found
-    return roll_up(compute(on, within if within.level > 0 else None), areas)
+            return {code: with_rates(values) for code, values in found.items()}
+    counted = roll_up(compute(on, within if within.level > 0 else None), areas)
+    return {code: with_rates(values) for code, values in counted.items()}
 
 
 def values(areas: Iterable[Area | str], on: dt.date) -> dict[str, dict[str, int]]:
@@ -435,5 +585,5 @@ def months(
             kept = reader(day, area, [area])
             if kept is not None:
                 break
-        found.append((day, kept[area.code] if kept is not None else None))
+        found.append((day, with_rates(kept[area.code]) if kept is not None else None))
     return found

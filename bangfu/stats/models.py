@@ -48,6 +48,12 @@ class DailyFigures(models.Model):
     not_working = models.PositiveIntegerField("未务工劳动力人数", default=0)
     willing_not_working = models.PositiveIntegerField("有就业意愿未务工人数", default=0)
     zero_employment_households = models.PositiveIntegerField("零就业户数", default=0)
+    trained = models.PositiveIntegerField("培训人数", default=0)
+    training_need = models.PositiveIntegerField("有培训需求人数", default=0)
+    training_need_met = models.PositiveIntegerField("应训已训人数", default=0)
+    trained_employed = models.PositiveIntegerField("培训后就业人数", default=0)
+    entrepreneurs = models.PositiveIntegerField("创业人数", default=0)
+    jobs_created = models.PositiveIntegerField("带动就业人数", default=0)
 
     scope_field = "area"
     objects = AreaScopedQuerySet.as_manager()

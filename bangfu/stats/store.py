@@ -29,7 +29,7 @@ from bangfu.core.bulk import insert_rows
 from bangfu.stats import figures
 from bangfu.stats.models import CapturedDay, DailyFigures, StaleVillage
 
-COLUMNS = ["day", "area", *figures.KEYS]
+COLUMNS = ["day", "area", *figures.COUNTED]
 
 
 def _within(area: Area) -> Q:
@@ -38,7 +38,7 @@ def _within(area: Area) -> Q:
 
 
 def _rows(day: dt.date, counts: dict[str, dict]):
-    return ([day, code, *(values[key] for key in figures.KEYS)] for code, values in sorted(counts.items()))
+    return ([day, code, *(values[key] for key in figures.COUNTED)] for code, values in sorted(counts.items()))
 
 
 def capture(day: dt.date) -> CapturedDay:
@@ -105,7 +105,7 @@ def kept(on: dt.date, within: Area, areas: list[Area]) -> dict[str, dict[str, in
     if on == today:
         refresh_stale(within)
     rows = DailyFigures.objects.filter(_within(within), day=on)
-    sums = {key: Sum(key) for key in figures.KEYS}
+    sums = {key: Sum(key) for key in figures.COUNTED}
     result = {}
     for digits in sorted({LEVEL_DIGITS[a.level] for a in areas}):
         if digits == 0:
@@ -116,5 +116,5 @@ def kept(on: dt.date, within: Area, areas: list[Area]) -> dict[str, dict[str, in
         for area in areas:
             if LEVEL_DIGITS[area.level] == digits:
                 total = found.get(area.code[:digits]) or {}
-                result[area.code] = {key: int(total.get(key) or 0) for key in figures.KEYS}
+                result[area.code] = {key: int(total.get(key) or 0) for key in figures.COUNTED}
     return result

@@ -205,6 +205,10 @@ def test_a_first_version_scheduled_below_a_county_shows_everywhere_and_can_be_wi
     form.setdefault("min_days", "20")
     form.setdefault("min_posts", "2")
     form.setdefault("max_posts", "3")
+    for name, value in {"months": "6", "min_attendance": "80", "min_age": "15", "max_age": "22"}.items():
+        form.setdefault(name, value)  # training's rules
+    for name, value in {"share": "100", "max_amount": "200000", "max_months": "24"}.items():
+        form.setdefault(name, value)  # the guarantee loan's interest subsidy
     assert county.post(new_url(TOWNSHIP, kind), form).status_code == 302
     scheduled = model.objects.get()
     for code in (TOWNSHIP, VILLAGE_A, A):

@@ -95,9 +95,9 @@ def build(on: dt.date = ON) -> dict[str, Person]:
 
 
 def expected(**figures) -> dict[str, int]:
-    from bangfu.stats.figures import zeros
+    from bangfu.stats.figures import with_rates, zeros
 
-    return zeros() | figures
+    return with_rates(zeros() | figures)
 
 
 def expectations(on: dt.date = ON) -> dict[str, dict[str, int]]:
