@@ -11,7 +11,9 @@ from bangfu.training.models import Course, Enrolment, EnrolmentStatus, Need, Nee
 class CourseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="班级编号/名称", method="filter_q")
     kind = django_filters.ChoiceFilter(label="培训类型", choices=TrainingKind.choices)
-    year = django_filters.NumberFilter(label="年度", field_name="starts_on", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label="年度", field_name="starts_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
 
     class Meta:
         model = Course
@@ -29,7 +31,9 @@ class EnrolmentFilter(django_filters.FilterSet):
         label="培训类型", field_name="course__kind", choices=TrainingKind.choices
     )
     status = django_filters.ChoiceFilter(label="状态", choices=EnrolmentStatus.choices)
-    year = django_filters.NumberFilter(label="开班年度", field_name="course__starts_on", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label="开班年度", field_name="course__starts_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
 
     class Meta:
         model = Enrolment
