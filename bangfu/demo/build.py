@@ -25,6 +25,8 @@ from bangfu.registry.models import Person
 from bangfu.subsidies.demo import build_payouts_demo
 from bangfu.supervision.demo import build_supervision_demo
 from bangfu.tracking.demo import build_tracking_demo
+from bangfu.training.demo import build_training_demo
+from bangfu.ventures.demo import build_ventures_demo
 
 PROVINCE = "43"  # 湖南省
 CITY = "4331"  # 湘西土家族苗族自治州
@@ -74,6 +76,10 @@ def build_demo(people_per_county: int = PEOPLE_PER_COUNTY) -> list[DemoLogin]:
         COUNTIES
     )  # subsidy rules, last year's 一次性交通补助 list failing each check (subsidies)
     build_posts_demo(COUNTIES)  # 公益性岗位, holders, two months of duty and payroll (posts/demo.py)
+    build_training_demo(
+        COUNTIES
+    )  # providers, courses, needs, trainees, 两后生, 职业培训补贴 (training/demo.py)
+    build_ventures_demo(COUNTIES)  # ventures, loans, a 创业园, the three subsidy lists (ventures/demo.py)
     return logins
 
 

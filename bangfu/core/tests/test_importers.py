@@ -22,6 +22,7 @@ def test_every_installed_importer_is_a_kind_of_the_command():
         "posts",
         "registry",
         "targets",
+        "training",
     ]
     assert len(set(kinds)) == len(kinds)
 
