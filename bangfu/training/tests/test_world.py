@@ -144,3 +144,18 @@ def test_without_an_outcome_rule_nobody_counts_as_employed_after_training(world)
     OutcomeRule.objects.all().delete()
     values = figures.values([COUNTY_A], ON)[f"{COUNTY_A}000000"]
     assert values["trained_employed"] == 0 and values["trained_employed_rate"] == 0.0
+
+
+def test_the_command_writes_the_list_and_prints_the_figures(world, tmp_path, capsys):
+    import csv
+
+    from django.core.management import call_command
+
+    out = tmp_path / "list.csv"
+    call_command("training", "untrained", "--area", COUNTY_A, "--date", ON.isoformat(), "--out", str(out))
+    with out.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert sorted(r[1] for r in rows[1:]) == sorted(["去年培训", "在训", "退学", "两条需求"])
+    call_command("training", "figures", "--area", COUNTY_A, "--date", ON.isoformat())
+    total = capsys.readouterr().out.strip().splitlines()[-1].split("\t")
+    assert total[0] == f"{COUNTY_A}000000" and total[2:8] == ["8", "9", "5", "55.6", "3", "37.5"]
