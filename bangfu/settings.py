@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "bangfu.posts",
     "bangfu.training",
     "bangfu.ventures",
+    "bangfu.pension",
     "bangfu.exports",
     "bangfu.ledgers",
 ]

@@ -61,6 +61,7 @@ urlpatterns = [
     path("posts/", include("bangfu.posts.urls")),
     path("training/", include("bangfu.training.urls")),
     path("ventures/", include("bangfu.ventures.urls")),
+    path("pension/", include("bangfu.pension.urls")),
     path("stats/", include("bangfu.stats.urls")),
     path("exports/", include("bangfu.exports.urls")),
     path("ledgers/", include("bangfu.ledgers.urls")),

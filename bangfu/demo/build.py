@@ -18,6 +18,7 @@ from bangfu.compare.demo import ensure_comparisons
 from bangfu.demo.people import REGISTRY_COLUMNS, generate_households
 from bangfu.exchange.report import write_table
 from bangfu.jobs.demo import build_jobs_demo
+from bangfu.pension.demo import build_pension_demo
 from bangfu.posts.demo import build_posts_demo
 from bangfu.referrals.demo import build_referrals_demo
 from bangfu.registry.actions import create_import_batch, run_registry_import
@@ -80,6 +81,7 @@ def build_demo(people_per_county: int = PEOPLE_PER_COUNTY) -> list[DemoLogin]:
         COUNTIES
     )  # providers, courses, needs, trainees, 两后生, 职业培训补贴 (training/demo.py)
     build_ventures_demo(COUNTIES)  # ventures, loans, a 创业园, the three subsidy lists (ventures/demo.py)
+    build_pension_demo(COUNTIES)  # enrolment, this year's 养老保险代缴 list, 参保中断 (pension/demo.py)
     return logins
 
 

@@ -577,9 +577,15 @@ def rules_layout(place: Place = DOC_PLACE) -> Layout:
         "已生效的版本不修改，该版本各行报告为错误（已生效的规则只能用新的生效日期新增版本）。",
         "命令 bangfu rules load 可导入过去日期的版本（补录历年政策）；"
         "政策规则页上导入的版本只能今天或以后生效，且只能是本辖区及下级区域的规则。",
-        "数据交换规范 §9 列出的"
-        + "、".join(rule_kinds.PLANNED)
-        + "规则本版本尚未提供：这些行报告为错误，其余行照常导入。",
+        *(
+            [
+                "数据交换规范 §9 列出的"
+                + "、".join(rule_kinds.PLANNED)
+                + "规则本版本尚未提供：这些行报告为错误，其余行照常导入。"
+            ]
+            if rule_kinds.PLANNED
+            else []
+        ),
         "命令 bangfu rules export 导出全部版本，列与本表相同，可原样导回。",
     )
     return Layout("rules", "政策规则", "政策规则 → 从文件导入；命令 bangfu rules load", columns, notes)

@@ -54,6 +54,9 @@ class PayoutKind:
     # Why nothing can be proposed for (area, period) — no rule version in force — or "" when it can.
     refusal: Callable[[Area, str], str] | None = None
     quantity_label: str = ""  # what a line's `quantity` counts: "在岗天数", "务工月数", "吸纳人数"
+    # The rule that shares this kind's money between levels: a RegionalRule model with `split(amount)`
+    # giving the 省级, 市级, 县级 parts (None: the core's 补贴资金分担, payouts.ShareRule).
+    shares: type | None = None
 
     @property
     def period_label(self) -> str:

@@ -275,7 +275,7 @@ def summary(request):
         totals = lines.aggregate(**sums)
         from bangfu.payouts.shares import split_lines
 
-        shares = split_lines(lines.filter(done), period)
+        shares = split_lines(lines.filter(done), period, kind)
     context = {
         "area": area,
         "kinds": kinds(),

@@ -347,15 +347,69 @@ KINDS = (
         name="带动就业补贴",
         params=(Param("每人补贴标准", "amount"), Param("最少带动就业人数", "min_jobs", "1")),
     ),
+    Kind(
+        "pension-premium",
+        "pension.PremiumRule",
+        "养老保险代缴：政府为符合条件的脱贫人口、监测对象、低保、特困和重度残疾人员每年代缴的城乡居民养老保险费（最低缴费档次），"
+        "以及代缴的年龄范围（按当年 1 月 1 日的周岁）。",
+        ("amount", "min_age", "max_age"),
+        "不生成养老保险代缴名单。",
+        name="养老保险代缴",
+        params=(
+            Param("代缴金额", "amount", "100"),
+            Param("最小年龄", "min_age", "16"),
+            Param("最大年龄", "max_age", "59"),
+        ),
+        aliases=("代缴标准",),
+    ),
+    Kind(
+        "pension-premium-share",
+        "pension.PremiumShareRule",
+        "代缴分担：养老保险代缴资金由省（自治区）、市、县三级按比例分担（合计 100%），"
+        "代缴名单按人员所在县的规则分列各级承担金额。",
+        ("province_pct", "city_pct", "county_pct"),
+        "代缴名单不分列各级承担金额。",
+        name="代缴分担",
+        params=(
+            Param("省级比例", "province_pct"),
+            Param("市级比例", "city_pct"),
+            Param("县级比例", "county_pct"),
+        ),
+        aliases=("养老保险代缴分担",),
+    ),
+    Kind(
+        "pension-ageing",
+        "pension.AgeingRule",
+        "养老待遇领取：城乡居民养老保险的领取年龄，60 岁以上台账提前几个月列出即将到龄的人员，"
+        "到龄后多少天内应完成待遇申领。",
+        ("pension_age", "notice_months", "claim_days"),
+        "60 岁以上台账无法计算到龄日期。",
+        name="养老待遇领取",
+        params=(
+            Param("领取年龄", "pension_age", "60"),
+            Param("提前提示月数", "notice_months", "3"),
+            Param("待遇申领期限天数", "claim_days", "30"),
+        ),
+    ),
+    Kind(
+        "pension-targets",
+        "pension.RateTargetRule",
+        "社保扶贫目标：养老参保率、医保参保率和养老待遇发放率应达到的百分比，参保率页面据此标出未达标的地区。",
+        ("pension_rate", "medical_rate", "payment_rate"),
+        "参保率页面不对照目标。",
+        name="社保扶贫目标",
+        params=(
+            Param("养老参保率目标", "pension_rate"),
+            Param("医保参保率目标", "medical_rate"),
+            Param("养老待遇发放率目标", "payment_rate"),
+        ),
+    ),
 )
 BY_SLUG = {kind.slug: kind for kind in KINDS}
 
 # Rules EXCHANGE §9 names that the platform has no model for yet, with their parameters: a rules file naming
 # one is told so row by row instead of reading "no such rule".
-PLANNED = {
-    "养老保险代缴": ("代缴金额",),
-    "代缴分担": ("省级比例", "市级比例", "县级比例"),
-}
+PLANNED: dict[str, tuple[str, ...]] = {}
 
 
 def _lookup(table: dict, name: str):

@@ -578,3 +578,108 @@ def months(
                 break
         found.append((day, with_rates(kept[area.code]) if kept is not None else None))
     return found
+
+
+# --- 社保扶贫 rates ---------------------------------------------------------------------------------------
+# Three rates of the poor (people of 脱贫户 and 监测户 households) as of D, each defined once here: the
+# pension pages, `bangfu pension rates` and the lists behind them read them. Each is a count over a base:
+#
+# - 养老参保率: of the living aged at least the 养老保险代缴 rule's 最小年龄 (16) on D who are not students,
+#   those enrolled in any pension scheme (参保状态 参保缴费, 暂停缴费 or 领取待遇, as data comparison keeps
+#   it);
+# - 医保参保率: of the living, those whose 医保参保状态 is 参保 for D's year;
+# - 养老待遇发放率: of the living aged at least the 养老待遇领取 rule's 领取年龄 (60) on D, those drawing a
+#   pension (领取待遇).
+#
+# The enrolment fields have no history of their own: a past day reads them as they stand (ages and deaths
+# are as of D). Counting is one GROUP BY per subtree, by village; villages are summed by code prefix.
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    name: str
+    base_name: str  # who should be counted
+    count_name: str  # who is
+    missing_name: str  # the list behind the number: the base less the counted
+
+
+RATES: tuple[Rate, ...] = (
+    Rate("pension_enrolment", "养老参保率", "应参保人数", "已参保人数", "未参加养老保险人员"),
+    Rate("medical_enrolment", "医保参保率", "应参保人数", "已参保人数", "未参加医保人员"),
+    Rate("pension_payment", "养老待遇发放率", "应领取待遇人数", "已领取待遇人数", "到龄未领取待遇人员"),
+)
+RATE_KEYS = tuple(r.key for r in RATES)
+POOR_HOUSEHOLDS = ("脱贫户", "监测户")
+ENROLLED_PENSION = ("参保缴费", "暂停缴费", "领取待遇")
+DRAWING_PENSION = "领取待遇"
+
+
+def rate(key: str) -> Rate:
+    return next(r for r in RATES if r.key == key)
+
+
+def _rate_conditions(on: dt.date, within: Area | None) -> dict[str, tuple[Q, Q]]:
+    """{rate key: (base, counted)} as conditions on people; the age rules read once, by region."""
+    from bangfu.pension.models import AgeingRule, PremiumRule
+
+    premium = PremiumRule.objects.book(on, within=within)
+    adult = premium.partition("area", lambda r: r.old_enough(on))
+    ageing = AgeingRule.objects.book(on, within=within)
+    aged = ageing.partition("area", lambda r: r.reached_by(on))
+    living = alive_q(on)
+    not_student = Q(student_status="") | Q(student_status="非在校生")
+    return {
+        "pension_enrolment": (living & adult & not_student, Q(pension_status__in=ENROLLED_PENSION)),
+        "medical_enrolment": (living, Q(medical_status="参保", medical_insured_year=on.year)),
+        "pension_payment": (living & aged, Q(pension_status=DRAWING_PENSION)),
+    }
+
+
+def rate_people(area: Area, on: dt.date):
+    """The people the rates are about: members of 脱贫户 and 监测户 households of `area`."""
+    return Person.objects.for_area(area).filter(household__household_type__in=POOR_HOUSEHOLDS)
+
+
+def rate_base(key: str, area: Area, on: dt.date):
+    """Who `key`'s base counts in `area` on `on` (queryset of people)."""
+    base, _ = _rate_conditions(on, area)[key]
+    return rate_people(area, on).filter(base)
+
+
+def rate_missing(key: str, area: Area, on: dt.date):
+    """The list behind the number: the base less those counted (who is not enrolled, not paid)."""
+    base, counted = _rate_conditions(on, area)[key]
+    return rate_people(area, on).filter(base).exclude(counted)
+
+
+def rate_counts(area: Area, on: dt.date) -> dict[str, dict[str, int]]:
+    """{village code: {"<key>_base": n, "<key>": n}} of every rate, one GROUP BY over the subtree."""
+    from django.db.models import Count
+
+    conditions = _rate_conditions(on, area)
+    sums = {}
+    for key, (base, counted) in conditions.items():
+        sums[f"{key}_base"] = Count("id", filter=base)
+        sums[key] = Count("id", filter=base & counted)
+    rows = rate_people(area, on).values("area_id").annotate(**sums).order_by()
+    return {row.pop("area_id"): row for row in rows}
+
+
+def rate_totals(area: Area, on: dt.date, areas: Iterable[Area]) -> dict[str, dict[str, int]]:
+    """{area code: {"<key>_base": n, "<key>": n}} summed over each of `areas` (inside `area`)."""
+    counts = rate_counts(area, on)
+    names = [f"{k}{suffix}" for k in RATE_KEYS for suffix in ("_base", "")]
+    by_digits: dict[int, dict[str, dict[str, int]]] = {}
+    result = {}
+    for each in areas:
+        digits = LEVEL_DIGITS[each.level]
+        if digits not in by_digits:
+            sums: dict[str, dict[str, int]] = {}
+            for village, values in counts.items():
+                total = sums.setdefault(village[:digits], dict.fromkeys(names, 0))
+                for name in names:
+                    total[name] += values[name]
+            by_digits[digits] = sums
+        result[each.code] = dict(by_digits[digits].get(each.code[:digits], dict.fromkeys(names, 0)))
+    return result

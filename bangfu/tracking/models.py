@@ -270,6 +270,7 @@ class WarningKind(models.TextChoices):  # EXCHANGE §7 预警类型
     UNREACHABLE = "联系不上", "联系不上"
     VISIT_OVERDUE = "跟踪逾期", "跟踪逾期"
     LOW_INCOME = "收入低于监测线", "收入低于监测线"
+    PENSION_BREAK = "参保中断", "参保中断"  # 社保扶贫 (bangfu/pension): contributions stopped
 
 
 HOUSEHOLD_KINDS = frozenset({WarningKind.ZERO_EMPLOYMENT, WarningKind.LOW_INCOME})

@@ -23,6 +23,10 @@ Conditions, as of D (a record is in force on D when started on or before D and n
   跟踪回访 interval (tracking/due.py; basis: that visit, or "registered"). Cleared by a visit.
 - 收入低于监测线: a household with a laborer whose 人均纯收入 is below the 收入监测线 of its region
   (no rule, no warning; basis: income and line). Cleared when it no longer is.
+- 参保中断 (社保扶贫): a living person whose 养老保险参保状态 last changed, by D, from 参保缴费 to 暂停缴费 or
+  终止参保 — as successive social-insurance comparisons (or staff) set it, read from the field history
+  (`registry.Change`) — and still is so (basis: that change). Cleared when the person pays again or draws a
+  pension, or dies. Not only laborers: anyone enrolled may stop paying.
 
 A person warning is also cleared when its person is no longer a laborer (died, past the age band, no
 labor ability). Staff may close a warning with a reason; a closed warning is never raised again for the
@@ -44,7 +48,7 @@ from django.utils import timezone
 from bangfu.areas.models import NATION_CODE, Area
 from bangfu.core.bulk import refresh_statistics
 from bangfu.employment.models import EmploymentRecord, EndReason
-from bangfu.registry.models import Household, Person
+from bangfu.registry.models import Change, Household, Person
 from bangfu.tracking.models import (
     FollowUpRule,
     IncomeLineRule,
@@ -618,6 +622,7 @@ class _Scan:
                 OR h.income_per_capita >= a.income_line)""",
             [WarningKind.LOW_INCOME.value, *OPEN, *scope_params],
         )
+        self.clear_pension_breaks()
         self.result.cleared = self.sql(
             f"""UPDATE {self.W} SET status = %s, ended_on = %s, updated_at = %s,
                 end_reason = (SELECT c.reason FROM scan_clear c WHERE c.id = {self.W}.id)
@@ -627,6 +632,51 @@ class _Scan:
         with connection.cursor() as cursor:
             cursor.execute("SELECT kind, COUNT(*) FROM scan_clear GROUP BY kind")
             self.result.cleared_by_kind.update(dict(cursor.fetchall()))
+
+    # -- 参保中断 ----------------------------------------------------------------------------------------
+
+    # The field history's label of 养老保险参保状态, and the statuses that break and resume contributions.
+    PENSION_FIELD = str(Person._meta.get_field("pension_status").verbose_name)
+    PAYING = "参保缴费"
+    BROKEN = ("暂停缴费", "终止参保")
+
+    def clear_pension_breaks(self) -> None:
+        """Open 参保中断 warnings whose person pays again, draws a pension, or died."""
+        scope, params = self.person_scope("p")
+        self.sql(
+            f"""INSERT INTO scan_clear (id, kind, reason)
+            SELECT w.id, w.kind, CASE WHEN p.is_deceased = %s THEN '人员已故'
+                WHEN p.pension_status = '领取待遇' THEN '已领取养老待遇' ELSE '已恢复缴费' END
+            FROM {self.W} w JOIN {self.P} p ON p.id = w.person_id
+            WHERE w.kind = %s AND w.status IN (%s, %s) AND {scope}
+              AND (p.is_deceased = %s OR p.pension_status NOT IN (%s, %s))""",
+            [True, WarningKind.PENSION_BREAK.value, *OPEN, *params, True, *self.BROKEN],
+        )
+
+    def raise_pension_breaks(self) -> None:
+        """Each living person whose latest change of 养老保险参保状态 by D went from 参保缴费 to 暂停缴费 or
+        终止参保, and who still has that status (basis: the change)."""
+        from bangfu.stats.figures import end_of
+
+        C = Change._meta.db_table
+        scope, params = self.person_scope("p")
+        self.sql(
+            f"""INSERT INTO scan_new (kind, person_id, household_id, area_id, basis, detail, due_on, fresh)
+            SELECT %s, p.id, p.household_id, p.area_id, 'change:' || c.id,
+                SUBSTR(COALESCE(NULLIF(p.pension_insurance, ''), '养老保险') || '由参保缴费变为' || c.after
+                    || '（' || SUBSTR(CAST(c.at AS VARCHAR(40)), 1, 10) || ' 登记）', 1, 300),
+                a.due_on, 0
+            FROM {C} c JOIN {self.P} p ON p.id = c.person_id
+            LEFT JOIN scan_area a ON a.area_id = p.area_id
+            WHERE c.field = %s AND c.before = %s AND c.after IN (%s, %s) AND c.at < %s
+              AND p.pension_status = c.after AND p.is_deceased = %s AND {scope}
+              AND c.id = (SELECT MAX(c2.id) FROM {C} c2 WHERE c2.person_id = c.person_id AND c2.field = %s
+                  AND c2.at < %s)""",
+            [
+                WarningKind.PENSION_BREAK.value, self.PENSION_FIELD, self.PAYING, *self.BROKEN,
+                self.t(end_of(self.on)), False, *params, self.PENSION_FIELD, self.t(end_of(self.on)),
+            ],
+        )  # fmt: skip
 
     # -- raising --------------------------------------------------------------------------------------
 
@@ -743,6 +793,7 @@ class _Scan:
                 AND h.income_per_capita < a.income_line""",
             [WarningKind.LOW_INCOME.value],
         )
+        self.raise_pension_breaks()
         self.analyze("scan_new")
         # Not raised before for this episode, and none of the kind open for the subject.
         self.sql(

@@ -114,18 +114,24 @@ def test_a_scheduled_version_takes_the_files_values(areas, tmp_path):
     assert event.before["leave_window_days"] == 40 and event.after["leave_window_days"] == 50
 
 
-def test_rules_of_section_9_the_platform_lacks_are_reported_and_the_rest_loaded(areas, tmp_path):
+def test_the_pension_rules_of_section_9_load_and_an_unknown_rule_is_reported(areas, tmp_path):
+    from bangfu.pension.models import PremiumRule, PremiumShareRule
+
     rows = [
-        ["养老保险代缴", "433124", "2024-01-01", "代缴金额", "100"],
+        ["养老保险代缴", "433124", "2024-01-01", "代缴金额", "120"],
         ["代缴分担", "43", "2024-01-01", "省级比例", "60"],
+        ["代缴分担", "43", "2024-01-01", "市级比例", "20"],
+        ["代缴分担", "43", "2024-01-01", "县级比例", "20"],
         ["就业预警", "43", "2024-01-01", "离职预警天数", "40"],
         ["加班补贴", "43", "2024-01-01", "金额", "1"],
     ]
     status, out, err = load(rules_file(tmp_path, rows))
-    assert status == 3 and "新增规则版本 1 个" in out
-    assert "第 2 行：规则「养老保险代缴」：平台尚未提供“养老保险代缴”规则" in err
-    assert "第 3 行：规则「代缴分担」：平台尚未提供“代缴分担”规则" in err
-    assert "第 5 行：规则「加班补贴」：没有这种规则；可填写：劳动年龄、" in err
+    assert status == 3 and "新增规则版本 3 个" in out
+    assert "第 7 行：规则「加班补贴」：没有这种规则；可填写：劳动年龄、" in err
+    premium = PremiumRule.objects.get(region_prefix="433124")
+    assert (premium.amount, premium.min_age, premium.max_age) == (120, 16, 59)
+    share = PremiumShareRule.objects.get(region_prefix="43")
+    assert (share.province_pct, share.city_pct, share.county_pct) == (60, 20, 20)
     assert WarningRule.objects.filter(region_prefix="43").exists()
 
 
@@ -214,13 +220,13 @@ def test_the_report_lists_the_rejected_rows(areas, tmp_path):
 
     report = tmp_path / "错误.xlsx"
     rows = [
-        ["养老保险代缴", "43", "2024-01-01", "代缴金额", "100"],
+        ["加班补贴", "43", "2024-01-01", "金额", "100"],
         ["就业预警", "43", "2024-01-01", "离职预警天数", "40"],
     ]
     status, _, err = load(rules_file(tmp_path, rows), "--report", str(report))
     assert status == 3 and str(report) in err
     data = CalamineWorkbook.from_path(report).get_sheet_by_index(0).to_python()
-    assert data[0][0] == "原行号" and data[1][0] in (2, 2.0, "2") and "养老保险代缴" in data[1][-1]
+    assert data[0][0] == "原行号" and data[1][0] in (2, 2.0, "2") and "加班补贴" in data[1][-1]
     assert len(data) == 2
 
 

@@ -209,6 +209,8 @@ def test_a_first_version_scheduled_below_a_county_shows_everywhere_and_can_be_wi
         form.setdefault(name, value)  # training's rules
     for name, value in {"share": "100", "max_amount": "200000", "max_months": "24"}.items():
         form.setdefault(name, value)  # the guarantee loan's interest subsidy
+    for name in ("pension_rate", "medical_rate", "payment_rate"):
+        form.setdefault(name, "99")
     assert county.post(new_url(TOWNSHIP, kind), form).status_code == 302
     scheduled = model.objects.get()
     for code in (TOWNSHIP, VILLAGE_A, A):

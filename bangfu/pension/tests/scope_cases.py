@@ -1,0 +1,23 @@
+"""社保扶贫 in the area-scope tests (core/tests/test_area_scope_everywhere.py): a 脱贫户 member of 土地村
+(county A), marked in the name, on the roster, in the 60+ ledger and on the rates' lists."""
+
+OBJECT_VIEWS = {}
+LIST_VIEWS = {
+    "pension:roster": "",
+    "pension:roster_export": "?format=csv",
+    "pension:ageing": "",
+    "pension:rates": "",
+    "pension:rate_people": "?rate=pension_enrolment",
+}
+# Posting 确认代缴 builds a list of the user's own area only (an area outside it is not found).
+OWN_OR_PUBLIC = {"pension:roster_confirm"}
+A_MARKERS = {"marker-pension-A", "marker-ageing-A", "marker-unenrolled-A"}
+
+
+def objects(users, base):
+    from bangfu.pension.tests.factories import person
+
+    person("marker-pension-A 龙代缴")
+    person("marker-ageing-A 龙老", birth="1960-03-01", pension_status="领取待遇")
+    person("marker-unenrolled-A 龙未保", pension_insurance="", pension_status="")
+    return {}
