@@ -119,6 +119,7 @@ EXTRACTED = {
     sources.DISABILITY: ("残疾类别", "残疾等级"),
     sources.EMPLOYMENT: ("单位名称", "统一社会信用代码", "工作地区划代码", "入职日期", "离职日期", "月工资"),
     sources.CIVIL: ("救助类型", "开始日期", "终止日期"),
+    sources.SETTLEMENT: (),  # no change to the registry: settlements are kept by bangfu/pension
 }
 
 

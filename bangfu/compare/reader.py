@@ -257,6 +257,25 @@ def _fast_checks(code: str, today: dt.date):
     elif code == s.DISABILITY:
         ok = one_of("残疾类别", s.DISABILITY_CATEGORIES) & one_of("残疾等级", s.DISABILITY_GRADES)
         extra = [col("残疾类别"), col("残疾等级")]
+    elif code == s.SETTLEMENT:
+        # Rows with every amount in plain yuan-and-fen pass here; the rest are checked one by one.
+        money = r"^\d{1,9}(\.\d{1,2})?$"
+        ok = past("结算日期") & col("总费用").str.contains(money) & col("个人负担").str.contains(money)
+        for name in s.SETTLEMENT_AMOUNTS[1:4]:
+            ok &= empty(name) | col(name).str.contains(money)
+        parts = sum(
+            col(name).cast(pl.Float64, strict=False).fill_null(0) for name in s.SETTLEMENT_AMOUNTS[1:]
+        )
+        ok &= parts <= col("总费用").cast(pl.Float64, strict=False) + 0.001
+        ok &= (empty("医疗类别") | one_of("医疗类别", s.CARE_KINDS)) & (
+            empty("医院等级") | one_of("医院等级", s.HOSPITAL_LEVELS)
+        )
+        extra = [
+            col("结算日期"),
+            *(col(name) for name in s.SETTLEMENT_AMOUNTS),
+            col("医疗类别"),
+            col("医院等级"),
+        ]
     else:
         year = col("参保年度").cast(pl.Int64, strict=False)
         ok = col("参保年度").str.contains(r"^\d{4}$") & year.is_between(1990, today.year + 1)

@@ -144,6 +144,9 @@ def _run(run: ComparisonRun, today: dt.date) -> ComparisonRun:
     with clock("finish"):
         # What the reader noticed about the file (its unknown columns among them) ends the summary.
         run = _finish(run, RunStatus.DONE, "；".join(getattr(run, "_warnings", [])))
+    from bangfu.compare.signals import run_finished
+
+    run_finished.send(sender=ComparisonRun, run=run)
     logger.info(
         "comparison run %s: %s",
         run.pk,

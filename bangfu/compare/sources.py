@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from bangfu.exchange.report import CellError
 from bangfu.exchange.spreadsheet import Column, as_text, fold
@@ -19,13 +20,14 @@ from bangfu.registry.vocab import (
     SEXES,
 )
 
-SOCIAL, EMPLOYMENT, DEATH, CIVIL, DISABILITY, MEDICAL = (
+SOCIAL, EMPLOYMENT, DEATH, CIVIL, DISABILITY, MEDICAL, SETTLEMENT = (
     "social-insurance",
     "employment",
     "death",
     "civil-affairs",
     "disability",
     "medical-insurance",
+    "medical-settlement",
 )
 TYPE_NAMES = {
     SOCIAL: "社保参保",
@@ -34,6 +36,7 @@ TYPE_NAMES = {
     CIVIL: "低保特困",
     DISABILITY: "残疾人",
     MEDICAL: "医保参保",
+    SETTLEMENT: "医保结算",
 }
 
 # The values the registry stores are the registry's (registry/vocab.py); the rest are only files' values.
@@ -42,6 +45,12 @@ ACTIVE_INSURANCE = ("参保缴费", "领取待遇")
 ASSISTANCE_TYPES = ("低保", "特困")
 WAGE_MAX = 1_000_000  # 月工资, yuan
 FIRST_MEDICAL_YEAR = 1990  # 参保年度: from this year to next year
+# 医保结算 (the project's proposal for EXCHANGE §3): the amounts of one settlement, yuan with fen; and two
+# columns of the platform's own that the reference rules' estimator reads.
+SETTLEMENT_AMOUNTS = ("总费用", "基本医保支付", "大病保险支付", "医疗救助支付", "个人负担")
+CARE_KINDS = ("住院", "门诊慢特病", "普通门诊")
+HOSPITAL_LEVELS = ("一级", "二级", "三级")
+MONEY_MAX = 100_000_000  # yuan, one settlement
 
 # Enumerated columns of each type: column → the values accepted (the row check and the templates read these).
 VALUES = {
@@ -51,6 +60,7 @@ VALUES = {
     CIVIL: {"救助类型": ASSISTANCE_TYPES},
     DISABILITY: {"残疾类别": DISABILITY_CATEGORIES, "残疾等级": DISABILITY_GRADES},
     MEDICAL: {"参保状态": MEDICAL_STATUSES},
+    SETTLEMENT: {"医疗类别": CARE_KINDS, "医院等级": HOSPITAL_LEVELS},
 }
 
 COMMON = (
@@ -141,6 +151,20 @@ TYPES = {
         MEDICAL,
         (Column("参保年度", required=True), Column("参保状态", required=True)),
         ("参保年度",),
+    ),
+    SETTLEMENT: SourceType(
+        SETTLEMENT,
+        (
+            Column("结算日期", required=True, aliases=("结算时间", "出院日期")),
+            Column("总费用", required=True, aliases=("医疗总费用", "费用总额")),
+            Column("基本医保支付", aliases=("基本医疗保险支付", "统筹支付")),
+            Column("大病保险支付", aliases=("大病支付",)),
+            Column("医疗救助支付", aliases=("救助支付",)),
+            Column("个人负担", required=True, aliases=("个人自付", "个人支付")),
+            Column("医疗类别", aliases=("就医类别",)),
+            Column("医院等级", aliases=("医疗机构等级",)),
+        ),
+        ("结算日期", "个人负担"),
     ),
 }
 
@@ -279,6 +303,24 @@ def _int(cells, column, errors, low, high, *, required=False) -> int | None:
     return int(number)
 
 
+def _money(cells, column, errors, *, required=False) -> str | None:
+    """Yuan with at most two decimals, as text ("1234.50"); None when empty."""
+    raw = cells.get(column)
+    text = _text(raw).replace(",", "")
+    if not text:
+        if required:
+            errors.append(CellError(column, "", "不能为空"))
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or not 0 <= number <= MONEY_MAX or number != round(number, 2):
+        errors.append(CellError(column, raw, f"应为 0–{MONEY_MAX} 元之间、最多两位小数的金额"))
+        return None
+    return f"{number:.2f}"
+
+
 def clean_source_row(
     source_type: SourceType, number: int, cells: dict[str, object], today: dt.date
 ) -> tuple[SourceRow | None, list[CellError]]:
@@ -349,6 +391,17 @@ def clean_source_row(
     elif code == MEDICAL:
         extra["参保年度"] = _int(cells, "参保年度", errors, FIRST_MEDICAL_YEAR, today.year + 1, required=True)
         extra["参保状态"] = _enum(cells, "参保状态", values["参保状态"], errors)
+    elif code == SETTLEMENT:
+        extra["结算日期"] = _date(cells, "结算日期", errors, today, required=True)
+        for column in SETTLEMENT_AMOUNTS:
+            extra[column] = _money(cells, column, errors, required=column in ("总费用", "个人负担"))
+        extra["医疗类别"] = _enum(cells, "医疗类别", values["医疗类别"], errors, required=False)
+        extra["医院等级"] = _enum(cells, "医院等级", values["医院等级"], errors, required=False)
+        paid = [extra[c] for c in SETTLEMENT_AMOUNTS[1:]]
+        if extra["总费用"] is not None and None not in paid[-1:]:
+            parts = sum(Decimal(p) for p in paid if p is not None)
+            if parts > Decimal(extra["总费用"]):
+                errors.append(CellError("个人负担", extra["个人负担"], "各项支付与个人负担之和超过总费用"))
     if errors:
         return None, errors
     return SourceRow(number, name, id_raw, sex, birth, phone, area_code, extra), []

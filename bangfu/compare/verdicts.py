@@ -409,6 +409,10 @@ class Verdicts:
         wanted = {"health": "残疾", "disability_category": category, "disability_grade": grade}
         return self._person_change(person, rows, "disability", wanted, f"来源：{category}{grade}")
 
+    def _medical_settlement(self, person, rows, _done):
+        """Settlements change nothing in the registry (bangfu/pension keeps them: 医疗负担)."""
+        return []
+
     def _medical_insurance(self, person, rows, _done):
         latest = max(r.extra["参保年度"] for r in rows)
         current = [r for r in rows if r.extra["参保年度"] == latest]

@@ -9,6 +9,7 @@ class PensionConfig(AppConfig):
 
     def ready(self):
         from bangfu.payouts import kinds as payout_kinds
+        from bangfu.pension import receivers  # noqa: F401  (settlements kept from comparison runs)
         from bangfu.pension.roster import KIND
 
         payout_kinds.register(KIND)  # `bangfu payouts build pension-premium`

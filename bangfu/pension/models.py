@@ -10,6 +10,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from bangfu.areas.models import Area
+from bangfu.areas.scope import AreaScopedQuerySet
+from bangfu.core.idnumber import mask_id
 from bangfu.core.rules import RegionalRule
 from bangfu.registry.models import years_before
 
@@ -58,9 +61,9 @@ class PremiumShareRule(RegionalRule):
     """代缴分担: the shares of the province (region), the city and the county in the premiums paid, in
     percent adding to 100 (Guangxi: 6:4 region:city for a city's districts, 8:2 region:county)."""
 
-    province_pct = models.DecimalField("省级比例（%）", max_digits=5, decimal_places=2, default=0)
-    city_pct = models.DecimalField("市级比例（%）", max_digits=5, decimal_places=2, default=0)
-    county_pct = models.DecimalField("县级比例（%）", max_digits=5, decimal_places=2, default=100)
+    province_pct = models.DecimalField("省级比例（%）", max_digits=5, decimal_places=2)
+    city_pct = models.DecimalField("市级比例（%）", max_digits=5, decimal_places=2)
+    county_pct = models.DecimalField("县级比例（%）", max_digits=5, decimal_places=2)
 
     class Meta(RegionalRule.Meta):
         verbose_name = "代缴分担"
@@ -139,3 +142,100 @@ class RateTargetRule(RegionalRule):
     def target(self, key: str) -> Decimal:
         return {"pension_enrolment": self.pension_rate, "medical_enrolment": self.medical_rate,
                 "pension_payment": self.payment_rate}[key]  # fmt: skip
+
+
+# -- 医疗负担 --------------------------------------------------------------------------------------------
+
+
+class Settlement(models.Model):
+    """医保结算: one settlement of a registry person, kept from a `medical-settlement` comparison run (the
+    rows matched exactly by ID). The same settlement sent again (person, day, total and personal burden
+    alike) is kept once."""
+
+    person = models.ForeignKey(
+        "registry.Person", verbose_name="人员", on_delete=models.CASCADE, related_name="settlements"
+    )
+    area = models.ForeignKey(Area, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(
+        "compare.ComparisonRun",
+        verbose_name="比对批次",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    row_no = models.PositiveIntegerField("源行号", null=True)
+    settled_on = models.DateField("结算日期")
+    total = models.DecimalField("总费用", max_digits=12, decimal_places=2)
+    basic = models.DecimalField("基本医保支付", max_digits=12, decimal_places=2, default=0)
+    major = models.DecimalField("大病保险支付", max_digits=12, decimal_places=2, default=0)
+    assistance = models.DecimalField("医疗救助支付", max_digits=12, decimal_places=2, default=0)
+    personal = models.DecimalField("个人负担", max_digits=12, decimal_places=2)
+    care_kind = models.CharField("医疗类别", max_length=10, blank=True)
+    hospital_level = models.CharField("医院等级", max_length=4, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    scope_field = "area"
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "医保结算"
+        verbose_name_plural = "医保结算"
+        ordering = ["-settled_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "settled_on", "total", "personal"], name="pension_settlement_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["area", "settled_on"])]
+
+    def __str__(self):
+        return f"{self.person_id} {self.settled_on} {self.total}"
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.person.id_number)
+
+
+class BurdenRule(RegionalRule):
+    """医疗负担预警: the yearly personal burden (个人负担 summed over the year's settlements) above which a
+    person is listed for the poverty department. No national default."""
+
+    yearly_personal = models.DecimalField("年度个人负担预警线（元）", max_digits=12, decimal_places=2)
+
+    class Meta(RegionalRule.Meta):
+        verbose_name = "医疗负担预警"
+        verbose_name_plural = "医疗负担预警"
+
+    def __str__(self):
+        region = self.region_prefix or "全国"
+        return f"{region} {self.effective_from}起：年度个人负担超过 {self.yearly_personal} 元"
+
+
+class MedicalPreferenceRule(RegionalRule):
+    """医疗倾斜政策 (reference): the medical insurance's preferences for the poor as the seeds describe them
+    (Ankang: no inpatient deductible, +10 points capped at 90 %, 90 % at level-1 hospitals, major-illness
+    deductible 3,000, chronic outpatient up to 1,000 a year without deductible; elsewhere the major-illness
+    deductible halved, +5 points), with the ordinary values they adjust. Read only by the estimator of what
+    a settlement should have reimbursed (pension/estimate.py); the medical insurance pays by its own."""
+
+    base_ratio = models.DecimalField("住院基本报销比例（%）", max_digits=5, decimal_places=2, default=70)
+    deductible = models.DecimalField("住院起付线（元）", max_digits=10, decimal_places=2, default=800)
+    waive_deductible = models.BooleanField("贫困人口免住院起付线", default=True)
+    ratio_bonus = models.DecimalField("报销比例提高（百分点）", max_digits=5, decimal_places=2, default=10)
+    ratio_cap = models.DecimalField("报销比例上限（%）", max_digits=5, decimal_places=2, default=90)
+    level1_ratio = models.DecimalField("一级医院报销比例（%）", max_digits=5, decimal_places=2, default=90)
+    major_deductible = models.DecimalField(
+        "大病保险起付线（元）", max_digits=10, decimal_places=2, default=3000
+    )
+    major_ratio = models.DecimalField("大病保险报销比例（%）", max_digits=5, decimal_places=2, default=60)
+    chronic_cap = models.DecimalField(
+        "门诊慢特病年度限额（元）", max_digits=10, decimal_places=2, default=1000
+    )
+    tolerance = models.DecimalField("提示差额（元）", max_digits=10, decimal_places=2, default=100)
+
+    class Meta(RegionalRule.Meta):
+        verbose_name = "医疗倾斜政策"
+        verbose_name_plural = "医疗倾斜政策"
+
+    def __str__(self):
+        return f"{self.region_prefix or '全国'} {self.effective_from}起：医疗倾斜政策（参考）"

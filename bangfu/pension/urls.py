@@ -10,4 +10,6 @@ urlpatterns = [
     path("ageing/", views.ageing_page, name="ageing"),
     path("rates/", views.rates_page, name="rates"),
     path("rates/people/", views.rate_people, name="rate_people"),
+    path("burden/", views.burden_page, name="burden"),
+    path("burden/export/", views.burden_export, name="burden_export"),
 ]

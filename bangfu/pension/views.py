@@ -229,3 +229,58 @@ def _rate_file(request, which, area, on, people):
     audit(Action.EXPORT, actor=request.user, area_code=area.code, message=message)
     name = f"{which.missing_name}-{on}-{area.short_code}.csv"
     return FileResponse(_TemporaryDownload(path, "r"), as_attachment=True, filename=name)
+
+
+# -- 医疗负担 --------------------------------------------------------------------------------------------
+
+
+@staff_required
+def burden_page(request):
+    """People whose personal burden this year passes the 医疗负担预警 line of their area, and the year's
+    settlements that seem to have missed the 医疗倾斜政策 (the estimator's shortfall)."""
+    from bangfu.pension import estimate, settlements
+    from bangfu.pension.models import MedicalPreferenceRule, Settlement
+
+    area, year = _area(request), _year(request)
+    heavy = settlements.burdens(area, year)
+    book = MedicalPreferenceRule.objects.book(dt.date(year, 12, 31), within=area)
+    year_settlements = (
+        Settlement.objects.for_area(area)
+        .filter(settled_on__year=year, care_kind__in=("住院", "门诊慢特病"))
+        .select_related("person", "area")
+        .order_by("-settled_on", "-id")
+    )
+    missed = []
+    for each in year_settlements[:2000]:
+        found = estimate.estimate(each, book.for_code(each.area_id))
+        if found is not None and found.missed:
+            missed.append((each, found))
+    context = {
+        "area": area,
+        "year": year,
+        "heavy": heavy,
+        "missed": missed[:200],
+        "missed_count": len(missed),
+        "settlement_count": Settlement.objects.for_area(area).filter(settled_on__year=year).count(),
+        "nav": NAV,
+    }
+    return render(request, "pension/burden.html", context)
+
+
+@staff_required
+def burden_export(request):
+    """The heavy burdens as a file for the poverty department; full ID numbers only for users who may see
+    them. Audited."""
+    from bangfu.payouts.views import _temporary
+    from bangfu.pension import settlements
+
+    area, year = _area(request), _year(request)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    masked = not request.user.can_view_sensitive
+    path = _temporary(fmt)
+    count = settlements.write(area, year, path, masked=masked)
+    shown = "证件号码脱敏" if masked else "含完整证件号码"
+    message = f"导出 {year} 年医疗负担名单 {count} 行（{fmt}，{shown}）"
+    audit(Action.EXPORT, actor=request.user, area_code=area.code, message=message)
+    name = f"医疗负担名单-{year}-{area.short_code}.{fmt}"
+    return FileResponse(_TemporaryDownload(path, "r"), as_attachment=True, filename=name)

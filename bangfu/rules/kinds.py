@@ -404,6 +404,47 @@ KINDS = (
             Param("养老待遇发放率目标", "payment_rate"),
         ),
     ),
+    Kind(
+        "medical-burden",
+        "pension.BurdenRule",
+        "医疗负担预警：脱贫人口等一年内医保结算后个人负担合计超过此线的，列入医疗负担名单，报扶贫部门。",
+        ("yearly_personal",),
+        "不列医疗负担名单。",
+        name="医疗负担预警",
+        params=(Param("年度个人负担预警线", "yearly_personal"),),
+    ),
+    Kind(
+        "medical-preference",
+        "pension.MedicalPreferenceRule",
+        "医疗倾斜政策（参考）：贫困人口住院免起付线、报销比例提高、一级医院报销比例、大病保险起付线和比例、"
+        "门诊慢特病限额；平台据此估算一次结算应报销的金额，提示可能未享受倾斜政策的结算。",
+        (
+            "base_ratio",
+            "deductible",
+            "waive_deductible",
+            "ratio_bonus",
+            "ratio_cap",
+            "level1_ratio",
+            "major_deductible",
+            "major_ratio",
+            "chronic_cap",
+            "tolerance",
+        ),
+        "不估算应报销金额。",
+        name="医疗倾斜政策",
+        params=(
+            Param("住院基本报销比例", "base_ratio", "70"),
+            Param("住院起付线", "deductible", "800"),
+            Param("免住院起付线", "waive_deductible", "是"),
+            Param("报销比例提高百分点", "ratio_bonus", "10"),
+            Param("报销比例上限", "ratio_cap", "90"),
+            Param("一级医院报销比例", "level1_ratio", "90"),
+            Param("大病保险起付线", "major_deductible", "3000"),
+            Param("大病保险报销比例", "major_ratio", "60"),
+            Param("门诊慢特病年度限额", "chronic_cap", "1000"),
+            Param("提示差额", "tolerance", "100"),
+        ),
+    ),
 )
 BY_SLUG = {kind.slug: kind for kind in KINDS}
 

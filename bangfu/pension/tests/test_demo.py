@@ -34,6 +34,10 @@ def test_the_demo_has_a_year_of_premiums_a_ledger_and_stopped_contributions(area
         counts = ageing.counts(ageing.ledger(area(code), today.year, today))
         assert all(counts.values()), counts
     assert Warning.objects.filter(kind=WarningKind.PENSION_BREAK).count() == 6 * len(COUNTIES)
+    from bangfu.pension import settlements
+
+    for code in COUNTIES:
+        assert settlements.burdens(area(code), today.year), code  # someone above the line
     lists = PayoutList.objects.count()
     demo.build_pension_demo(COUNTIES)  # built once
     assert PayoutList.objects.count() == lists

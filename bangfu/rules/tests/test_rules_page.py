@@ -211,6 +211,9 @@ def test_a_first_version_scheduled_below_a_county_shows_everywhere_and_can_be_wi
         form.setdefault(name, value)  # the guarantee loan's interest subsidy
     for name in ("pension_rate", "medical_rate", "payment_rate"):
         form.setdefault(name, "99")
+    form.setdefault("yearly_personal", "5000")
+    for name, value in {"province_pct": "80", "city_pct": "0", "county_pct": "20"}.items():
+        form.setdefault(name, value)
     assert county.post(new_url(TOWNSHIP, kind), form).status_code == 302
     scheduled = model.objects.get()
     for code in (TOWNSHIP, VILLAGE_A, A):
