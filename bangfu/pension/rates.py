@@ -48,13 +48,13 @@ class Row:
 
     @property
     def ordered(self) -> list[tuple[figures.Rate, Cell]]:
-        return [(r, self.cells[r.key]) for r in figures.RATES]
+        return [(r, self.cells[r.key]) for r in figures.INSURANCE_RATES]
 
 
 def table(area: Area, on: dt.date | None = None) -> tuple[list[Row], Row]:
     on = on or timezone.localdate()
     children = figures.children_of(area)
-    found = figures.rate_totals(area, on, [*children, area])
+    found = figures.insurance_totals(area, on, [*children, area])
     book = RateTargetRule.objects.book(on, within=area)
 
     def row(each: Area) -> Row:
@@ -64,7 +64,7 @@ def table(area: Area, on: dt.date | None = None) -> tuple[list[Row], Row]:
             each,
             {
                 r.key: Cell(values[f"{r.key}_base"], values[r.key], rule.target(r.key) if rule else None)
-                for r in figures.RATES
+                for r in figures.INSURANCE_RATES
             },
         )
 
@@ -75,7 +75,7 @@ def sheet(area: Area, on: dt.date | None = None) -> tuple[list[str], list[list]]
     """The rates as a file: one row per child area and 合计, each rate with its base, count and target."""
     rows, total = table(area, on)
     header = ["区划代码", "区划名称"]
-    for r in figures.RATES:
+    for r in figures.INSURANCE_RATES:
         header += [f"{r.name}{r.base_name}", f"{r.name}{r.count_name}", r.name, f"{r.name}目标"]
     body = []
     for row in [*rows, total]:

@@ -178,7 +178,14 @@ def ageing_page(request):
 def rates_page(request):
     area, on = _area(request), _day(request)
     rows, total = rates.table(area, on)
-    context = {"area": area, "on": on, "rows": rows, "total": total, "rates": figures.RATES, "nav": NAV}
+    context = {
+        "area": area,
+        "on": on,
+        "rows": rows,
+        "total": total,
+        "rates": figures.INSURANCE_RATES,
+        "nav": NAV,
+    }
     return render(request, "pension/rates.html", context)
 
 
@@ -186,11 +193,13 @@ def rates_page(request):
 def rate_people(request):
     """The list behind a rate (?rate=KEY): who is in the base and not counted (not enrolled, not paid)."""
     key = request.GET.get("rate", "")
-    if key not in figures.RATE_KEYS:
+    if key not in figures.INSURANCE_RATE_KEYS:
         raise Http404("没有这个指标。")
     area, on = _area(request), _day(request)
-    which = figures.rate(key)
-    people = figures.rate_missing(key, area, on).select_related("area", "household").order_by("area_id", "id")
+    which = figures.insurance_rate(key)
+    people = (
+        figures.insurance_missing(key, area, on).select_related("area", "household").order_by("area_id", "id")
+    )
     if request.GET.get("format") == "csv":
         return _rate_file(request, which, area, on, people)
     context = paginate(request, people)

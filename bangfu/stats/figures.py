@@ -596,7 +596,7 @@ def months(
 
 
 @dataclass(frozen=True)
-class Rate:
+class InsuranceRate:
     key: str
     name: str
     base_name: str  # who should be counted
@@ -604,22 +604,24 @@ class Rate:
     missing_name: str  # the list behind the number: the base less the counted
 
 
-RATES: tuple[Rate, ...] = (
-    Rate("pension_enrolment", "养老参保率", "应参保人数", "已参保人数", "未参加养老保险人员"),
-    Rate("medical_enrolment", "医保参保率", "应参保人数", "已参保人数", "未参加医保人员"),
-    Rate("pension_payment", "养老待遇发放率", "应领取待遇人数", "已领取待遇人数", "到龄未领取待遇人员"),
+INSURANCE_RATES: tuple[InsuranceRate, ...] = (
+    InsuranceRate("pension_enrolment", "养老参保率", "应参保人数", "已参保人数", "未参加养老保险人员"),
+    InsuranceRate("medical_enrolment", "医保参保率", "应参保人数", "已参保人数", "未参加医保人员"),
+    InsuranceRate(
+        "pension_payment", "养老待遇发放率", "应领取待遇人数", "已领取待遇人数", "到龄未领取待遇人员"
+    ),
 )
-RATE_KEYS = tuple(r.key for r in RATES)
+INSURANCE_RATE_KEYS = tuple(r.key for r in INSURANCE_RATES)
 POOR_HOUSEHOLDS = ("脱贫户", "监测户")
 ENROLLED_PENSION = ("参保缴费", "暂停缴费", "领取待遇")
 DRAWING_PENSION = "领取待遇"
 
 
-def rate(key: str) -> Rate:
-    return next(r for r in RATES if r.key == key)
+def insurance_rate(key: str) -> InsuranceRate:
+    return next(r for r in INSURANCE_RATES if r.key == key)
 
 
-def _rate_conditions(on: dt.date, within: Area | None) -> dict[str, tuple[Q, Q]]:
+def _insurance_conditions(on: dt.date, within: Area | None) -> dict[str, tuple[Q, Q]]:
     """{rate key: (base, counted)} as conditions on people; the age rules read once, by region."""
     from bangfu.pension.models import AgeingRule, PremiumRule
 
@@ -636,40 +638,40 @@ def _rate_conditions(on: dt.date, within: Area | None) -> dict[str, tuple[Q, Q]]
     }
 
 
-def rate_people(area: Area, on: dt.date):
+def insurance_people(area: Area, on: dt.date):
     """The people the rates are about: members of 脱贫户 and 监测户 households of `area`."""
     return Person.objects.for_area(area).filter(household__household_type__in=POOR_HOUSEHOLDS)
 
 
-def rate_base(key: str, area: Area, on: dt.date):
+def insurance_base(key: str, area: Area, on: dt.date):
     """Who `key`'s base counts in `area` on `on` (queryset of people)."""
-    base, _ = _rate_conditions(on, area)[key]
-    return rate_people(area, on).filter(base)
+    base, _ = _insurance_conditions(on, area)[key]
+    return insurance_people(area, on).filter(base)
 
 
-def rate_missing(key: str, area: Area, on: dt.date):
+def insurance_missing(key: str, area: Area, on: dt.date):
     """The list behind the number: the base less those counted (who is not enrolled, not paid)."""
-    base, counted = _rate_conditions(on, area)[key]
-    return rate_people(area, on).filter(base).exclude(counted)
+    base, counted = _insurance_conditions(on, area)[key]
+    return insurance_people(area, on).filter(base).exclude(counted)
 
 
-def rate_counts(area: Area, on: dt.date) -> dict[str, dict[str, int]]:
+def insurance_counts(area: Area, on: dt.date) -> dict[str, dict[str, int]]:
     """{village code: {"<key>_base": n, "<key>": n}} of every rate, one GROUP BY over the subtree."""
     from django.db.models import Count
 
-    conditions = _rate_conditions(on, area)
+    conditions = _insurance_conditions(on, area)
     sums = {}
     for key, (base, counted) in conditions.items():
         sums[f"{key}_base"] = Count("id", filter=base)
         sums[key] = Count("id", filter=base & counted)
-    rows = rate_people(area, on).values("area_id").annotate(**sums).order_by()
+    rows = insurance_people(area, on).values("area_id").annotate(**sums).order_by()
     return {row.pop("area_id"): row for row in rows}
 
 
-def rate_totals(area: Area, on: dt.date, areas: Iterable[Area]) -> dict[str, dict[str, int]]:
+def insurance_totals(area: Area, on: dt.date, areas: Iterable[Area]) -> dict[str, dict[str, int]]:
     """{area code: {"<key>_base": n, "<key>": n}} summed over each of `areas` (inside `area`)."""
-    counts = rate_counts(area, on)
-    names = [f"{k}{suffix}" for k in RATE_KEYS for suffix in ("_base", "")]
+    counts = insurance_counts(area, on)
+    names = [f"{k}{suffix}" for k in INSURANCE_RATE_KEYS for suffix in ("_base", "")]
     by_digits: dict[int, dict[str, dict[str, int]]] = {}
     result = {}
     for each in areas:
