@@ -267,7 +267,10 @@ def build(args) -> dict:
             insert_frame(Person, people, {**dict.fromkeys(blank, ""), "created_at": now, "updated_at": now})
         with indexes_built_after(Need):
             insert_frame(Need, needs, {"text": "", "created_at": now})
-        insert_frame(Provider, providers, {"credit_code": "", "contact": "", "phone": "", "created_at": now})
+        with indexes_built_after(Provider):
+            insert_frame(
+                Provider, providers, {"credit_code": "", "contact": "", "phone": "", "created_at": now}
+            )
         with indexes_built_after(Course):
             insert_frame(Course, courses, {"place": "", "created_at": now})
         with indexes_built_after(Enrolment):
