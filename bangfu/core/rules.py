@@ -21,7 +21,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from bangfu.areas.kinds import DESIGNATION_LEVELS, DesignationKind
@@ -132,6 +132,26 @@ class RuleBook:
             if held is None or rule.effective_from > held.effective_from:
                 current[key] = rule
         return current
+
+    def current(self) -> list:
+        """The rules of `by_region` in a fixed order (region prefix, designation)."""
+        return sorted(self.by_region().values(), key=lambda r: (r.region_prefix, r.designation))
+
+    def case(self, field: str, value: Callable[[int, object], object], output_field, default=None) -> Case:
+        """One CASE for a queryset whose `field` holds a 12-digit area code: `value(i, rule)` of the rule in
+        force for each row's area (`i` its place in `current()`), `default` (a SQL NULL when None) where
+        none is."""
+        return Case(
+            *(
+                When(
+                    self.partition(field, lambda r, rule=rule: Q() if r is rule else Q(pk__in=[])),
+                    then=value(i, rule),
+                )
+                for i, rule in enumerate(self.current())
+            ),
+            default=Value(default),
+            output_field=output_field,
+        )
 
     def partition(self, field: str, condition: Callable[[object], Q]) -> Q:
         """One condition for a queryset whose `field` holds a 12-digit area code: each record meets

@@ -208,17 +208,8 @@ NOTES = {
 
 def _amount(book) -> Case:
     """The 代缴金额 of the rule in force for each person's area, one CASE over the rules' territories."""
-    rules = sorted(book.by_region().values(), key=lambda r: (r.region_prefix, r.designation))
-    return Case(
-        *(
-            When(
-                book.partition("area", lambda r, rule=rule: Q() if r is rule else Q(pk__in=[])),
-                then=Value(rule.amount),
-            )
-            for rule in rules
-        ),
-        default=Value(None),
-        output_field=DecimalField(max_digits=12, decimal_places=2),
+    return book.case(
+        "area", lambda i, rule: Value(rule.amount), DecimalField(max_digits=12, decimal_places=2)
     )
 
 

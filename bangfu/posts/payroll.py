@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When, Window
+from django.db.models import F, IntegerField, Value, Window
 from django.db.models.functions import FirstValue, RowNumber
 
 from bangfu.areas.models import Area
@@ -72,17 +72,8 @@ def insert(payout_list) -> int:
     if refused:
         raise ValidationError(refused)
     book = _book(area, month)
-    rules = sorted(book.by_region().values(), key=lambda r: (r.region_prefix, r.designation))
-    which = Case(
-        *(
-            When(
-                book.partition("area", lambda r, rule=rule: Q() if r is rule else Q(pk__in=[])), then=Value(i)
-            )
-            for i, rule in enumerate(rules)
-        ),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
+    rules = book.current()
+    which = book.case("area", lambda i, rule: Value(i), IntegerField(), default=-1)
     order = [F("started_on").asc(), F("post__number").asc(), F("id").asc()]
     spells_sql, spells_params = (
         _spells(area, month)

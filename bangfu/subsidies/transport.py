@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import IntegerField, Value
 from django.utils import timezone
 
 from bangfu.employment.models import Place
@@ -52,18 +52,9 @@ def insert(payout_list) -> int:
     first, upto = _days(period)
     last = parse(period, YEAR)[1]
     book = TransportRule.objects.book(last, within=area)
-    rules = sorted(book.by_region().values(), key=lambda r: (r.region_prefix, r.designation))
+    rules = book.current()
     # Which rule applies to a person: a CASE over the rules' territories, compiled by the ORM.
-    which = Case(
-        *(
-            When(
-                book.partition("area", lambda r, rule=rule: Q() if r is rule else Q(pk__in=[])), then=Value(i)
-            )
-            for i, rule in enumerate(rules)
-        ),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
+    which = book.case("area", lambda i, rule: Value(i), IntegerField(), default=-1)
     rule_sql, rule_params = (
         Person.objects.annotate(rule=which).values_list("id", "rule").query.sql_with_params()
     )
