@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "bangfu.pension",
     "bangfu.exports",
     "bangfu.ledgers",
+    "bangfu.field",
 ]
 
 MIDDLEWARE = [

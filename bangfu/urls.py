@@ -65,6 +65,7 @@ urlpatterns = [
     path("stats/", include("bangfu.stats.urls")),
     path("exports/", include("bangfu.exports.urls")),
     path("ledgers/", include("bangfu.ledgers.urls")),
+    path("field/", include("bangfu.field.urls")),
     path("api/v1/", include(api_patterns)),
 ]
 

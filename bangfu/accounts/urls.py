@@ -2,11 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from bangfu.accounts import views
+from bangfu.core.headers import clear_site_data
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", clear_site_data(auth_views.LogoutView.as_view()), name="logout"),
     path("me/", views.profile, name="profile"),
     path("me/password/", views.password_change, name="password_change"),
     path("me/token/", views.token_issue, name="token_issue"),

@@ -17,3 +17,19 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private, max-age=0
         return response
+
+
+def clear_site_data(view):
+    """For the logout: the browser drops what it kept of the site — its caches and its storage (IndexedDB,
+    the offline app's service worker, localStorage) — so a phone handed on keeps nothing of the laborers.
+    Browsers honour the header only over HTTPS (and on localhost)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method == "POST":
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+    return wrapper
