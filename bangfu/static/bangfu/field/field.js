@@ -72,9 +72,10 @@
   const person = (id) => (roster ? roster.people.find((p) => p.id === id) : null);
   const waitingFor = (id) => entries.filter((e) => e.person === id && e.state === "waiting");
 
-  function notice(text, ok) {
+  function notice(text, ok, login) {
     const box = $("#notice");
     box.textContent = text || "";
+    if (login) box.append(" ", el("a", { href: URLS.login, class: "btn", text: "重新登录" }));
     box.hidden = !text;
     box.classList.toggle("ok", !!ok);
   }
@@ -87,7 +88,7 @@
       else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
       else node.setAttribute(name, value === true ? "" : value);
     }
-    for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+    for (const child of children.flat(Infinity)) if (child !== null && child !== undefined) node.append(child);
     return node;
   }
 
@@ -123,7 +124,7 @@
       await setMeta("csrf", fresh.csrf);
       setLogoutToken(fresh.csrf);
     } catch (error) {
-      if (error.login) notice("登录已过期：请联网后重新登录，已录入的记录会保留在本机。");
+      if (error.login) notice("登录已过期：请重新登录，已录入的记录会保留在本机。", false, true);
     }
   }
 
@@ -166,7 +167,8 @@
       notice(`已发送 ${sent} 条` + (rejected ? `，退回 ${rejected} 条（请查看原因）` : "") + "。", !rejected);
       await refreshRoster();
     } catch (error) {
-      notice(error.login ? "登录已过期：请重新登录后再发送，记录仍保留在本机。" : `${error.message || "发送中断"}（未发送的记录会在有网络时自动重发）`);
+      if (error.login) notice("登录已过期：请重新登录后再发送，记录仍保留在本机。", false, true);
+      else notice(`${error.message || "发送中断"}（未发送的记录会在有网络时自动重发）`);
     } finally {
       syncing = false;
       $("#send").disabled = false;
