@@ -49,6 +49,32 @@ def version(value: dt.datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
+def receive_all(user, items: list) -> list[dict]:
+    """Apply the entries of one sync, each in its own transaction (one refused leaves the others applied),
+    and answer each: its first result, the same however often it is sent. The warnings of the people
+    visited are rescanned once for the sync (tracking's `visits_recorded`), after the entries committed."""
+    answers, visited = [], set()
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        try:
+            received = receive(user, item)
+        except Malformed as error:
+            answers.append(
+                {"key": str(item.get("key", "")), "status": EntryStatus.REJECTED, "reason": str(error)}
+            )
+            continue
+        entry = received.entry
+        if not received.duplicate and entry.status == EntryStatus.APPLIED and entry.kind == EntryKind.VISIT:
+            visited.add(entry.person_id)
+        answers.append(entry.answer(duplicate=received.duplicate))
+    if visited:
+        from bangfu.tracking import signals
+
+        signals.visits_recorded.send_robust(sender=Visit, person_ids=sorted(visited))
+    return answers
+
+
 def receive(user, item: dict, *, received_at: dt.datetime | None = None) -> Received:
     """Apply one entry from `user`'s phone, once. `item`: key, kind, person, recorded_at, data."""
     try:
@@ -146,7 +172,7 @@ def _int(data: dict, name: str, label: str, *, required: bool = True) -> int | N
 
 
 def _visit(user, person: Person, data: dict, entry: Entry):
-    from bangfu.tracking.actions import record_visit
+    from bangfu.tracking.actions import save_visit
 
     visited_on = _date(data, "visited_on", "回访日期")
     method, result = str(data.get("method", "")), str(data.get("result", ""))
@@ -160,7 +186,9 @@ def _visit(user, person: Person, data: dict, entry: Entry):
             f"{person.name} {visited_on:%Y-%m-%d} 的{method}回访已由他人登记（{other.result}），"
             "请核对后重新填写。"
         )
-    return record_visit(user, person, visited_on=visited_on, method=method, result=result, note=note).visit
+    # The person is in the officer's scope (`_person`); `visits_recorded` goes out once for the whole sync
+    # (`receive_all`), as an import's does, not once per visit: the warning rescan is set-based.
+    return save_visit(user, person, visited_on=visited_on, method=method, result=result, note=note).visit
 
 
 def _employment_start(user, person: Person, data: dict, entry: Entry):

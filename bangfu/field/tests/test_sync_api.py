@@ -184,3 +184,22 @@ def test_the_shell_holds_no_personal_data_and_logout_clears_the_site(users, offi
     assert manifest["start_url"] == "/field/" and manifest["display"] == "standalone"
     logout = officer.post("/logout/")
     assert logout["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_visited_peoples_warnings_are_rescanned_once_per_sync(users, officer):
+    from bangfu.tracking.signals import visits_recorded
+
+    people = [make_person(f"龙{n}号") for n in range(3)]
+    calls = []
+
+    def heard(sender, person_ids=(), **kwargs):
+        calls.append(sorted(person_ids))
+
+    visits_recorded.connect(heard, dispatch_uid="field-test")
+    try:
+        items = [visit(p, DAY) for p in people]
+        results(send(officer, items))
+        results(send(officer, items))  # sent again: nothing new, nothing rescanned
+    finally:
+        visits_recorded.disconnect(dispatch_uid="field-test")
+    assert calls == [sorted(p.pk for p in people)]

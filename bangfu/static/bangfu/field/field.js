@@ -111,7 +111,9 @@
     const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
     if (response.status === 401 || response.redirected) throw Object.assign(new Error("login"), { login: true });
     if (!response.ok) throw new Error((await response.json().catch(() => ({}))).error || "服务器暂时无法访问。");
-    return response.json();
+    const data = await response.json();
+    if (response.headers.get("X-CSRFToken")) data.csrf = response.headers.get("X-CSRFToken");
+    return data;
   }
 
   async function refreshRoster() {
@@ -121,7 +123,6 @@
       if (roster && roster.user && roster.user.id !== fresh.user.id) await wipe(); // another login on this phone
       roster = { ...fresh, csrf: undefined };
       await setMeta("roster", roster);
-      await setMeta("csrf", fresh.csrf);
       setLogoutToken(fresh.csrf);
     } catch (error) {
       if (error.login) notice("登录已过期：请重新登录，已录入的记录会保留在本机。", false, true);
@@ -425,11 +426,13 @@
     if (roster) $("#who").textContent = `${roster.user.name} · ${roster.user.area}`;
     await showCounts();
     render();
+    body.dataset.shown = roster ? "1" : "";
     if ("serviceWorker" in navigator) navigator.serviceWorker.register(URLS.sw, { scope: URLS.scope }).catch(() => null);
     await refreshRoster();
     if (roster) $("#who").textContent = `${roster.user.name} · ${roster.user.area}`;
     body.dataset.ready = "1";
-    render();
+    body.dataset.shown = roster ? "1" : "";
+    if (!/^#p\/\d+\/./.test(location.hash)) render();
     await sync();
   }
   start();
