@@ -246,6 +246,7 @@ def measure(label: str, args, database_url: str | None) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(data, ignore_errors=True)
     return result
 
 

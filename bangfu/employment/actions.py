@@ -63,11 +63,13 @@ def create_record(
     check_scope: bool = True,
     status_source: str = SOURCE_RECORDS,
     message: str = "",
+    notify: bool = True,
 ) -> EmploymentRecord:
     """Save a new record of `person` and derive their 务工状态 again. 务工地域 comes from the work area
     when one is given; the channel, when not given, from the employer (扶贫车间) and labor cooperation
     (有组织输出). `check_scope=False` for callers that checked the actor's rights themselves (an
-    employer's hire, a comparison accepted by the system)."""
+    employer's hire, a comparison accepted by the system). `notify=False` for callers that send
+    `records_changed` themselves, once for many records (the offline sync, field/actions.py)."""
     if check_scope and not _visible(actor, person):
         raise PermissionDenied("该人员不在您的管辖区域内。")
     record.person = person
@@ -101,7 +103,8 @@ def create_record(
         after=snapshot(record),
     )
     refresh_status(actor, [person.pk], source=status_source)
-    records_changed_on_commit([person.pk])
+    if notify:
+        records_changed_on_commit([person.pk])
     return record
 
 
@@ -120,9 +123,10 @@ def end_record(
     reason: str = "",
     note: str = "",
     check_scope: bool = True,
+    notify: bool = True,
 ) -> EmploymentRecord:
     """End a record in force on `ended_on` (its last day of work) with 离职原因 `reason` (EXCHANGE §5
-    values, or empty), and derive the person's 务工状态 again."""
+    values, or empty), and derive the person's 务工状态 again. `notify` as for `create_record`."""
     record = EmploymentRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
     if check_scope and not _may_end(actor, record):
         raise PermissionDenied("该就业记录不在您的管辖区域内。")
@@ -146,7 +150,8 @@ def end_record(
         after=snapshot(record, ["ended_on", "end_reason"]),
     )
     refresh_status(actor, [record.person_id], source=SOURCE_RECORDS)
-    records_changed_on_commit([record.person_id])
+    if notify:
+        records_changed_on_commit([record.person_id])
     return record
 
 

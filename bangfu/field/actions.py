@@ -51,9 +51,10 @@ def version(value: dt.datetime | None) -> str:
 
 def receive_all(user, items: list) -> list[dict]:
     """Apply the entries of one sync, each in its own transaction (one refused leaves the others applied),
-    and answer each: its first result, the same however often it is sent. The warnings of the people
-    visited are rescanned once for the sync (tracking's `visits_recorded`), after the entries committed."""
-    answers, visited = [], set()
+    and answer each: its first result, the same however often it is sent. What listens to visits and
+    employment records (the warnings' rescan, the figures) hears once for the sync, after the entries
+    committed (`visits_recorded`, `records_changed`), as for an import."""
+    answers, visited, employed = [], set(), set()
     for item in items:
         if not isinstance(item, dict):
             continue
@@ -65,9 +66,16 @@ def receive_all(user, items: list) -> list[dict]:
             )
             continue
         entry = received.entry
-        if not received.duplicate and entry.status == EntryStatus.APPLIED and entry.kind == EntryKind.VISIT:
-            visited.add(entry.person_id)
+        if not received.duplicate and entry.status == EntryStatus.APPLIED:
+            if entry.kind == EntryKind.VISIT:
+                visited.add(entry.person_id)
+            elif entry.kind in (EntryKind.EMPLOYMENT_START, EntryKind.EMPLOYMENT_END):
+                employed.add(entry.person_id)
         answers.append(entry.answer(duplicate=received.duplicate))
+    if employed:  # the registry's status is already derived; what listens (warnings, figures) hears once
+        from bangfu.employment.signals import records_changed
+
+        records_changed.send_robust(sender=EmploymentRecord, person_ids=sorted(employed))
     if visited:
         from bangfu.tracking import signals
 
@@ -211,7 +219,8 @@ def _employment_start(user, person: Person, data: dict, entry: Entry):
         monthly_wage=_int(data, "monthly_wage", "月工资", required=False),
         source=Source.MANUAL, source_ref=f"offline:{entry.key.hex}",
     )  # fmt: skip
-    return create_record(user, person, record, message=f"登记就业记录（离线录入）：{person.name}，{employer}")
+    message = f"登记就业记录（离线录入）：{person.name}，{employer}"
+    return create_record(user, person, record, message=message, notify=False)
 
 
 def _employment_end(user, person: Person, data: dict, entry: Entry):
@@ -231,7 +240,7 @@ def _employment_end(user, person: Person, data: dict, entry: Entry):
         raise Refused(f"该就业记录在您离线期间已结束（离职日期 {record.ended_on:%Y-%m-%d}），未再次登记。")
     if version(record.updated_at) != str(data.get("seen", "")):
         raise Refused("该就业记录在您离线期间已被他人修改，请联网后核对并重新填写。")
-    return end_record(user, record, ended_on, reason=reason, note="离线录入")
+    return end_record(user, record, ended_on, reason=reason, note="离线录入", notify=False)
 
 
 def _duty(user, person: Person, data: dict, entry: Entry):

@@ -188,3 +188,45 @@ def test_an_entry_for_a_person_moved_out_comes_back_and_logout_leaves_nothing(
     refused = context.refused
     context.close()
     assert not refused, refused
+
+
+@pytest.mark.browser
+def test_a_duty_changed_meanwhile_comes_back_and_is_redone_on_the_new_version(
+    browser, live_server, users, tmp_path
+):
+    from bangfu.posts.actions import save_duty
+    from bangfu.posts.models import Duty
+    from bangfu.posts.tests.factories import hold, post
+
+    holder = make_person("麻岗")
+    hold(holder, post("433124102201", title="护林员"), started=dt.date(2026, 1, 1))
+    context, page = phone(browser, tmp_path / "phone")
+    log_in(page, live_server.url, "u_village_a")
+    open_app(page, live_server.url)
+    installed(page)
+    context.set_offline(True)
+    page.reload()
+    page.get_by_role("link", name="麻岗").click()
+    page.get_by_role("link", name="填报出勤").click()
+    month = page.get_by_label("年月").input_value()
+    page.get_by_label("在岗天数").fill("18")
+    page.get_by_label("应出勤天数").fill("22")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#count-waiting b")).to_have_text("1")
+    # Meanwhile the township fills the same month from the duty sheet.
+    save_duty(users["township_a"], holder, month, 15, 22)
+
+    context.set_offline(False)
+    expect(page.locator("#count-rejected b")).to_have_text("1", timeout=30000)
+    page.get_by_role("link", name="退回").click()
+    rejected = page.locator(".entry.rejected")
+    expect(rejected).to_contain_text("已由他人填报（在岗 15/22 天）")
+    rejected.get_by_role("button", name="重新填写").click()
+    expect(page.get_by_label("在岗天数")).to_have_value("18")  # the officer's own figures, to check
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#count-sent b")).to_have_text("1", timeout=30000)
+    expect(page.locator("#count-rejected b")).to_have_text("0")
+    assert Duty.objects.get(person=holder, month=month).days_on_duty == 18
+    refused = context.refused
+    context.close()
+    assert not refused, refused

@@ -203,3 +203,22 @@ def test_the_visited_peoples_warnings_are_rescanned_once_per_sync(users, officer
     finally:
         visits_recorded.disconnect(dispatch_uid="field-test")
     assert calls == [sorted(p.pk for p in people)]
+
+
+def test_employment_changes_are_announced_once_per_sync(users, officer):
+    from bangfu.employment.signals import records_changed
+
+    people = [make_person(f"石{n}号") for n in range(3)]
+    calls = []
+
+    def heard(sender, person_ids=(), **kwargs):
+        calls.append(sorted(person_ids))
+
+    records_changed.connect(heard, dispatch_uid="field-test")
+    try:
+        starts = [entry("employment_start", p, employer_name="吉首某厂", started_on=DAY) for p in people]
+        results(send(officer, starts))
+    finally:
+        records_changed.disconnect(dispatch_uid="field-test")
+    assert calls == [sorted(p.pk for p in people)]
+    assert EmploymentRecord.objects.filter(person__in=people).count() == 3
