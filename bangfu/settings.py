@@ -13,6 +13,7 @@ Environment variables (all optional):
   BANGFU_LOGIN_MAX_FAILURES, BANGFU_LOGIN_MAX_FAILURES_PER_IP, BANGFU_LOGIN_LOCK_MINUTES  login throttling
   BANGFU_WINDOW_CHECK_MAX, BANGFU_WINDOW_CHECK_MINUTES  window checks per user and period (default 60 per 60)
   BANGFU_SESSION_SECONDS idle session lifetime (default 7200)
+  BANGFU_SELF_*        the laborers' sign-in by text-message code: lifetime, sending limits, lock (see below)
   BANGFU_API_TOKEN_DAYS API token lifetime in days (default 30)
   BANGFU_LOG_LEVEL     root log level (default WARNING)
   BANGFU_READ_*        load limits for reading one uploaded file (see BANGFU_READ_LIMITS below)
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
     "bangfu.exports",
     "bangfu.ledgers",
     "bangfu.field",
+    "bangfu.selfservice",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +194,19 @@ AUTH_PASSWORD_VALIDATORS = [
 BANGFU_LOGIN_MAX_FAILURES = int(os.environ.get("BANGFU_LOGIN_MAX_FAILURES", "5"))
 BANGFU_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("BANGFU_LOGIN_MAX_FAILURES_PER_IP", "30"))
 BANGFU_LOGIN_LOCK_MINUTES = int(os.environ.get("BANGFU_LOGIN_LOCK_MINUTES", "15"))
+
+# The laborers' sign-in by a one-time code sent as a text message (bangfu/selfservice): how long a code
+# lives, how often one may be sent (per phone: not again within RESEND seconds, at most PER_PHONE in
+# SEND_WINDOW minutes; per client address at most PER_IP), and the lock after wrong codes (per phone
+# MAX_WRONG, per address MAX_WRONG_PER_IP, in and for LOCK minutes). Security settings, not policy rules.
+BANGFU_SELF_CODE_MINUTES = int(os.environ.get("BANGFU_SELF_CODE_MINUTES", "5"))
+BANGFU_SELF_CODE_RESEND_SECONDS = int(os.environ.get("BANGFU_SELF_CODE_RESEND_SECONDS", "60"))
+BANGFU_SELF_SEND_WINDOW_MINUTES = int(os.environ.get("BANGFU_SELF_SEND_WINDOW_MINUTES", "60"))
+BANGFU_SELF_CODES_PER_PHONE = int(os.environ.get("BANGFU_SELF_CODES_PER_PHONE", "5"))
+BANGFU_SELF_CODES_PER_IP = int(os.environ.get("BANGFU_SELF_CODES_PER_IP", "30"))
+BANGFU_SELF_MAX_WRONG = int(os.environ.get("BANGFU_SELF_MAX_WRONG", "5"))
+BANGFU_SELF_MAX_WRONG_PER_IP = int(os.environ.get("BANGFU_SELF_MAX_WRONG_PER_IP", "30"))
+BANGFU_SELF_LOCK_MINUTES = int(os.environ.get("BANGFU_SELF_LOCK_MINUTES", "30"))
 
 # 窗口实名核验 (and registering a person, which checks the same way): at most this many checks per user
 # in the last minutes, counted from the kept checks.

@@ -66,6 +66,7 @@ urlpatterns = [
     path("exports/", include("bangfu.exports.urls")),
     path("ledgers/", include("bangfu.ledgers.urls")),
     path("field/", include("bangfu.field.urls")),
+    path("self/", include("bangfu.selfservice.urls")),
     path("api/v1/", include(api_patterns)),
 ]
 

@@ -311,6 +311,15 @@ def mask_id(value: str) -> str:
     return text[:head] + "*" * (n - head - tail) + text[-tail:]
 
 
+def mask_name(name: str) -> str:
+    """龙春生 → 龙*生, 石英 → 石*: enough to recognise someone one already knows, no more."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 _MOBILE = re.compile(r"(?:\+?86|0086)?-?(1[3-9]\d{9})")
 _LANDLINE = re.compile(r"\(?(0(?:10|2\d|[3-9]\d{2}))\)?-?(\d{7,8})(?:(?:-|转|#|EXT\.?|X)(\d{1,6}))?")
 

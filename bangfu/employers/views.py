@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts.models import Kind, User
 from bangfu.core.access import staff_required
-from bangfu.core.idnumber import mask_id
+from bangfu.core.idnumber import mask_id, mask_name
 from bangfu.core.views import paginate
 from bangfu.employers import actions
 from bangfu.employers.filters import EmployerFilter
@@ -42,15 +42,6 @@ def _form_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def mask_name(name: str) -> str:
-    """龙春生 → 龙*生, 石英 → 石*: enough to recognise someone one already knows, no more."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 # --------------------------------------------------------------------------------------------------

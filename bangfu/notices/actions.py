@@ -30,19 +30,36 @@ def notify_users(users: Iterable, *, title: str, body: str = "", link: str = "")
 
 
 def send_sms(
-    phone: str, text: str, *, area=None, ref: str = "", on_sent: Callable[[], None] | None = None
+    phone: str,
+    text: str,
+    *,
+    area=None,
+    ref: str = "",
+    on_sent: Callable[[], None] | None = None,
+    kept_as: str | None = None,
 ) -> None:
-    """A text message, queued in the outbox and sent once the current transaction commits."""
-    transaction.on_commit(lambda: deliver(phone, text, area=area, ref=ref, on_sent=on_sent), robust=True)
+    """A text message, queued in the outbox and sent once the current transaction commits. `kept_as` is
+    the text the outbox keeps instead of the one sent (a sign-in code is never readable there)."""
+    transaction.on_commit(
+        lambda: deliver(phone, text, area=area, ref=ref, on_sent=on_sent, kept_as=kept_as), robust=True
+    )
 
 
-def deliver(phone: str, text: str, *, area=None, ref: str = "", on_sent=None) -> SmsMessage:
+def _signed(text: str) -> str:
+    signature = settings.BANGFU_SMS_SIGNATURE
+    return f"{signature}{text}" if signature and not text.startswith(signature) else text
+
+
+def deliver(phone: str, text: str, *, area=None, ref: str = "", on_sent=None, kept_as=None) -> SmsMessage:
     """Records the message, hands it to the gateway, and records the outcome; never raises for the
     gateway's failures."""
-    signature = settings.BANGFU_SMS_SIGNATURE
-    body = f"{signature}{text}" if signature and not text.startswith(signature) else text
+    body = _signed(text)
     message = SmsMessage.objects.create(
-        phone=(phone or "").strip(), body=body, area=area, ref=ref, backend=settings.BANGFU_SMS_BACKEND
+        phone=(phone or "").strip(),
+        body=body if kept_as is None else _signed(kept_as),
+        area=area,
+        ref=ref,
+        backend=settings.BANGFU_SMS_BACKEND,
     )
     if not message.phone:
         message.status, message.error = SmsStatus.FAILED, "未登记手机号"

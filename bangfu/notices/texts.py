@@ -24,6 +24,13 @@ TEXTS = {
         "录用": "{name}您好：恭喜您被{employer}岗位“{job}”录用，入职日期{started_on}。",
         "未录用": "{name}您好：{employer}岗位“{job}”这次未录用您，人社部门会继续为您推荐岗位。",
     },
+    # The laborer's own answer to a referral (劳动者自助服务): the inbox of the staff and the employer.
+    "laborer_answer_title": "推荐回复：{name} 对“{job}”{answer}",
+    "laborer_answer_body": "{name} 本人在劳动者自助服务中回复推荐到“{job}”（{employer}）：{answer}。{detail}",
+    # The laborer's sign-in code (劳动者自助服务); the outbox keeps it with the code hidden.
+    "sign_in_code_sms": (
+        "您的登录验证码是{code}，{minutes}分钟内有效。请勿告诉他人，工作人员不会向您索要验证码。"
+    ),
     # Where an interview is, in a text message (online: the link) and in the inbox.
     "interview_online_sms": "线上视频面试，请用手机打开链接参加：{url}",
     "interview_on_site_sms": "地点：{venue}",

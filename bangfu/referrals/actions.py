@@ -20,8 +20,10 @@ from bangfu.referrals import notify
 from bangfu.referrals.models import (
     CLOSED_STATUSES,
     EMPLOYER_ANSWERS,
+    LABORER_REASONS,
     OPEN_STATUSES,
     TRANSITIONS,
+    LaborerAnswer,
     Referral,
     ReferralStep,
     ServiceKind,
@@ -99,6 +101,11 @@ def _check_actor(actor, referral: Referral, to_status: str, channel: str) -> Non
             raise PermissionDenied("这条推荐不是推荐到贵单位岗位的。")
         if to_status not in EMPLOYER_ANSWERS:
             raise ValidationError(f"用人单位不能把推荐改为“{to_status}”。")
+        return
+    if channel == StepChannel.LABORER:
+        # Only through answer_as_laborer, which checked that the referral is the laborer's own.
+        if getattr(actor, "kind", None) != "laborer" or to_status != Status.WITHDRAWN:
+            raise PermissionDenied("劳动者本人只能回复“不考虑”。")
         return
     if not Referral.objects.for_user(actor).filter(pk=referral.pk).exists():
         raise PermissionDenied("这条推荐不在您的管辖区域内。")
@@ -214,6 +221,46 @@ def advance(
         notify.referral_step(referral, step, interview=interview)
     if to_status == Status.HIRED:
         _give_up_others(referral)
+    return referral
+
+
+@transaction.atomic
+def answer_as_laborer(
+    actor, person: Person, referral: Referral, answer: str, *, reason: str = "", note: str = ""
+) -> Referral:
+    """The laborer's own answer (劳动者自助服务; `actor` their laborer account, `person` the registry person
+    it is linked to): 有意向 is kept on the referral and told to the staff and the employer, the status left
+    to them; 不考虑 gives the referral up (放弃, the laborer's reason, channel 劳动者本人). Audited."""
+    referral = (
+        Referral.objects.select_for_update().select_related("person", "job__employer").get(pk=referral.pk)
+    )
+    if referral.person_id != person.pk:
+        raise PermissionDenied("这条推荐不是推荐给您的。")
+    if answer not in LaborerAnswer.values:
+        raise ValidationError("请选择“有意向”或“不考虑”。")
+    if not referral.is_open:
+        raise ValidationError(f"该推荐已经“{referral.status}”，不能再回复。")
+    if answer == LaborerAnswer.DECLINED and reason not in LABORER_REASONS:
+        raise ValidationError("选择“不考虑”时请选择原因。")
+    if answer == referral.laborer_answer:
+        return referral
+    before = snapshot(referral, ["laborer_answer", "laborer_answered_at"])
+    referral.laborer_answer, referral.laborer_answered_at = answer, timezone.now()
+    referral.save(update_fields=["laborer_answer", "laborer_answered_at", "updated_at"])
+    if answer == LaborerAnswer.DECLINED:
+        return advance(
+            actor, referral, Status.WITHDRAWN, channel=StepChannel.LABORER, reason=reason,
+            note=note.strip() or "本人回复不考虑",
+        )  # fmt: skip
+    audit(
+        Action.UPDATE,
+        actor=actor,
+        obj=referral,
+        message="劳动者本人回复：有意向" + (f"：{note.strip()}" if note.strip() else ""),
+        before=before,
+        after=snapshot(referral, ["laborer_answer", "laborer_answered_at"]),
+    )
+    notify.laborer_answered(referral, note=note.strip())
     return referral
 
 

@@ -46,6 +46,13 @@ EMPLOYER_ANSWERS = (Status.INTERESTED, Status.INTERVIEW, Status.HIRED, Status.RE
 PHONE_VISIBLE_TO_EMPLOYER = (Status.INTERESTED, Status.INTERVIEW, Status.HIRED)
 
 
+class LaborerAnswer(models.TextChoices):
+    """The laborer's own answer in 劳动者自助服务: 不考虑 gives the referral up (放弃, with a reason)."""
+
+    INTERESTED = "有意向", "有意向"
+    DECLINED = "不考虑", "不考虑"
+
+
 class ReferralQuerySet(AreaScopedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -85,6 +92,10 @@ class Referral(models.Model):
     created_at = models.DateTimeField("推荐时间", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    laborer_answer = models.CharField(
+        "本人回复", max_length=10, choices=LaborerAnswer.choices, blank=True, db_default=""
+    )
+    laborer_answered_at = models.DateTimeField("本人回复时间", null=True, blank=True)
 
     scope_field = "area"
     objects = ReferralQuerySet.as_manager()
@@ -126,6 +137,7 @@ class StepChannel(models.TextChoices):
     STAFF = "staff", "工作人员"
     EMPLOYER = "employer", "用人单位"
     SYSTEM = "system", "系统"
+    LABORER = "laborer", "劳动者本人"
 
 
 class WithdrawReason(models.TextChoices):
@@ -140,6 +152,12 @@ class WithdrawReason(models.TextChoices):
     UNREACHABLE = "联系不上本人", "联系不上本人"
     DECEASED = "已故", "已故"
     OTHER = "其他", "其他"
+
+
+# The reasons a laborer may give themself for 不考虑 (the others are the staff's or the system's).
+LABORER_REASONS = tuple(
+    r for r in WithdrawReason if r not in (WithdrawReason.UNREACHABLE, WithdrawReason.DECEASED)
+)
 
 
 class ReferralStep(models.Model):

@@ -97,6 +97,8 @@ def _actor_name(referral, step) -> str:
     actor = step.by
     if step.channel == StepChannel.EMPLOYER:
         return referral.job.employer.name
+    if step.channel == StepChannel.LABORER:
+        return f"{referral.person.name}本人"
     if step.channel == StepChannel.SYSTEM or actor is None:
         return "系统"
     return f"{actor.display_name}（{actor.area.name if actor.area_id else '人社部门'}）"
@@ -127,6 +129,20 @@ def referral_step(referral, step, interview=None) -> None:
     text = render("step_laborer_sms", step.to_status, **values)
     if text:
         send_sms(referral.person.phone, text, area=referral.area, ref=f"referral:{referral.pk}")
+
+
+def laborer_answered(referral, note: str = "") -> None:
+    """The laborer's own 有意向 (劳动者自助服务): the staff who follow the referral and the employer."""
+    values = {**_values(referral), "answer": referral.laborer_answer, "detail": note}
+    title, body = render("laborer_answer_title", **values), render("laborer_answer_body", **values)
+    notify_users(
+        _staff(referral, None), title=title, body=body,
+        link=reverse("referrals:detail", kwargs={"pk": referral.pk}),
+    )  # fmt: skip
+    notify_users(
+        _employer_accounts(referral.job), title=title, body=body,
+        link=reverse("referrals:portal_detail", kwargs={"pk": referral.pk}),
+    )  # fmt: skip
 
 
 def interview_added(referral, interview, *, by_employer: bool) -> None:

@@ -1,6 +1,6 @@
 """No server error anywhere: every URL pattern of the URLconf (format suffixes included), with hostile path
-and query parameters, as a logged-in staff user and as an enterprise user. Bad input is a 4xx or a page
-that says what is wrong, never a 500.
+and query parameters, as a logged-in staff user, as an enterprise user (the portals) and as a laborer
+(劳动者自助服务). Bad input is a 4xx or a page that says what is wrong, never a 500.
 
 Path parameters: the real object of the area-scope world (core/tests/test_area_scope_everywhere.py), then
 hostile values in its place. Query parameters: every name the view's app reads (from its source and its
@@ -31,7 +31,7 @@ HOSTILE_QUERY = (HUGE, f"-{HUGE}", "-1", "¹", "١٢", "", "a\x00b", "2024-99-99
 ONE_AT_A_TIME = (HUGE, "¹")
 COMMON_PARAMS = ("page", "q", "format", "area", "ordering", "page_size", "next", "sort")
 # POSTing to these ends the session the sweep runs in.
-NO_POST = {"accounts:logout", "accounts:password_change", "accounts:token_revoke"}
+NO_POST = {"accounts:logout", "accounts:password_change", "accounts:token_revoke", "selfservice:logout"}
 
 
 def _patterns(resolver=None, pieces=(), namespace=""):
@@ -154,6 +154,7 @@ def test_no_server_error_on_any_url(users, county_a_objects):  # noqa: F811
     enterprise_user = _enterprise_user(county_a_objects)
     assert enterprise_user is not None, "the world has an enterprise account (employers' scope cases)"
     enterprise = _client(enterprise_user)
+    laborer = _client(county_a_objects["laborer_user"])  # the laborer account of selfservice's cases
     sweep = Sweep()
     patterns = list(_patterns())
     assert len(patterns) > 150
@@ -161,7 +162,7 @@ def test_no_server_error_on_any_url(users, county_a_objects):  # noqa: F811
         template = _template(pieces)
         params = re.findall(r"\{(\w+)\}", template)
         valid = _valid_kwargs(name, params, county_a_objects)
-        client = enterprise if "portal" in name else staff
+        client = laborer if name.startswith("selfservice:") else enterprise if "portal" in name else staff
         url = _path(template, valid)
         if "format" in params:
             # A format suffix reaches the same view as the plain route: the view must take it (DRF passes
