@@ -155,3 +155,13 @@ def test_the_staff_login_refuses_a_laborer_account(two):
     laborer = User.objects.filter(kind=Kind.LABORER).first()
     response = Client().post(reverse("accounts:login"), {"username": laborer.username, "password": "x" * 12})
     assert response.status_code == 200 and "_auth_user_id" not in Client().session
+
+
+def test_a_record_without_employer_or_work_area_opens(two, world, users):
+    bare = create_record(
+        users["county_a"], world["long"],
+        EmploymentRecord(employer_name="自主外出务工", started_on=dt.date(2024, 5, 1)),
+    )  # fmt: skip
+    page = two["client_a"].get(reverse("selfservice:record", args=[bare.pk])).content.decode()
+    assert "自主外出务工" in page and "未登记" in page
+    assert "自主外出务工" in two["client_a"].get(reverse("selfservice:records")).content.decode()

@@ -42,6 +42,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.username:<20} 密码 {login.password}   {login.role}  {login.area.full_name}"
             )
+        from bangfu.selfservice.demo import demo_laborer
+
+        laborer = demo_laborer()
+        if laborer is not None:
+            phone, person = laborer
+            self.stdout.write(
+                f"  劳动者自助服务 /self/login/：手机号 {phone}（{person.name}），"
+                f"短信验证码写在 {settings.BANGFU_SMS_FILE} 的最后一行"
+            )
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
         if not no_serve:
             # Large uploads are imported in the background: run one task worker beside the web server,
