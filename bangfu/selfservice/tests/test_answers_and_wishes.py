@@ -109,3 +109,14 @@ def test_a_wrong_wage_is_a_chinese_error(referred):
     _, client = referred
     page = client.post(reverse("selfservice:wishes"), {"expected_wage": "很多"})
     assert page.status_code == 200 and "输入整数" in page.content.decode()
+
+
+def test_staff_and_employer_see_the_laborers_answer(referred, users, world, client_for, captured):
+    referral, client = referred
+    with captured():
+        client.post(reverse("selfservice:referral", args=[referral.pk]), {"answer": "有意向"})
+    staff_page = client_for(users["county_a"]).get(reverse("referrals:detail", args=[referral.pk]))
+    portal_page = client_for(world["boss"]).get(reverse("referrals:portal_detail", args=[referral.pk]))
+    for page in (staff_page, portal_page):
+        assert page.status_code == 200 and "本人回复" in page.content.decode()
+        assert "有意向（" in page.content.decode()
