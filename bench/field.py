@@ -15,9 +15,10 @@ Run: flock /tmp/bangfu-bench.lock nice -n 5 .venv/bin/python bench/field.py [--l
    - later loads (5, median and worst): the page opened again once the service worker keeps the shell,
      until the list is on screen (from IndexedDB, before the list is refreshed);
    - sync: 200 entries (150 visits, 30 employment starts, 20 months of duty) queued in the phone's IndexedDB
-     as the app queues them, then the network comes back: from the `online` event until none is waiting
-     (every batch posted over the throttled connection, every answer stored, the list downloaded again) —
-     the database holds exactly 200 new entries, all applied.
+     as the app queues them, then the network comes back: from the `online` event until the page shows
+     none waiting (a token fetched, every batch of 50 posted over the throttled connection and its answers
+     stored; the list is downloaded again after that) — the database then holds exactly 200 new entries,
+     all applied.
 Goals (issue 21): first load ≤ 5 s; later loads ≤ 1 s; the sync of 200 ≤ 10 s.
 
 `--append-docs` appends the result table to docs/benchmarks.md.

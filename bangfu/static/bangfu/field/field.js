@@ -163,6 +163,8 @@
           await putEntry(entry);
         }
         await setMeta("sent_total", ((await getMeta("sent_total")) || 0) + (answer.results || []).filter((r) => r.status === "applied").length);
+        entries = await allEntries(); // the counts follow each answered batch
+        await showCounts();
       }
       await pruneSent();
       notice(`已发送 ${sent} 条` + (rejected ? `，退回 ${rejected} 条（请查看原因）` : "") + "。", !rejected);
