@@ -50,28 +50,29 @@ def version(value: dt.datetime | None) -> str:
 
 
 def receive_all(user, items: list) -> list[dict]:
-    """Apply the entries of one sync, each in its own transaction (one refused leaves the others applied),
-    and answer each: its first result, the same however often it is sent. What listens to visits and
-    employment records (the warnings' rescan, the figures) hears once for the sync, after the entries
-    committed (`visits_recorded`, `records_changed`), as for an import."""
+    """Apply the entries of one sync, each in a savepoint (one refused leaves the others applied), all
+    committed together, and answer each: its first result, the same however often it is sent. If the
+    request dies before the commit, nothing of it is kept and the phone, unanswered, sends it all again.
+    What listens to visits and employment records (the warnings' rescan, the figures) hears once for the
+    sync, after the commit (`visits_recorded`, `records_changed`), as for an import."""
     answers, visited, employed = [], set(), set()
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        try:
-            received = receive(user, item)
-        except Malformed as error:
-            answers.append(
-                {"key": str(item.get("key", "")), "status": EntryStatus.REJECTED, "reason": str(error)}
-            )
-            continue
-        entry = received.entry
-        if not received.duplicate and entry.status == EntryStatus.APPLIED:
-            if entry.kind == EntryKind.VISIT:
-                visited.add(entry.person_id)
-            elif entry.kind in (EntryKind.EMPLOYMENT_START, EntryKind.EMPLOYMENT_END):
-                employed.add(entry.person_id)
-        answers.append(entry.answer(duplicate=received.duplicate))
+    with transaction.atomic():
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            try:
+                received = receive(user, item)
+            except Malformed as error:
+                key = str(item.get("key", ""))
+                answers.append({"key": key, "status": EntryStatus.REJECTED, "reason": str(error)})
+                continue
+            entry = received.entry
+            if not received.duplicate and entry.status == EntryStatus.APPLIED:
+                if entry.kind == EntryKind.VISIT:
+                    visited.add(entry.person_id)
+                elif entry.kind in (EntryKind.EMPLOYMENT_START, EntryKind.EMPLOYMENT_END):
+                    employed.add(entry.person_id)
+            answers.append(entry.answer(duplicate=received.duplicate))
     if employed:  # the registry's status is already derived; what listens (warnings, figures) hears once
         from bangfu.employment.signals import records_changed
 
