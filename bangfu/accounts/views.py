@@ -34,6 +34,8 @@ class LoginView(auth_views.LoginView):
         # Enterprise accounts never see staff pages: they land in the enterprise portal.
         if getattr(self.request.user, "kind", None) == "enterprise":
             return reverse("employers:portal")
+        if getattr(self.request.user, "kind", None) == "laborer":  # 劳动者自助服务 (bangfu/selfservice)
+            return reverse("selfservice:home")
         return super().get_default_redirect_url()
 
 

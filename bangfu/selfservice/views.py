@@ -5,6 +5,7 @@ connection: no script, one style sheet besides Bootstrap's (see docs/benchmarks.
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -91,8 +92,6 @@ def code(request):
         elif len(people) == 1:
             return _finish(request, people[0], phone)
         else:
-            from django.conf import settings
-
             until = time.time() + settings.BANGFU_SELF_CODE_MINUTES * 60
             request.session[VERIFIED_KEY] = {"phone": phone, "ids": [p.pk for p in people], "until": until}
             return redirect("selfservice:who")

@@ -217,3 +217,10 @@ def test_a_deactivated_laborer_account_cannot_sign_in(laborers, sms_file, captur
 def test_the_staff_login_page_links_to_the_laborer_sign_in(db):
     page = Client().get(reverse("accounts:login")).content.decode()
     assert reverse("selfservice:login") in page and "劳动者用手机号登录" in page
+
+
+def test_a_signed_in_laborer_opening_the_staff_login_lands_on_their_own_home(laborers, sms_file, captured):
+    client = sign_in(Client(), "13900001111", sms_file, captured)
+    response = client.get(reverse("accounts:login"))
+    assert response.status_code == 302 and response.url == reverse("selfservice:home")
+    assert client.get(reverse("selfservice:login")).url == reverse("selfservice:home")
