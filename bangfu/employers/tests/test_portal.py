@@ -138,8 +138,9 @@ ENTERPRISE_MAY_USE = {
     "workforce:portal_leave",
     "workforce:portal_wages",
 }
-# The API login: public, and it gives no token to an enterprise account (tested below).
-PUBLIC = {"api-token"}
+# The API login: public, and it gives no token to an enterprise account (tested below). The laborers' sign-in
+# by phone and code: public (the laborer's own pages refuse enterprise accounts: selfservice/tests).
+PUBLIC = {"api-token", "selfservice:login", "selfservice:code", "selfservice:who", "selfservice:logout"}
 STAFF_URLS = sorted(
     n for n in scope.all_url_names() if not n.endswith("-format") and n not in ENTERPRISE_MAY_USE | PUBLIC
 )
