@@ -10,7 +10,10 @@ number of lines, in the order EXCHANGE §11 names. A line keeps the first check 
 5. the rest 通过, paying the program's amount.
 
 Writing lines: `insert_proposals` (a program's Proposals, looked up in the registry in bulk) and
-`insert_from` (a program's own queryset, copied by one INSERT … SELECT)."""
+`insert_from` (a program's own queryset, copied by one INSERT … SELECT); programs that write their own
+INSERT … SELECT take the first verdict's columns from `provisional`. A line is written with a provisional
+verdict — 通过 with its amount where the program proposed an amount and failed nothing — and the checks'
+UPDATE rewrites only the lines whose verdict differs, so a list of mostly good lines is written once."""
 
 from __future__ import annotations
 
@@ -106,16 +109,30 @@ def insert_from(payout_list: PayoutList, rows) -> int:
     `values_list` gives `COLUMNS` in order (use `Value(...)` for constants). Returns the rows written."""
     rows = rows.values_list(*COLUMNS).annotate(
         _list=Value(payout_list.pk), _kind=Value(payout_list.kind), _period=Value(payout_list.period),
-        _result=Value(""),
-    ).values_list(*COLUMNS, "_list", "_kind", "_period", "_result")  # fmt: skip
+        _result=Case(
+            When(Q(proposed__isnull=False, failed=""), then=Value(Result.PASSED)),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        _amount=Case(When(failed="", then=F("proposed")), default=None, output_field=DecimalField()),
+    ).values_list(*COLUMNS, "_list", "_kind", "_period", "_result", "_amount")  # fmt: skip
     sql, params = rows.query.sql_with_params()
     table = Line._meta.db_table
     names = [Line._meta.get_field(c.removesuffix("_id")).column for c in COLUMNS]
-    names += ["payout_list_id", "kind", "period", "result"]
+    names += ["payout_list_id", "kind", "period", "result", "amount"]
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {qn(table)} ({', '.join(qn(n) for n in names)}) {sql}", params)
         return cursor.rowcount
+
+
+def provisional(proposed: str, params: list, failed: str = "''", failed_params=()) -> tuple[str, list]:
+    """For a program's own INSERT … SELECT: the SQL of the `result` and `amount` columns of a line's
+    provisional verdict (see the module's docstring) and their parameters, given the SQL of its proposed
+    amount and of its failure ('' for none) with theirs."""
+    sql = f"CASE WHEN ({proposed}) IS NOT NULL AND ({failed}) = '' THEN %s ELSE '' END, "
+    sql += f"CASE WHEN ({failed}) = '' THEN ({proposed}) END"
+    return sql, [*params, *failed_params, Result.PASSED, *failed_params, *params]
 
 
 def period_end(payout_list: PayoutList) -> date:
@@ -195,7 +212,15 @@ def run(payout_list: PayoutList) -> None:
     for condition, _, _ in checks:
         failing |= condition
     amount = Case(When(failing, then=Value(None)), default=F("proposed"), output_field=DecimalField())
-    lines.update(result=result, note=note, amount=amount)
+    # Only the lines whose verdict changes are written (most lines were written with theirs: `provisional`);
+    # a 通过 line's amount is its proposed amount, a failed line's none, whoever wrote it.
+    differs = (
+        ~Q(result=result)
+        | ~Q(note=note)
+        | Q(result=Result.PASSED, amount__isnull=True)
+        | (~Q(result=Result.PASSED) & Q(amount__isnull=False))
+    )
+    lines.filter(differs).update(result=result, note=note, amount=amount)
     count(payout_list)
 
 

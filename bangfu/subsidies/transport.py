@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bangfu.employment.models import Place
 from bangfu.employment.status import RECORDS, date_param, months_table
+from bangfu.payouts.checks import provisional
 from bangfu.payouts.kinds import YEAR, PayoutKind
 from bangfu.payouts.models import Line
 from bangfu.payouts.periods import parse
@@ -63,6 +64,7 @@ def insert(payout_list) -> int:
         amount.append(f"WHEN {i} THEN (CASE WHEN w.months >= {int(rule.min_months)} THEN %s END)")
         case_params.append(rule.amount)
     amount.append("END")
+    verdict, verdict_params = provisional(" ".join(amount), case_params)
     note_params = []
     for i, rule in enumerate(rules):
         months_text = "CAST(w.months AS TEXT)"
@@ -101,7 +103,7 @@ def insert(payout_list) -> int:
             FROM worked JOIN ({rule_sql}) pr ON pr.id = worked.person_id
         )
         SELECT p.id, p.id_number, p.name, p.area_id, {" ".join(amount)}, w.months, '', {" ".join(note)}, '',
-               %s, %s, %s, ''
+               %s, %s, %s, {verdict}
         FROM ruled w
         JOIN {qn(Person._meta.db_table)} p ON p.id = w.person_id
         JOIN {qn(Household._meta.db_table)} h ON h.id = p.household_id
@@ -109,7 +111,8 @@ def insert(payout_list) -> int:
     """
     params = [
         *months_params, low, high, *AWAY, upto_value, first_value, *AWAY, *rule_params,
-        *case_params, *note_params, payout_list.pk, payout_list.kind, payout_list.period, *HOUSEHOLDS,
+        *case_params, *note_params, payout_list.pk, payout_list.kind, payout_list.period, *verdict_params,
+        *HOUSEHOLDS,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -119,7 +122,7 @@ def insert(payout_list) -> int:
 # The columns `insert` writes, in its SELECT's order.
 COLUMNS_IN = (
     "person", "id_number", "name", "area_code", "proposed", "quantity", "failed", "note", "ref",
-    "payout_list", "kind", "period", "result",
+    "payout_list", "kind", "period", "result", "amount",
 )  # fmt: skip
 
 
