@@ -147,3 +147,29 @@ def page(request, browser):
     yield page
     context.close()
     assert not refused, refused
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="only the tests that use the database (CI's PostgreSQL pass; the SQLite pass runs the rest)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --database-tests-only, leave out the tests that touch no database: plain-Python engines, files,
+    parsers — the same on any database, run once in CI's SQLite pass. A test uses the database when it
+    asks for `db`, `transactional_db` or `live_server` (or a fixture built on them) or is marked
+    `django_db`."""
+    if not config.getoption("--database-tests-only"):
+        return
+    database = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+    database |= {"live_server"}
+    kept, left = [], []
+    for item in items:
+        uses = database & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("django_db")
+        (kept if uses else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept

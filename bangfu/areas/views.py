@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -35,13 +35,12 @@ from bangfu.areas.models import Area, Designation, DesignationImport, Level, nor
 from bangfu.areas.stats import level_counts, rollup
 from bangfu.areas.tasks import run_designation_import_task
 from bangfu.audit import batches as audited
-from bangfu.audit.log import record as audit
-from bangfu.audit.models import Action, AuditEvent
+from bangfu.audit.batches import report_response
+from bangfu.audit.models import AuditEvent
 from bangfu.core import batches
 from bangfu.core.access import staff_required
-from bangfu.core.problems import error_page
+from bangfu.core.problems import batch_errors
 from bangfu.core.views import paginate
-from bangfu.exchange import errors as kept_errors
 
 logger = logging.getLogger("bangfu.areas")
 
@@ -359,7 +358,7 @@ def designation_import_detail(request, pk: int):
     if batches.reap_batches(DesignationImport.objects.filter(pk=batch.pk)):
         batch.refresh_from_db()
     context = {"batch": batch, "nav": "areas", "report_url": "areas:designation_import_report"}
-    context.update(error_page(request, batch.errors, reveal=True, cap=kept_errors.ERROR_LIST_CAP))
+    context.update(batch_errors(request, batch, personal=False))
     if request.headers.get("HX-Request"):
         return render(request, "areas/_designation_import_progress.html", context)
     return render(request, "areas/designation_import_detail.html", context)
@@ -368,16 +367,7 @@ def designation_import_detail(request, pk: int):
 @staff_required
 def designation_import_report(request, pk: int):
     """The rejected rows as uploaded (area codes and dates: nothing sensitive); downloads are audited."""
-    batch = _batch(request, pk)
-    if not batch.report:
-        raise Http404("该批次没有错误报告。")
-    audit(
-        Action.EXPORT,
-        actor=request.user,
-        obj=batch,
-        message=f"下载区域认定导入错误报告：{batch.original_name}",
-    )
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
+    return report_response(request, _batch(request, pk), what="区域认定", personal=False)
 
 
 @staff_required

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.batches import FileImport, ImportStatus, reap_batches
+from bangfu.core.problems import may_see_whole
+
+WHOLE_ONLY = "错误报告含完整证件号码，只有导入人和有敏感信息查看权限的用户可以下载。"
 
 
 def keep(batch: FileImport, *, path: Path | None = None, upload=None, name: str = "") -> FileImport:
@@ -62,3 +67,16 @@ def resume(actor, batch: FileImport) -> FileImport:
     batch.save(update_fields=["status", "finished_at", "runner", "message"])
     audit(Action.IMPORT, actor=actor, obj=batch, message=f"重新提交{batch.what}导入：{batch.original_name}")
     return batch
+
+
+def report_response(request, batch, *, what: str, personal: bool) -> FileResponse:
+    """A batch's error report — its rejected rows as uploaded — as a download, audited. A file about people
+    (`personal`: full ID numbers in it) only for its uploader and users who may see sensitive data."""
+    if not batch.report:
+        raise Http404("该批次没有错误报告。")
+    if personal and not may_see_whole(request.user, batch):
+        raise PermissionDenied(WHOLE_ONLY)
+    audit(
+        Action.EXPORT, actor=request.user, obj=batch, message=f"下载{what}导入错误报告：{batch.original_name}"
+    )
+    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)

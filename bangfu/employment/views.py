@@ -8,21 +8,18 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from bangfu.audit.log import record as audit
-from bangfu.audit.models import Action
+from bangfu.audit.batches import report_response
 from bangfu.core.access import staff_required
-from bangfu.core.problems import error_page
+from bangfu.core.problems import batch_errors
 from bangfu.core.views import paginate
 from bangfu.employment import actions, importer
 from bangfu.employment.filters import EmploymentFilter, MismatchFilter
 from bangfu.employment.forms import EmploymentForm, EmploymentImportForm, EndForm, SettleForm
 from bangfu.employment.models import EmploymentImport, EmploymentRecord, Mismatch, MismatchStatus
 from bangfu.employment.tasks import run_employment_import_task
-from bangfu.exchange import errors as kept_errors
 from bangfu.registry.models import Person
 from bangfu.registry.views import _styled
 
@@ -174,8 +171,7 @@ def import_detail(request, pk: int):
     if importer.reap_employment_imports(EmploymentImport.objects.filter(pk=batch.pk)):
         batch.refresh_from_db()
     context = {"batch": batch, "nav": "referrals", "tab": "imports", "report_url": "employment:import_report"}
-    reveal = batch.user_id == request.user.pk or request.user.can_view_sensitive
-    context.update(error_page(request, batch.errors, reveal=reveal, cap=kept_errors.ERROR_LIST_CAP))
+    context.update(batch_errors(request, batch, personal=True))
     if request.headers.get("HX-Request"):
         return render(request, "employment/_import_progress.html", context)
     return render(request, "employment/import_detail.html", context)
@@ -185,18 +181,7 @@ def import_detail(request, pk: int):
 def import_report(request, pk: int):
     """The rejected rows as uploaded (ID numbers among them: for the importer and those who may see them
     whole); downloads are audited."""
-    batch = _scoped_batch(request, pk)
-    if not batch.report:
-        raise Http404("该批次没有错误报告。")
-    if batch.user_id != request.user.pk and not request.user.can_view_sensitive:
-        raise PermissionDenied("错误报告含完整证件号码，只有导入人和有敏感信息查看权限的用户可以下载。")
-    audit(
-        Action.EXPORT,
-        actor=request.user,
-        obj=batch,
-        message=f"下载就业信息导入错误报告：{batch.original_name}",
-    )
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
+    return report_response(request, _scoped_batch(request, pk), what="就业信息", personal=True)
 
 
 @staff_required

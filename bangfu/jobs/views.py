@@ -9,19 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.models import Kind
-from bangfu.audit.log import record as audit
-from bangfu.audit.models import Action
+from bangfu.audit.batches import report_response
 from bangfu.core.access import is_area_staff, staff_required
-from bangfu.core.problems import error_page
+from bangfu.core.problems import batch_errors
 from bangfu.core.views import paginate
 from bangfu.employers.models import Employer
-from bangfu.exchange import errors as kept_errors
 from bangfu.jobs import actions
 from bangfu.jobs.filters import JobFilter
 from bangfu.jobs.forms import JobForm, JobImportForm
@@ -246,8 +243,7 @@ def import_detail(request, pk: int):
     if actions.reap_job_imports(JobImport.objects.filter(pk=batch.pk)):
         batch.refresh_from_db()
     context = {"batch": batch, "nav": "jobs", "tab": "imports", "report_url": "jobs:import_report"}
-    # Employers and jobs: nothing personal to mask.
-    context.update(error_page(request, batch.errors, reveal=True, cap=kept_errors.ERROR_LIST_CAP))
+    context.update(batch_errors(request, batch, personal=False))
     if request.headers.get("HX-Request"):
         return render(request, "jobs/_import_progress.html", context)
     return render(request, "jobs/import_detail.html", context)
@@ -256,10 +252,4 @@ def import_detail(request, pk: int):
 @staff_required
 def import_report(request, pk: int):
     """The rejected rows as uploaded (no personal data: employers and jobs only); downloads are audited."""
-    batch = _scoped_batch(request, pk)
-    if not batch.report:
-        raise Http404("该批次没有错误报告。")
-    audit(
-        Action.EXPORT, actor=request.user, obj=batch, message=f"下载岗位导入错误报告：{batch.original_name}"
-    )
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
+    return report_response(request, _scoped_batch(request, pk), what="岗位", personal=False)

@@ -8,20 +8,17 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.areas.models import Area, Level
-from bangfu.audit.log import record as audit
-from bangfu.audit.models import Action
+from bangfu.audit.batches import report_response
 from bangfu.core.access import staff_required
 from bangfu.core.batches import reap_batches
 from bangfu.core.params import as_int
-from bangfu.core.problems import error_page
+from bangfu.core.problems import batch_errors
 from bangfu.core.views import paginate
-from bangfu.exchange import errors as kept_errors
 from bangfu.posts import actions, eligibility, figures, importer
 from bangfu.posts.filters import PostFilter
 from bangfu.posts.forms import CloseForm, EndForm, HolderForm, ImportForm, PostForm
@@ -284,20 +281,11 @@ def _batch(request, pk: int) -> PostImport:
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
     context = {"batch": batch, "nav": "posts", "report_url": "posts:import_report"}
-    context.update(error_page(request, batch.errors, reveal=True, cap=kept_errors.ERROR_LIST_CAP))
+    context.update(batch_errors(request, batch, personal=True))
     return render(request, "posts/import_detail.html", context)
 
 
 @staff_required
 def import_report(request, pk: int):
-    """The rejected rows as uploaded (they hold ID numbers: the download is audited)."""
-    batch = _batch(request, pk)
-    if not batch.report:
-        raise Http404("该批次没有错误报告。")
-    audit(
-        Action.EXPORT,
-        actor=request.user,
-        obj=batch,
-        message=f"下载公益性岗位导入错误报告：{batch.original_name}",
-    )
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
+    """The rejected rows as uploaded: full ID numbers, for the uploader and those who may see them whole."""
+    return report_response(request, _batch(request, pk), what="公益性岗位", personal=True)

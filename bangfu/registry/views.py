@@ -9,19 +9,19 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from bangfu.areas.models import Area
+from bangfu.audit.batches import report_response
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.access import staff_required
 from bangfu.core.idnumber import mask_id, mask_phone
-from bangfu.core.problems import error_page
+from bangfu.core.problems import batch_errors
 from bangfu.core.views import paginate
-from bangfu.exchange import errors as kept_errors
 from bangfu.exports.views import export_response
 from bangfu.registry import actions
 from bangfu.registry.export import EXPORT_DENIED, SOURCES
@@ -351,8 +351,7 @@ def import_detail(request, pk: int):
         batch.refresh_from_db()
     context = {"batch": batch, "nav": "registry", "tab": "imports", "report_url": "registry:import_report"}
     # Error values as the report has them for those who may download it; masked IDs and phones otherwise.
-    reveal = batch.user_id == request.user.pk or request.user.can_view_sensitive
-    context.update(error_page(request, batch.errors, reveal=reveal, cap=kept_errors.ERROR_LIST_CAP))
+    context.update(batch_errors(request, batch, personal=True))
     if request.headers.get("HX-Request"):  # the progress block polling itself
         return render(request, "registry/_import_progress.html", context)
     return render(request, "registry/import_detail.html", context)
@@ -376,13 +375,7 @@ def import_resume(request, pk: int):
 def import_report(request, pk: int):
     """The error report holds the rejected rows as they were uploaded (full ID numbers included): the
     uploader and users who may see sensitive data can download it, and each download is audited."""
-    batch = _scoped_batch(request, pk)
-    if not batch.report:
-        raise Http404("该批次没有错误报告。")
-    if batch.user_id != request.user.pk and not request.user.can_view_sensitive:
-        raise PermissionDenied("错误报告含完整证件号码，只有导入人和有敏感信息查看权限的用户可以下载。")
-    audit(Action.EXPORT, actor=request.user, obj=batch, message=f"下载导入错误报告：{batch.original_name}")
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
+    return report_response(request, _scoped_batch(request, pk), what="人员名单", personal=True)
 
 
 @staff_required

@@ -58,7 +58,8 @@ def _page(request, area: Area):
             )
     context = {
         "area": area,
-        "trail": [*area.ancestors(), area],
+        # Areas above the user's own are named, not linked: their pages are outside the user's scope.
+        "trail": [(a, request.user.area.contains(a)) for a in [*area.ancestors(), area]],
         "today": today,
         "sections": sections,
         "can_set": actions.can_set_rules(request.user, region_prefix_of(area)),

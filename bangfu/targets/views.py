@@ -10,19 +10,17 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from bangfu.areas.models import Area
-from bangfu.audit.log import record as audit
-from bangfu.audit.models import Action
+from bangfu.audit.batches import report_response
 from bangfu.core.access import staff_required
 from bangfu.core.params import as_int
-from bangfu.core.problems import error_page
+from bangfu.core.problems import batch_errors
 from bangfu.core.views import paginate
-from bangfu.exchange import errors as kept_errors
 from bangfu.targets import actions, importer
 from bangfu.targets.forms import SplitForm, TargetForm, TargetImportForm
 from bangfu.targets.models import Target, TargetImport
@@ -205,7 +203,7 @@ def import_detail(request, pk: int):
     if importer.reap_target_imports(TargetImport.objects.filter(pk=batch.pk)):
         batch.refresh_from_db()
     context = {"batch": batch, "nav": "targets", "report_url": "targets:import_report"}
-    context.update(error_page(request, batch.errors, reveal=True, cap=kept_errors.ERROR_LIST_CAP))
+    context.update(batch_errors(request, batch, personal=False))
     if request.headers.get("HX-Request"):
         return render(request, "targets/_import_progress.html", context)
     return render(request, "targets/import_detail.html", context)
@@ -214,10 +212,4 @@ def import_detail(request, pk: int):
 @staff_required
 def import_report(request, pk: int):
     """The rejected rows as uploaded (no personal data in a targets file); downloads are audited."""
-    batch = _scoped_batch(request, pk)
-    if not batch.report:
-        raise Http404("该批次没有错误报告。")
-    audit(
-        Action.EXPORT, actor=request.user, obj=batch, message=f"下载目标导入错误报告：{batch.original_name}"
-    )
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
+    return report_response(request, _scoped_batch(request, pk), what="目标", personal=False)

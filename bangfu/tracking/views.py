@@ -25,15 +25,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bangfu.areas.models import Area, normalize_code
+from bangfu.audit.batches import report_response
 from bangfu.audit.log import record as audit
 from bangfu.audit.models import Action
 from bangfu.core.access import staff_required
 from bangfu.core.idnumber import IdNumberError, mask_id, mask_phone, parse_id_number
 from bangfu.core.params import as_int
-from bangfu.core.problems import error_page
+from bangfu.core.problems import batch_errors
 from bangfu.core.views import paginate
 from bangfu.employment.models import EmploymentRecord
-from bangfu.exchange import errors as kept_errors
 from bangfu.exchange.report import excel_overflow, write_table
 from bangfu.registry.filters import search_q
 from bangfu.registry.models import Household, Person
@@ -392,8 +392,7 @@ def import_detail(request, pk: int):
     if importer.reap_visit_imports(VisitImport.objects.filter(pk=batch.pk)):
         batch.refresh_from_db()
     context = {"batch": batch, "nav": "tracking", "tab": "imports", "report_url": "tracking:import_report"}
-    reveal = batch.user_id == request.user.pk or request.user.can_view_sensitive
-    context.update(error_page(request, batch.errors, reveal=reveal, cap=kept_errors.ERROR_LIST_CAP))
+    context.update(batch_errors(request, batch, personal=True))
     if request.headers.get("HX-Request"):
         return render(request, "tracking/_import_progress.html", context)
     return render(request, "tracking/import_detail.html", context)
@@ -403,18 +402,7 @@ def import_detail(request, pk: int):
 def import_report(request, pk: int):
     """The rejected rows as uploaded (ID numbers among them: for the importer and those who may see them
     whole); downloads are audited."""
-    batch = _scoped_batch(request, pk)
-    if not batch.report:
-        raise Http404("该批次没有错误报告。")
-    if batch.user_id != request.user.pk and not request.user.can_view_sensitive:
-        raise PermissionDenied("错误报告含完整证件号码，只有导入人和有敏感信息查看权限的用户可以下载。")
-    audit(
-        Action.EXPORT,
-        actor=request.user,
-        obj=batch,
-        message=f"下载跟踪回访导入错误报告：{batch.original_name}",
-    )
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
+    return report_response(request, _scoped_batch(request, pk), what="跟踪回访", personal=True)
 
 
 @staff_required

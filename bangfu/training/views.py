@@ -6,20 +6,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.areas.models import Area
-from bangfu.audit.log import record as audit
-from bangfu.audit.models import Action
+from bangfu.audit.batches import report_response
 from bangfu.core.access import staff_required
 from bangfu.core.batches import reap_batches
 from bangfu.core.params import as_id, as_ids
-from bangfu.core.problems import error_page
+from bangfu.core.problems import batch_errors
 from bangfu.core.views import paginate
-from bangfu.exchange import errors as kept_errors
 from bangfu.registry.models import Person
 from bangfu.stats import figures as stats
 from bangfu.training import actions, importer
@@ -426,20 +423,11 @@ def _batch(request, pk: int) -> RosterImport:
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
     context = {"batch": batch, "nav": NAV, "report_url": "training:import_report"}
-    context.update(error_page(request, batch.errors, reveal=True, cap=kept_errors.ERROR_LIST_CAP))
+    context.update(batch_errors(request, batch, personal=True))
     return render(request, "training/import_detail.html", context)
 
 
 @staff_required
 def import_report(request, pk: int):
-    """The rejected rows as uploaded (they hold ID numbers: the download is audited)."""
-    batch = _batch(request, pk)
-    if not batch.report:
-        raise Http404("该批次没有错误报告。")
-    audit(
-        Action.EXPORT,
-        actor=request.user,
-        obj=batch,
-        message=f"下载培训名册导入错误报告：{batch.original_name}",
-    )
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=batch.report_filename)
+    """The rejected rows as uploaded: full ID numbers, for the uploader and those who may see them whole."""
+    return report_response(request, _batch(request, pk), what="培训名册", personal=True)

@@ -8,8 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from bangfu.areas.models import Designation
+from bangfu.conftest import make_user
+from bangfu.core.idnumber import mask_id
 from bangfu.exchange.report import write_table
-from bangfu.posts.models import Post, Spell
+from bangfu.posts.models import Post, PostImport, Spell
 from bangfu.posts.tests.factories import hold, post, quota
 from bangfu.referrals.tests.factories import VILLAGE_A, make_person
 
@@ -92,3 +94,26 @@ def test_the_api_masks_id_numbers_and_a_new_post_is_made_on_the_page(users, clie
     outside = form | {"area": "433123", "number": "NEW-2", "opened_on": "2026-01-01"}
     assert client.post("/posts/new/", outside).status_code == 200
     assert not Post.objects.filter(number="NEW-2").exists()
+
+
+def test_a_posts_file_s_rejected_id_numbers_are_for_its_uploader_and_those_who_may_see_them(
+    users, client_for, tmp_path
+):
+    path = tmp_path / "岗位.xlsx"
+    header = ["岗位编号", "行政区划代码", "岗位类型", "岗位名称", "证件号码", "姓名", "上岗日期", "离岗日期"]
+    stranger = "433124199001011234"  # not in the registry: the row is rejected with its ID number
+    write_table(path, header, [["UP-2", VILLAGE_A, "其他", "护路员", stranger, "无名", "2026-02-01", ""]])
+    uploader = client_for(users["county_a"])
+    answer = uploader.post(
+        "/posts/imports/new/", {"kind": "posts", "file": SimpleUploadedFile("岗位.xlsx", path.read_bytes())}
+    )
+    batch = PostImport.objects.get()
+    assert answer.status_code == 302 and batch.error_rows == 1
+    assert stranger in uploader.get(answer.url).content.decode()
+    assert uploader.get(f"/posts/imports/{batch.pk}/report/").status_code == 200
+    plain = client_for(make_user("posts_plain", users["county_a"].area, can_view_sensitive=False))
+    page = plain.get(answer.url).content.decode()
+    assert "第 2 行" in page and stranger not in page and mask_id(stranger) in page
+    assert plain.get(f"/posts/imports/{batch.pk}/report/").status_code == 403
+    sensitive = client_for(make_user("posts_sensitive", users["county_a"].area, can_view_sensitive=True))
+    assert sensitive.get(f"/posts/imports/{batch.pk}/report/").status_code == 200

@@ -42,6 +42,16 @@ def test_the_page_lists_every_kind_with_the_rule_in_force(users, client_for):
     assert "最低年龄（周岁）：<strong>16</strong>" in text and "新增规则版本" in text
 
 
+def test_the_trail_links_only_the_areas_the_user_may_open(users, client_for):
+    client = client_for(users["county_a"])
+    page = client.get(reverse("rules:area", args=[TOWNSHIP])).content.decode()
+    trail = page[page.index('aria-label="区域层级"') :].split("</nav>")[0]
+    assert "湖南省" in trail and "湘西土家族苗族自治州" in trail  # named, above the county: not linked
+    linked = [href.split('"')[0] for href in trail.split('href="')[1:]]
+    assert linked == [reverse("rules:area", args=[A])]
+    assert all(client.get(href).status_code == 200 for href in linked)
+
+
 def test_scheduled_and_inside_rules_are_shown_where_they_apply(users, client_for):
     today = timezone.localdate()
     LaborAgeRule.objects.create(region_prefix="43", effective_from=today + dt.timedelta(days=10), max_age=59)
