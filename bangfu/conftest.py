@@ -47,12 +47,42 @@ def pytest_sessionstart(session):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_areas(within=TEST_SUBTREES)
+        _keep_areas()
+
+
+# What `load_areas(within=TEST_SUBTREES)` wrote — the areas, the code changes and its audit event — kept
+# after the session's first load and written back as they were after each flush (reading the shipped codes
+# again took seconds per transactional test).
+_LOADED: dict[str, list] = {}
+
+
+def _keep_areas() -> None:
+    from bangfu.areas.models import AreaCodeChange
+    from bangfu.audit.models import AuditEvent
+
+    _LOADED["areas"] = list(Area.objects.order_by("code"))
+    _LOADED["changes"] = list(AreaCodeChange.objects.all())
+    _LOADED["events"] = list(AuditEvent.objects.filter(message__startswith="载入"))
 
 
 def ensure_areas() -> None:
     """Transactional tests flush the database; put the test areas back when they are gone."""
-    if not Area.objects.filter(code=COUNTY_B.ljust(12, "0")).exists():
+    if Area.objects.filter(code=COUNTY_B.ljust(12, "0")).exists():
+        return
+    if not _LOADED:
         load_areas(within=TEST_SUBTREES)
+        _keep_areas()
+        return
+    from bangfu.areas.models import AreaCodeChange
+    from bangfu.audit.models import AuditEvent
+
+    Area.objects.bulk_create(_LOADED["areas"], batch_size=500)  # parents first: a parent's code is lower
+    AreaCodeChange.objects.bulk_create(_LOADED["changes"])
+    events = [
+        AuditEvent(**{f.attname: getattr(e, f.attname) for f in e._meta.concrete_fields if not f.primary_key})
+        for e in _LOADED["events"]
+    ]
+    AuditEvent.objects.bulk_create(events)
 
 
 def area(code: str) -> Area:

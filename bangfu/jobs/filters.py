@@ -3,7 +3,7 @@ starts from `for_user`, `postings_for` or `for_employer_account`; it never widen
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from bangfu.core.params import IdFilter
@@ -55,7 +55,7 @@ class JobFilter(django_filters.FilterSet):
     def filter_open(self, qs, name, value):
         today = timezone.localdate()
         taking = qs.open_on(today)
-        return taking if value == "1" else qs.exclude(pk__in=taking.values("pk"))
+        return taking if value == "1" else qs.filter(~Exists(taking.filter(pk=OuterRef("pk"))))
 
     def filter_occupation(self, qs, name, value):
         value = value.strip()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 
 from bangfu.areas.models import Area
 from bangfu.employment.status import NOT_WORKING
@@ -43,7 +43,7 @@ def candidates(area: Area, on: dt.date, limit: int = SHOWN) -> list[Candidate]:
     people = (
         figures.laborers(area, on)
         .filter(employment_status=NOT_WORKING)
-        .exclude(pk__in=figures.welfare_post_holders(on))
+        .filter(~Exists(figures.welfare_post_holders(on).filter(person_id=OuterRef("pk"))))
         .filter(weak | in_zero | older)
         .annotate(_weak=_flag(weak), _zero=_flag(in_zero), _older=_flag(older))
         .select_related("household")

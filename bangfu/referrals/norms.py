@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -175,7 +175,7 @@ def behind(area: Area, year: int):
     refs = Referral.objects.filter(person=OuterRef("pk"), created_at__gte=start, created_at__lt=end)
     services = ServiceRecord.objects.filter(person=OuterRef("pk"), date__year=year)
     return (
-        people.exclude(pk__in=done)
+        people.filter(~Exists(done.filter(pk=OuterRef("pk"))))
         .annotate(
             n_referrals=_count(refs),
             n_guidance=_count(services.filter(kind=ServiceKind.GUIDANCE)),

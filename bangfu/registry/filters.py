@@ -7,7 +7,7 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from bangfu.areas.models import Area, normalize_code
 from bangfu.registry import vocab
@@ -120,7 +120,7 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_laborer(self, qs, name, value):
         laborers = qs.laborers()
-        return laborers if value == "1" else qs.exclude(pk__in=laborers.values("pk"))
+        return laborers if value == "1" else qs.filter(~Exists(laborers.filter(pk=OuterRef("pk"))))
 
     def filter_age(self, qs, name, value):
         today = date.today()
