@@ -57,7 +57,9 @@ def insert(payout_list) -> int:
     # Which rule applies to a person: a CASE over the rules' territories, compiled by the ORM.
     which = book.case("area", lambda i, rule: Value(i), IntegerField(), default=-1)
     rule_sql, rule_params = (
-        Person.objects.annotate(rule=which).values_list("id", "rule").query.sql_with_params()
+        Person.objects.annotate(rule=which)
+        .values_list("id", "rule", "id_number", "name", "area_id", "household_id")
+        .query.sql_with_params()
     )
     amount, note, case_params = ["CASE w.rule"], ["CASE w.rule"], []
     for i, rule in enumerate(rules):
@@ -99,14 +101,14 @@ def insert(payout_list) -> int:
             GROUP BY r.person_id
         ),
         ruled AS (
-            SELECT worked.person_id, worked.months, pr.rule
+            SELECT worked.person_id, worked.months, pr.rule, pr.id_number, pr.name, pr.area_id,
+                pr.household_id
             FROM worked JOIN ({rule_sql}) pr ON pr.id = worked.person_id
         )
-        SELECT p.id, p.id_number, p.name, p.area_id, {" ".join(amount)}, w.months, '', {" ".join(note)}, '',
-               %s, %s, %s, {verdict}
+        SELECT w.person_id, w.id_number, w.name, w.area_id, {" ".join(amount)}, w.months, '',
+               {" ".join(note)}, '', %s, %s, %s, {verdict}
         FROM ruled w
-        JOIN {qn(Person._meta.db_table)} p ON p.id = w.person_id
-        JOIN {qn(Household._meta.db_table)} h ON h.id = p.household_id
+        JOIN {qn(Household._meta.db_table)} h ON h.id = w.household_id
         WHERE h.household_type IN ({households})
     """
     params = [
