@@ -139,8 +139,12 @@ ENTERPRISE_MAY_USE = {
     "workforce:portal_wages",
 }
 # The API login: public, and it gives no token to an enterprise account (tested below). The laborers' sign-in
-# by phone and code: public (the laborer's own pages refuse enterprise accounts: selfservice/tests).
-PUBLIC = {"api-token", "selfservice:login", "selfservice:code", "selfservice:who", "selfservice:logout"}
+# by phone and code: public (the laborer's own pages refuse enterprise accounts: selfservice/tests). The
+# offline app's manifest and service worker: public files with no data in them (field/tests).
+PUBLIC = {
+    "api-token", "selfservice:login", "selfservice:code", "selfservice:who", "selfservice:logout",
+    "field:manifest", "field:service_worker",
+}  # fmt: skip
 STAFF_URLS = sorted(
     n for n in scope.all_url_names() if not n.endswith("-format") and n not in ENTERPRISE_MAY_USE | PUBLIC
 )
