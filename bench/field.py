@@ -43,20 +43,10 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
+from bangfu.core.tests.chromium import CHROMIUM_ARGS, PHONE, chromium_path  # noqa: E402 (Django-free)
+
 PASSWORD = "Bench-pass-2026"
 VILLAGE = "433124102201"
-PHONE = {"width": 390, "height": 844}
-# As bangfu/core/tests/browser.py (not imported: it needs Django set up).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 THROTTLE = {
     "offline": False,
     "latency": 400,
@@ -153,7 +143,7 @@ def measure(label: str, args, database_url: str | None) -> dict:
 
     from playwright.sync_api import sync_playwright
 
-    chromium = os.environ.get("BANGFU_CHROMIUM") or shutil.which("chromium")
+    chromium = chromium_path()
 
     data = Path(tempfile.mkdtemp(prefix="bangfu-bench-field-"))
     env = {

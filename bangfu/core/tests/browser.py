@@ -5,34 +5,15 @@ module drives one Playwright instance in the main thread (a second sync Playwrig
 it)."""
 
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import urljoin
 
 from playwright.sync_api import expect
 
 from bangfu.conftest import PASSWORD
+from bangfu.core.tests.chromium import CHROMIUM_ARGS, DESKTOP, PHONE, chromium_path  # noqa: F401
 
 SCREENSHOTS = Path(os.environ.get("BANGFU_SCREENSHOTS", "test-results"))
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 800}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def chromium_path() -> str:
-    path = os.environ.get("BANGFU_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        raise RuntimeError("浏览器测试需要 Chromium：请安装 chromium 软件包或设置 BANGFU_CHROMIUM。")
-    return path
 
 
 def new_page(browser, device: str):
